@@ -1,0 +1,235 @@
+"""Command-line interface: ``twingraph info|export|fetch|stats|rank|validate-survival|reproduce``.
+
+User errors (unknown dataset, missing or malformed file, bad option) print one line to stderr,
+``twingraph: error: ...``, and exit with status 2; nothing is printed as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "info_summary"]
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line."""
+
+
+def _load(source: str, fmt: str | None):  # type: ignore[no-untyped-def]
+    from .datasets import DatasetError
+    from .loaders import LoadError, load
+
+    try:
+        return load(source, format=fmt)
+    except (LoadError, DatasetError, FileNotFoundError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The numbers ``twingraph info`` reports, as a JSON-serialisable dict."""
+    import networkx as nx
+
+    from .graphs import simple_graph
+
+    s = data.spells
+    ties = data.ties
+    G = simple_graph(data, isolates=False)
+    countries = data.places["country"].dropna()
+    return {
+        "source": data.source,
+        "rows_read": data.rows_read,
+        "rows_loaded": data.rows_loaded,
+        "rows_rejected": data.rows_rejected,
+        "rejected_by_reason": data.rejected_by_reason(),
+        "n_places": int(len(data.places)),
+        "n_ties": int(s["tie_id"].nunique()),
+        "n_spells": int(len(s)),
+        "n_countries": int(countries.nunique()),
+        "dated_share": float(ties["start"].notna().mean()) if len(ties) else 0.0,
+        "n_ended": int(ties["end_status"].notna().sum()),
+        "n_components": int(nx.number_connected_components(G)) if G.number_of_nodes() else 0,
+        "n_events": int(len(data.events)),
+        "observed": data.observed.date().isoformat() if data.observed is not None else None,
+        "notes": {k: v for k, v in data.notes.items() if isinstance(v, (int, float, str))},
+    }
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    data = _load(args.source, args.format)
+    summary = info_summary(data)
+    if args.rejections:
+        data.rejections.to_csv(args.rejections, index=False)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return 0
+    print(f"source            {summary['source']}")
+    print(f"rows read         {summary['rows_read']:,}")
+    print(f"rows loaded       {summary['rows_loaded']:,}")
+    print(f"rows rejected     {summary['rows_rejected']:,}")
+    for reason, n in summary["rejected_by_reason"].items():
+        print(f"  {reason:<16}{n:,}")
+    for key, label in (("n_places", "places"), ("n_ties", "ties"), ("n_spells", "spells"),
+                       ("n_countries", "countries"), ("n_ended", "ended ties"), ("n_components", "components"),
+                       ("n_events", "events")):
+        print(f"{label:<18}{summary[key]:,}")
+    print(f"dated share       {summary['dated_share']:.3f}  (ties with a known start)")
+    if summary["observed"]:
+        print(f"observed          {summary['observed']}")
+    for k, v in summary["notes"].items():
+        print(f"note: {k} = {v}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    data = _load(args.source, args.input_format)
+    try:
+        written = export(data, args.out, args.format)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .datasets import DatasetError, fetch
+
+    try:
+        paths = fetch(args.name, root=Path(args.dir) if args.dir else None, progress=not args.quiet)
+    except DatasetError as exc:
+        raise UserError(str(exc)) from None
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .graphs import simple_graph, to_igraph
+    from .measures.summary import konect_stats
+
+    data = _load(args.source, args.format)
+    g, _ = to_igraph(simple_graph(data, isolates=True))
+    stats = konect_stats(g, distances=not args.no_distances)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    for k, v in stats.items():
+        print(f"{k:<26}{v:,.6g}" if isinstance(v, float) else f"{k:<26}{v:,}" if isinstance(v, int) else f"{k:<26}{v}")
+    return 0
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    from .graphs import simple_graph, to_igraph
+    from .measures.centrality import rank_table
+
+    data = _load(args.source, args.format)
+    g, _ = to_igraph(simple_graph(data, isolates=False))
+    table = rank_table(g, by=args.by, top=args.top)
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False))
+    else:
+        print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_validate_survival(args: argparse.Namespace) -> int:
+    from .simulate import validate_survival
+
+    if args.replicates < 2:
+        raise UserError("--replicates must be at least 2")
+    if args.hazard_ratio <= 0:
+        raise UserError("--hazard-ratio must be positive")
+    result = validate_survival(replicates=args.replicates, hazard_ratio=args.hazard_ratio, seed=args.seed,
+                               n_jobs=args.jobs)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for k, v in result.items():
+            print(f"{k:<22}{v}")
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from .reproduce import reproduce
+
+    return reproduce(Path(args.experiments), only=args.only)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = argparse.ArgumentParser(prog="twingraph", description="Network science of town twinning.")
+    p.add_argument("--version", action="version", version=f"twingraph {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def source_cmd(name: str, help: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help)
+        sp.add_argument("source", help="dataset name (wikipedia-lists-2026, wikidata-crawl-2016, curated) or file path")
+        return sp
+
+    sp = source_cmd("info", "row accounting and size of a dataset or file")
+    sp.add_argument("--format", help="input format (detected when omitted)")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--rejections", metavar="CSV", help="write the rejection report to this CSV")
+    sp.set_defaults(func=_cmd_info)
+
+    sp = source_cmd("export", "export the graph for Gephi and friends")
+    sp.add_argument("--format", required=True, choices=["graphml", "gexf", "edgelist", "csv"])
+    sp.add_argument("--input-format", help="input format (detected when omitted)")
+    sp.add_argument("--out", required=True, help="output path (for csv: a directory)")
+    sp.set_defaults(func=_cmd_export)
+
+    sp = sub.add_parser("fetch", help="download a dataset into the data directory")
+    sp.add_argument("name")
+    sp.add_argument("--dir", help="data directory (default: $TWINGRAPH_DATA_DIR or the platform cache)")
+    sp.add_argument("--quiet", action="store_true")
+    sp.set_defaults(func=_cmd_fetch)
+
+    sp = source_cmd("stats", "KONECT-style statistics table")
+    sp.add_argument("--format", help="input format (detected when omitted)")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--no-distances", action="store_true", help="skip the all-pairs distance statistics")
+    sp.set_defaults(func=_cmd_stats)
+
+    sp = source_cmd("rank", "top-N places by a centrality")
+    sp.add_argument("--format", help="input format (detected when omitted)")
+    sp.add_argument("--by", default="degree", choices=["betweenness", "degree", "pagerank", "eigenvector", "harmonic", "core"])
+    sp.add_argument("--top", type=int, default=20)
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=_cmd_rank)
+
+    sp = sub.add_parser("validate-survival", help="simulation check of the Cox estimator's bias and coverage")
+    sp.add_argument("--replicates", type=int, default=200)
+    sp.add_argument("--hazard-ratio", type=float, default=2.0)
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--jobs", type=int, default=2)
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=_cmd_validate_survival)
+
+    sp = sub.add_parser("reproduce", help="run every experiment script, writing into figures/")
+    sp.add_argument("--experiments", default="experiments", help="folder of experiment scripts")
+    sp.add_argument("--only", help="run only scripts whose name contains this text")
+    sp.set_defaults(func=_cmd_reproduce)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print(f"twingraph: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("twingraph: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

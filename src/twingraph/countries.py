@@ -1,0 +1,122 @@
+"""Country names -> ISO 3166-1 alpha-3, continents, and the UK's constituent countries.
+
+Wraps :mod:`country_converter` (coco) with the quirks of twinning sources:
+
+* the UK's constituent countries (England, Scotland, Wales, Northern Ireland) map to ``GBR`` and are
+  kept as the place's *subdivision*;
+* ``"<region>, <country>"`` (``"England, United Kingdom"``, ``"Réunion, France"``,
+  ``"Ohio, United States"``) maps to the country, the region becoming the subdivision;
+* Wikipedia's disambiguated or historical names (``"Georgia (country)"``, ``"Republic of Ireland"``,
+  ``"Moldavia"``) and a few misspellings seen in the 2026 Wikipedia lists are listed in
+  :data:`OVERRIDES` so the mapping is explicit and reviewable;
+* ``"Northern Cyprus"`` maps to ``CYP`` with subdivision ``"Northern Cyprus"`` (ISO 3166 has no code
+  for it); Kosovo is ``XKX`` (user-assigned code used by coco and the EU).
+
+coco 1.3 mis-reads its own table under pandas 3 (obsolete rows with empty ISO2), so the table is read
+here with explicit NA handling and passed to coco.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from typing import Final
+
+import pandas as pd
+
+__all__ = ["to_iso3", "split_country", "continent", "UK_NATIONS", "OVERRIDES"]
+
+UK_NATIONS: Final = ("England", "Scotland", "Wales", "Northern Ireland")
+
+#: Names coco does not resolve (or resolves wrongly) -> ISO3.  Each entry was seen in a real source.
+OVERRIDES: Final[dict[str, str]] = {
+    "england": "GBR",
+    "scotland": "GBR",
+    "wales": "GBR",
+    "northern ireland": "GBR",
+    "georgia (country)": "GEO",
+    "republic of ireland": "IRL",
+    "northern cyprus": "CYP",
+    "kosovo": "XKX",
+    "moldavia": "MDA",  # historical name used on one Wikipedia page
+    "madagaskar": "MDG",  # misspelling in the 2026 Wikipedia lists
+    "grece": "GRC",  # misspelling in the 2026 Wikipedia lists
+    "kazakhstah": "KAZ",  # misspelling in the 2026 Wikipedia lists
+    "japa": "JPN",  # truncated in the 2026 Wikipedia lists
+    "in italy": "ITA",
+    "west bank": "PSE",
+    "palestine": "PSE",
+    "east timor": "TLS",
+    "surinam": "SUR",
+    "island": "ISL",  # Icelandic/Norwegian name of Iceland, on Norway's list (Norðurþing)
+}
+
+#: Regions that are not countries in ISO terms but are named as the place's subdivision.
+_SUBDIVISION_OF: Final[dict[str, str]] = {"northern cyprus": "Northern Cyprus"}
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.CRITICAL)
+    path = os.path.join(os.path.dirname(coco.__file__), "country_data.tsv")
+    table = pd.read_csv(path, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""], dtype=str)
+    table = table[table["obsolete"].isna()].copy()
+    table["ISO2"] = table["ISO2"].fillna("")
+    return coco.CountryConverter(country_data=table)
+
+
+@lru_cache(maxsize=4096)
+def to_iso3(name: str) -> str | None:
+    """ISO3 code for a country name or code, or ``None`` when it is not a (single) country."""
+    key = name.strip().lower()
+    if not key:
+        return None
+    if key in OVERRIDES:
+        return OVERRIDES[key]
+    if len(key) == 3 and key.isalpha():
+        src = "ISO3"
+    elif len(key) == 2 and key.isalpha():
+        src = "ISO2"
+    else:
+        src = None
+    out = _converter().convert(name.strip(), src=src, to="ISO3", not_found=None) if src else \
+        _converter().convert(name.strip(), to="ISO3", not_found=None)
+    if isinstance(out, list) or out is None or not isinstance(out, str) or len(out) != 3:
+        return None
+    return out
+
+
+def split_country(text: str) -> tuple[str | None, str | None]:
+    """``"England, United Kingdom"`` -> ``("GBR", "England")``; ``"France"`` -> ``("FRA", None)``.
+
+    Returns ``(iso3, subdivision)``; ``iso3`` is ``None`` when the country cannot be resolved.
+    """
+    text = text.strip()
+    if not text:
+        return None, None
+    if ", " in text:
+        region, country = text.rsplit(", ", 1)
+        iso = to_iso3(country)
+        if iso is not None:
+            return iso, region.strip()
+    iso = to_iso3(text)
+    if iso is None:
+        return None, None
+    if text in UK_NATIONS:
+        return iso, text
+    sub = _SUBDIVISION_OF.get(text.lower())
+    return iso, sub
+
+
+@lru_cache(maxsize=512)
+def continent(iso3: str | None) -> str | None:
+    """Continent of an ISO3 code (coco's ``continent``: Africa, America, Asia, Europe, Oceania)."""
+    if not iso3:
+        return None
+    if iso3 == "XKX":
+        return "Europe"
+    out = _converter().convert(iso3, src="ISO3", to="continent", not_found=None)
+    return out if isinstance(out, str) else None

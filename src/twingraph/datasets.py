@@ -1,0 +1,157 @@
+"""The dataset registry: pinned public origins, sha256 hashes, and the local data directory.
+
+Each dataset is a folder of files, laid out as ``<data_dir>/<dataset>/<file>``.  The data directory is
+``$TWINGRAPH_DATA_DIR`` when set, else the platform cache (``pooch.os_cache("twingraph")``).  A
+directory holding the files already (e.g. a read-only snapshot) works as is: files are only
+*verified* there, and written only by :func:`fetch`.
+
+A file whose sha256 does not match (corrupted, truncated by an interrupted download) is re-fetched by
+:func:`fetch`; :func:`path` reports it clearly instead of reading it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DATASETS", "Dataset", "DataFile", "data_dir", "path", "fetch", "DatasetError", "sha256"]
+
+
+class DatasetError(RuntimeError):
+    """A dataset is unknown, missing or corrupted (a user-facing error with one clear message)."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str
+    url: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    description: str
+    origin: str
+    licence: str
+    files: tuple[DataFile, ...]
+    loader: str  # loader function name in twingraph.loaders
+
+
+_HEKMAN = "https://raw.githubusercontent.com/Hekman/twincities/84ebdec26ee6878367953cfbc56311ae6452752b"
+_L3V = "https://raw.githubusercontent.com/L3viathan/sister-cities/d3028c22c7e47f18947eb39a41c13e4f2751342e"
+
+DATASETS: dict[str, Dataset] = {
+    "wikipedia-lists-2026": Dataset(
+        name="wikipedia-lists-2026",
+        description="26,114 city pairs scraped in Feb 2026 from English Wikipedia's 'List of twin towns "
+        "and sister cities in <country>' pages, and 25,917 of them geocoded. Names, no ids, no dates.",
+        origin="github.com/Hekman/twincities @ 84ebdec26ee6878367953cfbc56311ae6452752b",
+        licence="MIT",
+        files=(
+            DataFile("twin_cities_raw.csv", f"{_HEKMAN}/twin_cities_raw.csv",
+                     "e2d2e542f319fe45ddaf588b9cf6308c7fc17dbceb3c9b16c64fabfbbe7923c1"),
+            DataFile("twin_cities_geocoded.csv", f"{_HEKMAN}/app/public/twin_cities.csv",
+                     "0964bc76ba1dffa002c1c7257292bf42f1c828d2df44aab22490341a708dd60a"),
+        ),
+        loader="load_wikipedia_lists",
+    ),
+    "wikidata-crawl-2016": Dataset(
+        name="wikidata-crawl-2016",
+        description="Wikidata P190 statements crawled in Sept 2016 outwards from Weimar: 34,182 directed "
+        "QID pairs and English labels. No dates.",
+        origin="github.com/L3viathan/sister-cities @ d3028c22c7e47f18947eb39a41c13e4f2751342e",
+        licence="Wikidata content CC0; the repository states no licence",
+        files=(
+            DataFile("relations.tsv", f"{_L3V}/relations.tsv",
+                     "97a24bcf23989728ecfbecb20322237a8800836709931fb750ae92e372294154"),
+            DataFile("names.tsv", f"{_L3V}/names.tsv",
+                     "d088a22ad6ea7bcca7301a0dbc8698b90e86aec1bb576edab9fb83e85fff0a04"),
+        ),
+        loader="load_wikidata_crawl",
+    ),
+}
+
+
+def data_dir() -> Path:
+    """``$TWINGRAPH_DATA_DIR`` if set, else the platform cache directory for twingraph."""
+    env = os.environ.get("TWINGRAPH_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("twingraph"))
+
+
+def sha256(file: Path) -> str:
+    h = hashlib.sha256()
+    with open(file, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _get(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        known = ", ".join(sorted(DATASETS))
+        raise DatasetError(f"unknown dataset {name!r}; known datasets: {known}") from None
+
+
+def path(name: str, file: str, root: Path | None = None, verify: bool = True) -> Path:
+    """Local path of one file of a dataset, verified against its sha256; never downloads.
+
+    Raises :class:`DatasetError` with a one-line explanation when the file is missing or corrupted.
+    """
+    ds = _get(name)
+    entry = next((f for f in ds.files if f.name == file), None)
+    if entry is None:
+        raise DatasetError(f"dataset {name!r} has no file {file!r}")
+    root = root or data_dir()
+    local = root / name / file
+    if not local.is_file():
+        raise DatasetError(
+            f"{local} is missing: run `twingraph fetch {name}` (or set TWINGRAPH_DATA_DIR to a folder "
+            f"that holds {name}/{file})"
+        )
+    if verify:
+        got = sha256(local)
+        if got != entry.sha256:
+            raise DatasetError(
+                f"{local} is corrupted or incomplete (sha256 {got[:12]}…, expected {entry.sha256[:12]}…): "
+                f"run `twingraph fetch {name}` to download it again"
+            )
+    return local
+
+
+def fetch(name: str, root: Path | None = None, progress: bool = False, base_url: str | None = None) -> list[Path]:
+    """Download every file of a dataset into ``<root>/<name>/`` (hash-checked with pooch).
+
+    Files already present with the right hash are not downloaded again; a file with the wrong hash is
+    replaced.  ``base_url`` replaces the origin (``<base_url>/<file>``) — for mirrors and tests.
+    """
+    import pooch
+
+    ds = _get(name)
+    root = root or data_dir()
+    target = root / name
+    out = []
+    for f in ds.files:
+        local = target / f.name
+        if local.is_file() and sha256(local) == f.sha256:
+            out.append(local)
+            continue
+        url = f"{base_url.rstrip('/')}/{f.name}" if base_url else f.url
+        try:
+            got = pooch.retrieve(
+                url=url, known_hash=f"sha256:{f.sha256}", fname=f.name, path=target, progressbar=progress,
+            )
+        except ValueError as exc:  # pooch: hash mismatch after download
+            raise DatasetError(f"download of {name}/{f.name} from {url} failed its hash check: {exc}") from None
+        except Exception as exc:  # network errors of every kind
+            raise DatasetError(f"could not download {name}/{f.name} from {url}: {exc.__class__.__name__}: {exc}") from None
+        out.append(Path(got))
+    return out

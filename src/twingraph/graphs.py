@@ -1,0 +1,227 @@
+"""Graphs built from the tidy tables.
+
+Pipeline: :class:`~twingraph.tables.TwinData` -> :func:`multigraph` (the temporal multigraph, one
+edge per tie spell) -> :func:`project` (a simple weighted graph, with a named convention for parallel
+ties) -> :func:`to_igraph` (for the heavy algorithms).  :func:`snapshot` cuts the multigraph at a
+date; :func:`country_graph` aggregates ties by country pair.
+
+Conventions for parallel ties
+-----------------------------
+A pair of places can be linked by several *spells* of one tie (suspended 2022, restored 2024) and,
+rarely, by several *ties* of different kinds (a friendship later upgraded to a twinning).
+:func:`project` names what an edge weight counts:
+
+``"ties"`` (default)
+    weight = number of distinct ties (``tie_id``) between the pair: spells of one tie count once.
+``"spells"``
+    weight = number of spells.
+``"binary"``
+    weight = 1 for every linked pair.
+
+Every structural measure in :mod:`twingraph.measures` runs on the projected simple graph, so parallel
+ties never inflate a degree: degree = number of distinct partners.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .dates import period_bounds
+from .tables import TwinData
+
+__all__ = [
+    "multigraph",
+    "project",
+    "simple_graph",
+    "snapshot",
+    "active_mask",
+    "to_igraph",
+    "country_graph",
+]
+
+ParallelConvention = Literal["ties", "spells", "binary"]
+DateConvention = Literal["earliest", "latest", "strict"]
+
+_PLACE_ATTRS = ("name", "country", "subdivision", "level", "lat", "lon", "population", "qid", "konect_id")
+
+
+def _clean(value: object) -> object:
+    """networkx/GraphML-friendly attribute values: drop NaN/None/NaT, timestamps as ISO strings."""
+    if value is None:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def multigraph(data: TwinData) -> nx.MultiGraph:
+    """The temporal multigraph: nodes are places (with their attributes), one edge per tie spell.
+
+    Edge keys are ``spell_id`` (``"<tie_id>#<spell>"``); edge attributes are the spell columns, dates
+    as ISO strings, missing values omitted.  Places without ties are kept as isolated nodes.
+    """
+    G = nx.MultiGraph(source=data.source)
+    for row in data.places.itertuples(index=False):
+        attrs = {k: _clean(getattr(row, k)) for k in _PLACE_ATTRS}
+        G.add_node(row.place_id, **{k: v for k, v in attrs.items() if v is not None})
+    cols = [c for c in data.spells.columns if c not in ("a", "b", "spell_id")]
+    for row in data.spells.itertuples(index=False):
+        attrs = {c: _clean(getattr(row, c)) for c in cols}
+        G.add_edge(row.a, row.b, key=row.spell_id, **{k: v for k, v in attrs.items() if v is not None})
+    return G
+
+
+def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: str = "weight") -> nx.Graph:
+    """Project the multigraph to a simple weighted graph; see the module docstring for conventions.
+
+    Self-loops (a place twinned with itself, which only malformed input produces) are dropped.
+    Node attributes are copied.
+    """
+    if convention not in ("ties", "spells", "binary"):
+        raise ValueError(f"unknown convention {convention!r}: use 'ties', 'spells' or 'binary'")
+    H = nx.Graph(**G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    seen: dict[tuple[str, str], set[object]] = {}
+    for u, v, key, d in G.edges(keys=True, data=True):
+        if u == v:
+            continue
+        pair = (u, v) if u <= v else (v, u)
+        ident = d.get("tie_id", key) if convention == "ties" else key
+        seen.setdefault(pair, set()).add(ident)
+    for (u, v), ids in seen.items():
+        H.add_edge(u, v, **{weight: 1 if convention == "binary" else len(ids)})
+    return H
+
+
+def simple_graph(data: TwinData, convention: ParallelConvention = "ties", isolates: bool = True) -> nx.Graph:
+    """``project(multigraph(data))``; places without any tie are dropped unless ``isolates``."""
+    H = project(multigraph(data), convention=convention)
+    if not isolates:
+        H.remove_nodes_from([n for n, d in H.degree() if d == 0])
+    return H
+
+
+def _resolve(ts: pd.Series, prec: pd.Series, side: Literal["lo", "hi"]) -> pd.Series:
+    out = []
+    for t, p in zip(ts, prec):
+        lo, hi = period_bounds(None if pd.isna(t) else t, p)
+        out.append(lo if side == "lo" else hi)
+    return pd.to_datetime(pd.Series(out, index=ts.index))
+
+
+def active_mask(
+    spells: pd.DataFrame,
+    at: str | pd.Timestamp,
+    convention: DateConvention = "earliest",
+    undated: Literal["exclude", "include"] = "exclude",
+) -> pd.Series:
+    """Boolean mask of the spells active on date ``at`` (precision-aware).
+
+    A partial date stands for a period (``"1957"`` = all of 1957).  With ``convention``:
+
+    ``"earliest"`` (default)
+        start and end resolve to the first day of their period: a tie signed "in 1957" is active
+        from 1957-01-01; one ended "in 2025" is inactive from 2025-01-01.
+    ``"latest"``
+        both resolve to the day after their period: active from 1958-01-01, until 2026-01-01.
+    ``"strict"``
+        only spells certainly active: start period over (>= its end) and end period not begun.
+
+    A spell is active iff ``start <= at < end``; a missing end means still active (right-censored).
+    Spells with an unknown start are excluded unless ``undated="include"``, which treats them as
+    active since forever (sensible only for a date close to when the data was observed).
+    """
+    if convention not in ("earliest", "latest", "strict"):
+        raise ValueError(f"unknown date convention {convention!r}")
+    if undated not in ("exclude", "include"):
+        raise ValueError(f"undated must be 'exclude' or 'include', not {undated!r}")
+    t = pd.Timestamp(at)
+    start_side = "lo" if convention == "earliest" else "hi"
+    end_side = "hi" if convention == "latest" else "lo"
+    start = _resolve(spells["start"], spells["start_precision"], start_side)
+    end = _resolve(spells["end"], spells["end_precision"], end_side)
+    started = start <= t
+    if undated == "include":
+        started = started | start.isna()
+    not_ended = end.isna() | (t < end)
+    return (started & not_ended).fillna(False).astype(bool)
+
+
+def snapshot(
+    data: TwinData,
+    at: str | pd.Timestamp,
+    convention: DateConvention = "earliest",
+    undated: Literal["exclude", "include"] = "exclude",
+) -> nx.MultiGraph:
+    """The multigraph of the spells active on ``at``; all places kept as nodes.
+
+    See :func:`active_mask` for the date conventions.
+    """
+    mask = active_mask(data.spells, at, convention=convention, undated=undated)
+    sub = TwinData(
+        places=data.places, spells=data.spells.loc[mask.to_numpy()], events=data.events,
+        rejections=data.rejections, rows_read=data.rows_read, rows_loaded=data.rows_loaded,
+        source=data.source, observed=data.observed, notes=data.notes,
+    )
+    G = multigraph(sub)
+    G.graph["at"] = pd.Timestamp(at).date().isoformat()
+    return G
+
+
+def to_igraph(G: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list[str]]:
+    """Convert a simple networkx graph to an undirected igraph graph with a stable id mapping.
+
+    Vertices are numbered in sorted node-id order: vertex ``i`` is ``ids[i]`` (also its ``name``
+    attribute), so the same graph always gives the same numbering.  Vertex attributes ``label``
+    (the place's display name), ``country``, ``lat``, ``lon``, ``population`` are copied when
+    present (``None``/NaN otherwise); edges carry ``weight`` (1 when absent).
+    """
+    if G.is_multigraph() or G.is_directed():
+        raise TypeError("to_igraph expects a simple undirected graph: call project() first")
+    ids = sorted(G.nodes())
+    index = {n: i for i, n in enumerate(ids)}
+    edges = [(index[u], index[v]) for u, v in G.edges() if u != v]
+    g = ig.Graph(n=len(ids), edges=edges, directed=False)
+    g.vs["name"] = ids
+    nodes = G.nodes
+    g.vs["label"] = [nodes[n].get("name", n) for n in ids]
+    g.vs["country"] = [nodes[n].get("country") for n in ids]
+    for attr in ("lat", "lon", "population"):
+        g.vs[attr] = [float(nodes[n][attr]) if nodes[n].get(attr) is not None else float("nan") for n in ids]
+    g.es["weight"] = [float(d.get(weight, 1)) for u, v, d in G.edges(data=True) if u != v]
+    return g, ids
+
+
+def country_graph(data: TwinData, convention: ParallelConvention = "ties") -> nx.Graph:
+    """Ties aggregated by country pair: nodes are ISO3 codes, ``weight`` = number of ties.
+
+    Domestic ties (both places in one country) become a self-loop on that country, so that
+    ``strength`` can include or exclude them explicitly.  Ties with a place of unknown country are
+    left out and counted in ``graph["unknown_country_ties"]``.
+    """
+    H = project(multigraph(data), convention=convention)
+    C = nx.Graph(source=data.source)
+    unknown = 0
+    for u, v, d in H.edges(data=True):
+        cu, cv = H.nodes[u].get("country"), H.nodes[v].get("country")
+        if not cu or not cv:
+            unknown += 1
+            continue
+        w = d.get("weight", 1)
+        if C.has_edge(cu, cv):
+            C[cu][cv]["weight"] += w
+        else:
+            C.add_edge(cu, cv, weight=w)
+    C.graph["unknown_country_ties"] = unknown
+    return C

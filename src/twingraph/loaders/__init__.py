@@ -1,0 +1,109 @@
+"""Loaders: sources -> tidy tables (:class:`twingraph.tables.TwinData`).
+
+:func:`load` resolves a dataset name (see :data:`twingraph.datasets.DATASETS`, plus ``"curated"``)
+or a file path, detecting the file format from its name and first line unless ``format`` is given.
+
+Formats: ``wikipedia`` (``city1,country1,city2,country2`` CSV), ``wikidata-crawl`` (QID pairs TSV),
+``konect`` (``out.<name>``), ``curated`` (the registry's tie-event CSV), ``sparql-json`` (cached
+pages of the live Wikidata query), ``entity-json`` (``Special:EntityData/Q….json``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import datasets
+from ..tables import TwinData
+from .konect import KonectFormatError, load_konect
+from .wikidata_crawl import load_wikidata_crawl
+from .wikipedia import load_wikipedia_lists
+
+__all__ = ["load", "detect_format", "FORMATS", "load_konect", "load_wikidata_crawl", "load_wikipedia_lists",
+           "KonectFormatError", "LoadError"]
+
+FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json")
+
+
+class LoadError(ValueError):
+    """The source cannot be loaded (unknown name, missing file, unknown or malformed format)."""
+
+
+def detect_format(path: Path) -> str:
+    """Guess a file's format from its name and first non-empty line."""
+    name = path.name
+    if name.startswith("out."):
+        return "konect"
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        first = ""
+        for line in fh:
+            if line.strip():
+                first = line.strip()
+                break
+    if first.startswith("%"):
+        return "konect"
+    if first.startswith("city1,country1,city2,country2") or first.startswith("city1,country1,lat1"):
+        return "wikipedia"
+    if first.startswith("city_a,country_a"):
+        return "curated"
+    if first.startswith("Q") and "\t" in first:
+        return "wikidata-crawl"
+    if first.startswith("{"):
+        text = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        if '"entities"' in text:
+            return "entity-json"
+        if '"results"' in text or '"head"' in text:
+            return "sparql-json"
+    raise LoadError(f"{path}: cannot tell its format; pass --format ({', '.join(FORMATS)})")
+
+
+def _load_file(path: Path, fmt: str) -> TwinData:
+    if fmt == "konect":
+        return load_konect(path)
+    if fmt == "wikipedia":
+        return load_wikipedia_lists(path, source=str(path))
+    if fmt == "wikidata-crawl":
+        return load_wikidata_crawl(path, source=str(path))
+    if fmt == "curated":
+        from .curated import load_curated
+
+        return load_curated(tie_events_path=path)
+    if fmt == "sparql-json":
+        from .wikidata_live import parse_sparql_pages
+
+        return parse_sparql_pages([path])
+    if fmt == "entity-json":
+        from .wikidata_entity import load_entity_json
+
+        return load_entity_json([path])
+    raise LoadError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def load(source: str | Path, format: str | None = None, root: Path | None = None) -> TwinData:
+    """Load a dataset by name (``"wikipedia-lists-2026"``, ``"wikidata-crawl-2016"``, ``"curated"``)
+    or a file by path.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
+    one-line message for user errors."""
+    key = str(source)
+    if key == "curated":
+        from .curated import load_curated
+
+        return load_curated()
+    if key in datasets.DATASETS:
+        ds = datasets.DATASETS[key]
+        files = [datasets.path(key, f.name, root=root) for f in ds.files]
+        if key == "wikipedia-lists-2026":
+            return load_wikipedia_lists(files[0], files[1], source=key)
+        if key == "wikidata-crawl-2016":
+            return load_wikidata_crawl(files[0], files[1], source=key)
+    path = Path(source)
+    if not path.exists():
+        known = ", ".join(sorted([*datasets.DATASETS, "curated"]))
+        raise LoadError(f"{source}: no such file, and not a dataset name (known: {known})")
+    if path.is_dir():
+        raise LoadError(f"{source}: is a directory; give a file")
+    fmt = format or detect_format(path)
+    try:
+        return _load_file(path, fmt)
+    except (KonectFormatError, UnicodeDecodeError) as exc:
+        raise LoadError(str(exc)) from None
+    except ValueError as exc:
+        raise LoadError(f"{path}: {exc}") from None

@@ -1,0 +1,156 @@
+"""Loader for KONECT networks (``out.<name>`` TSV files), e.g. KONECT's "twin" (Sister cities).
+
+The format (KONECT handbook, "File formats"): lines starting with ``%`` are comments; the first is
+``% <format> <weights>`` (``sym``/``asym``/``bip``, ``unweighted``/``positive``/``posweighted``/
+``signed``/``multiweighted``/...), an optional second ``% <m> <n> [<n2>]`` gives the edge and node
+counts.  Every other line is ``u v [weight [time]]`` separated by whitespace, with 1-based integer
+node ids.  Optional files beside it: ``meta.<name>`` (``key: value`` lines) and entity names in
+``ent.<name>.<...>.name`` (one line per node, line i = node i).
+
+Conventions:
+
+* Nodes are ``1..n`` with ``n = max(n from the size line, largest id seen)``; every node becomes a
+  place (``place_id = "konect:<id>"``), isolated ones included, so node counts match KONECT's.
+* Each edge row is a tie statement; rows naming the same unordered pair merge into one tie
+  (``n_rows`` counts them, ``notes["multi_edge_rows"]`` the extra rows).  For a ``sym`` network,
+  KONECT stores each edge once; for ``asym``, u->v and v->u merge into one tie with
+  ``directions = "both"``.
+* Loops (``u == v``) cannot be twinnings and are rejected (``self-loop``); so are rows with
+  non-integer or non-positive ids, too few fields, or an unreadable timestamp.
+* The optional time column (Unix seconds) becomes the spell's start (day precision); when merged
+  rows disagree the earliest is kept and ``conflict`` is set.  Weights are not part of the twinning
+  model: their presence is counted in ``notes["weighted_rows"]``.
+* Bipartite (``bip``) files are rejected as a whole: a twinning network is one-mode.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..tables import Rejections, TwinData, make_twindata
+
+__all__ = ["load_konect", "KonectFormatError"]
+
+
+class KonectFormatError(ValueError):
+    """The file is not a readable KONECT edge list."""
+
+
+def _read_names(folder: Path, name: str) -> list[str] | None:
+    for cand in sorted(folder.glob(f"ent.{name}*name*")):
+        return cand.read_text(encoding="utf-8", errors="replace").splitlines()
+    return None
+
+
+def _read_meta(folder: Path, name: str) -> dict[str, str]:
+    meta_file = folder / f"meta.{name}"
+    meta: dict[str, str] = {}
+    if meta_file.is_file():
+        for line in meta_file.read_text(encoding="utf-8", errors="replace").splitlines():
+            if ":" in line:
+                k, v = line.split(":", 1)
+                meta[k.strip()] = v.strip()
+    return meta
+
+
+def load_konect(path: Path, source: str | None = None) -> TwinData:
+    """Load a KONECT ``out.<name>`` file (and its ``meta``/``ent`` companions when present)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    name = path.name[4:] if path.name.startswith("out.") else path.stem
+    rej = Rejections()
+    fmt: list[str] = []
+    header_sizes: list[int] = []
+    rows_read = rows_loaded = 0
+    ties: dict[tuple[int, int], dict[str, object]] = {}
+    max_id = 0
+    multi = weighted = 0
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            text = line.strip()
+            if not text:
+                continue
+            if text.startswith("%"):
+                fields = text.lstrip("%").split()
+                if not fmt and fields:
+                    fmt = fields
+                    if fields[0] == "bip":
+                        raise KonectFormatError(f"{path}: bipartite KONECT network; twinning networks are one-mode")
+                    if fields[0] not in ("sym", "asym"):
+                        raise KonectFormatError(f"{path}: line {line_no}: unknown KONECT format {fields[0]!r}")
+                elif not header_sizes and fields and all(f.isdigit() for f in fields):
+                    header_sizes = [int(f) for f in fields]
+                continue
+            rows_read += 1
+            parts = text.split()
+            if len(parts) < 2:
+                rej.add(path.name, line_no, "too-few-fields", "", text)
+                continue
+            try:
+                u, v = int(parts[0]), int(parts[1])
+            except ValueError:
+                rej.add(path.name, line_no, "bad-node-id", "ids must be integers", text)
+                continue
+            if u < 1 or v < 1:
+                rej.add(path.name, line_no, "bad-node-id", "ids are 1-based", text)
+                continue
+            if u == v:
+                rej.add(path.name, line_no, "self-loop", "", text)
+                continue
+            start = pd.NaT
+            if len(parts) >= 4:
+                try:
+                    start = pd.Timestamp(int(float(parts[3])), unit="s").normalize()
+                except (ValueError, OverflowError):
+                    rej.add(path.name, line_no, "bad-time", "", text)
+                    continue
+            if len(parts) >= 3:
+                try:
+                    if float(parts[2]) != 1.0:
+                        weighted += 1
+                except ValueError:
+                    rej.add(path.name, line_no, "bad-weight", "", text)
+                    continue
+            rows_loaded += 1
+            max_id = max(max_id, u, v)
+            a, b = (u, v) if u < v else (v, u)
+            # place ids sort as strings; keep a < b in *string* order for the table contract
+            pa, pb = sorted((f"konect:{a}", f"konect:{b}"))
+            here = "a->b" if pa == f"konect:{u}" else "b->a"
+            tie = ties.get((a, b))
+            if tie is None:
+                ties[(a, b)] = {"tie_id": f"{pa}|{pb}", "a": pa, "b": pb, "kind": "twin", "directions": here,
+                                "n_rows": 1, "start": start,
+                                "start_precision": "unknown" if pd.isna(start) else "day",
+                                "reference": f"{path.name}:{line_no}", "conflict": False}
+            else:
+                multi += 1
+                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
+                if tie["directions"] != here:
+                    tie["directions"] = "both"
+                old = tie["start"]
+                if not pd.isna(start) and (pd.isna(old) or start != old):
+                    if not pd.isna(old):
+                        tie["conflict"] = True
+                    tie["start"] = start if pd.isna(old) else min(old, start)  # type: ignore[type-var]
+                    tie["start_precision"] = "day"
+    if not fmt:
+        raise KonectFormatError(f"{path}: no '% sym|asym ...' header line: not a KONECT out.* file")
+    n = max([max_id] + header_sizes[1:2])
+    labels = _read_names(path.parent, name)
+    places = [
+        {"place_id": f"konect:{i}", "name": labels[i - 1] if labels and i <= len(labels) else str(i),
+         "konect_id": str(i), "level": "unknown"}
+        for i in range(1, n + 1)
+    ]
+    notes: dict[str, object] = {"konect_format": " ".join(fmt), "multi_edge_rows": multi,
+                                "weighted_rows": weighted, "meta": _read_meta(path.parent, name)}
+    if header_sizes:
+        notes["header_edges"] = header_sizes[0]
+        if header_sizes[0] != rows_read:
+            notes["header_edges_mismatch"] = f"size line says {header_sizes[0]} edges, file has {rows_read} rows"
+    return make_twindata(places, list(ties.values()), rej, rows_read, rows_loaded,
+                         source=source or str(path), notes=notes)

@@ -1,0 +1,179 @@
+"""Loader for the 2026 Wikipedia lists of twin towns (dataset ``wikipedia-lists-2026``).
+
+Input: ``twin_cities_raw.csv`` (``city1,country1,city2,country2``; one row per pair as listed on
+the country page of ``city1``) and ``twin_cities_geocoded.csv`` (the same pairs with ``lat1,lng1``,
+``lat2,lng2``).
+
+Decisions (all counted in ``TwinData.notes`` and the rejection report):
+
+* A place is identified by its Wikipedia display name and its country:
+  ``place_id = "wp:<ISO3>:<name>"``.  Disambiguation is kept in the name (``"Halle (Saale)"``), so
+  two spellings of one town on two countries' pages stay two places (the lists give no ids to join
+  them; we report nothing we cannot know).
+* Countries go through :func:`twingraph.countries.split_country`: ``"England, United Kingdom"`` and
+  ``"England"`` both give ``GBR`` with subdivision ``England``.
+* An empty country with a ``"City, Country"`` name (``"Varna, Bulgaria"``) is recovered from the
+  name; a place whose name is itself a territory (``"American Samoa"``, ``"Falkland Islands"``) gets
+  that territory's code; otherwise the row is rejected (``missing-country``).
+* Same-name pairs in *different* countries (Toledo, Ohio – Toledo, Spain; 118 rows) are real
+  twinnings and kept (``notes["same_name_pairs_kept"]``).  Same-name pairs in the *same* country
+  (Nienburg – Nienburg: Nienburg/Weser and Nienburg (Saale)) cannot be told apart by name and are
+  rejected as ``ambiguous-same-name``.
+* A pair listed twice (once on each country's page) is one tie with ``n_rows = 2``.
+* Coordinates come from the geocoded file; a place geocoded inconsistently across rows gets the
+  median of its coordinates (``notes["places_with_inconsistent_coordinates"]``).  Every geocoded row
+  either gives coordinates to a listed pair or is rejected (``geocode-unmatched``).
+* There are no dates: every tie is one spell of kind ``twin`` with unknown start, active at
+  ``observed`` = 2026-02-01 (the month of the scrape).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..countries import split_country
+from ..tables import Rejections, TwinData, make_twindata, pair_key
+
+__all__ = ["load_wikipedia_lists"]
+
+OBSERVED = pd.Timestamp("2026-02-01")
+
+
+def _place(city: str, country_text: str) -> tuple[str | None, str | None, str, str]:
+    """-> (iso3, subdivision, name, reason_if_unresolved)."""
+    city = city.strip()
+    country_text = country_text.strip()
+    if not country_text and ", " in city:
+        name, ctext = city.rsplit(", ", 1)
+        iso, sub = split_country(ctext)
+        if iso is not None:
+            return iso, sub, name.strip(), ""
+    if not country_text:
+        iso, _ = split_country(city)
+        if iso is not None:  # the "city" is itself a territory (American Samoa, Falkland Islands)
+            return iso, None, city, ""
+        return None, None, city, "missing-country"
+    iso, sub = split_country(country_text)
+    if iso is None:
+        return None, None, city, "unknown-country"
+    return iso, sub, city, ""
+
+
+def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None, source: str = "wikipedia-lists-2026") -> TwinData:
+    """Load the Wikipedia name pairs (and, if given, their coordinates) into the tidy tables."""
+    rej = Rejections()
+    places: dict[str, dict[str, object]] = {}
+    ties: dict[tuple[str, str], dict[str, object]] = {}
+    row_key: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+    rows_read = rows_loaded = 0
+    same_name_kept = 0
+    fname = Path(raw_csv).name
+    with open(raw_csv, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None or [h.strip() for h in header[:4]] != ["city1", "country1", "city2", "country2"]:
+            raise ValueError(f"{raw_csv}: expected header city1,country1,city2,country2, got {header}")
+        for row in reader:
+            rows_read += 1
+            line = reader.line_num
+            raw = ",".join(row)
+            if len(row) != 4:
+                rej.add(fname, line, "wrong-field-count", f"{len(row)} fields", raw)
+                continue
+            c1, k1, c2, k2 = row
+            if not c1.strip() or not c2.strip():
+                rej.add(fname, line, "missing-name", "", raw)
+                continue
+            ends = []
+            bad = ""
+            for city, ctext in ((c1, k1), (c2, k2)):
+                iso, sub, name, reason = _place(city, ctext)
+                if reason:
+                    bad = f"{reason}: {ctext or city!r}"
+                    break
+                ends.append((iso, sub, name))
+            if bad:
+                rej.add(fname, line, bad.split(":")[0], bad, raw)
+                continue
+            (i1, s1, n1), (i2, s2, n2) = ends
+            id1, id2 = f"wp:{i1}:{n1}", f"wp:{i2}:{n2}"
+            if id1 == id2:
+                rej.add(fname, line, "ambiguous-same-name",
+                        "both places have the same name in the same country", raw)
+                continue
+            if n1 == n2:
+                same_name_kept += 1
+            for pid, iso, sub, name in ((id1, i1, s1, n1), (id2, i2, s2, n2)):
+                p = places.get(pid)
+                if p is None:
+                    places[pid] = {"place_id": pid, "name": name, "country": iso, "subdivision": sub,
+                                   "level": "municipality"}
+                elif sub and not p["subdivision"]:
+                    p["subdivision"] = sub
+            a, b = pair_key(id1, id2)
+            tie = ties.get((a, b))
+            if tie is None:
+                ties[(a, b)] = {"tie_id": f"wp:{a}|{b}", "a": a, "b": b, "kind": "twin",
+                                "directions": "a->b" if a == id1 else "b->a", "n_rows": 1,
+                                "reference": f"{fname}:{line}"}
+            else:
+                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
+                here = "a->b" if a == id1 else "b->a"
+                if tie["directions"] != here:
+                    tie["directions"] = "both"
+                tie["reference"] = f"{tie['reference']};{line}"
+            row_key[(c1, k1, c2, k2)] = (id1, id2)
+            rows_loaded += 1
+
+    coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    if geocoded_csv is not None:
+        gname = Path(geocoded_csv).name
+        with open(geocoded_csv, newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            expected = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
+            if header is None or [h.strip() for h in header[:8]] != expected:
+                raise ValueError(f"{geocoded_csv}: expected header {','.join(expected)}, got {header}")
+            for row in reader:
+                rows_read += 1
+                line = reader.line_num
+                raw = ",".join(row)
+                if len(row) != 8:
+                    rej.add(gname, line, "wrong-field-count", f"{len(row)} fields", raw)
+                    continue
+                key = (row[0], row[1], row[4], row[5])
+                ids = row_key.get(key)
+                if ids is None:
+                    rej.add(gname, line, "geocode-unmatched", "pair not loaded from the raw list", raw)
+                    continue
+                try:
+                    lat1, lon1, lat2, lon2 = (float(row[i]) for i in (2, 3, 6, 7))
+                except ValueError:
+                    rej.add(gname, line, "bad-coordinates", "", raw)
+                    continue
+                if not (-90 <= lat1 <= 90 and -90 <= lat2 <= 90 and -180 <= lon1 <= 180 and -180 <= lon2 <= 180):
+                    rej.add(gname, line, "bad-coordinates", "out of range", raw)
+                    continue
+                coords[ids[0]].append((lat1, lon1))
+                coords[ids[1]].append((lat2, lon2))
+                rows_loaded += 1
+    inconsistent = 0
+    for pid, pts in coords.items():
+        arr = np.asarray(pts)
+        if np.ptp(arr[:, 0]) > 0.1 or np.ptp(arr[:, 1]) > 0.1:
+            inconsistent += 1
+        places[pid]["lat"], places[pid]["lon"] = float(np.median(arr[:, 0])), float(np.median(arr[:, 1]))
+
+    notes = {
+        "same_name_pairs_kept": same_name_kept,
+        "pairs_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
+        "places_with_coordinates": len(coords),
+        "places_with_inconsistent_coordinates": inconsistent,
+    }
+    return make_twindata(list(places.values()), list(ties.values()), rej, rows_read, rows_loaded,
+                         source=source, observed=OBSERVED, notes=notes)

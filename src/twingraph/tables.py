@@ -1,0 +1,282 @@
+"""The tidy tables every loader returns: places, tie spells, events, and a rejection report.
+
+This module is the contract between the loaders (sources -> tables) and everything downstream
+(tables -> graphs -> analyses).  Each table is a ``pandas.DataFrame`` with the columns below, in
+this order; :func:`validate` checks a :class:`TwinData` against the contract.
+
+Places (one row per place)
+    ``place_id`` (str, unique: a Wikidata QID, ``"konect:<id>"``, or ``"wp:<ISO3>:<name>"``),
+    ``name`` (display name, Wikipedia disambiguation kept, e.g. ``"Halle (Saale)"``),
+    ``country`` (ISO 3166-1 alpha-3 or ``None``), ``subdivision`` (e.g. ``"England"``, ``"Texas"``),
+    ``level`` (``municipality``/``province``/``region``/``country``/``unknown``), ``lat``, ``lon``,
+    ``population``, ``qid``, ``konect_id``.
+
+Tie spells (one row per spell of a tie; a tie = an unordered pair of places and a kind)
+    ``spell_id`` (``"<tie_id>#<spell>"``), ``tie_id``, ``spell`` (0, 1, ... in time order),
+    ``a``, ``b`` (place ids, ``a < b``), ``kind`` (:data:`TIE_KINDS`), ``start`` / ``end``
+    (first day of the partial date, ``NaT`` when unknown), ``start_precision`` /
+    ``end_precision`` (:data:`twingraph.dates.PRECISIONS`), ``end_status`` (:data:`END_STATUSES`,
+    ``None`` while active: right-censored), ``end_cause`` (free text or a Wikidata QID),
+    ``rank`` (Wikidata statement rank, ``"normal"`` elsewhere; deprecated statements are kept and
+    flagged, never dropped), ``directions`` (``"a->b"``, ``"b->a"`` or ``"both"``: who states the
+    tie), ``n_rows`` (input rows merged into this spell), ``conflict`` (input rows disagree on
+    its dates), ``source`` (dataset name), ``reference`` (URL, file:line, or statement id).
+
+Events (one row per dated event that can affect ties: a war, a dispute, a law)
+    ``event_id``, ``date``, ``date_precision``, ``kind`` (``war``/``annexation``/``dispute``/
+    ``law``/...), ``name``, ``actors`` and ``targets`` (ISO3 codes joined with ``";"``),
+    ``description``, ``source``.
+
+Rejections (one row per input row that became neither a place nor part of a tie)
+    ``file``, ``line`` (1-based physical line in the file; 0 when not line-based), ``reason``
+    (a short stable code such as ``"unknown-country"``), ``detail``, ``raw``.
+
+Row accounting: for every loader ``rows_read == rows_loaded + rows_rejected``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import pandas as pd
+
+__all__ = [
+    "PLACE_COLUMNS",
+    "SPELL_COLUMNS",
+    "EVENT_COLUMNS",
+    "REJECTION_COLUMNS",
+    "TIE_KINDS",
+    "END_STATUSES",
+    "LEVELS",
+    "TwinData",
+    "Rejections",
+    "empty_places",
+    "empty_spells",
+    "empty_events",
+    "validate",
+    "pair_key",
+]
+
+PLACE_COLUMNS: Final = (
+    "place_id", "name", "country", "subdivision", "level", "lat", "lon", "population", "qid", "konect_id",
+)
+SPELL_COLUMNS: Final = (
+    "spell_id", "tie_id", "spell", "a", "b", "kind",
+    "start", "start_precision", "end", "end_precision", "end_status", "end_cause",
+    "rank", "directions", "n_rows", "conflict", "source", "reference",
+)
+EVENT_COLUMNS: Final = (
+    "event_id", "date", "date_precision", "kind", "name", "actors", "targets", "description", "source",
+)
+REJECTION_COLUMNS: Final = ("file", "line", "reason", "detail", "raw")
+
+TIE_KINDS: Final = ("twin", "friendship", "partnership", "cooperation", "unknown")
+END_STATUSES: Final = ("suspended", "terminated", "lapsed")
+LEVELS: Final = ("municipality", "province", "region", "country", "unknown")
+
+
+def pair_key(u: str, v: str) -> tuple[str, str]:
+    """The canonical (sorted) order of an unordered pair of place ids."""
+    return (u, v) if u <= v else (v, u)
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def empty_places() -> pd.DataFrame:
+    return _typed_places(_empty(PLACE_COLUMNS))
+
+
+def empty_spells() -> pd.DataFrame:
+    return _typed_spells(_empty(SPELL_COLUMNS))
+
+
+def empty_events() -> pd.DataFrame:
+    df = _empty(EVENT_COLUMNS)
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def _typed_places(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.reindex(columns=list(PLACE_COLUMNS))
+    for c in ("lat", "lon", "population"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    return df.reset_index(drop=True)
+
+
+def _typed_spells(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.reindex(columns=list(SPELL_COLUMNS))
+    df["start"] = pd.to_datetime(df["start"])
+    df["end"] = pd.to_datetime(df["end"])
+    df["spell"] = df["spell"].astype("int64")
+    df["n_rows"] = df["n_rows"].astype("int64")
+    df["conflict"] = df["conflict"].astype("bool")
+    return df.reset_index(drop=True)
+
+
+class Rejections:
+    """Collects rejected input rows with file, line and reason (the rejection report)."""
+
+    def __init__(self) -> None:
+        self._rows: list[dict[str, object]] = []
+
+    def add(self, file: str, line: int, reason: str, detail: str = "", raw: str = "") -> None:
+        self._rows.append({"file": file, "line": int(line), "reason": reason, "detail": detail, "raw": raw})
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def frame(self) -> pd.DataFrame:
+        if not self._rows:
+            df = _empty(REJECTION_COLUMNS)
+            df["line"] = df["line"].astype("int64")
+            return df
+        return pd.DataFrame(self._rows, columns=list(REJECTION_COLUMNS))
+
+
+@dataclass
+class TwinData:
+    """What every loader returns: the three tables, the rejection report and the row accounting.
+
+    Attributes
+    ----------
+    places, spells, events, rejections : DataFrame
+        See the module docstring for the columns.
+    rows_read : int
+        Data rows read from the input files (header and comment lines excluded).
+    rows_loaded : int
+        Rows that became (part of) a place or a tie spell; rows merged into an existing tie (the
+        reverse statement of a Wikidata tie, the same pair listed on two Wikipedia pages) count
+        here, and the spell's ``n_rows`` says how many rows it merges.
+    source : str
+        Dataset name or file path.
+    observed : Timestamp or None
+        The date the data describes (when it was crawled); ties with no end are right-censored here.
+    notes : dict
+        Loader-specific counts worth reporting (e.g. same-name pairs kept, conflicting dates).
+    """
+
+    places: pd.DataFrame
+    spells: pd.DataFrame
+    events: pd.DataFrame
+    rejections: pd.DataFrame
+    rows_read: int
+    rows_loaded: int
+    source: str
+    observed: pd.Timestamp | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejections)
+
+    @property
+    def ties(self) -> pd.DataFrame:
+        """One row per tie (the last spell of each tie)."""
+        return self.spells.sort_values(["tie_id", "spell"]).groupby("tie_id", sort=True).tail(1)
+
+    def rejected_by_reason(self) -> dict[str, int]:
+        if self.rejections.empty:
+            return {}
+        counts = self.rejections["reason"].value_counts()
+        return {str(k): int(v) for k, v in sorted(counts.items())}
+
+    def place_name(self, place_id: str) -> str:
+        row = self.places.loc[self.places["place_id"] == place_id]
+        return str(row["name"].iloc[0]) if len(row) else place_id
+
+    def __repr__(self) -> str:  # pragma: no cover - cosmetic
+        return (
+            f"TwinData(source={self.source!r}, places={len(self.places)}, "
+            f"ties={self.spells['tie_id'].nunique()}, spells={len(self.spells)}, "
+            f"events={len(self.events)}, rows_read={self.rows_read}, rejected={self.rows_rejected})"
+        )
+
+
+def make_twindata(
+    places: pd.DataFrame | list[dict[str, object]],
+    spells: pd.DataFrame | list[dict[str, object]],
+    rejections: Rejections,
+    rows_read: int,
+    rows_loaded: int,
+    source: str,
+    events: pd.DataFrame | None = None,
+    observed: pd.Timestamp | None = None,
+    notes: dict[str, object] | None = None,
+) -> TwinData:
+    """Assemble and validate a :class:`TwinData` from loader output (records or frames).
+
+    Spells may omit ``spell_id``/``spell`` (derived: spells of a tie numbered by start) and the
+    bookkeeping columns (``rank`` = "normal", ``directions`` = "both", ``n_rows`` = 1,
+    ``conflict`` = False).
+    """
+    p = pd.DataFrame(places) if not isinstance(places, pd.DataFrame) else places.copy()
+    s = pd.DataFrame(spells) if not isinstance(spells, pd.DataFrame) else spells.copy()
+    p = _typed_places(p) if len(p) else empty_places()
+    if len(s):
+        defaults = {"rank": "normal", "directions": "both", "n_rows": 1, "conflict": False,
+                    "end_status": None, "end_cause": None, "kind": "twin", "source": source,
+                    "start": pd.NaT, "end": pd.NaT, "start_precision": "unknown", "end_precision": "unknown"}
+        for col, val in defaults.items():
+            if col not in s.columns:
+                s[col] = val
+            else:
+                s[col] = s[col].where(s[col].notna(), val) if val is not None else s[col]
+        s["start"] = pd.to_datetime(s["start"])
+        s["end"] = pd.to_datetime(s["end"])
+        if "spell" not in s.columns:
+            s = s.sort_values(["tie_id", "start"], na_position="first", kind="stable")
+            s["spell"] = s.groupby("tie_id").cumcount()
+        if "spell_id" not in s.columns:
+            s["spell_id"] = s["tie_id"].astype(str) + "#" + s["spell"].astype(str)
+        s = _typed_spells(s).sort_values(["tie_id", "spell"], kind="stable").reset_index(drop=True)
+    else:
+        s = empty_spells()
+    e = events if events is not None else empty_events()
+    data = TwinData(
+        places=p, spells=s, events=e, rejections=rejections.frame(), rows_read=int(rows_read),
+        rows_loaded=int(rows_loaded), source=source, observed=observed, notes=dict(notes or {}),
+    )
+    validate(data)
+    return data
+
+
+def validate(data: TwinData) -> None:
+    """Check a :class:`TwinData` against the contract; raise ``ValueError`` naming the first breach."""
+    for name, df, cols in (
+        ("places", data.places, PLACE_COLUMNS),
+        ("spells", data.spells, SPELL_COLUMNS),
+        ("events", data.events, EVENT_COLUMNS),
+        ("rejections", data.rejections, REJECTION_COLUMNS),
+    ):
+        if tuple(df.columns) != tuple(cols):
+            raise ValueError(f"{name} columns {list(df.columns)} != contract {list(cols)}")
+    if data.places["place_id"].duplicated().any():
+        dup = data.places.loc[data.places["place_id"].duplicated(), "place_id"].iloc[0]
+        raise ValueError(f"duplicate place_id {dup!r}")
+    s = data.spells
+    if len(s):
+        known = set(data.places["place_id"])
+        missing = (set(s["a"]) | set(s["b"])) - known
+        if missing:
+            raise ValueError(f"spells refer to unknown places, e.g. {sorted(missing)[:3]}")
+        if (s["a"] > s["b"]).any():
+            raise ValueError("spell endpoints must be stored with a <= b")
+        if s["spell_id"].duplicated().any():
+            raise ValueError("duplicate spell_id")
+        bad = ~s["kind"].isin(TIE_KINDS)
+        if bad.any():
+            raise ValueError(f"unknown tie kind {s.loc[bad, 'kind'].iloc[0]!r}")
+        ended = s["end_status"].notna()
+        if (~s.loc[ended, "end_status"].isin(END_STATUSES)).any():
+            raise ValueError("unknown end_status")
+        both = s["start"].notna() & s["end"].notna()
+        if (s.loc[both, "end"] < s.loc[both, "start"]).any():
+            raise ValueError("a spell ends before it starts")
+    if data.rows_read != data.rows_loaded + data.rows_rejected:
+        raise ValueError(
+            f"row accounting broken: read {data.rows_read} != loaded {data.rows_loaded} + "
+            f"rejected {data.rows_rejected}"
+        )
