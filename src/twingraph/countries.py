@@ -84,9 +84,14 @@ def to_iso3(name: str) -> str | None:
         src = None
     out = _converter().convert(name.strip(), src=src, to="ISO3", not_found=None) if src else \
         _converter().convert(name.strip(), to="ISO3", not_found=None)
-    if isinstance(out, list) or out is None or not isinstance(out, str) or len(out) != 3:
+    if not isinstance(out, str) or out not in _iso3_codes():
         return None
     return out
+
+
+@lru_cache(maxsize=1)
+def _iso3_codes() -> frozenset[str]:
+    return frozenset(_converter().data["ISO3"].dropna())
 
 
 def split_country(text: str) -> tuple[str | None, str | None]:

@@ -1,0 +1,39 @@
+"""Shared set-up for the experiment scripts: paths, the Agg backend, a stamp for every figure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import twingraph as tg  # noqa: E402
+
+FIGURES = Path(__file__).resolve().parents[1] / "figures"
+FIGURES.mkdir(exist_ok=True)
+SEED = int(os.environ.get("TWINGRAPH_SEED", "20261121"))
+REAL = ("wikipedia-lists-2026", "wikidata-crawl-2016")
+
+
+def dataset(name: str) -> tg.TwinData:
+    """Load a dataset, downloading it first if the data directory lacks it."""
+    if name in tg.DATASETS:
+        tg.fetch(name)
+    return tg.load(name)
+
+
+def stamp(fig: plt.Figure, text: str) -> None:
+    """Write the data source on the figure itself (bottom-left, small)."""
+    fig.text(0.01, 0.005, f"data: {text} · twingraph {tg.__version__}", fontsize=7, color="0.35",
+             ha="left", va="bottom")
+
+
+def save(fig: plt.Figure, name: str) -> Path:
+    path = FIGURES / name
+    fig.savefig(path, dpi=150, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    print(f"wrote {path.relative_to(FIGURES.parent)}")
+    return path
