@@ -96,9 +96,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_wikidata_live(args: argparse.Namespace) -> int:
+    from .datasets import data_dir
+    from .loaders.wikidata_live import (WikidataClient, WikidataFetchError, default_user_agent, fetch_p190,
+                                        parse_sparql_pages)
+
+    root = Path(args.dir) if args.dir else data_dir()
+    client = WikidataClient(user_agent=default_user_agent(args.contact), cache_dir=root)
+    try:
+        paths = fetch_p190(client, countries=args.countries or None, progress=not args.quiet)
+    except WikidataFetchError as exc:
+        raise UserError(f"{exc} (cached pages are kept: run the same command again to resume)") from None
+    data = parse_sparql_pages(paths)
+    print(f"{len(paths)} pages cached under {root / 'wikidata-live'}; {data}")
+    return 0
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from .datasets import DatasetError, fetch
 
+    if args.name == "wikidata-live":
+        return _fetch_wikidata_live(args)
     try:
         paths = fetch(args.name, root=Path(args.dir) if args.dir else None, progress=not args.quiet)
     except DatasetError as exc:
@@ -184,10 +202,12 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, help="output path (for csv: a directory)")
     sp.set_defaults(func=_cmd_export)
 
-    sp = sub.add_parser("fetch", help="download a dataset into the data directory")
+    sp = sub.add_parser("fetch", help="download a dataset (or wikidata-live) into the data directory")
     sp.add_argument("name")
     sp.add_argument("--dir", help="data directory (default: $TWINGRAPH_DATA_DIR or the platform cache)")
     sp.add_argument("--quiet", action="store_true")
+    sp.add_argument("--contact", help="wikidata-live: URL or e-mail for the User-Agent (Wikimedia policy)")
+    sp.add_argument("--countries", nargs="*", help="wikidata-live: only these country QIDs (partitions)")
     sp.set_defaults(func=_cmd_fetch)
 
     sp = source_cmd("stats", "KONECT-style statistics table")

@@ -6,6 +6,9 @@ or a file path, detecting the file format from its name and first line unless ``
 Formats: ``wikipedia`` (``city1,country1,city2,country2`` CSV), ``wikidata-crawl`` (QID pairs TSV),
 ``konect`` (``out.<name>``), ``curated`` (the registry's tie-event CSV), ``sparql-json`` (cached
 pages of the live Wikidata query), ``entity-json`` (``Special:EntityData/Q….json``).
+
+``"wikidata-live"`` loads the pages of the live P190 query cached under ``<data dir>/wikidata-live/``
+by ``twingraph fetch wikidata-live`` (loading never touches the network).
 """
 
 from __future__ import annotations
@@ -83,6 +86,13 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     or a file by path.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
     one-line message for user errors."""
     key = str(source)
+    if key == "wikidata-live":
+        from .wikidata_live import load_wikidata_live
+
+        try:  # cached pages only: fetching is explicit (`twingraph fetch wikidata-live`)
+            return load_wikidata_live(root or datasets.data_dir(), fetch=False, progress=False)
+        except FileNotFoundError:
+            raise LoadError("no cached Wikidata pages: run `twingraph fetch wikidata-live` first") from None
     if key == "curated":
         from .curated import load_curated
 
@@ -96,7 +106,7 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
             return load_wikidata_crawl(files[0], files[1], source=key)
     path = Path(source)
     if not path.exists():
-        known = ", ".join(sorted([*datasets.DATASETS, "curated"]))
+        known = ", ".join(sorted([*datasets.DATASETS, "curated", "wikidata-live"]))
         raise LoadError(f"{source}: no such file, and not a dataset name (known: {known})")
     if path.is_dir():
         raise LoadError(f"{source}: is a directory; give a file")

@@ -20,6 +20,8 @@ Decisions (all counted in ``TwinData.notes`` and the rejection report):
   (Nienburg – Nienburg: Nienburg/Weser and Nienburg (Saale)) cannot be told apart by name and are
   rejected as ``ambiguous-same-name``.
 * A pair listed twice (once on each country's page) is one tie with ``n_rows = 2``.
+* Places of one country sharing coordinates are counted (``notes["places_sharing_coordinates"]``)
+  but not merged: as many are a city and its district as are two spellings of one town.
 * Coordinates come from the geocoded file; a place geocoded inconsistently across rows gets the
   median of its coordinates (``notes["places_with_inconsistent_coordinates"]``).  Every geocoded row
   either gives coordinates to a listed pair or is rejected (``geocode-unmatched``).
@@ -169,8 +171,15 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None, source
             inconsistent += 1
         places[pid]["lat"], places[pid]["lon"] = float(np.median(arr[:, 0])), float(np.median(arr[:, 1]))
 
+    # places sharing a country and (rounded) coordinates: often one town spelled two ways
+    # ("Vagharshapat"/"Vagarshapat"), but as often a city and its district or region (Baku and
+    # "Nəsimi (Baku)", Brisbane and Queensland), so they are reported, never merged.
+    keys: dict[tuple[object, float, float], int] = defaultdict(int)
+    for pid in coords:
+        keys[(places[pid]["country"], round(float(places[pid]["lat"]), 3), round(float(places[pid]["lon"]), 3))] += 1  # type: ignore[arg-type]
     notes = {
         "same_name_pairs_kept": same_name_kept,
+        "places_sharing_coordinates": sum(n for n in keys.values() if n > 1),
         "pairs_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
         "places_with_coordinates": len(coords),
         "places_with_inconsistent_coordinates": inconsistent,
