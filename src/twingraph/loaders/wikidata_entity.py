@@ -9,16 +9,17 @@ end cause -- plus the place attributes ``labels.en.value``, P31, P17, P625
 country items, P298 (ISO 3166-1 alpha-3).  Place attributes use the best-ranked claims (preferred,
 else normal; never deprecated), as the ``wdt:`` "truthy" values do.
 
-Conventions (shared with :mod:`twingraph.loaders.wikidata_live`, which documents the merging of
-statements into ties and spells, the date rules and the place levels):
+Conventions (shared with :mod:`twingraph.loaders.wikidata_live`; the merging of statements into
+ties and spells, the date rules and the place levels are documented in
+:mod:`twingraph.loaders.wikidata_statements`):
 
 - A row is one P190 claim.  ``rows_read`` = P190 claims in all documents; rejections (``file`` =
   the document path or ``"<doc N>"``, ``line`` = 1-based index of the claim in the entity's P190
   list): ``missing-qid`` (a "no value"/"unknown value" snak), ``self-tie``, ``bad-date``,
   ``bad-rank``, ``duplicate-entity`` (the same entity in two documents: its second copy's claims).
 - Country ISO3 of a place: P298 of its P17 country when that country's document is among the
-  inputs, otherwise the built-in :data:`~twingraph.loaders.wikidata_live.COUNTRY_ISO3` map of common
-  country QIDs (Q183 DEU, Q142 FRA, Q145 GBR, Q30 USA, ...), otherwise ``None``
+  inputs, otherwise the built-in :data:`~twingraph.loaders.wikidata_statements.COUNTRY_ISO3` map
+  of common country QIDs (Q183 DEU, Q142 FRA, Q145 GBR, Q30 USA, ...), otherwise ``None``
   (``notes["unresolved_country"]``).  Pass ``include_countries=True`` to :func:`fetch_entities` to
   fetch the country documents too (they are large: megabytes each).
 - End-cause labels (for telling a suspension from a termination) come from the cause's document
@@ -38,19 +39,21 @@ from pathlib import Path
 from typing import Any
 
 from ..tables import Rejections, TwinData
-from .wikidata_live import (
-    COUNTRY_ISO3,
+from .wikidata_client import (
     DEFAULT_ENTITY_URL,
-    EARTH,
-    PlaceInfo,
-    Statement,
     WikidataClient,
     WikidataFetchError,
     _check_entities,
-    _QID,
     atomic_write_json,
-    build_twindata,
     read_cached_json,
+)
+from .wikidata_statements import (
+    _QID,
+    COUNTRY_ISO3,
+    EARTH,
+    PlaceInfo,
+    Statement,
+    build_twindata,
     wikidata_time,
 )
 
@@ -151,7 +154,8 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
     """Load P190 ties and their places from Special:EntityData JSON documents (paths or dicts).
 
     Conventions as in the module docstring; ties, spells, dates, conflicts and notes follow
-    :mod:`twingraph.loaders.wikidata_live` exactly (reciprocal claims merge into one tie).
+    :mod:`twingraph.loaders.wikidata_statements` exactly, as the SPARQL loader
+    :mod:`twingraph.loaders.wikidata_live` does (reciprocal claims merge into one tie).
     """
     rej = Rejections()
     counts: Counter[str] = Counter()
@@ -254,7 +258,7 @@ def fetch_entities(client: WikidataClient, qids: Iterable[str], *, include_count
     127.0.0.1).  Documents already cached (``<cache>/wikidata-entity/<qid>.json``, written
     atomically) are not fetched again unless ``refresh``.  With ``include_countries`` the P17
     countries of the fetched items are fetched as well, so ISO3 codes come from their P298.
-    Raises :class:`~twingraph.loaders.wikidata_live.WikidataFetchError` naming the QID.
+    Raises :class:`~twingraph.loaders.wikidata_client.WikidataFetchError` naming the QID.
     """
     from tqdm.auto import tqdm
 
