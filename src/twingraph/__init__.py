@@ -17,6 +17,9 @@ from .datasets import DATASETS, DatasetError, data_dir, fetch
 from .graphs import active_mask, country_graph, multigraph, project, simple_graph, snapshot, to_igraph
 from .loaders import LoadError, load
 from .tables import TwinData
+from .temporal import growth, resolve_dates, sweep, sweep_rebuild
+from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
+from .counterfactual import counterfactual_removal, exposed_edges, remove_ties
 
 __all__ = [
     "__version__",
@@ -24,6 +27,18 @@ __all__ = [
     "DatasetError",
     "LoadError",
     "TwinData",
+    "ExposureRule",
+    "counterfactual_removal",
+    "default_rules",
+    "exposed_edges",
+    "exposure",
+    "exposure_dates",
+    "growth",
+    "load_shocks",
+    "remove_ties",
+    "resolve_dates",
+    "sweep",
+    "sweep_rebuild",
     "active_mask",
     "country_graph",
     "data_dir",

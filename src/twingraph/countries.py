@@ -123,5 +123,7 @@ def continent(iso3: str | None) -> str | None:
         return None
     if iso3 == "XKX":
         return "Europe"
+    if iso3 not in _iso3_codes():
+        return None
     out = _converter().convert(iso3, src="ISO3", to="continent", not_found=None)
-    return out if isinstance(out, str) else None
+    return out if isinstance(out, str) and out != iso3 else None

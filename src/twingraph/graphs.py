@@ -31,7 +31,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .dates import period_bounds
 from .tables import TwinData
 
 __all__ = [
@@ -112,14 +111,6 @@ def simple_graph(data: TwinData, convention: ParallelConvention = "ties", isolat
     return H
 
 
-def _resolve(ts: pd.Series, prec: pd.Series, side: Literal["lo", "hi"]) -> pd.Series:
-    out = []
-    for t, p in zip(ts, prec):
-        lo, hi = period_bounds(None if pd.isna(t) else t, p)
-        out.append(lo if side == "lo" else hi)
-    return pd.to_datetime(pd.Series(out, index=ts.index))
-
-
 def active_mask(
     spells: pd.DataFrame,
     at: str | pd.Timestamp,
@@ -142,20 +133,16 @@ def active_mask(
     Spells with an unknown start are excluded unless ``undated="include"``, which treats them as
     active since forever (sensible only for a date close to when the data was observed).
     """
-    if convention not in ("earliest", "latest", "strict"):
-        raise ValueError(f"unknown date convention {convention!r}")
+    from .temporal import resolve_dates  # vectorised period bounds, shared with the sweeps
+
     if undated not in ("exclude", "include"):
         raise ValueError(f"undated must be 'exclude' or 'include', not {undated!r}")
-    t = pd.Timestamp(at)
-    start_side = "lo" if convention == "earliest" else "hi"
-    end_side = "hi" if convention == "latest" else "lo"
-    start = _resolve(spells["start"], spells["start_precision"], start_side)
-    end = _resolve(spells["end"], spells["end_precision"], end_side)
-    started = start <= t
+    start, end = resolve_dates(spells, convention)  # validates the convention
+    t = np.datetime64(pd.Timestamp(at), "us")
+    started = start <= t  # NaT compares False
     if undated == "include":
-        started = started | start.isna()
-    not_ended = end.isna() | (t < end)
-    return (started & not_ended).fillna(False).astype(bool)
+        started |= np.isnat(start)
+    return pd.Series(started & (np.isnat(end) | (t < end)), index=spells.index, dtype=bool)
 
 
 def snapshot(
