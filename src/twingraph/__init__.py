@@ -20,6 +20,9 @@ from .tables import TwinData
 from .temporal import growth, resolve_dates, sweep, sweep_rebuild
 from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
 from .counterfactual import counterfactual_removal, exposed_edges, remove_ties
+from .survival import (CoxPH, CumulativeIncidence, KaplanMeier, counting_process, event_study, exclusions,
+                       logrank_test)
+from .simulate import simulate_network, simulate_network_with_truth, validate_survival
 
 __all__ = [
     "__version__",
@@ -28,6 +31,16 @@ __all__ = [
     "LoadError",
     "TwinData",
     "ExposureRule",
+    "CoxPH",
+    "CumulativeIncidence",
+    "KaplanMeier",
+    "counting_process",
+    "event_study",
+    "exclusions",
+    "logrank_test",
+    "simulate_network",
+    "simulate_network_with_truth",
+    "validate_survival",
     "counterfactual_removal",
     "default_rules",
     "exposed_edges",

@@ -1,0 +1,107 @@
+"""Simulation with known truth: the network generator and the survival validation."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from twingraph.simulate import country_codes, simulate_network, simulate_network_with_truth, validate_survival
+from twingraph.survival import YEAR_DAYS, KaplanMeier, counting_process
+from twingraph.tables import validate
+
+
+def test_simulated_network_is_valid_seeded_and_simple():
+    data, truth = simulate_network_with_truth(n_places=200, n_ties=800, seed=3)
+    validate(data)
+    s = data.spells
+    assert len(s) == 800 and s["tie_id"].is_unique
+    assert not s[["a", "b"]].duplicated().any() and (s["a"] < s["b"]).all()
+    assert set(data.places["country"]) <= set(country_codes(8))
+    assert data.observed == pd.Timestamp("2025-01-01")
+    assert s["start"].min() >= pd.Timestamp("1945-01-01") and s["start"].max() < data.observed
+    assert (s.loc[s["end"].notna(), "end"] < data.observed).all()
+    assert s["end_status"].isna().equals(s["end"].isna())
+    # exposure = a place in the target country (default: the largest, XAA)
+    cmap = data.places.set_index("place_id")["country"]
+    exp = (s["a"].map(cmap) == "XAA") | (s["b"].map(cmap) == "XAA")
+    assert truth.exposed.to_numpy().tolist() == exp.tolist()
+    assert data.notes["truth"]["hazard_ratio"] == 2.0 and data.notes["truth"]["exposed_spells"] == exp.sum()
+    assert data.events["targets"].tolist() == ["XAA"]
+    # seeded: same seed, same network; another seed, another network
+    again = simulate_network(n_places=200, n_ties=800, seed=3)
+    pd.testing.assert_frame_equal(again.spells, data.spells)
+    pd.testing.assert_frame_equal(again.places, data.places)
+    assert not simulate_network(n_places=200, n_ties=800, seed=4).spells["a"].equals(s["a"])
+    # suspensions only for exposed ties, only after the shock
+    susp = s["end_status"] == "suspended"
+    assert susp.sum() > 0 and truth.exposed[susp.to_numpy()].all()
+    assert (s.loc[susp, "end"] >= truth.shock_date).all()
+
+
+def test_homophily_and_preferential_attachment():
+    def same_share(h):
+        d = simulate_network(n_places=400, n_ties=3000, homophily=h, size_homophily=0.0, seed=1)
+        cmap = d.places.set_index("place_id")["country"]
+        return float((d.spells["a"].map(cmap) == d.spells["b"].map(cmap)).mean()), d
+
+    low, d1 = same_share(1.0)
+    high, _ = same_share(8.0)
+    assert high > low + 0.15
+    # preferential attachment: degrees far more dispersed than uniform random pairing (Poisson)
+    deg = pd.concat([d1.spells["a"], d1.spells["b"]]).value_counts().reindex(d1.places["place_id"], fill_value=0)
+    assert deg.var() > 3 * deg.mean()
+
+
+def test_baseline_and_shock_hazards_are_recovered():
+    lam, hr = 0.04, 3.0
+    data, truth = simulate_network_with_truth(n_places=2000, n_ties=20_000, baseline_hazard=lam, shock_hr=hr,
+                                              shock_date="1990-01-01", seed=7)
+    cp = counting_process(data, exposures=truth.exposures)
+    time_at_risk = (cp["stop"] - cp["start"])
+    pre = cp["shock"] == 0
+    lam_hat = cp.loc[pre, "event"].sum() / time_at_risk[pre].sum()        # exponential MLE
+    post_hat = cp.loc[~pre, "event"].sum() / time_at_risk[~pre].sum()
+    n_pre, n_post = cp.loc[pre, "event"].sum(), cp.loc[~pre, "event"].sum()
+    assert abs(np.log(lam_hat / lam)) < 4 / np.sqrt(n_pre)
+    assert abs(np.log(post_hat / (lam * hr))) < 4 / np.sqrt(n_post)
+    # Kaplan–Meier of unexposed ties follows exp(-lambda t)
+    un = cp[~truth.exposed.reindex(cp["id"]).to_numpy()]
+    km = KaplanMeier().fit(un["stop"], un["event"])
+    t = km.timeline_[km.timeline_ <= 40]
+    assert np.max(np.abs(km.predict(t) - np.exp(-lam * t))) < 0.03
+    # durations are whole days
+    d = (data.spells["end"] - data.spells["start"]).dt.days.dropna()
+    assert (d >= 1).all()
+    assert np.isclose(YEAR_DAYS * cp["stop"].max(), round(YEAR_DAYS * cp["stop"].max()))
+
+
+def test_simulation_speed_1e5_ties():
+    t0 = time.perf_counter()
+    data = simulate_network(n_places=20_000, n_ties=100_000, seed=0)
+    elapsed = time.perf_counter() - t0
+    assert len(data.spells) == 100_000 and not data.spells[["a", "b"]].duplicated().any()
+    assert elapsed < 20, f"100,000 ties took {elapsed:.1f} s"
+
+
+def test_validate_survival_coverage_and_bias():
+    res = validate_survival(replicates=40, hazard_ratio=2.0, seed=0, n_jobs=2, n_ties=1000, n_places=200)
+    assert res["replicates"] == 40 and res["hazard_ratio_true"] == 2.0
+    # P(X <= 33 | Bin(40, 0.95)) = 0.003: coverage below 34/40 would reject nominal 95% coverage
+    assert res["coverage_95"] >= 34 / 40
+    assert stats.binom.cdf(round(res["coverage_95"] * 40), 40, 0.95) > 0.001
+    assert abs(res["bias"]) < 4 * res["sd_log_hr"] / np.sqrt(40)
+    assert 0.7 < res["se_mean"] / res["sd_log_hr"] < 1.4
+    assert res["km_max_abs_error"] < 0.08
+    assert res["exposed_events_mean"] > 10
+    again = validate_survival(replicates=4, seed=1, n_jobs=1, n_ties=600, n_places=150)
+    first4 = validate_survival(replicates=4, seed=1, n_jobs=2, n_ties=600, n_places=150)
+    assert again["bias"] == first4["bias"]  # seeded, independent of the number of workers
+
+
+def test_too_many_ties_rejected():
+    with pytest.raises(ValueError):
+        simulate_network(n_places=10, n_ties=30)
