@@ -96,3 +96,57 @@ def test_missing_dataset_file_is_one_line(tmp_path, monkeypatch):
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "twingraph fetch wikipedia-lists-2026" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+STATS_KEYS = {"n_nodes", "n_edges", "n_components", "lcc_size", "wedges", "triangles", "max_degree", "mean_degree",
+              "transitivity", "avg_local_clustering", "degree_assortativity", "gini", "powerlaw_exponent_konect",
+              "powerlaw_alpha_mle", "powerlaw_xmin", "diameter", "mean_distance", "median_distance",
+              "effective_diameter_50", "effective_diameter_90"}
+
+
+def test_stats_json_on_a_konect_file(tmp_path, capsys):
+    """Triangle 1-2-3 with a tail 3-4, plus an isolated node 5 (from the size line)."""
+    f = tmp_path / "out.toy"
+    f.write_text("% sym unweighted\n% 4 5 5\n1 2\n2 3\n3 1\n3 4\n")
+    out = run_json(capsys, "stats", str(f), "--json")
+    assert set(out) == STATS_KEYS
+    assert (out["n_nodes"], out["n_edges"], out["n_components"], out["lcc_size"]) == (5, 4, 2, 4)
+    assert out["wedges"] == 1 + 1 + 3 + 0  # sum of d(d-1)/2 over degrees 2, 2, 3, 1, 0
+    assert out["triangles"] == 1 and out["max_degree"] == 3
+    assert out["mean_degree"] == pytest.approx(8 / 5)
+    assert out["transitivity"] == pytest.approx(3 * 1 / 5)
+    assert out["diameter"] == 2
+
+
+def test_rank_names_the_hub(tmp_path, capsys):
+    f = tmp_path / "out.star"
+    (tmp_path / "ent.star.city.name").write_text("Hub\nA\nB\nC\n")
+    f.write_text("% sym unweighted\n1 2\n1 3\n1 4\n")
+    assert main(["rank", str(f), "--by", "betweenness", "--top", "2", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["name"] == "Hub" and rows[0]["score"] == pytest.approx(3.0)
+
+
+def test_validate_survival_json_keys(capsys):
+    out = run_json(capsys, "validate-survival", "--replicates", "2", "--seed", "1", "--jobs", "1", "--json")
+    assert {"replicates", "hazard_ratio_true", "hazard_ratio_mean", "bias", "coverage_95"} <= set(out)
+    assert out["replicates"] == 2 and out["hazard_ratio_true"] == 2.0
+    assert 1.0 < out["hazard_ratio_mean"] < 4.0
+
+
+def test_validate_survival_bad_option():
+    proc = subprocess.run([sys.executable, "-m", "twingraph.cli", "validate-survival", "--hazard-ratio", "-1"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.strip().startswith("twingraph: error: --hazard-ratio")
+
+
+def test_reproduce_runs_scripts_in_order_and_reports_failures(tmp_path, capsys):
+    exp = tmp_path / "experiments"
+    exp.mkdir()
+    (exp / "01_a.py").write_text("open('order.txt', 'a').write('a')\n")
+    (exp / "02_b.py").write_text("open('order.txt', 'a').write('b')\nraise SystemExit(3)\n")
+    (exp / "03_c.py").write_text("open('order.txt', 'a').write('c')\n")
+    (exp / "_helper.py").write_text("raise SystemExit('helpers are not experiments')\n")
+    assert main(["reproduce", "--experiments", str(exp)]) == 1
+    assert (tmp_path / "order.txt").read_text() == "abc"
+    assert "02_b.py" in capsys.readouterr().err
