@@ -1,0 +1,48 @@
+"""Network structure measures, to KONECT's definitions (Kunegis, *Handbook of Network Analysis*).
+
+Inputs are undirected simple ``igraph.Graph`` objects (a networkx ``Graph`` is converted).
+One module per topic: :mod:`.size`, :mod:`.distances`, :mod:`.degree`, :mod:`.clustering`,
+:mod:`.assortativity`, :mod:`.centrality`, :mod:`.communities`, :mod:`.geography`,
+:mod:`.nullmodels`, :mod:`.summary`.
+"""
+
+from ._common import as_igraph, child_seeds
+from .assortativity import (continent_of, degree_assortativity, nominal_assortativity,
+                            same_label_share, size_assortativity)
+from .centrality import (CENTRALITIES, approximate_betweenness, betweenness, closeness, core_number,
+                         degree_centrality, eigenvector, harmonic, hoeffding_sample_size, pagerank,
+                         rank_table)
+from .clustering import average_local_clustering, clustering_by_degree, local_clustering, transitivity
+from .communities import CommunityResult, leiden, louvain, mixing_matrix, modularity
+from .degree import (KONECT_ALPHA_GRID, PowerLawFit, degree_ccdf, degrees, edge_distribution_entropy,
+                     fit_powerlaw, gini, lorenz_curve, max_degree, mean_degree, powerlaw_exponent_konect,
+                     powerlaw_ks, powerlaw_pvalue, sample_discrete_powerlaw)
+from .distances import (DistanceDistribution, diameter, distance_distribution, distance_stats,
+                        effective_diameter, effective_diameter_int, mean_distance, median_distance)
+from .geography import (EARTH_RADIUS_KM, distance_by_group_pair, distance_null_test, edge_distances,
+                        haversine_km, null_distances)
+from .nullmodels import STATISTICS, null_ensemble, rewire, z_scores
+from .size import (claw_count, component_sizes, largest_component, lcc_size, n_components, n_edges,
+                   n_nodes, size_stats, star_count, triangle_count, wedge_count)
+from .summary import KONECT_KEYS, konect_stats
+
+__all__ = [
+    "as_igraph", "child_seeds",
+    "continent_of", "degree_assortativity", "nominal_assortativity", "same_label_share",
+    "size_assortativity",
+    "CENTRALITIES", "approximate_betweenness", "betweenness", "closeness", "core_number",
+    "degree_centrality", "eigenvector", "harmonic", "hoeffding_sample_size", "pagerank", "rank_table",
+    "average_local_clustering", "clustering_by_degree", "local_clustering", "transitivity",
+    "CommunityResult", "leiden", "louvain", "mixing_matrix", "modularity",
+    "KONECT_ALPHA_GRID", "PowerLawFit", "degree_ccdf", "degrees", "edge_distribution_entropy",
+    "fit_powerlaw", "gini", "lorenz_curve", "max_degree", "mean_degree", "powerlaw_exponent_konect",
+    "powerlaw_ks", "powerlaw_pvalue", "sample_discrete_powerlaw",
+    "DistanceDistribution", "diameter", "distance_distribution", "distance_stats",
+    "effective_diameter", "effective_diameter_int", "mean_distance", "median_distance",
+    "EARTH_RADIUS_KM", "distance_by_group_pair", "distance_null_test", "edge_distances",
+    "haversine_km", "null_distances",
+    "STATISTICS", "null_ensemble", "rewire", "z_scores",
+    "claw_count", "component_sizes", "largest_component", "lcc_size", "n_components", "n_edges",
+    "n_nodes", "size_stats", "star_count", "triangle_count", "wedge_count",
+    "KONECT_KEYS", "konect_stats",
+]

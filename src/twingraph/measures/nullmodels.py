@@ -1,0 +1,139 @@
+"""Degree-preserving rewiring ensembles and z-scores of network statistics.
+
+A replicate is a copy of the graph rewired by igraph's ``rewire`` (edge-swap Markov chain,
+``n_swaps`` swap *trials*, default ``10 m``; loops and parallel edges are never created, so
+every degree is kept exactly).  Vertex attributes (coordinates, countries) stay on their
+vertices.  Replicate ``i`` is seeded by the ``i``-th child of ``numpy.random.SeedSequence(seed)``,
+so results do not depend on ``n_jobs`` (joblib, process-based).
+
+``z = (observed - mean(null)) / sd(null)`` (sample sd, ddof=1); ``p_empirical`` is two-sided:
+``(1 + #{|null - mean| >= |observed - mean|}) / (n + 1)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Union
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from ._common import GraphLike, as_igraph, child_seeds, igraph_seed
+from .assortativity import degree_assortativity
+from .clustering import average_local_clustering, transitivity
+from .distances import distance_distribution, mean_distance
+from .geography import edge_distances
+from .size import lcc_size, triangle_count
+
+__all__ = ["STATISTICS", "rewire", "null_ensemble", "z_scores"]
+
+Statistic = Callable[[ig.Graph], float]
+
+
+def _mean_distance(g: ig.Graph) -> float:
+    return mean_distance(distance_distribution(g), "konect")
+
+
+def _mean_geo_km(g: ig.Graph) -> float:
+    d = edge_distances(g)
+    d = d[np.isfinite(d)]
+    return float(d.mean()) if len(d) else float("nan")
+
+
+def _median_geo_km(g: ig.Graph) -> float:
+    d = edge_distances(g)
+    d = d[np.isfinite(d)]
+    return float(np.median(d)) if len(d) else float("nan")
+
+
+#: Built-in statistics by name (all take an igraph.Graph and return a float).
+STATISTICS: dict[str, Statistic] = {
+    "transitivity": transitivity,
+    "avg_local_clustering": average_local_clustering,
+    "degree_assortativity": degree_assortativity,
+    "triangles": lambda g: float(triangle_count(g)),
+    "lcc_size": lambda g: float(lcc_size(g)),
+    "mean_distance": _mean_distance,
+    "mean_geo_km": _mean_geo_km,
+    "median_geo_km": _median_geo_km,
+}
+
+StatSpec = Union[Sequence[str], Mapping[str, Statistic]]
+
+
+def _resolve(statistics: StatSpec) -> dict[str, Statistic]:
+    if isinstance(statistics, Mapping):
+        return dict(statistics)
+    out = {}
+    for name in statistics:
+        if name not in STATISTICS:
+            raise KeyError(f"unknown statistic {name!r}; choose from {sorted(STATISTICS)} "
+                           "or pass a mapping name -> function")
+        out[name] = STATISTICS[name]
+    return out
+
+
+def rewire(g: GraphLike, n_swaps: int | None = None, seed: int | None = 0) -> ig.Graph:
+    """A degree-preserving rewired copy of ``g`` (``n_swaps`` trials, default ``10 m``)."""
+    h = as_igraph(g).copy()
+    if h.ecount() >= 2:
+        with igraph_seed(seed):
+            h.rewire(n=10 * h.ecount() if n_swaps is None else int(n_swaps), allowed_edge_types="simple")
+    return h
+
+
+def _replicate(g: ig.Graph, names: Sequence[str], statistics: StatSpec, n_swaps: int | None,
+               seed: int) -> dict[str, float]:
+    # Statistics are resolved inside the worker so that named built-ins (some are lambdas)
+    # never need pickling.
+    funcs = _resolve(statistics)
+    h = rewire(g, n_swaps, seed)
+    return {"seed": seed} | {k: float(funcs[k](h)) for k in names}
+
+
+def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity"),
+                  n_replicates: int = 100, n_swaps: int | None = None, seed: int = 0,
+                  n_jobs: int = 1) -> pd.DataFrame:
+    """Statistics of ``n_replicates`` rewired replicates: one row per replicate, columns
+    ``replicate``, ``seed`` and one per statistic.  Custom statistics (a mapping name ->
+    function) must be picklable (top-level functions) when ``n_jobs != 1``."""
+    g = as_igraph(g)
+    names = list(_resolve(statistics))
+    spec: StatSpec = statistics if isinstance(statistics, Mapping) else tuple(statistics)
+    seeds = child_seeds(seed, n_replicates)
+    if n_jobs == 1:
+        rows = [_replicate(g, names, spec, n_swaps, s) for s in seeds]
+    else:
+        from joblib import Parallel, delayed
+
+        rows = Parallel(n_jobs=n_jobs)(delayed(_replicate)(g, names, spec, n_swaps, s) for s in seeds)
+    df = pd.DataFrame(rows, columns=["seed", *names])
+    df.insert(0, "replicate", np.arange(len(df)))
+    return df
+
+
+def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity", "mean_distance"),
+             n_replicates: int = 100, n_swaps: int | None = None, seed: int = 0,
+             n_jobs: int = 1) -> pd.DataFrame:
+    """Observed statistics against the rewiring ensemble.
+
+    Columns: statistic, observed, null_mean, null_sd, z, p_empirical, n_replicates.
+    ``mean_distance`` (KONECT convention, exact BFS) costs about a second per replicate on a
+    20k-vertex graph; ``mean_geo_km`` / ``median_geo_km`` need ``lat``/``lon`` attributes.
+    """
+    g = as_igraph(g)
+    funcs = _resolve(statistics)
+    null = null_ensemble(g, statistics, n_replicates, n_swaps, seed, n_jobs)
+    rows = []
+    for name, f in funcs.items():
+        obs = float(f(g))
+        vals = null[name].to_numpy(dtype=float)
+        vals = vals[np.isfinite(vals)]
+        mu = float(vals.mean()) if len(vals) else float("nan")
+        sd = float(vals.std(ddof=1)) if len(vals) > 1 else float("nan")
+        z = (obs - mu) / sd if sd > 0 else float("nan")
+        p = float((1 + np.sum(np.abs(vals - mu) >= abs(obs - mu))) / (len(vals) + 1))
+        rows.append({"statistic": name, "observed": obs, "null_mean": mu, "null_sd": sd, "z": z,
+                     "p_empirical": p, "n_replicates": len(vals)})
+    return pd.DataFrame(rows)
