@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
-from typing import Final
+from typing import Final, Literal
 
 import pandas as pd
 
@@ -116,14 +116,23 @@ def split_country(text: str) -> tuple[str | None, str | None]:
     return iso, sub
 
 
-@lru_cache(maxsize=512)
-def continent(iso3: str | None) -> str | None:
-    """Continent of an ISO3 code (coco's ``continent``: Africa, America, Asia, Europe, Oceania)."""
-    if not iso3:
+@lru_cache(maxsize=1)
+def _continent_table() -> dict[str, tuple[str, str]]:
+    data = _converter().data
+    return {str(r.ISO3): (str(r.continent or ""), str(r.Continent_7 or ""))
+            for r in data[["ISO3", "continent", "Continent_7"]].itertuples() if isinstance(r.ISO3, str)}
+
+
+def continent(iso3: str | None, scheme: Literal["continent", "continent_7"] = "continent") -> str | None:
+    """Continent of an ISO3 code (case-insensitive), ``None`` when unknown.
+
+    ``"continent"``: coco's Africa, America, Asia, Europe, Oceania (Antarctica);
+    ``"continent_7"`` splits America into North America and South America.  Kosovo (XKX) is Europe.
+    """
+    if not isinstance(iso3, str) or not iso3:
         return None
-    if iso3 == "XKX":
-        return "Europe"
-    if iso3 not in _iso3_codes():
-        return None
-    out = _converter().convert(iso3, src="ISO3", to="continent", not_found=None)
-    return out if isinstance(out, str) and out != iso3 else None
+    hit = _continent_table().get(iso3.upper())
+    if hit is None:
+        return "Europe" if iso3.upper() == "XKX" else None
+    value = hit[0] if scheme == "continent" else hit[1]
+    return value or None

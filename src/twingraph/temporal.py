@@ -364,22 +364,11 @@ def sweep_rebuild(
 
 
 # ---------------------------------------------------------------------------------------- growth
-_CONTINENTS = ("Africa", "America", "Antarctica", "Asia", "Europe", "Oceania")
-
-
 def continent_of(iso3: str | None) -> str | None:
-    """The continent of an ISO3 code, ``None`` when unknown.
-
-    Uses :func:`twingraph.countries.continent` (country_converter's ``continent`` classification,
-    cached there); anything that is not one of Africa, America, Antarctica, Asia, Europe, Oceania
-    (coco echoes unknown codes back) becomes ``None``.
-    """
+    """The continent of an ISO3 code, ``None`` when unknown (:func:`twingraph.countries.continent`)."""
     from .countries import continent
 
-    if not _ok(iso3):
-        return None
-    out = continent(str(iso3).upper())
-    return out if out in _CONTINENTS else None
+    return continent(str(iso3)) if _ok(iso3) else None
 
 
 def growth(

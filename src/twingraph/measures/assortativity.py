@@ -14,14 +14,14 @@ Conventions:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import igraph as ig
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from ..countries import continent
 
 from ._common import GraphLike, as_igraph, child_seeds, igraph_seed, vertex_values
 
@@ -58,29 +58,13 @@ def nominal_assortativity(g: GraphLike, labels: str | Sequence[Any] = "country")
     return float(sub.assortativity_nominal(codes, directed=False))
 
 
-@lru_cache(maxsize=1)
-def _continent_table() -> dict[str, tuple[str, str]]:
-    # country_converter's own data file, read directly (its CountryConverter class fails to
-    # initialise under pandas 3: "NA" = Namibia is parsed as missing).
-    path = resources.files("country_converter") / "country_data.tsv"
-    with resources.as_file(path) as p:
-        df = pd.read_csv(p, sep="\t", keep_default_na=False, dtype=str)
-    return {r.ISO3: (r.continent, r.Continent_7) for r in df.itertuples() if r.ISO3}
-
-
 def continent_of(iso3: Sequence[str | None], scheme: Literal["continent", "continent_7"] = "continent") -> list[str | None]:
-    """Continent of each ISO3 code from country_converter's data (``None`` if unknown).
+    """Continent of each ISO3 code (``None`` if unknown): :func:`twingraph.countries.continent`.
 
     ``"continent"``: Africa, America, Asia, Europe, Oceania, Antarctica;
     ``"continent_7"`` splits America into North America and South America.
     """
-    table = _continent_table()
-    col = 0 if scheme == "continent" else 1
-    out: list[str | None] = []
-    for code in iso3:
-        hit = table.get(code) if isinstance(code, str) else None
-        out.append((hit[col] or None) if hit else None)
-    return out
+    return [continent(code, scheme) for code in iso3]
 
 
 def same_label_share(g: GraphLike, labels: str | Sequence[Any] = "country") -> dict[str, float]:
