@@ -24,7 +24,7 @@ def cur():  # type: ignore[no-untyped-def]
 
 def spells_of(data, a: str, b: str, kind: str = "twin") -> pd.DataFrame:  # type: ignore[no-untyped-def]
     lo, hi = sorted([a, b])
-    return data.spells[data.spells["tie_id"] == f"cur:{lo}|{hi}|{kind}"].sort_values("spell")
+    return data.spells[data.spells["tie_id"] == f"{lo}|{hi}|{kind}"].sort_values("spell")
 
 
 def packaged_rows(name: str) -> list[dict[str, str]]:
@@ -210,7 +210,7 @@ def test_fixture_spell_conventions(fixture_data) -> None:  # type: ignore[no-unt
     assert list(mn["start"]) == [T("1990-01-01"), T("2016-05-01")]
     assert list(mn["end"]) == [T("2014-01-01"), T("2022-01-01")]
     assert list(mn["end_status"]) == ["suspended", "terminated"]
-    assert list(mn["spell_id"]) == [f"cur:cur:NOR:M|cur:SWE:N|twin#{i}" for i in (0, 1)]
+    assert list(mn["spell_id"]) == [f"cur:NOR:M|cur:SWE:N|twin#{i}" for i in (0, 1)]
     op = spells_of(d, "cur:POL:O", "cur:UKR:P")  # the out-of-order restore left the spell closed
     assert len(op) == 1 and op.iloc[0]["end_status"] == "suspended"
     qr = spells_of(d, "cur:JPN:Q", "cur:USA:R").iloc[0]  # an announcement does not close the spell

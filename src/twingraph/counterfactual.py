@@ -240,4 +240,5 @@ def counterfactual_removal(
     df = pd.DataFrame(rows)
     df.attrs.update(k=k, n=n, m=len(edges), seed=seed,
                     distances="exact" if sources is None else f"sampled from {len(sources)} sources")
+    df.attrs["replicates"] = pd.DataFrame(list(reps), columns=list(baseline))  # one row per random removal
     return df

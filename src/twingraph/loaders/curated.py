@@ -12,7 +12,7 @@ Two CSV files in ``twingraph/data`` (documented in ``twingraph/data/CURATED.md``
 
 Identifiers
     ``place_id = "cur:<ISO3>:<name>"`` (two Toledos in USA and ESP are two places); a tie is an
-    unordered pair of places and a kind, ``tie_id = "cur:" + a + "|" + b + "|" + kind`` with
+    unordered pair of places and a kind, ``tie_id = a + "|" + b + "|" + kind`` with
     ``a < b``.  The same pair with two kinds (Yokohama-Odesa ``twin`` and ``cooperation``) is two ties.
 
 Events and spells (rows of one tie are read in file order, which is meant to be chronological)
@@ -370,7 +370,7 @@ def load_curated(
         if key in seen:
             reject("duplicate", "same pair, kind, event, date and source as an earlier row")
             continue
-        tie_id = f"cur:{a}|{b}|{r['kind']}"
+        tie_id = f"{a}|{b}|{r['kind']}"  # place ids already carry the "cur:" prefix
         tie = ties.get(tie_id) or _Tie(a, b, r["kind"])
         n_later = len(later)
         reason, detail = _apply(tie, r["event"], d, r["cause"], r["shock_id"], f"{fname}:{line} {r['source']}",
