@@ -117,3 +117,14 @@ def test_real_graph_sizes(wikipedia):
     assert sorted(g.degree()) == sorted(d for _, d in G.degree())
     C = country_graph(wikipedia)
     assert sum(d["weight"] for *_, d in C.edges(data=True)) == G.number_of_edges()
+
+
+def test_ended_spell_with_unknown_end_date():
+    """'Cancelled' with no date (Edirne-Burgas): never certainly active; open under 'latest'."""
+    places = [{"place_id": "E", "name": "Edirne", "country": "TUR"}, {"place_id": "B", "name": "Burgas", "country": "BGR"}]
+    spells = [{"tie_id": "BE", "a": "B", "b": "E", "start": "2000-01-01", "start_precision": "year",
+               "end_status": "terminated"}]
+    d = make_twindata(places, spells, Rejections(), rows_read=1, rows_loaded=1, source="toy")
+    assert not active_mask(d.spells, "2010-01-01", "earliest").any()
+    assert not active_mask(d.spells, "2010-01-01", "strict").any()
+    assert active_mask(d.spells, "2010-01-01", "latest").all()

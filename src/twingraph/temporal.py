@@ -87,12 +87,17 @@ def _bound(ts: np.ndarray, prec: np.ndarray, side: Literal["lo", "hi"]) -> np.nd
     return out
 
 
+_ENDED_UNDATED = np.datetime64("1000-01-01", "us")
+
+
 def resolve_dates(spells: pd.DataFrame, convention: DateConvention = "earliest") -> tuple[np.ndarray, np.ndarray]:
     """Resolve partial start/end dates to instants: ``(start, end)`` as ``datetime64[us]`` arrays.
 
     See the module docstring for the conventions.  ``NaT`` in ``start`` means undated (start
     unknown, or precision ``"unknown"``); ``NaT`` in ``end`` means no end (active forever).  The
-    spell is active on ``t`` iff ``start <= t < end``.  Row order follows ``spells``.
+    spell is active on ``t`` iff ``start <= t < end``.  Row order follows ``spells``.  A spell with
+    an ``end_status`` but no end date resolves to an end in the year 1000 (never active) under
+    ``"earliest"`` and ``"strict"``, and stays open under ``"latest"``.
     """
     if convention not in ("earliest", "latest", "strict"):
         raise ValueError(f"unknown date convention {convention!r}: use 'earliest', 'latest' or 'strict'")
@@ -102,7 +107,13 @@ def resolve_dates(spells: pd.DataFrame, convention: DateConvention = "earliest")
     e = pd.to_datetime(spells["end"]).to_numpy(_DT)
     sp = spells["start_precision"].fillna("unknown").astype(str).to_numpy()
     ep = spells["end_precision"].fillna("unknown").astype(str).to_numpy()
-    return _bound(s, sp, start_side), _bound(e, ep, end_side)
+    start, end = _bound(s, sp, start_side), _bound(e, ep, end_side)
+    if convention != "latest" and "end_status" in spells.columns:
+        # ended at an unknown date (e.g. "cancelled", no date given): it may have ended as soon as it
+        # began, so under "earliest"/"strict" it is never counted active; "latest" keeps it open.
+        ended_undated = spells["end_status"].notna().to_numpy() & np.isnat(end)
+        end[ended_undated] = _ENDED_UNDATED
+    return start, end
 
 
 def eval_date(year: int, at: At = "year-end") -> pd.Timestamp:
