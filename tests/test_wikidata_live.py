@@ -513,3 +513,19 @@ def test_load_wikidata_live_from_cache(wdqs, tmp_path: Path) -> None:  # type: i
     assert d.source == offline.source == "wikidata-live"
     assert (offline.rows_read, offline.rows_loaded, len(offline.spells), len(offline.places)) == (12, 9, 6, 6)
     assert len(server.log) == 6  # countries + five pages, once
+
+
+def test_cli_fetch_then_info(wdqs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`twingraph fetch wikidata-live` against the local server, then `info wikidata-live` offline."""
+    import json
+
+    from twingraph.cli import main
+
+    server = wdqs({"Q183-1": [("status", 429, {"Retry-After": "0"})]})
+    monkeypatch.setenv("TWINGRAPH_DATA_DIR", str(tmp_path))
+    assert main(["fetch", "wikidata-live", "--endpoint", server.url, "--page-size", str(PAGE_SIZE), "--quiet"]) == 0
+    assert "5 pages cached" in capsys.readouterr().out
+    server.stop()
+    assert main(["info", "wikidata-live", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["rows_read"], out["rows_loaded"], out["rows_rejected"], out["n_spells"]) == (12, 9, 3, 6)

@@ -102,9 +102,11 @@ def _fetch_wikidata_live(args: argparse.Namespace) -> int:
                                         parse_sparql_pages)
 
     root = Path(args.dir) if args.dir else data_dir()
-    client = WikidataClient(user_agent=default_user_agent(args.contact), cache_dir=root)
+    endpoint = {"endpoint": args.endpoint} if args.endpoint else {}
+    client = WikidataClient(user_agent=default_user_agent(args.contact), cache_dir=root, **endpoint)
     try:
-        paths = fetch_p190(client, countries=args.countries or None, progress=not args.quiet)
+        paths = fetch_p190(client, countries=args.countries or None, page_size=args.page_size,
+                           progress=not args.quiet)
     except WikidataFetchError as exc:
         raise UserError(f"{exc} (cached pages are kept: run the same command again to resume)") from None
     data = parse_sparql_pages(paths)
@@ -208,6 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--quiet", action="store_true")
     sp.add_argument("--contact", help="wikidata-live: URL or e-mail for the User-Agent (Wikimedia policy)")
     sp.add_argument("--countries", nargs="*", help="wikidata-live: only these country QIDs (partitions)")
+    sp.add_argument("--endpoint", help="wikidata-live: SPARQL endpoint (default: the Wikidata Query Service)")
+    sp.add_argument("--page-size", type=int, default=5000, help="wikidata-live: rows per page (default 5000)")
     sp.set_defaults(func=_cmd_fetch)
 
     sp = source_cmd("stats", "KONECT-style statistics table")

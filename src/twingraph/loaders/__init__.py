@@ -87,12 +87,15 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     one-line message for user errors."""
     key = str(source)
     if key == "wikidata-live":
-        from .wikidata_live import load_wikidata_live
+        from .wikidata_live import parse_sparql_pages
 
-        try:  # cached pages only: fetching is explicit (`twingraph fetch wikidata-live`)
-            return load_wikidata_live(root or datasets.data_dir(), fetch=False, progress=False)
-        except FileNotFoundError:
-            raise LoadError("no cached Wikidata pages: run `twingraph fetch wikidata-live` first") from None
+        # cached pages only: fetching is explicit (`twingraph fetch wikidata-live`); the newest
+        # page set is used, whatever page size it was fetched with
+        sets = sorted((root or datasets.data_dir()).glob("wikidata-live/p190-*"), key=lambda p: p.stat().st_mtime)
+        pages = sorted(sets[-1].glob("*.json")) if sets else []
+        if not pages:
+            raise LoadError("no cached Wikidata pages: run `twingraph fetch wikidata-live` first")
+        return parse_sparql_pages(pages)
     if key == "curated":
         from .curated import load_curated
 
