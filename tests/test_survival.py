@@ -380,3 +380,22 @@ def test_event_study_hand_case():
     cal = event_study(data, events, window=("-60D", "60D"), bin="30D",
                       baseline=(D - pd.Timedelta(days=30), D))
     np.testing.assert_allclose(cal["baseline_rate"], 1 / (100 / YEAR_DAYS))
+
+
+def test_cox_flags_monotone_likelihood():
+    """Every exposed tie ends, no unexposed one does: no finite MLE, so no hazard ratio is reported as real."""
+    import warnings
+
+    table = pd.DataFrame({"start": 0.0, "stop": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+                          "event": [1, 1, 1, 0, 0, 0], "x": [1, 1, 1, 0, 0, 0]})
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        cox = CoxPH().fit(table, covariates=["x"])
+    assert not cox.converged_
+    assert any("not estimable" in str(x.message) for x in w)
+
+
+def test_logrank_p_value_does_not_underflow():
+    t = np.r_[np.arange(1, 41) * 0.01, np.arange(1, 41) * 10.0]
+    res = logrank_test(t, np.ones(80), np.r_[np.zeros(40), np.ones(40)])
+    assert 0 < res.p_value < 1e-16

@@ -28,6 +28,7 @@ The fitters follow a lifelines-like API (lifelines itself is not used: it pins `
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -36,6 +37,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, survdiff
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from .tables import TwinData
 
@@ -432,9 +434,11 @@ class LogrankResult(NamedTuple):
 
 def logrank_test(durations: Any, events: Any, groups: Any, entry: Any = None) -> LogrankResult:
     """Log-rank test of equal survival across groups (statsmodels ``survdiff``; ``entry`` = left truncation)."""
-    stat, p = survdiff(np.asarray(durations, float), np.asarray(events, float), np.asarray(groups),
+    groups = np.asarray(groups)
+    stat, _ = survdiff(np.asarray(durations, float), np.asarray(events, float), groups,
                        entry=None if entry is None else np.asarray(entry, float))
-    return LogrankResult(float(stat), float(p))
+    dof = len(np.unique(groups)) - 1
+    return LogrankResult(float(stat), float(stats.chi2.sf(stat, dof)))  # sf: no 1 - cdf underflow
 
 
 # ----------------------------------------------------------------------------------------------
@@ -543,8 +547,17 @@ class CoxPH:
         # float up gives the counting-process risk set (entry, stop] (as R's survival does).
         model = PHReg(endog, exog, status=status, entry=None if duration_col else np.nextafter(entry, np.inf),
                       strata=strat, ties=self.ties)
-        res = model.fit()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", category=ConvergenceWarning)
+            res = model.fit()
+        diverged = any(issubclass(w.category, ConvergenceWarning) for w in caught)
         params = np.asarray(res.params, float)
+        # a partial likelihood without a finite maximum (no event in one group while the other is
+        # at risk: "monotone likelihood") drifts off; report it instead of a meaningless HR
+        self.converged_ = not diverged and bool(np.all(np.abs(params) < 20))
+        if not self.converged_:
+            warnings.warn("CoxPH: the partial likelihood has no finite maximum (or did not converge); "
+                          "hazard ratios are not estimable from these data", RuntimeWarning, stacklevel=2)
         naive = np.linalg.inv(-model.hessian(params))
         if groups is not None:
             resid = _score_residuals(endog, entry, status, exog, strat, params)
@@ -661,7 +674,7 @@ class CumulativeIncidence:
         """Estimate F(t) = P(T <= t, cause) for ``cause``."""
         d = np.asarray(durations, float)
         types = pd.Series(np.asarray(event_types, dtype=object))
-        censored = types.isna().to_numpy()
+        censored = types.isna().to_numpy().copy()
         if events is not None:
             censored |= np.asarray(events, float) == 0
         causes = sorted({str(x) for x in types[~censored]})
