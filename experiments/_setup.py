@@ -26,9 +26,9 @@ def dataset(name: str) -> tg.TwinData:
 
 
 def stamp(fig: plt.Figure, text: str) -> None:
-    """Write the data source on the figure itself (bottom-left, small)."""
-    fig.text(0.01, 0.005, f"data: {text} · twingraph {tg.__version__}", fontsize=7, color="0.35",
-             ha="left", va="bottom")
+    """Write the data source on the figure itself, below the axes (small; kept by bbox 'tight')."""
+    fig.text(0.01, -0.01, f"data: {text} · twingraph {tg.__version__}", fontsize=7, color="0.35",
+             ha="left", va="top")
 
 
 def save(fig: plt.Figure, name: str) -> Path:
