@@ -61,7 +61,7 @@ DATASETS: dict[str, Dataset] = {
     "wikidata-crawl-2016": Dataset(
         name="wikidata-crawl-2016",
         description="Wikidata P190 statements crawled in Sept 2016 outwards from Weimar: 34,182 directed "
-        "QID pairs and English labels. No dates.",
+        "QID pairs and their (German) labels. No dates.",
         origin="github.com/L3viathan/sister-cities @ d3028c22c7e47f18947eb39a41c13e4f2751342e",
         licence="Wikidata content CC0; the repository states no licence",
         files=(

@@ -1,7 +1,8 @@
 """Loader for the 2016 Wikidata crawl (dataset ``wikidata-crawl-2016``).
 
 Input: ``relations.tsv`` (``<QID>\\t<QID>``: one directed P190 statement "A is twinned with B", as
-stated on item A) and ``names.tsv`` (``<QID>\\t<English label>``).
+stated on item A) and ``names.tsv`` (``<QID>\\t<label>``; the labels are German, "Sankt Petersburg",
+"Moskau", although the dataset's description calls them English).
 
 Statements A->B and B->A merge into one tie (``directions = "both"``, ``n_rows = 2``); a statement
 repeated verbatim is merged too (``notes["duplicate_statements"]``).  Self-statements and malformed
