@@ -497,6 +497,12 @@ class CoxPH:
     summing score residuals within each cluster (statsmodels ``groups``; no small-sample
     correction).  Use a cluster column such as a place id or a country (a tie has two places: pick
     one, e.g. the exposed place's country).  Ties in event times: Breslow (default) or Efron.
+
+    After ``fit``: ``params_``, ``standard_errors_``, ``hazard_ratios_``, ``confidence_intervals_``,
+    ``variance_matrix_`` (clustered when ``cluster``), ``naive_variance_matrix_``, ``n_obs_``,
+    ``n_events_``, ``n_clusters_`` and ``converged_``: ``False`` (with a ``RuntimeWarning``) when the
+    partial likelihood has no finite maximum, e.g. every event in one group and none in the other
+    while both are at risk; the hazard ratios are then not estimable and must not be reported.
     """
 
     def __init__(self, alpha: float = 0.05, ties: str = "breslow") -> None:
