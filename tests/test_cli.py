@@ -150,3 +150,58 @@ def test_reproduce_runs_scripts_in_order_and_reports_failures(tmp_path, capsys):
     assert main(["reproduce", "--experiments", str(exp)]) == 1
     assert (tmp_path / "order.txt").read_text() == "abc"
     assert "02_b.py" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("by", ["betweenness", "degree", "pagerank", "eigenvector", "harmonic", "closeness", "core"])
+def test_rank_every_choice(tmp_path, capsys, by):
+    f = tmp_path / "out.path"
+    f.write_text("% sym unweighted\n1 2\n2 3\n3 4\n4 5\n")
+    assert main(["rank", str(f), "--by", by, "--top", "1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 1
+    if by == "core":  # every place of a path is in the 1-core
+        assert rows[0]["score"] == 1
+    else:
+        assert rows[0]["place_id"] in {"konect:2", "konect:3", "konect:4"}
+
+
+def _one_line_error(*argv):
+    proc = subprocess.run([sys.executable, "-m", "twingraph.cli", *argv], capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("twingraph: error:"), proc.stderr
+    return proc.stderr
+
+
+def test_more_user_errors_are_one_line(tmp_path, shared_data):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("city1,country1,city2,country2\nGöttingen,Germany,Cheltenham,England\n".encode("latin-1"))
+    assert "not UTF-8" in _one_line_error("info", str(latin1))
+    geo = shared_data / "wikipedia-lists-2026" / "twin_cities_geocoded.csv"
+    assert "geocoded companion" in _one_line_error("info", str(geo))
+    names = shared_data / "wikidata-crawl-2016" / "names.tsv"
+    assert "label file" in _one_line_error("info", str(names))
+    toy = tmp_path / "out.toy"
+    toy.write_text("% sym unweighted\n1 2\n")
+    assert "cannot write" in _one_line_error("info", str(toy), "--rejections", str(tmp_path / "no" / "dir" / "r.csv"))
+    huge = tmp_path / "out.huge"
+    huge.write_text("% sym unweighted\n% 1 1000000000 1000000000\n1 2\n")
+    assert "not a plausible" in _one_line_error("info", str(huge))
+    assert "--jobs" in _one_line_error("validate-survival", "--jobs", "0")
+    assert "--page-size" in _one_line_error("fetch", "wikidata-live", "--page-size", "0")
+
+
+def test_byte_order_mark_is_ignored(tmp_path, capsys):
+    f = tmp_path / "pairs.csv"
+    f.write_bytes("\ufeffcity1,country1,city2,country2\nCoventry,England,Dresden,Germany\n\n".encode("utf-8"))
+    out = run_json(capsys, "info", str(f), "--json")
+    assert (out["rows_read"], out["rows_loaded"], out["n_ties"]) == (1, 1, 1)  # the blank line is no row
+
+
+def test_konect_rejects_odd_ids(tmp_path):
+    from twingraph.loaders import load_konect
+
+    f = tmp_path / "out.odd"
+    f.write_text("% sym unweighted\n1_0 2\n+1 2\n1 2\n")
+    d = load_konect(f)
+    assert list(d.rejections["reason"]) == ["bad-node-id", "bad-node-id"]
+    assert len(d.places) == 2

@@ -40,11 +40,6 @@ def test_special_graphs():
     assert C.average_local_clustering(g) == pytest.approx(0.75)
 
 
-def test_konect_published_twin_values_are_self_consistent():
-    # http://konect.cc/networks/twin/: t = 6,327, s = 170,445, c = 0.111361
-    assert round(3 * 6327 / 170445, 6) == 0.111361
-
-
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 50), p=st.floats(0.0, 0.6), seed=st.integers(0, 10_000))
 def test_agrees_with_networkx(n, p, seed):

@@ -27,6 +27,8 @@ def _load(source: str, fmt: str | None):  # type: ignore[no-untyped-def]
         return load(source, format=fmt)
     except (LoadError, DatasetError, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:  # unreadable file, a device, ...
+        raise UserError(f"cannot read {exc.filename or source}: {exc.strerror or exc}") from None
 
 
 def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -62,7 +64,10 @@ def _cmd_info(args: argparse.Namespace) -> int:
     data = _load(args.source, args.format)
     summary = info_summary(data)
     if args.rejections:
-        data.rejections.to_csv(args.rejections, index=False)
+        try:
+            data.rejections.to_csv(args.rejections, index=False)
+        except OSError as exc:
+            raise UserError(f"cannot write {args.rejections}: {exc.strerror or exc}") from None
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return 0
@@ -71,7 +76,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"rows loaded       {summary['rows_loaded']:,}")
     print(f"rows rejected     {summary['rows_rejected']:,}")
     for reason, n in summary["rejected_by_reason"].items():
-        print(f"  {reason:<16}{n:,}")
+        print(f"  {reason:<24} {n:,}")
     for key, label in (("n_places", "places"), ("n_ties", "ties"), ("n_spells", "spells"),
                        ("n_countries", "countries"), ("n_ended", "ended ties"), ("n_components", "components"),
                        ("n_events", "events")):
@@ -101,6 +106,8 @@ def _fetch_wikidata_live(args: argparse.Namespace) -> int:
     from .loaders.wikidata_live import (WikidataClient, WikidataFetchError, default_user_agent, fetch_p190,
                                         parse_sparql_pages)
 
+    if args.page_size < 1:
+        raise UserError("--page-size must be at least 1")
     root = Path(args.dir) if args.dir else data_dir()
     endpoint = {"endpoint": args.endpoint} if args.endpoint else {}
     client = WikidataClient(user_agent=default_user_agent(args.contact), cache_dir=root, **endpoint)
@@ -164,6 +171,8 @@ def _cmd_validate_survival(args: argparse.Namespace) -> int:
         raise UserError("--replicates must be at least 2")
     if args.hazard_ratio <= 0:
         raise UserError("--hazard-ratio must be positive")
+    if args.jobs == 0:
+        raise UserError("--jobs must be a positive number of processes (or negative, joblib-style)")
     result = validate_survival(replicates=args.replicates, hazard_ratio=args.hazard_ratio, seed=args.seed,
                                n_jobs=args.jobs)
     if args.json:
@@ -222,7 +231,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = source_cmd("rank", "top-N places by a centrality")
     sp.add_argument("--format", help="input format (detected when omitted)")
-    sp.add_argument("--by", default="degree", choices=["betweenness", "degree", "pagerank", "eigenvector", "harmonic", "core"])
+    sp.add_argument("--by", default="degree",
+                    choices=["betweenness", "degree", "pagerank", "eigenvector", "harmonic", "closeness", "core"])
     sp.add_argument("--top", type=int, default=20)
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_rank)
@@ -253,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("twingraph: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `twingraph info X | head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

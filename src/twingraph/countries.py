@@ -5,7 +5,11 @@ Wraps :mod:`country_converter` (coco) with the quirks of twinning sources:
 * the UK's constituent countries (England, Scotland, Wales, Northern Ireland) map to ``GBR`` and are
   kept as the place's *subdivision*;
 * ``"<region>, <country>"`` (``"England, United Kingdom"``, ``"Réunion, France"``,
-  ``"Ohio, United States"``) maps to the country, the region becoming the subdivision;
+  ``"Ohio, United States"``) maps to the sovereign country, the region becoming the subdivision.
+  Territories with ISO codes of their own follow the same rule when named this way (the Wikipedia
+  lists name Mariehamn both "Finland" and "Åland Islands, Finland"; giving the second ``ALA`` would
+  split the town in two).  The price: a territory's town and a metropolitan namesake share an id
+  (Saint-Denis, Réunion and Saint-Denis near Paris), which no name-based source can resolve;
 * Wikipedia's disambiguated or historical names (``"Georgia (country)"``, ``"Republic of Ireland"``,
   ``"Moldavia"``) and a few misspellings seen in the 2026 Wikipedia lists are listed in
   :data:`OVERRIDES` so the mapping is explicit and reviewable;

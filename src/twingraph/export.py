@@ -1,8 +1,9 @@
 """Writers: the graph for Gephi (GraphML, GEXF), a plain edge list, and the tidy tables as CSV.
 
 GraphML and GEXF hold the *projected* simple graph (one edge per linked pair, ``weight`` = number of
-ties, plus ``n_spells``, the earliest known ``start`` and ``ended`` = all spells of the pair ended),
-with every place attribute; Gephi opens both.  ``edgelist`` writes ``a b weight`` lines.  ``csv``
+ties, plus ``n_spells``, the earliest known start ``first_start`` and ``ended`` = all spells of the pair
+ended), with every place attribute; Gephi opens both.  ``edgelist`` writes ``a b weight`` lines
+(isolated places cannot appear in an edge list; use GraphML or CSV to keep them).  ``csv``
 writes the lossless form: ``places.csv``, ``spells.csv``, ``events.csv`` and ``rejections.csv`` into a
 directory.
 """
@@ -28,8 +29,8 @@ def _gephi_graph(data: TwinData) -> nx.Graph:
         spells = list(M.get_edge_data(u, v).values())
         d["n_spells"] = len(spells)
         starts = [s["start"] for s in spells if s.get("start")]
-        if starts:
-            d["start"] = min(starts)
+        if starts:  # not "start": GEXF writers read that as a dynamic time interval
+            d["first_start"] = min(starts)
         d["ended"] = all(s.get("end_status") for s in spells)
     for _, nd in H.nodes(data=True):
         nd["label"] = nd.get("name", "")

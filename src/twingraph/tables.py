@@ -217,7 +217,7 @@ def make_twindata(
     p = _typed_places(p) if len(p) else empty_places()
     if len(s):
         defaults = {"rank": "normal", "directions": "both", "n_rows": 1, "conflict": False,
-                    "end_status": None, "end_cause": None, "kind": "twin", "source": source,
+                    "end_status": None, "end_cause": None, "kind": "unknown", "source": source,
                     "start": pd.NaT, "end": pd.NaT, "start_precision": "unknown", "end_precision": "unknown"}
         for col, val in defaults.items():
             if col not in s.columns:
@@ -262,8 +262,8 @@ def validate(data: TwinData) -> None:
         missing = (set(s["a"]) | set(s["b"])) - known
         if missing:
             raise ValueError(f"spells refer to unknown places, e.g. {sorted(missing)[:3]}")
-        if (s["a"] > s["b"]).any():
-            raise ValueError("spell endpoints must be stored with a <= b")
+        if (s["a"] >= s["b"]).any():
+            raise ValueError("spell endpoints must be two different places stored with a < b")
         if s["spell_id"].duplicated().any():
             raise ValueError("duplicate spell_id")
         bad = ~s["kind"].isin(TIE_KINDS)

@@ -13,6 +13,7 @@ by ``twingraph fetch wikidata-live`` (loading never touches the network).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .. import datasets
@@ -36,7 +37,7 @@ def detect_format(path: Path) -> str:
     name = path.name
     if name.startswith("out."):
         return "konect"
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
         first = ""
         for line in fh:
             if line.strip():
@@ -44,12 +45,19 @@ def detect_format(path: Path) -> str:
                 break
     if first.startswith("%"):
         return "konect"
-    if first.startswith("city1,country1,city2,country2") or first.startswith("city1,country1,lat1"):
+    if first.startswith("city1,country1,city2,country2"):
         return "wikipedia"
+    if first.startswith("city1,country1,lat1"):
+        raise LoadError(f"{path}: this is the geocoded companion of the Wikipedia lists; load the dataset "
+                        "wikipedia-lists-2026 (it joins the coordinates) or the raw city1,country1,city2,country2 file")
     if first.startswith("city_a,country_a"):
         return "curated"
     if first.startswith("Q") and "\t" in first:
-        return "wikidata-crawl"
+        fields = first.split("\t")
+        if len(fields) == 2 and all(re.fullmatch(r"Q[1-9][0-9]*", f.strip()) for f in fields):
+            return "wikidata-crawl"
+        raise LoadError(f"{path}: looks like a QID label file, not QID pairs; load the dataset "
+                        "wikidata-crawl-2016 by name to join labels to the relations")
     if first.startswith("{"):
         text = path.read_text(encoding="utf-8", errors="replace")[:2000]
         if '"entities"' in text:
@@ -113,10 +121,13 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
         raise LoadError(f"{source}: no such file, and not a dataset name (known: {known})")
     if path.is_dir():
         raise LoadError(f"{source}: is a directory; give a file")
-    fmt = format or detect_format(path)
     try:
+        fmt = format or detect_format(path)
         return _load_file(path, fmt)
-    except (KonectFormatError, UnicodeDecodeError) as exc:
+    except (KonectFormatError, LoadError) as exc:
         raise LoadError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except ValueError as exc:
-        raise LoadError(f"{path}: {exc}") from None
+        msg = str(exc)
+        raise LoadError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None

@@ -25,6 +25,8 @@ Conventions:
 
 from __future__ import annotations
 
+import glob
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -33,14 +35,16 @@ from ..tables import Rejections, TwinData, make_twindata
 
 __all__ = ["load_konect", "KonectFormatError"]
 
+_ID = re.compile(r"[0-9]+")
+
 
 class KonectFormatError(ValueError):
     """The file is not a readable KONECT edge list."""
 
 
 def _read_names(folder: Path, name: str) -> list[str] | None:
-    for cand in sorted(folder.glob(f"ent.{name}*name*")):
-        return cand.read_text(encoding="utf-8", errors="replace").splitlines()
+    for cand in sorted(folder.glob(f"ent.{glob.escape(name)}.*name")):
+        return cand.read_text(encoding="utf-8-sig", errors="replace").splitlines()
     return None
 
 
@@ -48,7 +52,7 @@ def _read_meta(folder: Path, name: str) -> dict[str, str]:
     meta_file = folder / f"meta.{name}"
     meta: dict[str, str] = {}
     if meta_file.is_file():
-        for line in meta_file.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in meta_file.read_text(encoding="utf-8-sig", errors="replace").splitlines():
             if ":" in line:
                 k, v = line.split(":", 1)
                 meta[k.strip()] = v.strip()
@@ -68,7 +72,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
     ties: dict[tuple[int, int], dict[str, object]] = {}
     max_id = 0
     multi = weighted = 0
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for line_no, line in enumerate(fh, start=1):
             text = line.strip()
             if not text:
@@ -89,11 +93,10 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
             if len(parts) < 2:
                 rej.add(path.name, line_no, "too-few-fields", "", text)
                 continue
-            try:
-                u, v = int(parts[0]), int(parts[1])
-            except ValueError:
+            if not (_ID.fullmatch(parts[0]) and _ID.fullmatch(parts[1])):
                 rej.add(path.name, line_no, "bad-node-id", "ids must be integers", text)
                 continue
+            u, v = int(parts[0]), int(parts[1])
             if u < 1 or v < 1:
                 rej.add(path.name, line_no, "bad-node-id", "ids are 1-based", text)
                 continue
@@ -140,6 +143,9 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
     if not fmt:
         raise KonectFormatError(f"{path}: no '% sym|asym ...' header line: not a KONECT out.* file")
     n = max([max_id] + header_sizes[1:2])
+    if n > 10 * max(max_id, rows_read, 1000):
+        raise KonectFormatError(f"{path}: the size line claims {n:,} nodes but the edges name at most "
+                                f"{max_id:,}: not a plausible KONECT header")
     labels = _read_names(path.parent, name)
     places = [
         {"place_id": f"konect:{i}", "name": labels[i - 1] if labels and i <= len(labels) else str(i),

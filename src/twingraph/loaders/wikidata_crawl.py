@@ -34,7 +34,7 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None, sour
     seen_directed: set[tuple[str, str]] = set()
     duplicates = 0
     rname = Path(relations_tsv).name
-    with open(relations_tsv, encoding="utf-8") as fh:
+    with open(relations_tsv, encoding="utf-8-sig") as fh:
         for line_no, line in enumerate(fh, start=1):
             text = line.rstrip("\n").rstrip("\r")
             if not text.strip():
@@ -72,7 +72,7 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None, sour
             places.setdefault(q, {"place_id": q, "name": q, "qid": q, "level": "unknown"})
     if names_tsv is not None:
         nname = Path(names_tsv).name
-        with open(names_tsv, encoding="utf-8") as fh:
+        with open(names_tsv, encoding="utf-8-sig") as fh:
             for line_no, line in enumerate(fh, start=1):
                 text = line.rstrip("\n").rstrip("\r")
                 if not text.strip():

@@ -75,12 +75,14 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None, source
     rows_read = rows_loaded = 0
     same_name_kept = 0
     fname = Path(raw_csv).name
-    with open(raw_csv, newline="", encoding="utf-8") as fh:
+    with open(raw_csv, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None or [h.strip() for h in header[:4]] != ["city1", "country1", "city2", "country2"]:
             raise ValueError(f"{raw_csv}: expected header city1,country1,city2,country2, got {header}")
         for row in reader:
+            if not row or not any(f.strip() for f in row):
+                continue  # blank lines are not rows
             rows_read += 1
             line = reader.line_num
             raw = ",".join(row)
@@ -135,7 +137,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None, source
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
     if geocoded_csv is not None:
         gname = Path(geocoded_csv).name
-        with open(geocoded_csv, newline="", encoding="utf-8") as fh:
+        with open(geocoded_csv, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             header = next(reader, None)
             expected = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]

@@ -154,6 +154,7 @@ CENTRALITIES: dict[str, Callable[[ig.Graph], np.ndarray]] = {
     "harmonic": harmonic,
     "closeness": closeness,
     "core_number": core_number,
+    "core": core_number,  # alias used by `twingraph rank --by core`
 }
 
 
