@@ -128,3 +128,16 @@ def test_ended_spell_with_unknown_end_date():
     assert not active_mask(d.spells, "2010-01-01", "earliest").any()
     assert not active_mask(d.spells, "2010-01-01", "strict").any()
     assert active_mask(d.spells, "2010-01-01", "latest").all()
+
+
+def test_contract_accepts_overlapping_partial_dates_and_rejects_inverted_spells():
+    places = [{"place_id": "A"}, {"place_id": "B"}]
+    ok = [{"tie_id": "AB", "a": "A", "b": "B", "start": "2018-10-01", "start_precision": "month",
+           "end": "2018-01-01", "end_precision": "year", "end_status": "terminated"}]
+    d = make_twindata(places, ok, Rejections(), rows_read=1, rows_loaded=1, source="toy")
+    assert d.spells["end_status"].iloc[0] == "terminated"
+    bad = [dict(ok[0], start="2019-01-01", start_precision="day")]
+    with pytest.raises(ValueError, match="ends before it starts"):
+        make_twindata(places, bad, Rejections(), rows_read=1, rows_loaded=1, source="toy")
+    with pytest.raises(ValueError, match="two different places"):
+        make_twindata(places, [dict(ok[0], b="A")], Rejections(), rows_read=1, rows_loaded=1, source="toy")

@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -272,8 +273,12 @@ def validate(data: TwinData) -> None:
         ended = s["end_status"].notna()
         if (~s.loc[ended, "end_status"].isin(END_STATUSES)).any():
             raise ValueError("unknown end_status")
-        both = s["start"].notna() & s["end"].notna()
-        if (s.loc[both, "end"] < s.loc[both, "start"]).any():
+        from .temporal import resolve_dates  # period bounds of partial dates
+
+        start_lo = resolve_dates(s, "earliest")[0]
+        end_hi = resolve_dates(s, "latest")[1]
+        both = ~(np.isnat(start_lo) | np.isnat(end_hi))
+        if (end_hi[both] <= start_lo[both]).any():  # periods may overlap: "2018-10" .. "2018" is fine
             raise ValueError("a spell ends before it starts")
     if data.rows_read != data.rows_loaded + data.rows_rejected:
         raise ValueError(
