@@ -180,18 +180,6 @@ save(fig, "country_pairs.png")
 
 
 # --------------------------------------------------------------------- community map figure
-def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, n: int = 60) -> list[np.ndarray]:
-    """Points along the great circle, split where it crosses the antimeridian (lon, lat pieces)."""
-    p = np.radians([[lat1, lon1], [lat2, lon2]])
-    v = np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
-    om = np.arccos(np.clip(v[0] @ v[1], -1, 1))
-    t = np.linspace(0, 1, n)[:, None]
-    pts = v[0] + t * (v[1] - v[0]) if np.sin(om) < 1e-9 else \
-        (np.sin((1 - t) * om) * v[0] + np.sin(t * om) * v[1]) / np.sin(om)
-    lon = np.degrees(np.arctan2(pts[:, 1], pts[:, 0]))
-    lat = np.degrees(np.arctan2(pts[:, 2], np.hypot(pts[:, 0], pts[:, 1])))
-    cut = np.flatnonzero(np.abs(np.diff(lon)) > 180) + 1
-    return [np.c_[a, b] for a, b in zip(np.split(lon, cut), np.split(lat, cut))]
 
 
 fig = plt.figure(figsize=(14, 11.5))
@@ -203,7 +191,7 @@ top_edges = pairs.head(40)
 wmax = top_edges["ties"].max()
 segs, lw = [], []
 for r in top_edges.itertuples():
-    pieces = great_circle(cen.loc[r.country_a, "lat"], cen.loc[r.country_a, "lon"],
+    pieces = tm.geography.great_circle_path(cen.loc[r.country_a, "lat"], cen.loc[r.country_a, "lon"],
                           cen.loc[r.country_b, "lat"], cen.loc[r.country_b, "lon"])
     segs += pieces
     lw += [0.4 + 4.0 * r.ties / wmax] * len(pieces)

@@ -110,7 +110,8 @@ def null_tests(gr, ties_used: str) -> tuple[list[dict], dict[str, np.ndarray]]:
     for model in ("configuration", "rewire"):
         t = time.perf_counter()
         r = tm.distance_null_test(gr, model, n_null=N_NULL, seed=SEED, thresholds_km=THRESHOLDS)
-        rows.append({"ties_used": ties_used, "model": model, **r, "seconds": time.perf_counter() - t})
+        rows.append({"ties_used": ties_used, "model": model, **r})
+        print(f"null model {model} ({ties_used}): {time.perf_counter() - t:.1f} s")
         pooled[model] = np.concatenate([tm.null_distances(gr, model, s) for s in child])
     t = time.perf_counter()
     obs = tm.edge_distances(gr)
@@ -129,7 +130,8 @@ def null_tests(gr, ties_used: str) -> tuple[list[dict], dict[str, np.ndarray]]:
         r[f"null_share_lt_{thr}"] = float(np.mean([np.mean(c < thr) for c in cp]))
     ks = stats.ks_2samp(obs, pooled["country pairs"])
     r["ks"], r["ks_p"] = float(ks.statistic), float(ks.pvalue)
-    rows.append({"ties_used": ties_used, "model": "country pairs", **r, "seconds": time.perf_counter() - t})
+    rows.append({"ties_used": ties_used, "model": "country pairs", **r})
+    print(f"null model country pairs ({ties_used}): {time.perf_counter() - t:.1f} s")
     return rows, pooled
 
 
@@ -143,7 +145,7 @@ nulls.to_csv(FIGURES / "geo_null_tests.csv", index=False)
 show = ["ties_used", "model", "n_edges", "median_km", "null_median_km", "null_sd_median_km", "z_median",
         "p_median", "mean_km", "null_mean_km", "z_mean", "ratio_median", "share_lt_100", "null_share_lt_100",
         "share_lt_500",
-        "null_share_lt_500", "share_lt_1000", "null_share_lt_1000", "ks", "seconds"]
+        "null_share_lt_500", "share_lt_1000", "null_share_lt_1000", "ks"]
 print(nulls[show].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 obs = km[located]
 clean_km = tm.edge_distances(clean)
@@ -249,28 +251,6 @@ save(fig, "geo_continent_pairs.png")
 
 
 # ---------------------------------------------------------------------------------- tie map
-def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, n: int) -> list[np.ndarray]:
-    """``n`` points along the great circle as (lon, lat) pieces, cut at the antimeridian
-    (each piece ends/starts on lon = +-180 at the interpolated crossing latitude)."""
-    p = np.radians([[lat1, lon1], [lat2, lon2]])
-    v = np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
-    om = np.arccos(np.clip(v[0] @ v[1], -1, 1))
-    t = np.linspace(0, 1, n)[:, None]
-    pts = v[0] + t * (v[1] - v[0]) if np.sin(om) < 1e-9 else \
-        (np.sin((1 - t) * om) * v[0] + np.sin(t * om) * v[1]) / np.sin(om)
-    lon = np.degrees(np.arctan2(pts[:, 1], pts[:, 0]))
-    lat = np.degrees(np.arctan2(pts[:, 2], np.hypot(pts[:, 0], pts[:, 1])))
-    pieces, start, head = [], 0, None
-    for c in np.flatnonzero(np.abs(np.diff(lon)) > 180):
-        edge = 180.0 if lon[c] > 0 else -180.0
-        nxt = lon[c + 1] + (360.0 if lon[c] > 0 else -360.0)
-        latc = lat[c] + (edge - lon[c]) / (nxt - lon[c]) * (lat[c + 1] - lat[c])
-        body = np.c_[lon[start:c + 1], lat[start:c + 1]]
-        pieces.append(np.vstack([x for x in (head, body, [[edge, latc]]) if x is not None]))
-        head, start = np.array([[-edge, latc]]), c + 1
-    body = np.c_[lon[start:], lat[start:]]
-    pieces.append(body if head is None else np.vstack([head, body]))
-    return pieces
 
 
 t = time.perf_counter()
@@ -279,7 +259,7 @@ segs, vals = [], []
 for i in order:
     u, w = E[i]
     n = int(np.clip(km[i] / 60, 2, 300))
-    pieces = great_circle(lat[u], lon[u], lat[w], lon[w], n)
+    pieces = tm.geography.great_circle_path(lat[u], lon[u], lat[w], lon[w], n)
     segs += pieces
     vals += [max(km[i], 1.0)] * len(pieces)
 print(f"map: {len(order)} arcs as {len(segs)} polylines, {sum(len(s) for s in segs):,} points "

@@ -93,3 +93,15 @@ def test_distance_by_group_pair():
     assert t["median_km"].tolist() == pytest.approx([math.pi / 2 * R] * 2)
     empty = Ge.distance_by_group_pair(ig.Graph(n=2), [None, None])
     assert list(empty.columns) == ["group_a", "group_b", "n_edges", "mean_km", "median_km"] and empty.empty
+
+
+def test_great_circle_path_endpoints_and_antimeridian():
+    from twingraph.measures.geography import great_circle_path
+
+    pieces = great_circle_path(52.4, -1.5, 48.7, 44.5, n=20)  # Coventry -> Volgograd: one piece
+    assert len(pieces) == 1 and pieces[0].shape == (20, 2)
+    assert np.allclose(pieces[0][0], [-1.5, 52.4]) and np.allclose(pieces[0][-1], [44.5, 48.7])
+    # Tokyo -> San Francisco crosses lon 180: two pieces meeting at +-180 on the same latitude
+    a, b = great_circle_path(35.7, 139.7, 37.8, -122.4, n=50)
+    assert a[-1][0] == 180.0 and b[0][0] == -180.0 and a[-1][1] == pytest.approx(b[0][1])
+    assert (a[:, 0] > 0).all() and (b[:, 0] < 0).all()

@@ -36,7 +36,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 __all__ = [
     "EARTH_RADIUS_KM", "haversine_km", "edge_distances", "null_distances", "distance_null_test",
-    "distance_by_group_pair",
+    "distance_by_group_pair", "great_circle_path",
 ]
 
 
@@ -171,3 +171,28 @@ def distance_by_group_pair(g: GraphLike, groups: str | Sequence[Any], lat: str |
                                                                    median_km="median").reset_index()
     return out.sort_values(["n_edges", "group_a", "group_b"], ascending=[False, True, True],
                            kind="mergesort").reset_index(drop=True)
+
+
+def great_circle_path(lat1: float, lon1: float, lat2: float, lon2: float, n: int = 60) -> list[np.ndarray]:
+    """``n`` points along the great circle from (lat1, lon1) to (lat2, lon2), for drawing a tie on an
+    equirectangular map: a list of ``(k, 2)`` arrays of (lon, lat) in degrees, cut where the path
+    crosses the antimeridian (each piece ends/starts on lon = +-180 at the crossing latitude)."""
+    p = np.radians([[lat1, lon1], [lat2, lon2]])
+    v = np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
+    om = np.arccos(np.clip(v[0] @ v[1], -1, 1))
+    t = np.linspace(0, 1, n)[:, None]
+    pts = v[0] + t * (v[1] - v[0]) if np.sin(om) < 1e-9 else \
+        (np.sin((1 - t) * om) * v[0] + np.sin(t * om) * v[1]) / np.sin(om)
+    lon = np.degrees(np.arctan2(pts[:, 1], pts[:, 0]))
+    lat = np.degrees(np.arctan2(pts[:, 2], np.hypot(pts[:, 0], pts[:, 1])))
+    pieces, start, head = [], 0, None
+    for c in np.flatnonzero(np.abs(np.diff(lon)) > 180):
+        edge = 180.0 if lon[c] > 0 else -180.0
+        nxt = lon[c + 1] + (360.0 if lon[c] > 0 else -360.0)
+        latc = lat[c] + (edge - lon[c]) / (nxt - lon[c]) * (lat[c + 1] - lat[c])
+        body = np.c_[lon[start:c + 1], lat[start:c + 1]]
+        pieces.append(np.vstack([x for x in (head, body, [[edge, latc]]) if x is not None]))
+        head, start = np.array([[-edge, latc]]), c + 1
+    body = np.c_[lon[start:], lat[start:]]
+    pieces.append(body if head is None else np.vstack([head, body]))
+    return pieces
