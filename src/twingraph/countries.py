@@ -29,7 +29,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
-__all__ = ["to_iso3", "split_country", "continent", "UK_NATIONS", "OVERRIDES"]
+__all__ = ["iso3_codes", "to_iso3", "split_country", "continent", "UK_NATIONS", "OVERRIDES"]
 
 UK_NATIONS: Final = ("England", "Scotland", "Wales", "Northern Ireland")
 
@@ -88,13 +88,14 @@ def to_iso3(name: str) -> str | None:
         src = None
     out = _converter().convert(name.strip(), src=src, to="ISO3", not_found=None) if src else \
         _converter().convert(name.strip(), to="ISO3", not_found=None)
-    if not isinstance(out, str) or out not in _iso3_codes():
+    if not isinstance(out, str) or out not in iso3_codes():
         return None
     return out
 
 
 @lru_cache(maxsize=1)
-def _iso3_codes() -> frozenset[str]:
+def iso3_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code country_converter knows (current countries and territories)."""
     return frozenset(_converter().data["ISO3"].dropna())
 
 

@@ -60,13 +60,13 @@ import csv
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import pandas as pd
 
 from ..dates import format_partial_date, parse_partial_date, period_bounds
+from ..countries import iso3_codes
 from ..tables import EVENT_COLUMNS, LEVELS, TIE_KINDS, Rejections, TwinData, make_twindata
 
 __all__ = [
@@ -94,16 +94,6 @@ PartialDate = tuple[pd.Timestamp | None, str]
 
 
 # ------------------------------------------------------------------------------------- helpers
-@lru_cache(maxsize=1)
-def _iso3_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-3 codes known to country_converter (plus Kosovo's user-assigned XKX)."""
-    import country_converter as coco
-
-    table = pd.read_csv(Path(coco.__file__).with_name("country_data.tsv"), sep="\t", dtype=str,
-                        keep_default_na=False, na_values=[""], usecols=["ISO3"])
-    return frozenset(table["ISO3"].dropna()) | {"XKX"}
-
-
 @contextlib.contextmanager
 def _resolve(path: str | os.PathLike[str] | None, packaged: str) -> Iterator[Path]:
     if path is not None:
@@ -167,7 +157,7 @@ def _fmt(d: PartialDate) -> str:
 # ----------------------------------------------------------------------------------- the shocks
 def _load_events(path: Path, rej: Rejections) -> tuple[pd.DataFrame, int, int]:
     rows = _read_rows(path, EVENT_COLUMNS)
-    codes = _iso3_codes()
+    codes = iso3_codes()
     records: list[dict[str, object]] = []
     seen: set[str] = set()
     for line, fields, raw in rows:
@@ -312,7 +302,7 @@ def load_curated(
         rows = _read_rows(tpath, TIE_EVENT_COLUMNS)
         fname = tpath.name
     shock_ids = set(events["event_id"])
-    codes = _iso3_codes()
+    codes = iso3_codes()
     places: dict[str, dict[str, object]] = {}
     ties: dict[str, _Tie] = {}
     seen: set[tuple[str, ...]] = set()
