@@ -55,7 +55,8 @@ ended = pd.DataFrame({"ended (undated excluded)": sx["ties_ended"], "ended (unda
 print(ended[ended.sum(axis=1) > 0].to_string())
 terminated_no_end = cur.spells[cur.spells["end_status"].notna() & cur.spells["end"].isna()]
 print(f"{len(terminated_no_end)} spells ended (status {sorted(set(terminated_no_end['end_status']))}) "
-      f"without an end date; the sweep counts them as still active: {list(terminated_no_end['tie_id'])}")
+      f"without an end date; under the 'earliest' convention the sweep never counts them active: "
+      f"{list(terminated_no_end['tie_id'])}")
 
 # ---------------------------------------------------------------------------------------- figure
 fig = plt.figure(figsize=(14, 8.6))
@@ -107,7 +108,7 @@ axD.legend(loc="upper left", fontsize=8, frameon=False)
 axD.set_title(f"(D) Ties ended per year, {recent[0]}-{recent[-1]}", fontsize=9.5, loc="left")
 early = int(si.loc[:recent[0] - 1, "ties_ended"].sum())
 axD.text(0.01, 0.72, ("No tie" if early == 0 else f"{early} ties") + f" ended before {recent[0]}.\n"
-         f"{len(terminated_no_end)} ties marked terminated but without an\nend date stay active in C and D.",
+         f"{len(terminated_no_end)} ties marked terminated but without an\nend date are never counted active in C.",
          transform=axD.transAxes, fontsize=7.5, va="top", color="0.3")
 
 labels = [f"{r.dataset}" if r.group == "all" else f"curated: {r.group}" for r in share.itertuples()]
