@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from twingraph.dates import format_partial_date, parse_partial_date, period_bounds
+from twingraph.dates import format_partial_date, parse_partial_date, period_bounds, resolve_dates
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,26 @@ def test_format_parse_roundtrip_and_bounds_contain_date(d, precision):
     assert prec == precision
     lo, hi = period_bounds(first, prec)
     assert lo <= ts < hi
+
+
+def test_resolve_dates_conventions():
+    dates = pd.to_datetime(["1957-01-01", "1957-10-01", "1960-02-01", "1999-12-31", None, "1957-01-01"])
+    prec = ["year", "month", "month", "day", "unknown", "unknown"]
+    exp = {
+        "earliest": ["1957-01-01", "1957-10-01", "1960-02-01", "1999-12-31", None, None],
+        "midpoint": ["1957-07-02", "1957-10-16", "1960-02-15", "1999-12-31", None, None],
+        "latest": ["1957-12-31", "1957-10-31", "1960-02-29", "1999-12-31", None, None],
+    }
+    for conv, want in exp.items():
+        got = pd.Series(resolve_dates(dates, prec, conv))
+        assert got.tolist()[:4] == list(pd.to_datetime(want[:4]))
+        assert got.iloc[4:].isna().all()
+    with pytest.raises(ValueError):
+        resolve_dates(dates, prec, "first")
+
+
+def test_resolve_dates_one_precision_and_length_check():
+    got = resolve_dates(pd.to_datetime(["2000-02-01", "2001-02-01"]), "month", "latest")
+    assert list(got.astype("datetime64[D]").astype(str)) == ["2000-02-29", "2001-02-28"]
+    with pytest.raises(ValueError, match="precisions"):
+        resolve_dates(pd.to_datetime(["2000-02-01"]), ["month", "day"], "latest")

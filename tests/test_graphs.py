@@ -58,10 +58,15 @@ def test_projection_rejects_unknown_convention():
         ("1944-06-01", "earliest", {"AB#0"}),
         ("1944-06-01", "strict", set()),  # "1944" is not certainly over by June
         ("1945-01-01", "strict", {"AB#0"}),
-        ("1956-12-31", "latest", {"AB#0"}),
+        ("1944-12-31", "strict", {"AB#0"}),  # ...but it is by its last day
+        ("1956-12-30", "latest", {"AB#0"}),  # "1956" resolves to 1956-12-31 under "latest"
+        ("1956-12-31", "latest", {"AB#0", "AC#0"}),
+        ("1956-07-02", "midpoint", {"AB#0", "AC#0"}),
+        ("1956-07-01", "midpoint", {"AB#0"}),
         ("2022-02-28", "earliest", {"AB#0", "AB-f#0", "AC#0"}),
         ("2022-03-01", "earliest", {"AB-f#0", "AC#0"}),  # suspended "2022-03" ends at the month's first day
-        ("2022-03-15", "latest", {"AB#0", "AB-f#0", "AC#0"}),  # ...or after the month under "latest"
+        ("2022-03-30", "latest", {"AB#0", "AB-f#0", "AC#0"}),  # ...or on its last day under "latest"
+        ("2022-03-31", "latest", {"AB-f#0", "AC#0"}),
         ("2023-06-01", "earliest", {"AB-f#0", "AC#0"}),
         ("2024-06-01", "earliest", {"AB#1", "AB-f#0", "AC#0"}),
     ],

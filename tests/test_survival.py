@@ -23,7 +23,6 @@ from twingraph.survival import (  # noqa: E402
     event_study,
     exclusions,
     logrank_test,
-    resolve_partial_dates,
 )
 from twingraph.tables import Rejections, make_twindata  # noqa: E402
 
@@ -56,22 +55,6 @@ SHOCK = pd.Timestamp("2022-02-24")
 
 
 # ------------------------------------------------------------------------------ partial dates
-
-def test_resolve_partial_dates_conventions():
-    dates = pd.to_datetime(["1957-01-01", "1957-10-01", "1960-02-01", "1999-12-31", None, "1957-01-01"])
-    prec = ["year", "month", "month", "day", "unknown", "unknown"]
-    exp = {
-        "earliest": ["1957-01-01", "1957-10-01", "1960-02-01", "1999-12-31", None, None],
-        "midpoint": ["1957-07-02", "1957-10-16", "1960-02-15", "1999-12-31", None, None],
-        "latest": ["1957-12-31", "1957-10-31", "1960-02-29", "1999-12-31", None, None],
-    }
-    for conv, want in exp.items():
-        got = resolve_partial_dates(dates, prec, conv)
-        assert got.tolist()[:4] == list(pd.to_datetime(want[:4]))
-        assert got.iloc[4:].isna().all()
-    with pytest.raises(ValueError):
-        resolve_partial_dates(dates, prec, "first")
-
 
 # ------------------------------------------------------------------------------ counting process
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from twingraph.dates import period_bounds
+from twingraph.dates import period_bounds, resolve_spell_dates
 from twingraph.graphs import active_mask
 from twingraph.temporal import (
-    SWEEP_COLUMNS, active_intervals, continent_of, eval_date, growth, resolve_dates, sweep, sweep_rebuild,
+    SWEEP_COLUMNS, active_intervals, continent_of, eval_date, growth, sweep, sweep_rebuild,
 )
 
 PRECISIONS = ("day", "month", "year", "unknown")
@@ -57,22 +57,29 @@ def spell_tables(draw, n_places: int = 7, max_ties: int = 14) -> pd.DataFrame:
     return df
 
 
+def _day(ts, precision, how):
+    """One partial date resolved row by row from dates.period_bounds [lo, hi): first/middle/last day."""
+    lo, hi = period_bounds(None if pd.isna(ts) else ts, precision)
+    if lo is None:
+        return None
+    ndays = (hi - lo).days
+    return {"earliest": lo, "latest": hi - pd.Timedelta(days=1), "midpoint": lo + pd.Timedelta(days=ndays // 2)}[how]
+
+
 def _naive_resolve(spells: pd.DataFrame, convention: str) -> tuple[list, list]:
-    """Row by row with dates.period_bounds: (start, end) per spell, None when unknown."""
-    s_side = 0 if convention == "earliest" else 1
-    e_side = 1 if convention == "latest" else 0
-    starts, ends = [], []
-    for row in spells.itertuples():
-        starts.append(period_bounds(None if pd.isna(row.start) else row.start, row.start_precision)[s_side])
-        ends.append(period_bounds(None if pd.isna(row.end) else row.end, row.end_precision)[e_side])
+    """Row by row: (start, end) per spell, None when unknown."""
+    s_how = "latest" if convention == "strict" else convention
+    e_how = "earliest" if convention == "strict" else convention
+    starts = [_day(r.start, r.start_precision, s_how) for r in spells.itertuples()]
+    ends = [_day(r.end, r.end_precision, e_how) for r in spells.itertuples()]
     return starts, ends
 
 
 # ------------------------------------------------------------------------------------ resolution
 @settings(max_examples=60, deadline=None)
-@given(spell_tables(), st.sampled_from(["earliest", "latest", "strict"]))
+@given(spell_tables(), st.sampled_from(["earliest", "midpoint", "latest", "strict"]))
 def test_resolve_dates_matches_period_bounds(spells, convention):
-    start, end = resolve_dates(spells, convention)
+    start, end = resolve_spell_dates(spells, convention)
     want_s, want_e = _naive_resolve(spells, convention)
     for got, want in ((start, want_s), (end, want_e)):
         assert [None if np.isnat(x) else pd.Timestamp(x) for x in got] == want
@@ -85,16 +92,16 @@ def test_resolve_dates_hand_cases():
         "end": pd.to_datetime(["2022-03-01", None, "2020-01-14", None]),
         "end_precision": ["month", "unknown", "day", "unknown"],
     })
-    s, e = resolve_dates(spells, "strict")
-    assert list(s[:3]) == list(np.array(["1958-01-01", "2018-01-01", "2020-01-15"], dtype="datetime64[us]"))
+    s, e = resolve_spell_dates(spells, "strict")
+    assert list(s[:3]) == list(np.array(["1957-12-31", "2017-12-31", "2020-01-14"], dtype="datetime64[us]"))
     assert np.isnat(s[3])
     assert e[0] == np.datetime64("2022-03-01") and np.isnat(e[1])
-    s, e = resolve_dates(spells, "latest")
-    assert e[0] == np.datetime64("2022-04-01") and e[2] == np.datetime64("2020-01-15")
+    s, e = resolve_spell_dates(spells, "latest")
+    assert e[0] == np.datetime64("2022-03-31") and e[2] == np.datetime64("2020-01-14")
     with pytest.raises(ValueError, match="convention"):
-        resolve_dates(spells, "middle")
+        resolve_spell_dates(spells, "middle")
     with pytest.raises(ValueError, match="precision"):
-        resolve_dates(spells.assign(start_precision=["decade", "year", "year", "year"]), "earliest")
+        resolve_spell_dates(spells.assign(start_precision=["decade", "year", "year", "year"]), "earliest")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -152,9 +159,12 @@ def test_sweep_hand_case_year_start_and_undated():
 
 
 def test_sweep_strict_hand_case():
-    out = sweep(hand_spells(), years=[1950, 1952], convention="strict").set_index("year")
-    # strict: a "1950" start is certain only from 1951-01-01, so nothing is certainly active at 1950-12-31
+    out = sweep(hand_spells(), years=[1950, 1952], convention="strict", at="year-start").set_index("year")
+    # strict: a "1950" start is certain only from its last day, 1950-12-31, so nothing is certainly
+    # active on 1950-01-01
     assert out.loc[1950, "ties_active"] == 0 and np.isnan(out.loc[1950, "lcc_share"])
+    out = sweep(hand_spells(), years=[1950, 1952], convention="strict").set_index("year")
+    assert out.loc[1950, "ties_active"] == 1  # ...but AB is certainly active on 1950-12-31
     assert out.loc[1952, "ties_active"] == 3  # AB, BC, AC (started 1952-07-01 at the latest)
 
 

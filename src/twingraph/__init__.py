@@ -17,7 +17,8 @@ from .datasets import DATASETS, DatasetError, data_dir, fetch
 from .graphs import active_mask, country_graph, multigraph, project, simple_graph, snapshot, to_igraph
 from .loaders import LoadError, load
 from .tables import TwinData
-from .temporal import growth, resolve_dates, sweep, sweep_rebuild
+from .dates import resolve_dates, resolve_spell_dates
+from .temporal import growth, sweep, sweep_rebuild
 from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
 from .counterfactual import counterfactual_removal, exposed_edges, remove_ties
 from .survival import (CoxPH, CumulativeIncidence, KaplanMeier, counting_process, event_study, exclusions,
@@ -50,6 +51,7 @@ __all__ = [
     "load_shocks",
     "remove_ties",
     "resolve_dates",
+    "resolve_spell_dates",
     "sweep",
     "sweep_rebuild",
     "active_mask",

@@ -31,6 +31,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .dates import SpellConvention as DateConvention
+from .dates import resolve_spell_dates
 from .tables import TwinData
 
 __all__ = [
@@ -44,7 +46,6 @@ __all__ = [
 ]
 
 ParallelConvention = Literal["ties", "spells", "binary"]
-DateConvention = Literal["earliest", "latest", "strict"]
 
 _PLACE_ATTRS = ("name", "country", "subdivision", "level", "lat", "lon", "population", "qid", "konect_id")
 
@@ -124,20 +125,22 @@ def active_mask(
     ``"earliest"`` (default)
         start and end resolve to the first day of their period: a tie signed "in 1957" is active
         from 1957-01-01; one ended "in 2025" is inactive from 2025-01-01.
+    ``"midpoint"``
+        both resolve to the middle day of their period (1957-07-02; 2025-07-02).
     ``"latest"``
-        both resolve to the day after their period: active from 1958-01-01, until 2026-01-01.
+        both resolve to the last day of their period: active from 1957-12-31, inactive from
+        2025-12-31.
     ``"strict"``
-        only spells certainly active: start period over (>= its end) and end period not begun.
+        only spells certainly active: start on its period's last day, end on its first day.
 
-    A spell is active iff ``start <= at < end``; a missing end means still active (right-censored).
+    Dates are resolved by :func:`twingraph.dates.resolve_spell_dates`.  A spell is active iff
+    ``start <= at < end``; a missing end means still active (right-censored).
     Spells with an unknown start are excluded unless ``undated="include"``, which treats them as
     active since forever (sensible only for a date close to when the data was observed).
     """
-    from .temporal import resolve_dates  # vectorised period bounds, shared with the sweeps
-
     if undated not in ("exclude", "include"):
         raise ValueError(f"undated must be 'exclude' or 'include', not {undated!r}")
-    start, end = resolve_dates(spells, convention)  # validates the convention
+    start, end = resolve_spell_dates(spells, convention)  # validates the convention
     t = np.datetime64(pd.Timestamp(at), "us")
     started = start <= t  # NaT compares False
     if undated == "include":

@@ -32,9 +32,8 @@ from typing import Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from .dates import parse_partial_date
+from .dates import parse_partial_date, resolve_spell_dates
 from .tables import EVENT_COLUMNS, TwinData
-from .temporal import resolve_dates
 
 __all__ = [
     "load_shocks",
@@ -260,7 +259,7 @@ def exposure_dates(
 
     For each rule with shock date ``D`` (the rule's ``date``, else the registry's, the first day of a
     partial date) and each spell its predicate selects, dates resolved with
-    :func:`twingraph.temporal.resolve_dates` under ``convention``:
+    :func:`twingraph.dates.resolve_spell_dates` under ``convention``:
 
     * active on ``D`` (``start <= D < end``; end missing = open) -> the covariate switches on at ``D``;
     * undated (start unknown) and not ended by ``D`` -> on at ``D`` if ``undated="include"``
@@ -271,7 +270,7 @@ def exposure_dates(
     ``covariate`` is the rule's ``name``.  Rows are sorted by covariate, date, spell_id.
     """
     spells = data.spells
-    start, end = resolve_dates(spells, convention)
+    start, end = resolve_spell_dates(spells, convention)
     out = []
     for rule in rules:
         d = np.datetime64(_shock_date(rule, shocks), "us")

@@ -39,13 +39,13 @@ from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, survdiff
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
+from .dates import DATE_CONVENTIONS, resolve_dates
 from .tables import TwinData
 
 __all__ = [
     "YEAR_DAYS",
     "DATE_CONVENTIONS",
     "EXCLUSION_REASONS",
-    "resolve_partial_dates",
     "counting_process",
     "exclusions",
     "KaplanMeier",
@@ -57,7 +57,6 @@ __all__ = [
 ]
 
 YEAR_DAYS = 365.25
-DATE_CONVENTIONS = ("earliest", "midpoint", "latest")
 #: Why a spell cannot enter the analysis, in the order the reasons are checked (first one wins).
 EXCLUSION_REASONS = (
     "unknown-start",          # no start date: its duration is unknown
@@ -73,32 +72,10 @@ _DAY = pd.Timedelta(days=1)
 # Dates and the counting-process table
 # ----------------------------------------------------------------------------------------------
 
-def resolve_partial_dates(dates: Any, precision: Any, convention: str = "earliest") -> pd.Series:
-    """Turn partial dates (first day of the period + precision) into one day each.
-
-    ``earliest`` keeps the first day; ``latest`` is the last day of the period; ``midpoint`` adds
-    ``floor(days_in_period / 2)`` days (a day-precision date stays itself).  ``NaT`` or precision
-    ``"unknown"`` (or missing) give ``NaT``.
-    """
-    if convention not in DATE_CONVENTIONS:
-        raise ValueError(f"unknown date convention {convention!r}; expected one of {DATE_CONVENTIONS}")
-    d = pd.to_datetime(pd.Series(dates))
-    prec = pd.Series(precision, index=d.index).astype(object)
-    ndays = pd.Series(np.nan, index=d.index)
-    ndays[prec == "day"] = 1.0
-    month = prec == "month"
-    ndays[month] = d[month].dt.days_in_month.astype(float)
-    year = prec == "year"
-    ndays[year] = 365.0 + d[year].dt.is_leap_year.astype(float)
-    valid = d.notna() & ndays.notna()
-    if convention == "earliest":
-        shift = pd.Series(0.0, index=d.index)
-    elif convention == "latest":
-        shift = ndays - 1
-    else:
-        shift = np.floor(ndays / 2)
-    out = d + pd.to_timedelta(shift.fillna(0.0), unit="D")
-    return out.where(valid, pd.NaT)
+def _resolve(dates: Any, precision: Any, convention: str) -> pd.Series:
+    """:func:`twingraph.dates.resolve_dates` as a Series aligned with ``dates``."""
+    index = dates.index if isinstance(dates, pd.Series) else None
+    return pd.Series(resolve_dates(dates, precision, convention), index=index)  # type: ignore[arg-type]
 
 
 def _as_ts(x: Any) -> pd.Timestamp | None:
@@ -151,8 +128,8 @@ def _resolve_spells(spells: pd.DataFrame | TwinData, window_start: Any, observed
         s = spells
     window, obs = _as_ts(window_start), _as_ts(observed)
     s = s.reset_index(drop=True)
-    start = resolve_partial_dates(s["start"], s["start_precision"], date_convention)
-    end = resolve_partial_dates(s["end"], s["end_precision"], date_convention)
+    start = _resolve(s["start"], s["start_precision"], date_convention)
+    end = _resolve(s["end"], s["end_precision"], date_convention)
     ended = s["end_status"].notna() | end.notna()
     if obs is None and (~ended & start.notna()).any():
         raise ValueError("some spells are active: pass observed= (the data date) to censor them")
@@ -783,8 +760,8 @@ def event_study(
     w0, w1, width = pd.Timedelta(window[0]), pd.Timedelta(window[1]), pd.Timedelta(bin)
     edges = np.arange(w0 / _DAY, w1 / _DAY, width / _DAY)
     edges = np.r_[edges, w1 / _DAY]
-    start = resolve_partial_dates(s["start"], s["start_precision"], date_convention)
-    end = resolve_partial_dates(s["end"], s["end_precision"], date_convention)
+    start = _resolve(s["start"], s["start_precision"], date_convention)
+    end = _resolve(s["end"], s["end_precision"], date_convention)
     ended = s["end_status"].notna() | end.notna()
     keep = ~(ended & end.isna())
     if unknown_start == "exclude":
@@ -800,7 +777,7 @@ def event_study(
         country = (s["a"].map(cmap).to_numpy(dtype=object), s["b"].map(cmap).to_numpy(dtype=object))
 
     ev = events.copy()
-    ev_dates = resolve_partial_dates(ev["date"], ev.get("date_precision", pd.Series("day", index=ev.index)),
+    ev_dates = _resolve(ev["date"], ev.get("date_precision", pd.Series("day", index=ev.index)),
                                      date_convention)
     rows = []
     for i in np.flatnonzero(ev_dates.notna().to_numpy()):

@@ -42,6 +42,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from .dates import resolve_dates
+
 __all__ = [
     "PLACE_COLUMNS",
     "SPELL_COLUMNS",
@@ -273,12 +275,10 @@ def validate(data: TwinData) -> None:
         ended = s["end_status"].notna()
         if (~s.loc[ended, "end_status"].isin(END_STATUSES)).any():
             raise ValueError("unknown end_status")
-        from .temporal import resolve_dates  # period bounds of partial dates
-
-        start_lo = resolve_dates(s, "earliest")[0]
-        end_hi = resolve_dates(s, "latest")[1]
-        both = ~(np.isnat(start_lo) | np.isnat(end_hi))
-        if (end_hi[both] <= start_lo[both]).any():  # periods may overlap: "2018-10" .. "2018" is fine
+        start_first = resolve_dates(s["start"], s["start_precision"], "earliest")
+        end_last = resolve_dates(s["end"], s["end_precision"], "latest")
+        both = ~(np.isnat(start_first) | np.isnat(end_last))
+        if (end_last[both] < start_first[both]).any():  # periods may overlap: "2018-10" .. "2018" is fine
             raise ValueError("a spell ends before it starts")
     if data.rows_read != data.rows_loaded + data.rows_rejected:
         raise ValueError(

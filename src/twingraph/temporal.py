@@ -2,16 +2,11 @@
 
 Date semantics (shared with :func:`twingraph.graphs.snapshot`)
 ---------------------------------------------------------------
-A spell is *active* on date ``t`` iff ``start <= t < end``; a missing end means still active
-(right-censored).  Partial dates stand for a period (``"1957"`` = all of 1957) and are resolved by
-:func:`resolve_dates` under a ``convention``:
-
-``"earliest"`` (default)
-    start and end resolve to the first day of their period.
-``"latest"``
-    start and end resolve to the day after their period (the period's ``hi``).
-``"strict"``
-    only spells *certainly* active: start resolves to its period's ``hi``, end to its ``lo``.
+A spell is *active* on day ``t`` iff ``start <= t < end``; a missing end means still active
+(right-censored).  Partial dates stand for a period (``"1957"`` = all of 1957) and are resolved to
+days by :func:`twingraph.dates.resolve_spell_dates` under a ``convention``: ``"earliest"``
+(default: the first day of each period), ``"midpoint"``, ``"latest"`` (the last day), or
+``"strict"`` (only spells certainly active: start on its period's last day, end on its first).
 
 Spells with an unknown start are left out (``undated="exclude"``, default) or treated as active
 since forever (``undated="include"``).
@@ -52,68 +47,21 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .dates import SpellConvention as DateConvention
+from .dates import resolve_spell_dates
 from .tables import TwinData
 
-__all__ = ["resolve_dates", "active_intervals", "eval_date", "sweep", "sweep_rebuild", "growth", "continent_of"]
+__all__ = ["active_intervals", "eval_date", "sweep", "sweep_rebuild", "growth", "continent_of"]
 
-DateConvention = Literal["earliest", "latest", "strict"]
 Undated = Literal["exclude", "include"]
 At = Literal["year-end", "year-start"]
 
 _DT = "datetime64[us]"
-_NAT = np.datetime64("NaT", "us")
 
 SWEEP_COLUMNS = (
     "year", "ties_active", "ties_new", "ties_ended", "edges_active", "nodes_active", "n_components",
     "lcc_size", "lcc_share", "mean_degree", "clustering", "max_kcore",
 )
-
-
-# ----------------------------------------------------------------------------------------- dates
-def _bound(ts: np.ndarray, prec: np.ndarray, side: Literal["lo", "hi"]) -> np.ndarray:
-    """Vectorised :func:`twingraph.dates.period_bounds`: the ``lo`` or ``hi`` end of each period."""
-    bad = ~np.isin(prec, ("day", "month", "year", "unknown"))
-    if bad.any():
-        raise ValueError(f"unknown precision {prec[bad][0]!r}")
-    known = ~np.isnat(ts) & (prec != "unknown")
-    out = np.full(len(ts), _NAT)
-    if side == "lo":
-        out[known] = ts[known]
-        return out
-    day, month, year = (known & (prec == p) for p in ("day", "month", "year"))
-    out[day] = ts[day] + np.timedelta64(1, "D")
-    out[month] = (ts[month].astype("datetime64[M]") + 1).astype(_DT)
-    out[year] = (ts[year].astype("datetime64[Y]") + 1).astype(_DT)
-    return out
-
-
-_ENDED_UNDATED = np.datetime64("1000-01-01", "us")
-
-
-def resolve_dates(spells: pd.DataFrame, convention: DateConvention = "earliest") -> tuple[np.ndarray, np.ndarray]:
-    """Resolve partial start/end dates to instants: ``(start, end)`` as ``datetime64[us]`` arrays.
-
-    See the module docstring for the conventions.  ``NaT`` in ``start`` means undated (start
-    unknown, or precision ``"unknown"``); ``NaT`` in ``end`` means no end (active forever).  The
-    spell is active on ``t`` iff ``start <= t < end``.  Row order follows ``spells``.  A spell with
-    an ``end_status`` but no end date resolves to an end in the year 1000 (never active) under
-    ``"earliest"`` and ``"strict"``, and stays open under ``"latest"``.
-    """
-    if convention not in ("earliest", "latest", "strict"):
-        raise ValueError(f"unknown date convention {convention!r}: use 'earliest', 'latest' or 'strict'")
-    start_side = "lo" if convention == "earliest" else "hi"
-    end_side = "hi" if convention == "latest" else "lo"
-    s = pd.to_datetime(spells["start"]).to_numpy(_DT)
-    e = pd.to_datetime(spells["end"]).to_numpy(_DT)
-    sp = spells["start_precision"].fillna("unknown").astype(str).to_numpy()
-    ep = spells["end_precision"].fillna("unknown").astype(str).to_numpy()
-    start, end = _bound(s, sp, start_side), _bound(e, ep, end_side)
-    if convention != "latest" and "end_status" in spells.columns:
-        # ended at an unknown date (e.g. "cancelled", no date given): it may have ended as soon as it
-        # began, so under "earliest"/"strict" it is never counted active; "latest" keeps it open.
-        ended_undated = spells["end_status"].notna().to_numpy() & np.isnat(end)
-        end[ended_undated] = _ENDED_UNDATED
-    return start, end
 
 
 def eval_date(year: int, at: At = "year-end") -> pd.Timestamp:
@@ -142,7 +90,7 @@ def active_intervals(
     t = np.array([np.datetime64(pd.Timestamp(x), "us") for x in times], dtype=_DT)
     if len(t) > 1 and not (np.diff(t) > np.timedelta64(0, "us")).all():
         raise ValueError("evaluation dates must be strictly increasing")
-    start, end = resolve_dates(spells, convention)
+    start, end = resolve_spell_dates(spells, convention)
     first = np.searchsorted(t, start, side="left")  # first k with t_k >= start
     stop = np.searchsorted(t, end, side="left")  # first k with t_k >= end
     undated_mask = np.isnat(start)
