@@ -8,7 +8,7 @@ Conventions used throughout
 * **Time scale.**  Durations are in **years of 365.25 days**.  With ``origin="start"`` (the default)
   time is *years since the spell's start* (a duration analysis); with ``origin="window"`` it is
   *years since* ``window_start`` (calendar time after the shock).
-* **Partial dates** are resolved by a named convention (:func:`resolve_partial_dates`):
+* **Partial dates** are resolved by a named convention (:func:`twingraph.dates.resolve_dates`):
   ``earliest`` = first day of the period (what the tables store), ``midpoint`` = first day plus
   ``floor(days_in_period / 2)`` days (``1957`` -> 1957-07-02, ``1957-10`` -> 1957-10-16), ``latest``
   = last day of the period (``1957`` -> 1957-12-31).  The same convention applies to starts and
@@ -207,7 +207,7 @@ def counting_process(
         strictly inside its observed interval; a change on or before entry sets the initial value;
         changes after the stop are ignored.
     date_convention
-        ``earliest`` | ``midpoint`` | ``latest`` (see :func:`resolve_partial_dates`).
+        ``earliest`` | ``midpoint`` | ``latest`` (see :func:`twingraph.dates.resolve_dates`).
 
     Returns
     -------
