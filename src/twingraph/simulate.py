@@ -286,7 +286,7 @@ def validate_survival(
     * ``se_mean`` (mean model SE) vs ``sd_log_hr`` (spread of the estimates);
     * ``coverage_95`` = share of replicates whose 95% Wald CI contains log(HR_true), with its
       Monte-Carlo standard error ``coverage_mc_se``;
-    * ``km_max_abs_error`` = mean over replicates of max |KM(t) - exp(-lambda t)| over the KM jump
+    * ``km_max_abs_error`` = mean over replicates of max ``|KM(t) - exp(-lambda t)|`` over the KM jump
       times t <= ``km_horizon`` years (``km_max_abs_error_max``: the worst replicate);
     * ``events_mean`` / ``exposed_events_mean`` (ends, and ends while exposed, per replicate),
       ``elapsed_seconds``.

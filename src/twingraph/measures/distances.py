@@ -18,10 +18,12 @@ Two conventions are offered wherever they differ:
     Note: KONECT estimates ``H`` with HyperANF (an approximation); here ``H`` is exact, so the
     published twin values (delta_0.5 = 7.00401, delta_0.9 = 10.1647, mean 7.65392, median 8)
     can differ from ours in the last digits even on identical data.
+
 ``"distinct"``: the ``N(N-1)/2`` unordered pairs of distinct vertices (networkx's
     ``average_shortest_path_length``).  mean = ``sum_{u<v} d / P``; median = lower median;
     the integer q-percentile ("effective diameter, integer") = smallest ``k`` such that at
     least a fraction ``q`` of pairs are within distance ``k``.
+
 The two means differ by the factor ``(N-1)/N``.
 """
 
