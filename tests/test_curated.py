@@ -35,7 +35,7 @@ def packaged_rows(name: str) -> list[dict[str, str]]:
 # ------------------------------------------------------------------------------ packaged registry
 def test_every_row_of_both_files_cites_a_source() -> None:
     ties, events = packaged_rows(TIE_EVENTS_FILE), packaged_rows(EVENTS_FILE)
-    assert len(ties) == 68 and len(events) == 7
+    assert len(ties) == 68 and len(events) == 14
     assert all(r["source"].strip() for r in ties)
     assert all(r["source"].strip() for r in events)
     assert all(r["source"].startswith(("seed:", "http://", "https://")) for r in ties)
@@ -43,14 +43,14 @@ def test_every_row_of_both_files_cites_a_source() -> None:
 
 
 def test_row_accounting_and_counts(cur) -> None:  # type: ignore[no-untyped-def]
-    assert cur.rows_read == 68 + 7
+    assert cur.rows_read == 68 + 14
     assert cur.rows_read == cur.rows_loaded + cur.rows_rejected
     assert cur.rows_rejected == 0
     assert cur.notes["event_counts"] == {"signed": 47, "announced": 1, "suspended": 5, "terminated": 15,
                                          "lapsed": 0, "restored": 0}
     assert cur.notes["ties"] == cur.spells["tie_id"].nunique() == 56
-    assert len(cur.spells) == 56 and len(cur.places) == 85 and len(cur.events) == 7
-    assert cur.observed == T("2025-06-10")  # Charles County-Matola, the latest dated fact
+    assert len(cur.spells) == 56 and len(cur.places) == 85 and len(cur.events) == 14
+    assert cur.observed == T("2025-06-20")  # Texas HB 128 signed, the latest dated fact
     assert cur.source == "curated"
 
 
@@ -126,9 +126,11 @@ def test_shock_registry(cur) -> None:  # type: ignore[no-untyped-def]
     assert (e.loc["russia-invasion-2022", "actors"], e.loc["russia-invasion-2022", "targets"]) == ("RUS", "UKR")
     assert set(e.loc["texas-hb128-2025", "targets"].split(";")) == {"CHN", "RUS", "IRN", "PRK"}
     assert e.loc["shanghai-prague-2020", "date"] == T("2020-01-14")
-    assert pd.isna(e.loc["indiana-ban-2024", "targets"])  # the source does not name the six countries
+    # House Enrolled Act 1120 names six countries (youarecurrent.com, 2024-03-27)
+    assert set(e.loc["indiana-ban-2024", "targets"].split(";")) == {"CHN", "CUB", "IRN", "PRK", "RUS", "VEN"}
+    assert (e.loc["elysee-treaty-1963", "date"], e.loc["elysee-treaty-1963", "kind"]) == (T("1963-01-22"), "treaty")
     assert "crimea-annexation-2014" not in e.index  # no source here dates it
-    assert set(e["kind"]) <= {"war", "annexation", "dispute", "law"}
+    assert set(e["kind"]) <= {"war", "annexation", "dispute", "law", "treaty", "political", "enlargement"}
     used = {r["shock_id"] for r in packaged_rows(TIE_EVENTS_FILE) if r["shock_id"]}
     assert used <= set(e.index)
 

@@ -46,12 +46,15 @@ __all__ = [
     "DEFAULT_RULES",
     "default_rules",
     "TEXAS_HB128_COUNTRIES",
+    "INDIANA_2024_COUNTRIES",
 ]
 
 #: Countries named by Texas HB 128 (2025), per the seed /work/shared/seeds/002_c6a9e63515bb6e76.txt:
 #: "Texas enacted a 2025 law prohibiting cities from forming or maintaining sister city ties with
 #: entities in China, Russia, Iran, or North Korea".
 TEXAS_HB128_COUNTRIES: tuple[str, ...] = ("CHN", "RUS", "IRN", "PRK")
+#: Countries named by Indiana House Enrolled Act 1120 (2024; "the Maduro Regime in Venezuela" as VEN).
+INDIANA_2024_COUNTRIES: tuple[str, ...] = ("CHN", "CUB", "IRN", "PRK", "RUS", "VEN")
 
 
 def load_shocks(path: str | Path | None = None) -> pd.DataFrame:
@@ -295,8 +298,7 @@ def exposure_dates(
 #: source) says the shock concerns.  Partner-country conditions ("the partner's country condemned the
 #: invasion") are left to the caller, who must cite the list.  No default rule for:
 #: ``prague-taipei-2019``, ``shanghai-prague-2020``, ``osaka-sf-comfort-women`` (each concerns one
-#: named tie, not a class of ties: a country-pair rule would over-reach) and ``indiana-ban-2024``
-#: (the source does not name the six countries).
+#: named tie, not a class of ties: a country-pair rule would over-reach).
 DEFAULT_RULES: tuple[ExposureRule, ...] = (
     ExposureRule(
         "russia-invasion-2022", "exposed_russia_2022", ties_with_country("RUS"),
@@ -312,7 +314,13 @@ DEFAULT_RULES: tuple[ExposureRule, ...] = (
         "texas-hb128-2025", "exposed_texas_hb128",
         subdivision_to_countries("Texas", "USA", TEXAS_HB128_COUNTRIES),
         description="ties between a Texas place and a place in China, Russia, Iran or North Korea "
-                    "(HB 128; seed 002, europesays.com)",
+                    "(HB 128; seed 002, europesays.com, communityimpact.com)",
+    ),
+    ExposureRule(
+        "indiana-ban-2024", "exposed_indiana_2024",
+        subdivision_to_countries("Indiana", "USA", INDIANA_2024_COUNTRIES),
+        description="ties between an Indiana place and a place in China, Cuba, Iran, North Korea, "
+                    "Russia or Venezuela (House Enrolled Act 1120; youarecurrent.com)",
     ),
 )
 

@@ -87,7 +87,7 @@ TIE_EVENT_COLUMNS = (
 )
 END_EVENTS = ("suspended", "terminated", "lapsed")
 TIE_EVENTS = ("signed", "announced", *END_EVENTS, "restored")
-SHOCK_KINDS = ("war", "annexation", "dispute", "law")
+SHOCK_KINDS = ("war", "annexation", "dispute", "law", "treaty", "political", "enlargement")
 _PREC_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 PartialDate = tuple[pd.Timestamp | None, str]
