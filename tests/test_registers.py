@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from twingraph import load
+from twingraph.loaders.czechia_register import COLUMNS as COLUMNS_CZ
 from twingraph.loaders.czechia_register import CZECH_COUNTRIES, load_czechia_register
 from twingraph.loaders.germany_register import COLUMNS, load_germany_register
 
@@ -158,7 +159,7 @@ def test_czechia_hand_checked_rows(cz):
 
 
 def test_czechia_small_file(tmp_path):
-    head = "\t".join(("kod1", "lat1", "lon1", "obec1", "stat1", "kod2", "lat2", "lon2", "obec2", "stat2", "rok"))
+    head = "\t".join(COLUMNS_CZ)
     rows = [
         "S-1\t50\t14\tA\tČeská republika\tF-1\t51\t7\tB\tNěmecko\t1999",
         "S-1\t50\t14\tA\tČeská republika\tF-2\t51\t7\tC\tAtlantida\t1999",

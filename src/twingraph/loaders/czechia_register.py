@@ -53,7 +53,7 @@ import pandas as pd
 
 from ..tables import Rejections, TwinData, make_twindata, pair_key
 
-__all__ = ["load_czechia_register", "OBSERVED", "CZECH_COUNTRIES", "COLUMNS", "YEAR_RANGE"]
+__all__ = ["COLUMNS", "CZECH_COUNTRIES", "OBSERVED", "YEAR_RANGE", "load_czechia_register"]
 
 OBSERVED = pd.Timestamp("2013-09-17")
 COLUMNS = ("kod1", "lat1", "lon1", "obec1", "stat1", "kod2", "lat2", "lon2", "obec2", "stat2", "rok")

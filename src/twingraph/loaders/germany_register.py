@@ -64,7 +64,7 @@ import pandas as pd
 from ..countries import to_iso3
 from ..tables import Rejections, TwinData, make_twindata, pair_key
 
-__all__ = ["load_germany_register", "OBSERVED", "FORM_KINDS", "COLUMNS"]
+__all__ = ["COLUMNS", "FORM_KINDS", "OBSERVED", "load_germany_register"]
 
 OBSERVED = pd.Timestamp("2015-06-18")
 
