@@ -42,6 +42,8 @@ class Dataset:
 
 _HEKMAN = "https://raw.githubusercontent.com/Hekman/twincities/84ebdec26ee6878367953cfbc56311ae6452752b"
 _L3V = "https://raw.githubusercontent.com/L3viathan/sister-cities/d3028c22c7e47f18947eb39a41c13e4f2751342e"
+_MUENCH = "https://raw.githubusercontent.com/muenchdo/TwinTowns/e2511afcd1b4a619a92cd7eb106e383932f2bd9b"
+_ECONOMIA = "https://raw.githubusercontent.com/economia/partnerska-mesta/421d5eabf8fd2f6a6f705217e2b1d117fb3d181d"
 
 DATASETS: dict[str, Dataset] = {
     "wikipedia-lists-2026": Dataset(
@@ -71,6 +73,32 @@ DATASETS: dict[str, Dataset] = {
                      "d088a22ad6ea7bcca7301a0dbc8698b90e86aec1bb576edab9fb83e85fff0a04"),
         ),
         loader="load_wikidata_crawl",
+    ),
+    "germany-partnerships-2015": Dataset(
+        name="germany-partnerships-2015",
+        description="5,881 partnerships of German municipalities compiled in 2015, each with the year it "
+        "began (1913-2014) and its form (p twinning / f friendship / k contact); states and coordinates.",
+        origin="github.com/muenchdo/TwinTowns @ e2511afcd1b4a619a92cd7eb106e383932f2bd9b",
+        licence="MIT",
+        files=(
+            DataFile("TwinTowns_clean.csv", f"{_MUENCH}/data/data/TwinTowns_clean.csv",
+                     "3e33c37fbd89cc6ce603069355c30449c59c0dc46af638aa0166dbd93ab43b93"),
+            DataFile("LICENSE", f"{_MUENCH}/LICENSE.txt",
+                     "21f64548a10d363ef527f36db662a1a535ae33123af90bc76928962f5b30b28d"),
+        ),
+        loader="load_germany_register",
+    ),
+    "czechia-partnerships-2013": Dataset(
+        name="czechia-partnerships-2013",
+        description="966 partnerships of Czech municipalities scraped in Sept 2013 from partnerskamesta.cz, "
+        "with the year begun (0 = unknown), Czech names and coordinates.",
+        origin="github.com/economia/partnerska-mesta @ 421d5eabf8fd2f6a6f705217e2b1d117fb3d181d",
+        licence="no licence stated (facts)",
+        files=(
+            DataFile("vztahy.tsv", f"{_ECONOMIA}/vztahy.tsv",
+                     "06ce3471375fed1f1fef0ed2c746f303796f2eef6555594d3f772358896375ed"),
+        ),
+        loader="load_czechia_register",
     ),
 }
 

@@ -90,7 +90,8 @@ def _load_file(path: Path, fmt: str) -> TwinData:
 
 
 def load(source: str | Path, format: str | None = None, root: Path | None = None) -> TwinData:
-    """Load a dataset by name (``"wikipedia-lists-2026"``, ``"wikidata-crawl-2016"``, ``"curated"``)
+    """Load a dataset by name (``"wikipedia-lists-2026"``, ``"wikidata-crawl-2016"``,
+    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``)
     or a file by path.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
     one-line message for user errors."""
     key = str(source)
@@ -115,6 +116,14 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
             return load_wikipedia_lists(files[0], files[1], source=key)
         if key == "wikidata-crawl-2016":
             return load_wikidata_crawl(files[0], files[1], source=key)
+        if key == "germany-partnerships-2015":
+            from .germany_register import load_germany_register
+
+            return load_germany_register(files[0], source=key)
+        if key == "czechia-partnerships-2013":
+            from .czechia_register import load_czechia_register
+
+            return load_czechia_register(files[0], source=key)
     path = Path(source)
     if not path.exists():
         known = ", ".join(sorted([*datasets.DATASETS, "curated", "wikidata-live"]))

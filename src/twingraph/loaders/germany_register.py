@@ -1,0 +1,203 @@
+"""Loader for the register of German municipalities' partnerships (dataset ``germany-partnerships-2015``).
+
+Input: ``TwinTowns_clean.csv`` from github.com/muenchdo/TwinTowns (pinned commit, see
+:mod:`twingraph.datasets`): one row per partnership of a German municipality, 5,881 data rows, columns
+``municipality, plz, bundesland, state, latitude, longitude, municipality_place_name,
+partnergemeinde, land, country, kontinent, continent, seit, form, partner_latitude,
+partner_longitude, partner_place_name``.
+
+Observation date
+    The file was compiled for a 2015 course project; the data first appear in the repository on
+    2015-06-18 (commit 6144481, "Initial commit"; the latest partnership year in the file is 2014).
+    :data:`OBSERVED` = 2015-06-18: ties carry no end, so they are right-censored there.
+
+Places
+    * German town: ``place_id = "de15:DEU:<municipality>:<plz>"`` (postcode keeps the 25 homonyms
+      apart -- two Bergen, two Fürth, ...; 29 rows without postcode use ``"de15:DEU:<municipality>"``);
+      ``subdivision`` = the ``bundesland`` column (German state names: ``"Sachsen"``,
+      ``"Thüringen"``; two district rows carry ``#VALUE!`` there and get ``None``); ``level``
+      ``"region"`` for districts and regions (name contains ``"(Kreis)"`` or starts with ``"Bezirk"``),
+      else ``"municipality"``; coordinates kept (52 rows have none).
+    * Partner: ``place_id = "de15:<ISO3>:<partnergemeinde>"`` (name as the German compiler wrote
+      it, exonyms such as ``"Moskau"`` included), country from the English ``country`` column via
+      :func:`twingraph.countries.to_iso3` (every non-empty value resolves), coordinates kept as
+      given (some were geocoded to a namesake; the file gives one coordinate pair per partner name).
+
+Ties (kind mapping from ``form``)
+    ============  =====================================  ===============
+    ``form``      meaning in the register                tie ``kind``
+    ============  =====================================  ===============
+    ``p``         Partnerschaft (town twinning)          ``twin``
+    ``f``         Freundschaft (friendship)              ``friendship``
+    ``k``         Kontakt (contact, looser relation)     ``cooperation``
+    (empty)       not stated (8 rows)                    ``unknown``
+    ============  =====================================  ===============
+
+    A tie is a pair and a kind (:mod:`twingraph.tables`), ``tie_id = "<a>|<b>|<kind>"``: Berlin
+    -- St. Petersburg listed as ``f`` and as ``p`` is two ties; Erfurt -- Kati ``f`` 2009 and ``p``
+    2011 is a friendship then a twinning.  ``seit`` is the year the partnership began: ``start`` =
+    1 January of that year, ``start_precision = "year"`` (every row has a four-digit year,
+    1913--2014).  No end dates.
+
+Repeated rows
+    A pair and kind listed twice is one tie with ``n_rows = 2``; when the two years differ (Celle --
+    Tavistock 1952 and 1977, Malterdingen -- Lentilly 1993 and 1994) the *earliest* year is the
+    start (the tie existed by then), ``conflict`` is set and both lines are in ``reference``.
+
+Rejections (reason codes; 1-based physical line, header = line 1)
+    ``missing-country`` (7 rows: the partner's country is empty; the file's geocoded place name is
+    in ``detail`` but is wrong for 2 of them -- Pinsk geocoded to Austria, Woltschja Gora to India --
+    so no country is guessed), ``missing-name``, ``unknown-country``, ``bad-year``,
+    ``wrong-field-count``, ``self-tie``.
+
+Row accounting: ``rows_read`` (data rows) ``== rows_loaded + rows_rejected``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..countries import to_iso3
+from ..tables import Rejections, TwinData, make_twindata, pair_key
+
+__all__ = ["COLUMNS", "FORM_KINDS", "OBSERVED", "load_germany_register"]
+
+OBSERVED = pd.Timestamp("2015-06-18")
+
+#: ``form`` code -> tie kind (see the module docstring).
+FORM_KINDS: dict[str, str] = {"p": "twin", "f": "friendship", "k": "cooperation", "": "unknown"}
+
+COLUMNS = (
+    "municipality", "plz", "bundesland", "state", "latitude", "longitude", "municipality_place_name",
+    "partnergemeinde", "land", "country", "kontinent", "continent", "seit", "form", "partner_latitude",
+    "partner_longitude", "partner_place_name",
+)
+
+_REGION = re.compile(r"\(Kreis\)|^Bezirk")
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value
+
+
+def _coord(lat: str, lon: str) -> tuple[float | None, float | None]:
+    la, lo = _float(lat.strip()), _float(lon.strip())
+    if la is None or lo is None or not (-90 <= la <= 90 and -180 <= lo <= 180):
+        return None, None
+    return la, lo
+
+
+def load_germany_register(path: str | Path, source: str = "germany-partnerships-2015") -> TwinData:
+    """Load ``TwinTowns_clean.csv`` into the tidy tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        The register file.
+    source : str
+        Dataset name written into each spell's ``source``.
+
+    Returns
+    -------
+    TwinData
+        Places, one spell per tie (dated to the year begun), the rejection report; ``observed`` =
+        :data:`OBSERVED`; ``notes`` counts repeated rows, date conflicts, kinds and district rows.
+
+    Examples
+    --------
+    >>> data = load_germany_register("TwinTowns_clean.csv")          # doctest: +SKIP
+    >>> data.rows_read == data.rows_loaded + data.rows_rejected      # doctest: +SKIP
+    True
+    """
+    path = Path(path)
+    fname = path.name
+    rej = Rejections()
+    places: dict[str, dict[str, object]] = {}
+    ties: dict[str, dict[str, object]] = {}
+    rows_read = rows_loaded = 0
+    kinds: dict[str, int] = {}
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None or tuple(h.strip() for h in header) != COLUMNS:
+            raise ValueError(f"{path}: expected header {','.join(COLUMNS)}, got {header}")
+        for row in reader:
+            if not row or not any(f.strip() for f in row):
+                continue
+            rows_read += 1
+            line = reader.line_num
+            raw = ",".join(row)
+            if len(row) != len(COLUMNS):
+                rej.add(fname, line, "wrong-field-count", f"{len(row)} fields", raw)
+                continue
+            r = dict(zip(COLUMNS, (f.strip() for f in row)))
+            if not r["municipality"] or not r["partnergemeinde"]:
+                rej.add(fname, line, "missing-name", "", raw)
+                continue
+            if not r["country"]:
+                rej.add(fname, line, "missing-country",
+                        f"partner {r['partnergemeinde']!r} has no country (file's geocode: "
+                        f"{r['partner_place_name']!r})", raw)
+                continue
+            iso = to_iso3(r["country"])
+            if iso is None:
+                rej.add(fname, line, "unknown-country", r["country"], raw)
+                continue
+            if not re.fullmatch(r"[0-9]{4}", r["seit"]) or not 1900 <= int(r["seit"]) <= OBSERVED.year:
+                rej.add(fname, line, "bad-year", r["seit"], raw)
+                continue
+            if r["form"] not in FORM_KINDS:
+                rej.add(fname, line, "unknown-kind", r["form"], raw)
+                continue
+            de_id = f"de15:DEU:{r['municipality']}" + (f":{r['plz']}" if r["plz"] else "")
+            pa_id = f"de15:{iso}:{r['partnergemeinde']}"
+            if de_id == pa_id:
+                rej.add(fname, line, "self-tie", "", raw)
+                continue
+            if de_id not in places:
+                lat, lon = _coord(r["latitude"], r["longitude"])
+                state = r["bundesland"] if r["bundesland"] and not r["bundesland"].startswith("#") else None
+                places[de_id] = {"place_id": de_id, "name": r["municipality"], "country": "DEU",
+                                 "subdivision": state,
+                                 "level": "region" if _REGION.search(r["municipality"]) else "municipality",
+                                 "lat": lat, "lon": lon}
+            if pa_id not in places:
+                lat, lon = _coord(r["partner_latitude"], r["partner_longitude"])
+                places[pa_id] = {"place_id": pa_id, "name": r["partnergemeinde"], "country": iso,
+                                 "subdivision": None, "level": "municipality", "lat": lat, "lon": lon}
+            kind = FORM_KINDS[r["form"]]
+            a, b = pair_key(de_id, pa_id)
+            tie_id = f"{a}|{b}|{kind}"
+            start = pd.Timestamp(year=int(r["seit"]), month=1, day=1)
+            tie = ties.get(tie_id)
+            if tie is None:
+                ties[tie_id] = {"tie_id": tie_id, "a": a, "b": b, "kind": kind, "start": start,
+                                "start_precision": "year", "directions": "a->b" if a == de_id else "b->a",
+                                "n_rows": 1, "conflict": False, "reference": f"{fname}:{line}"}
+                kinds[kind] = kinds.get(kind, 0) + 1
+            else:
+                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
+                if start != tie["start"]:
+                    tie["conflict"] = True
+                    tie["start"] = min(start, tie["start"])  # type: ignore[type-var]
+                tie["reference"] = f"{tie['reference']};{line}"
+            rows_loaded += 1
+    notes = {
+        "ties_by_kind": dict(sorted(kinds.items())),
+        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
+        "ties_with_conflicting_years": sum(1 for t in ties.values() if t["conflict"]),
+        "german_places": sum(1 for p in places.values() if p["country"] == "DEU"),
+        "german_districts_and_regions": sum(1 for p in places.values() if p["level"] == "region"),
+        "partner_places": sum(1 for p in places.values() if p["country"] != "DEU"),
+        "places_without_coordinates": sum(1 for p in places.values() if p["lat"] is None),
+    }
+    return make_twindata(list(places.values()), list(ties.values()), rej, rows_read, rows_loaded,
+                         source=source, observed=OBSERVED, notes=notes)
