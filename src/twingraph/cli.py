@@ -16,10 +16,11 @@ error rather than silently ignored.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = ["main", "info_summary"]
 
@@ -80,9 +81,19 @@ def _fail_if_empty(source: str, data) -> None:  # type: ignore[no-untyped-def]
     raise UserError(f"{source}: nothing loaded: no data rows")
 
 
+def _check_parent(target: str | Path) -> None:
+    """The nearest existing ancestor of ``target`` must be a folder (else mkdir says "File exists")."""
+    for parent in Path(target).absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UserError(f"cannot write {target}: {parent} is not a directory")
+            return
+
+
 def _write_rejections(data, target: str) -> None:  # type: ignore[no-untyped-def]
     """The rejection report as CSV; missing parent folders are created (as ``export --out`` does)."""
     out = Path(target)
+    _check_parent(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         data.rejections.to_csv(out, index=False)
@@ -164,6 +175,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.format == "csv" and Path(args.out).exists() and not Path(args.out).is_dir():
         raise UserError(f"cannot write {args.out}: it exists and is not a directory (--format csv writes a "
                         "folder of tables)")
+    _check_parent(args.out)
     try:
         written = export(data, args.out, args.format)
     except OSError as exc:
@@ -292,13 +304,21 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return reproduce(Path(args.experiments), only=args.only)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``twingraph: error: ...``, exit 2) like every other user error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"twingraph: error: {self.prog.removeprefix('twingraph ')}: {message}\n"
+                     if self.prog != "twingraph" else f"twingraph: error: {message}\n")
+
+
 _FORMAT_HELP = "format of a file source (detected when omitted; an error with a dataset name)"
 
 
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    p = argparse.ArgumentParser(prog="twingraph", description="Network science of town twinning.")
+    p = _Parser(prog="twingraph", description="Network science of town twinning.")
     p.add_argument("--version", action="version", version=f"twingraph {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -360,11 +380,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in an "Exception ignored" at exit
+        return status
     except UserError as exc:
         print(f"twingraph: error: {exc}", file=sys.stderr)
         return 2
@@ -372,10 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         print("twingraph: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `twingraph info X | head`
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        _silence_stdout()
+        print(f"twingraph: error: cannot write output: {exc.strerror}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

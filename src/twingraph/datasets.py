@@ -154,21 +154,32 @@ def _short_reason(exc: BaseException, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class _BelowWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+_QUIET_FILTER = _BelowWarning()
+
+
 @contextmanager
 def _pooch_quiet(quiet: bool) -> Iterator[None]:
-    """Raise pooch's logger to WARNING for the duration (``Downloading data from ...``), then restore."""
+    """Drop pooch's INFO messages (``Downloading data from ...``) for the duration, then restore.
+
+    A filter rather than ``setLevel``: pooch's logger lives outside the logging hierarchy, so its
+    level cache is never cleared and a changed level would stick (or not take effect).
+    """
     if not quiet:
         yield
         return
     import pooch
 
     log = pooch.get_logger()
-    level = log.level
-    log.setLevel(logging.WARNING)
+    log.addFilter(_QUIET_FILTER)
     try:
         yield
     finally:
-        log.setLevel(level)
+        log.removeFilter(_QUIET_FILTER)
 
 
 def fetch(name: str, root: Path | None = None, progress: bool = False, base_url: str | None = None,

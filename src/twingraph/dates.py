@@ -174,7 +174,7 @@ def resolve_dates(dates: Any, precision: Any, convention: DateConvention = "earl
     if bad.any():
         raise ValueError(f"unknown precision {prec[bad][0]!r}; expected one of {PRECISIONS}")
     known = ~np.isnat(d) & (prec != "unknown")
-    out = np.full(len(d), np.datetime64("NaT"), dtype=_DT)
+    out = np.full(len(d), np.datetime64("NaT", "us"), dtype=_DT)
     lo = d.astype("datetime64[D]")
     out[known] = lo[known].astype(_DT)
     if convention == "earliest":
