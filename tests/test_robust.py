@@ -434,3 +434,45 @@ def test_country_converter_logger_is_left_alone(caplog):
     with caplog.at_level(logging.WARNING):
         coco_log.warning("a user's own coco call")
     assert [r.getMessage() for r in caplog.records] == ["a user's own coco call"]
+
+
+# ------------------------------------------------------------------------------ numpy datetimes
+def test_every_datetime64_in_src_names_its_unit():
+    """numpy 2.5 deprecates generic-unit datetimes (``np.datetime64("NaT")``, ``datetime64 + 1``)."""
+    import ast
+
+    src = Path(__file__).resolve().parents[1] / "src" / "twingraph"
+    bare = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("datetime64", "timedelta64") and len(node.args) + len(node.keywords) < 2):
+                bare.append(f"{path.name}:{node.lineno}")
+    assert not bare, f"datetime64/timedelta64 without a unit: {bare}"
+
+
+def test_date_paths_raise_no_deprecation_warning():
+    import warnings
+
+    import pandas as pd
+
+    from twingraph.dates import resolve_dates, resolve_spell_dates
+    from twingraph.temporal import active_intervals
+
+    spells = pd.DataFrame({"start": pd.to_datetime(["1957-01-01", None, "2001-05-01"]),
+                           "start_precision": ["year", "unknown", "month"],
+                           "end": pd.to_datetime([None, None, "2022-03-01"]),
+                           "end_precision": ["unknown", "unknown", "day"],
+                           "end_status": [None, "terminated", "terminated"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        warnings.simplefilter("error", FutureWarning)
+        for convention in ("earliest", "midpoint", "latest"):
+            resolve_dates(spells["start"], spells["start_precision"], convention)
+        start, end = resolve_spell_dates(spells, "earliest")
+        first, stop = active_intervals(spells, [pd.Timestamp(f"{y}-12-31") for y in (1956, 1957, 2021, 2022)])
+    assert str(start.dtype) == "datetime64[us]"
+    active = [[k for k in range(4) if first[i] <= k < stop[i]] for i in range(3)]
+    # 1957 (year) is active from 1957-12-31 on; an undated spell is excluded; 2001-05..2022-03-01
+    # is active at the ends of 2021 but not of 2022
+    assert active == [[1, 2, 3], [], [2]]
