@@ -195,7 +195,8 @@ def resolve_dates(dates: Any, precision: Any, convention: DateConvention = "earl
 _ENDED_UNDATED: Final = np.datetime64("1000-01-01", "us")
 
 
-def resolve_spell_dates(spells: pd.DataFrame, convention: SpellConvention = "earliest") -> tuple[np.ndarray, np.ndarray]:
+def resolve_spell_dates(spells: pd.DataFrame,
+                        convention: SpellConvention = "earliest") -> tuple[np.ndarray, np.ndarray]:
     """Resolve tie spells' partial start and end dates to days: ``(start, end)``.
 
     A spell is *active on day t* iff ``start <= t < end``: it is active on the day it starts and no

@@ -38,7 +38,12 @@ def declared_datasets(script: Path) -> tuple[str, ...]:
 
     tree = ast.parse(Path(script).read_text(encoding="utf-8"), filename=str(script))
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
         if any(isinstance(t, ast.Name) and t.id == "DATASETS" for t in targets) and node.value is not None:
             try:
                 value = ast.literal_eval(node.value)

@@ -36,6 +36,7 @@ Row accounting: for every loader ``rows_read == rows_loaded + rows_rejected``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -208,7 +209,7 @@ def make_twindata(
     source: str,
     events: pd.DataFrame | None = None,
     observed: pd.Timestamp | None = None,
-    notes: dict[str, object] | None = None,
+    notes: Mapping[str, object] | None = None,
 ) -> TwinData:
     """Assemble and validate a :class:`TwinData` from loader output (records or frames).
 
