@@ -13,6 +13,7 @@ import pytest
 matplotlib.use("Agg")
 
 REPO = Path(__file__).resolve().parents[1]
+collect_ignore_glob = ["typing/*"]  # mypy fixtures, checked by tests/typing/check.py (.ci/run)
 SHARED_DATA = Path(os.environ.get("TWINGRAPH_DATA_DIR", REPO.parent / "shared" / "data"))
 # every test sees the shared snapshots as the data directory unless it overrides it (monkeypatch)
 os.environ["TWINGRAPH_DATA_DIR"] = str(SHARED_DATA)

@@ -182,7 +182,8 @@ def test_more_user_errors_are_one_line(tmp_path, shared_data):
     assert "label file" in _one_line_error("info", str(names))
     toy = tmp_path / "out.toy"
     toy.write_text("% sym unweighted\n1 2\n")
-    assert "cannot write" in _one_line_error("info", str(toy), "--rejections", str(tmp_path / "no" / "dir" / "r.csv"))
+    # missing parent folders are created (as export --out does); a file in the way is one line
+    assert "is not a directory" in _one_line_error("info", str(toy), "--rejections", str(toy / "dir" / "r.csv"))
     huge = tmp_path / "out.huge"
     huge.write_text("% sym unweighted\n% 1 1000000000 1000000000\n1 2\n")
     assert "not a plausible" in _one_line_error("info", str(huge))

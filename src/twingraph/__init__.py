@@ -11,19 +11,57 @@ analyses (:mod:`twingraph.measures`, :mod:`twingraph.temporal`, :mod:`twingraph.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .datasets import DATASETS, DatasetError, data_dir, fetch
-from .graphs import active_mask, country_graph, multigraph, project, simple_graph, snapshot, to_igraph
-from .loaders import LoadError, load
-from .tables import TwinData
-from .dates import resolve_dates, resolve_spell_dates
-from .temporal import growth, sweep, sweep_rebuild
-from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
-from .counterfactual import counterfactual_removal, exposed_edges, remove_ties
-from .survival import (CoxPH, CumulativeIncidence, KaplanMeier, counting_process, event_study, exclusions,
-                       logrank_test)
-from .simulate import simulate_network, simulate_network_with_truth, validate_survival
+# Names are imported on first use (PEP 562): ``import twingraph`` and ``twingraph --version`` stay fast
+# because pandas, scipy, statsmodels and igraph load only when a function that needs them is used.
+_LAZY: dict[str, str] = {
+    "DATASETS": "datasets", "DatasetError": "datasets", "data_dir": "datasets", "fetch": "datasets",
+    "active_mask": "graphs", "country_graph": "graphs", "multigraph": "graphs", "project": "graphs",
+    "simple_graph": "graphs", "snapshot": "graphs", "to_igraph": "graphs",
+    "LoadError": "loaders", "load": "loaders",
+    "TwinData": "tables",
+    "resolve_dates": "dates", "resolve_spell_dates": "dates",
+    "growth": "temporal", "sweep": "temporal", "sweep_rebuild": "temporal",
+    "ExposureRule": "shocks", "default_rules": "shocks", "exposure": "shocks", "exposure_dates": "shocks",
+    "load_shocks": "shocks",
+    "counterfactual_removal": "counterfactual", "exposed_edges": "counterfactual", "remove_ties": "counterfactual",
+    "CoxPH": "survival", "CumulativeIncidence": "survival", "KaplanMeier": "survival",
+    "counting_process": "survival", "event_study": "survival", "exclusions": "survival",
+    "logrank_test": "survival",
+    "simulate_network": "simulate", "simulate_network_with_truth": "simulate", "validate_survival": "simulate",
+}
+
+if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
+    from .counterfactual import counterfactual_removal, exposed_edges, remove_ties
+    from .datasets import DATASETS, DatasetError, data_dir, fetch
+    from .dates import resolve_dates, resolve_spell_dates
+    from .graphs import (active_mask, country_graph, multigraph, project, simple_graph, snapshot,
+                         to_igraph)
+    from .loaders import LoadError, load
+    from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
+    from .simulate import simulate_network, simulate_network_with_truth, validate_survival
+    from .survival import (CoxPH, CumulativeIncidence, KaplanMeier, counting_process, event_study,
+                           exclusions, logrank_test)
+    from .tables import TwinData
+    from .temporal import growth, sweep, sweep_rebuild
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'twingraph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",

@@ -1,16 +1,26 @@
 """Command-line interface: ``twingraph info|export|fetch|stats|rank|validate-survival|reproduce``.
 
-User errors (unknown dataset, missing or malformed file, bad option) print one line to stderr,
-``twingraph: error: ...``, and exit with status 2; nothing is printed as a traceback.
+User errors (unknown dataset, missing or malformed file, bad option, a full disk) print one line to
+stderr, ``twingraph: error: ...``, and exit with status 2.  Bugs (e.g. a loader building tables that
+break the contract, :class:`twingraph.tables.ContractError`) keep their traceback.
+
+Whenever input rows are rejected, every command that loads data says so on stderr (count and the
+top reasons; ``twingraph info SOURCE --rejections FILE`` lists them).  When nothing loads (every
+row rejected, or no data rows) it is an error: ``info`` still prints its summary and writes the
+rejection report, then exits 2.
+
+``--format`` names the format of a *file*; with a dataset name (whose format is fixed) it is an
+error rather than silently ignored.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = ["main", "info_summary"]
 
@@ -19,16 +29,86 @@ class UserError(Exception):
     """An error the user can fix; printed as one line."""
 
 
-def _load(source: str, fmt: str | None):  # type: ignore[no-untyped-def]
+#: Names :func:`twingraph.load` resolves without a path (besides the dataset registry).
+_BUILTIN_SOURCES = ("curated", "wikidata-live")
+
+
+def _is_dataset_name(source: str) -> bool:
+    from .datasets import DATASETS
+
+    return (source in DATASETS or source in _BUILTIN_SOURCES) and not Path(source).exists()
+
+
+def _rejection_summary(data, top: int = 3) -> str:  # type: ignore[no-untyped-def]
+    counts = sorted(data.rejected_by_reason().items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{reason} {n:,}" for reason, n in counts[:top])
+    more = f", {len(counts) - top} more reasons" if len(counts) > top else ""
+    return f"{shown}{more}"
+
+
+def _load(source: str, fmt: str | None, allow_empty: bool = False):  # type: ignore[no-untyped-def]
+    """Load ``source``; report rejected rows on stderr; nothing loaded is a :class:`UserError`.
+
+    With ``allow_empty`` the data are returned even when nothing loaded (``info`` reports first,
+    then fails through :func:`_fail_if_empty`).
+    """
     from .datasets import DatasetError
     from .loaders import LoadError, load
 
+    if fmt and _is_dataset_name(source):
+        raise UserError(f"--format {fmt} applies to files; {source} is a dataset name read by its own loader")
     try:
-        return load(source, format=fmt)
+        data = load(source, format=fmt)
     except (LoadError, DatasetError, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:  # unreadable file, a device, ...
         raise UserError(f"cannot read {exc.filename or source}: {exc.strerror or exc}") from None
+    if data.rows_rejected and data.rows_loaded:
+        print(f"twingraph: {source}: {data.rows_rejected:,} of {data.rows_read:,} rows rejected "
+              f"({_rejection_summary(data)}); `twingraph info {source} --rejections FILE` lists them",
+              file=sys.stderr)
+    if not allow_empty:
+        _fail_if_empty(source, data)
+    return data
+
+
+def _fail_if_empty(source: str, data) -> None:  # type: ignore[no-untyped-def]
+    if data.rows_loaded:
+        return
+    if data.rows_rejected:
+        raise UserError(f"{source}: nothing loaded: all {data.rows_rejected:,} rows rejected "
+                        f"({_rejection_summary(data)}); `twingraph info {source} --rejections FILE` lists them")
+    raise UserError(f"{source}: nothing loaded: no data rows")
+
+
+def _check_parent(target: str | Path) -> None:
+    """The nearest existing ancestor of ``target`` must be a folder (else mkdir says "File exists")."""
+    for parent in Path(target).absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UserError(f"cannot write {target}: {parent} is not a directory")
+            return
+
+
+def _write_rejections(data, target: str) -> None:  # type: ignore[no-untyped-def]
+    """The rejection report as CSV; missing parent folders are created (as ``export --out`` does)."""
+    out = Path(target)
+    _check_parent(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data.rejections.to_csv(out, index=False)
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -61,15 +141,13 @@ def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    data = _load(args.source, args.format)
+    data = _load(args.source, args.format, allow_empty=True)
     summary = info_summary(data)
     if args.rejections:
-        try:
-            data.rejections.to_csv(args.rejections, index=False)
-        except OSError as exc:
-            raise UserError(f"cannot write {args.rejections}: {exc.strerror or exc}") from None
+        _write_rejections(data, args.rejections)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
+        _fail_if_empty(args.source, data)
         return 0
     print(f"source            {summary['source']}")
     print(f"rows read         {summary['rows_read']:,}")
@@ -86,6 +164,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
         print(f"observed          {summary['observed']}")
     for k, v in summary["notes"].items():
         print(f"note: {k} = {v}")
+    _fail_if_empty(args.source, data)
     return 0
 
 
@@ -93,29 +172,64 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export
 
     data = _load(args.source, args.input_format)
+    if args.format == "csv" and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UserError(f"cannot write {args.out}: it exists and is not a directory (--format csv writes a "
+                        "folder of tables)")
+    _check_parent(args.out)
     try:
         written = export(data, args.out, args.format)
     except OSError as exc:
         raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    if args.rejections:
+        _write_rejections(data, args.rejections)
     print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
 
+_WIKIMEDIA_HOSTS = ("wikidata.org", "wikimedia.org", "wikipedia.org")
+
+
+def _is_wikimedia(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in _WIKIMEDIA_HOSTS)
+
+
+def _report_retry(failure: dict[str, object]) -> None:
+    print(f"twingraph: {failure['what']}: {_shorten(str(failure['problem']))}; retry {failure['attempt']}/"
+          f"{failure['max_retries']} in {float(failure['wait']):.0f} s", file=sys.stderr, flush=True)  # type: ignore[arg-type]
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _fetch_wikidata_live(args: argparse.Namespace) -> int:
+    import os
+
     from .datasets import data_dir
+    from .loaders.wikidata_client import DEFAULT_ENDPOINT
     from .loaders.wikidata_live import (WikidataClient, WikidataFetchError, default_user_agent, fetch_p190,
                                         parse_sparql_pages)
 
     if args.page_size < 1:
         raise UserError("--page-size must be at least 1")
+    endpoint_url = args.endpoint or DEFAULT_ENDPOINT
+    contact = args.contact or os.environ.get("TWINGRAPH_CONTACT")
+    if not contact and _is_wikimedia(endpoint_url):
+        raise UserError("fetch wikidata-live needs --contact URL-OR-EMAIL (or $TWINGRAPH_CONTACT): Wikimedia's "
+                        "User-Agent policy asks every client to say how to reach its operator")
     root = Path(args.dir) if args.dir else data_dir()
     endpoint = {"endpoint": args.endpoint} if args.endpoint else {}
-    client = WikidataClient(user_agent=default_user_agent(args.contact), cache_dir=root, **endpoint)
+    client = WikidataClient(user_agent=default_user_agent(contact), cache_dir=root, on_retry=_report_retry,
+                            **endpoint)
     try:
         paths = fetch_p190(client, countries=args.countries or None, page_size=args.page_size,
                            progress=not args.quiet)
     except WikidataFetchError as exc:
-        raise UserError(f"{exc} (cached pages are kept: run the same command again to resume)") from None
+        raise UserError(f"{_shorten(str(exc))} (cached pages are kept: run the same command again to resume)") from None
     data = parse_sparql_pages(paths)
     print(f"{len(paths)} pages cached under {root / 'wikidata-live'}; {data}")
     return 0
@@ -127,7 +241,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if args.name == "wikidata-live":
         return _fetch_wikidata_live(args)
     try:
-        paths = fetch(args.name, root=Path(args.dir) if args.dir else None, progress=not args.quiet)
+        paths = fetch(args.name, root=Path(args.dir) if args.dir else None, progress=not args.quiet,
+                      quiet=args.quiet)
     except DatasetError as exc:
         raise UserError(str(exc)) from None
     for p in paths:
@@ -189,10 +304,21 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return reproduce(Path(args.experiments), only=args.only)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``twingraph: error: ...``, exit 2) like every other user error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"twingraph: error: {self.prog.removeprefix('twingraph ')}: {message}\n"
+                     if self.prog != "twingraph" else f"twingraph: error: {message}\n")
+
+
+_FORMAT_HELP = "format of a file source (detected when omitted; an error with a dataset name)"
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    p = argparse.ArgumentParser(prog="twingraph", description="Network science of town twinning.")
+    p = _Parser(prog="twingraph", description="Network science of town twinning.")
     p.add_argument("--version", action="version", version=f"twingraph {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -202,38 +328,40 @@ def _parser() -> argparse.ArgumentParser:
         return sp
 
     sp = source_cmd("info", "row accounting and size of a dataset or file")
-    sp.add_argument("--format", help="input format (detected when omitted)")
+    sp.add_argument("--format", help=_FORMAT_HELP)
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--rejections", metavar="CSV", help="write the rejection report to this CSV")
     sp.set_defaults(func=_cmd_info)
 
     sp = source_cmd("export", "export the graph for Gephi and friends")
     sp.add_argument("--format", required=True, choices=["graphml", "gexf", "edgelist", "csv"])
-    sp.add_argument("--input-format", help="input format (detected when omitted)")
+    sp.add_argument("--input-format", help=_FORMAT_HELP)
     sp.add_argument("--out", required=True, help="output path (for csv: a directory)")
+    sp.add_argument("--rejections", metavar="CSV", help="also write the rejection report to this CSV")
     sp.set_defaults(func=_cmd_export)
 
     sp = sub.add_parser("fetch", help="download a dataset (or wikidata-live) into the data directory")
     sp.add_argument("name")
     sp.add_argument("--dir", help="data directory (default: $TWINGRAPH_DATA_DIR or the platform cache)")
-    sp.add_argument("--quiet", action="store_true")
-    sp.add_argument("--contact", help="wikidata-live: URL or e-mail for the User-Agent (Wikimedia policy)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar and no download messages")
+    sp.add_argument("--contact", help="wikidata-live: URL or e-mail for the User-Agent (required by Wikimedia's "
+                    "policy for its endpoints; or set $TWINGRAPH_CONTACT)")
     sp.add_argument("--countries", nargs="*", help="wikidata-live: only these country QIDs (partitions)")
     sp.add_argument("--endpoint", help="wikidata-live: SPARQL endpoint (default: the Wikidata Query Service)")
     sp.add_argument("--page-size", type=int, default=5000, help="wikidata-live: rows per page (default 5000)")
     sp.set_defaults(func=_cmd_fetch)
 
     sp = source_cmd("stats", "KONECT-style statistics table")
-    sp.add_argument("--format", help="input format (detected when omitted)")
+    sp.add_argument("--format", help=_FORMAT_HELP)
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--no-distances", action="store_true", help="skip the all-pairs distance statistics")
     sp.set_defaults(func=_cmd_stats)
 
     sp = source_cmd("rank", "top-N places by a centrality")
-    sp.add_argument("--format", help="input format (detected when omitted)")
+    sp.add_argument("--format", help=_FORMAT_HELP)
     sp.add_argument("--by", default="degree",
                     choices=["betweenness", "degree", "pagerank", "eigenvector", "harmonic", "closeness", "core"])
-    sp.add_argument("--top", type=int, default=20)
+    sp.add_argument("--top", type=_positive_int, default=20, help="how many places (at least 1; default 20)")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_rank)
 
@@ -252,11 +380,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in an "Exception ignored" at exit
+        return status
     except UserError as exc:
         print(f"twingraph: error: {exc}", file=sys.stderr)
         return 2
@@ -264,10 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         print("twingraph: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `twingraph info X | head`
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        _silence_stdout()
+        print(f"twingraph: error: cannot write output: {exc.strerror}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -141,7 +141,8 @@ def structure_measures(
         member = comps.membership
         in_lcc = [v for v in src if member[v] == lcc_id]
         # normalized closeness of v = 1 / mean distance to the vertices it reaches (its component)
-        c = np.asarray(g.closeness(vertices=in_lcc, normalized=True), dtype=float) if sizes.max(initial=0) > 1 else []
+        c = (np.asarray(g.closeness(vertices=in_lcc, normalized=True), dtype=float) if sizes.max(initial=0) > 1
+             else np.empty(0))
         out["mean_distance"] = float(np.mean(1.0 / np.asarray(c))) if len(c) else float("nan")
     if "hub_ranks" in measures and hubs:
         deg = g.degree()
@@ -161,7 +162,8 @@ def structure_measures(
 
 
 def _replicate(n: int, edges: np.ndarray, pool: np.ndarray, k: int, ss: np.random.SeedSequence,
-               measures: Sequence[str], hubs: Sequence[tuple[str, int]], sources: np.ndarray | None) -> dict[str, float]:
+               measures: Sequence[str], hubs: Sequence[tuple[str, int]],
+               sources: np.ndarray | None) -> dict[str, float]:
     rng = np.random.default_rng(ss)
     drop = rng.choice(pool, size=k, replace=False) if k else np.empty(0, dtype=np.int64)
     keep = np.ones(len(edges), dtype=bool)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -60,16 +62,39 @@ OVERRIDES: Final[dict[str, str]] = {
 _SUBDIVISION_OF: Final[dict[str, str]] = {"northern cyprus": "Northern Cyprus"}
 
 
+class _DropAll(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+_DROP_ALL: Final = _DropAll()
+
+
+@contextmanager
+def _coco_quiet() -> Iterator[None]:
+    """Drop country_converter's "not found" warnings for the calls made here, and only those.
+
+    A name coco cannot resolve is an expected outcome (it becomes a rejection with a reason), so its
+    per-name warnings are noise; the user's own uses of coco, and its logger level, are left alone.
+    """
+    log = logging.getLogger("country_converter.country_converter")
+    log.addFilter(_DROP_ALL)
+    try:
+        yield
+    finally:
+        log.removeFilter(_DROP_ALL)
+
+
 @lru_cache(maxsize=1)
 def _converter():  # type: ignore[no-untyped-def]
     import country_converter as coco
 
-    logging.getLogger("country_converter").setLevel(logging.CRITICAL)
     path = os.path.join(os.path.dirname(coco.__file__), "country_data.tsv")
     table = pd.read_csv(path, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""], dtype=str)
     table = table[table["obsolete"].isna()].copy()
     table["ISO2"] = table["ISO2"].fillna("")
-    return coco.CountryConverter(country_data=table)
+    with _coco_quiet():
+        return coco.CountryConverter(country_data=table)
 
 
 @lru_cache(maxsize=4096)
@@ -86,8 +111,10 @@ def to_iso3(name: str) -> str | None:
         src = "ISO2"
     else:
         src = None
-    out = _converter().convert(name.strip(), src=src, to="ISO3", not_found=None) if src else \
-        _converter().convert(name.strip(), to="ISO3", not_found=None)
+    cc = _converter()
+    with _coco_quiet():
+        out = cc.convert(name.strip(), src=src, to="ISO3", not_found=None) if src else \
+            cc.convert(name.strip(), to="ISO3", not_found=None)
     if not isinstance(out, str) or out not in iso3_codes():
         return None
     return out

@@ -12,7 +12,10 @@ A file whose sha256 does not match (corrupted, truncated by an interrupted downl
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,11 +158,87 @@ def path(name: str, file: str, root: Path | None = None, verify: bool = True) ->
     return local
 
 
-def fetch(name: str, root: Path | None = None, progress: bool = False, base_url: str | None = None) -> list[Path]:
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception of a chain (``requests`` wraps urllib3 wraps socket errors)."""
+    seen = {id(exc)}
+    while True:
+        nxt = exc.__cause__ or exc.__context__
+        if nxt is None or id(nxt) in seen:
+            return exc
+        seen.add(id(nxt))
+        exc = nxt
+
+
+def _short_reason(exc: BaseException, limit: int = 120) -> str:
+    """One short phrase for a download failure: the HTTP status, or the innermost cause."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    if status is not None:
+        return f"HTTP {status} {getattr(response, 'reason', '') or ''}".strip()
+    root = _root_cause(exc)
+    text = str(getattr(root, "strerror", None) or root) or root.__class__.__name__
+    # urllib3 messages carry the object repr before the reason: keep what follows the last ": "
+    text = " ".join(text.split()).rsplit("): ", 1)[-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _BelowWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+_QUIET_FILTER = _BelowWarning()
+
+
+@contextmanager
+def _pooch_quiet(quiet: bool) -> Iterator[None]:
+    """Drop pooch's INFO messages (``Downloading data from ...``) for the duration, then restore.
+
+    A filter rather than ``setLevel``: pooch's logger lives outside the logging hierarchy, so its
+    level cache is never cleared and a changed level would stick (or not take effect).
+    """
+    if not quiet:
+        yield
+        return
+    import pooch
+
+    log = pooch.get_logger()
+    log.addFilter(_QUIET_FILTER)
+    try:
+        yield
+    finally:
+        log.removeFilter(_QUIET_FILTER)
+
+
+def fetch(name: str, root: Path | None = None, progress: bool = False, base_url: str | None = None,
+          quiet: bool = False) -> list[Path]:
     """Download every file of a dataset into ``<root>/<name>/`` (hash-checked with pooch).
 
     Files already present with the right hash are not downloaded again; a file with the wrong hash is
     replaced.  ``base_url`` replaces the origin (``<base_url>/<file>``) — for mirrors and tests.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`DATASETS`.
+    root : pathlib.Path, optional
+        Data directory (default :func:`data_dir`).
+    progress : bool
+        Show pooch's progress bar.
+    base_url : str, optional
+        Mirror to download from instead of the pinned origin.
+    quiet : bool
+        Silence pooch's "Downloading data from ..." messages for this call.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The local files, in registry order.
+
+    Raises
+    ------
+    DatasetError
+        Unknown dataset, a download that fails (one short line: file, URL, reason) or fails its hash.
     """
     import pooch
 
@@ -174,12 +253,14 @@ def fetch(name: str, root: Path | None = None, progress: bool = False, base_url:
             continue
         url = f"{base_url.rstrip('/')}/{f.name}" if base_url else f.url
         try:
-            got = pooch.retrieve(
-                url=url, known_hash=f"sha256:{f.sha256}", fname=f.name, path=target, progressbar=progress,
-            )
+            with _pooch_quiet(quiet):
+                got = pooch.retrieve(
+                    url=url, known_hash=f"sha256:{f.sha256}", fname=f.name, path=target, progressbar=progress,
+                )
         except ValueError as exc:  # pooch: hash mismatch after download
-            raise DatasetError(f"download of {name}/{f.name} from {url} failed its hash check: {exc}") from None
-        except Exception as exc:  # network errors of every kind
-            raise DatasetError(f"could not download {name}/{f.name} from {url}: {exc.__class__.__name__}: {exc}") from None
+            raise DatasetError(f"download of {name}/{f.name} from {url} failed its hash check: "
+                               f"{_short_reason(exc, 200)}") from None
+        except OSError as exc:  # network (requests' errors are OSErrors), HTTP status, disk, permissions
+            raise DatasetError(f"could not download {name}/{f.name} from {url}: {_short_reason(exc)}") from None
         out.append(Path(got))
     return out

@@ -174,7 +174,7 @@ def resolve_dates(dates: Any, precision: Any, convention: DateConvention = "earl
     if bad.any():
         raise ValueError(f"unknown precision {prec[bad][0]!r}; expected one of {PRECISIONS}")
     known = ~np.isnat(d) & (prec != "unknown")
-    out = np.full(len(d), np.datetime64("NaT"), dtype=_DT)
+    out = np.full(len(d), np.datetime64("NaT", "us"), dtype=_DT)
     lo = d.astype("datetime64[D]")
     out[known] = lo[known].astype(_DT)
     if convention == "earliest":
@@ -195,7 +195,8 @@ def resolve_dates(dates: Any, precision: Any, convention: DateConvention = "earl
 _ENDED_UNDATED: Final = np.datetime64("1000-01-01", "us")
 
 
-def resolve_spell_dates(spells: pd.DataFrame, convention: SpellConvention = "earliest") -> tuple[np.ndarray, np.ndarray]:
+def resolve_spell_dates(spells: pd.DataFrame,
+                        convention: SpellConvention = "earliest") -> tuple[np.ndarray, np.ndarray]:
     """Resolve tie spells' partial start and end dates to days: ``(start, end)``.
 
     A spell is *active on day t* iff ``start <= t < end``: it is active on the day it starts and no

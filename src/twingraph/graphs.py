@@ -71,7 +71,7 @@ def multigraph(data: TwinData) -> nx.MultiGraph:
     Edge keys are ``spell_id`` (``"<tie_id>#<spell>"``); edge attributes are the spell columns, dates
     as ISO strings, missing values omitted.  Places without ties are kept as isolated nodes.
     """
-    G = nx.MultiGraph(source=data.source)
+    G: nx.MultiGraph = nx.MultiGraph(source=data.source)
     for row in data.places.itertuples(index=False):
         attrs = {k: _clean(getattr(row, k)) for k in _PLACE_ATTRS}
         G.add_node(row.place_id, **{k: v for k, v in attrs.items() if v is not None})
@@ -90,7 +90,7 @@ def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: s
     """
     if convention not in ("ties", "spells", "binary"):
         raise ValueError(f"unknown convention {convention!r}: use 'ties', 'spells' or 'binary'")
-    H = nx.Graph(**G.graph)
+    H: nx.Graph = nx.Graph(**G.graph)
     H.add_nodes_from(G.nodes(data=True))
     seen: dict[tuple[str, str], set[object]] = {}
     for u, v, key, d in G.edges(keys=True, data=True):
@@ -201,7 +201,7 @@ def country_graph(data: TwinData, convention: ParallelConvention = "ties") -> nx
     left out and counted in ``graph["unknown_country_ties"]``.
     """
     H = project(multigraph(data), convention=convention)
-    C = nx.Graph(source=data.source)
+    C: nx.Graph = nx.Graph(source=data.source)
     unknown = 0
     for u, v, d in H.edges(data=True):
         cu, cv = H.nodes[u].get("country"), H.nodes[v].get("country")

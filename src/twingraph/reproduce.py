@@ -5,10 +5,16 @@ separate processes with the folder's parent as working directory, so each is ind
 re-runnable on its own (``python experiments/01_….py``).  A progress bar shows which is running; a
 failing script is reported with its exit status and the run goes on, so one broken figure does not
 hide the others; the exit status is non-zero if any failed.
+
+Before anything runs, the datasets every selected script needs are checked (each script declares
+``DATASETS = (...)`` at module level, read with :mod:`ast` without importing the script; a script
+without it is scanned for dataset names).  When any is missing from the data directory
+(``$TWINGRAPH_DATA_DIR`` or the cache) the run stops at once with one line saying what to do.
 """
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import time
@@ -16,7 +22,91 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-__all__ = ["reproduce", "experiment_scripts"]
+__all__ = ["reproduce", "experiment_scripts", "declared_datasets", "missing_datasets"]
+
+_BUILTIN = ("curated",)  # shipped inside the package: always available
+
+
+def declared_datasets(script: Path) -> tuple[str, ...]:
+    """The dataset names a script needs: its module-level ``DATASETS`` tuple, read without importing it.
+
+    A script without ``DATASETS`` is scanned for string constants that name a registered dataset,
+    including the literal constants it imports from a sibling module (``from _setup import REAL``).
+    Raises ``ValueError`` when ``DATASETS`` is not a literal tuple/list of strings.
+    """
+    from .datasets import DATASETS as REGISTRY
+
+    tree = ast.parse(Path(script).read_text(encoding="utf-8"), filename=str(script))
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "DATASETS" for t in targets) and node.value is not None:
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                value = None
+            if not (isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)):
+                raise ValueError(f"{script}: DATASETS must be a literal tuple of dataset names")
+            return tuple(value)
+    known = set(REGISTRY) | {"wikidata-live"}
+    found = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    for node in tree.body:
+        sibling = Path(script).parent / f"{getattr(node, 'module', None)}.py"
+        if isinstance(node, ast.ImportFrom) and not node.level and sibling.is_file():
+            found |= _literal_strings(sibling, {a.name for a in node.names})
+    return tuple(sorted(found & known))
+
+
+def _literal_strings(module: Path, names: set[str]) -> set[str]:
+    """Strings held by the module-level literal constants ``names`` of ``module``."""
+    out: set[str] = set()
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in node.targets):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            items = value if isinstance(value, (tuple, list, set, frozenset)) else (value,)
+            out |= {v for v in items if isinstance(v, str)}
+    return out
+
+
+def _available(name: str, root: Path) -> bool:
+    from .datasets import DATASETS as REGISTRY
+
+    if name in _BUILTIN:
+        return True
+    if name == "wikidata-live":
+        return any(root.glob("wikidata-live/p190-*/*.json"))
+    return all((root / name / f.name).is_file() for f in REGISTRY[name].files)
+
+
+def missing_datasets(scripts: list[Path], root: Path | None = None) -> list[str]:
+    """Names needed by ``scripts`` that are absent from ``root`` (default: the data directory)."""
+    from .datasets import DATASETS as REGISTRY
+    from .datasets import data_dir
+
+    root = root or data_dir()
+    needed: dict[str, None] = {}
+    for script in scripts:
+        for name in declared_datasets(script):
+            if name not in REGISTRY and name not in _BUILTIN and name != "wikidata-live":
+                raise ValueError(f"{script.name}: unknown dataset {name!r} in DATASETS")
+            needed[name] = None
+    return [n for n in needed if not _available(n, root)]
+
+
+def _missing_message(missing: list[str]) -> str:
+    from .datasets import data_dir
+
+    fetches = " and ".join(f"`twingraph fetch {n}" + (" --contact YOU`" if n == "wikidata-live" else "`")
+                           for n in missing)
+    return (f"twingraph: error: the experiments need {', '.join(missing)}, not found in {data_dir()}: set "
+            f"TWINGRAPH_DATA_DIR to a folder that holds them, or run {fetches}")
 
 
 def experiment_scripts(folder: Path, only: str | None = None) -> list[Path]:
@@ -33,6 +123,14 @@ def reproduce(folder: Path = Path("experiments"), only: str | None = None) -> in
     scripts = experiment_scripts(folder, only)
     if not scripts:
         print(f"twingraph: error: no experiment scripts in {folder}", file=sys.stderr)
+        return 2
+    try:
+        missing = missing_datasets(scripts)
+    except (ValueError, SyntaxError) as exc:
+        print(f"twingraph: error: {exc}", file=sys.stderr)
+        return 2
+    if missing:
+        print(_missing_message(missing), file=sys.stderr)
         return 2
     failed = []
     bar = tqdm(scripts, unit="script", desc="reproduce")

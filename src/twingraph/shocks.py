@@ -14,7 +14,8 @@ a factory:
 
 Predicates read the countries and subdivisions of both endpoints from the places table.  A spell
 whose exposure cannot be decided (it would be exposed for some value of a missing country or
-subdivision) counts as not exposed; how many there are is reported in ``exposure(...).attrs["undetermined"]`` so an undercount is visible.
+subdivision) counts as not exposed; how many there are is reported in
+``exposure(...).attrs["undetermined"]`` so an undercount is visible.
 
 :func:`exposure` gives the static mask; :func:`exposure_dates` turns rules into time-varying
 covariates for survival analysis: the covariate switches on at the shock date for exposed spells
@@ -173,7 +174,8 @@ class SubdivisionToCountries:
         def side(x: str, y: str) -> pd.Series:
             sub = ties[f"subdivision_{x}"]
             sub_ok = sub.isna() | (sub.str.casefold() == want).fillna(False).astype(bool)
-            return _maybe_in(ties[f"country_{x}"], {self.iso3}) & sub_ok & _maybe_in(ties[f"country_{y}"], self.countries)
+            return (_maybe_in(ties[f"country_{x}"], {self.iso3}) & sub_ok
+                    & _maybe_in(ties[f"country_{y}"], self.countries))
         return _mirror(ties, side) & ~self(ties)
 
 

@@ -196,7 +196,7 @@ def simulate_network_with_truth(
     if shock_hr > 1:
         susp = after & (rng.uniform(size=n_ties) < (shock_hr - 1) / shock_hr)
         kind[susp] = "suspended"
-    end_status = np.where(ended, kind, None)
+    end_status = np.where(ended, kind, np.array(None, dtype=object))
 
     width = len(str(n_places))
     pid = np.array([f"sim:P{i:0{width}d}" for i in range(n_places)], dtype=object)

@@ -36,6 +36,7 @@ Row accounting: for every loader ``rows_read == rows_loaded + rows_rejected``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -58,6 +59,7 @@ __all__ = [
     "empty_spells",
     "empty_events",
     "validate",
+    "ContractError",
     "pair_key",
 ]
 
@@ -207,7 +209,7 @@ def make_twindata(
     source: str,
     events: pd.DataFrame | None = None,
     observed: pd.Timestamp | None = None,
-    notes: dict[str, object] | None = None,
+    notes: Mapping[str, object] | None = None,
 ) -> TwinData:
     """Assemble and validate a :class:`TwinData` from loader output (records or frames).
 
@@ -246,8 +248,16 @@ def make_twindata(
     return data
 
 
+class ContractError(ValueError):
+    """A table breaks the contract: a bug in the code that built it (a loader), not bad input.
+
+    Loaders turn bad input rows into rejections; a breach that reaches :func:`validate` is reported
+    with its traceback (the CLI does not turn it into a one-line user error).
+    """
+
+
 def validate(data: TwinData) -> None:
-    """Check a :class:`TwinData` against the contract; raise ``ValueError`` naming the first breach."""
+    """Check a :class:`TwinData` against the contract; raise :class:`ContractError` naming the first breach."""
     for name, df, cols in (
         ("places", data.places, PLACE_COLUMNS),
         ("spells", data.spells, SPELL_COLUMNS),
@@ -255,33 +265,33 @@ def validate(data: TwinData) -> None:
         ("rejections", data.rejections, REJECTION_COLUMNS),
     ):
         if tuple(df.columns) != tuple(cols):
-            raise ValueError(f"{name} columns {list(df.columns)} != contract {list(cols)}")
+            raise ContractError(f"{name} columns {list(df.columns)} != contract {list(cols)}")
     if data.places["place_id"].duplicated().any():
         dup = data.places.loc[data.places["place_id"].duplicated(), "place_id"].iloc[0]
-        raise ValueError(f"duplicate place_id {dup!r}")
+        raise ContractError(f"duplicate place_id {dup!r}")
     s = data.spells
     if len(s):
         known = set(data.places["place_id"])
         missing = (set(s["a"]) | set(s["b"])) - known
         if missing:
-            raise ValueError(f"spells refer to unknown places, e.g. {sorted(missing)[:3]}")
+            raise ContractError(f"spells refer to unknown places, e.g. {sorted(missing)[:3]}")
         if (s["a"] >= s["b"]).any():
-            raise ValueError("spell endpoints must be two different places stored with a < b")
+            raise ContractError("spell endpoints must be two different places stored with a < b")
         if s["spell_id"].duplicated().any():
-            raise ValueError("duplicate spell_id")
+            raise ContractError("duplicate spell_id")
         bad = ~s["kind"].isin(TIE_KINDS)
         if bad.any():
-            raise ValueError(f"unknown tie kind {s.loc[bad, 'kind'].iloc[0]!r}")
+            raise ContractError(f"unknown tie kind {s.loc[bad, 'kind'].iloc[0]!r}")
         ended = s["end_status"].notna()
         if (~s.loc[ended, "end_status"].isin(END_STATUSES)).any():
-            raise ValueError("unknown end_status")
+            raise ContractError("unknown end_status")
         start_first = resolve_dates(s["start"], s["start_precision"], "earliest")
         end_last = resolve_dates(s["end"], s["end_precision"], "latest")
         both = ~(np.isnat(start_first) | np.isnat(end_last))
         if (end_last[both] < start_first[both]).any():  # periods may overlap: "2018-10" .. "2018" is fine
-            raise ValueError("a spell ends before it starts")
+            raise ContractError("a spell ends before it starts")
     if data.rows_read != data.rows_loaded + data.rows_rejected:
-        raise ValueError(
+        raise ContractError(
             f"row accounting broken: read {data.rows_read} != loaded {data.rows_loaded} + "
             f"rejected {data.rows_rejected}"
         )

@@ -241,7 +241,7 @@ def sweep(
     rows: list[dict[str, object]] = []
     for k in range(K):
         touched: dict[int, int] = {}  # tie -> active count before this step
-        for i, delta in [(i, -1) for i in removes.get(k, ())] + [(i, +1) for i in adds.get(k, ())]:
+        for i, delta in [(i, -1) for i in removes.get(k, ())] + [(i, +1) for i in adds.get(k, ())]:  # type: ignore[assignment]
             t = int(tie_codes[i])
             touched.setdefault(t, tie_count[t])
             tie_count[t] += delta
@@ -367,18 +367,19 @@ def growth(
     if by is None:
         ties["group"] = "all"
     else:
+        assert places is not None  # checked above
         country = dict(zip(places["place_id"], places["country"]))
         ca = [country.get(x) for x in firsts["a"]]
         cb = [country.get(x) for x in firsts["b"]]
         if by == "country_pair":
-            keys = ["-".join(sorted((x, y))) if _ok(x) and _ok(y) else "unknown" for x, y in zip(ca, cb)]
+            keys = ["-".join(sorted((str(x), str(y)))) if _ok(x) and _ok(y) else "unknown" for x, y in zip(ca, cb)]
         elif by in ("continent", "continent_pair"):
             na = [continent_of(x) if _ok(x) else None for x in ca]
             nb = [continent_of(x) if _ok(x) else None for x in cb]
             if by == "continent_pair":
                 keys = ["-".join(sorted({x, y})) if x and y else "unknown" for x, y in zip(na, nb)]
             else:
-                keys = [sorted({x or "unknown", y or "unknown"}) for x, y in zip(na, nb)]
+                keys = [sorted({x or "unknown", y or "unknown"}) for x, y in zip(na, nb)]  # type: ignore[misc]
         else:
             raise ValueError(f"by must be None, 'continent', 'continent_pair' or 'country_pair', not {by!r}")
         ties["group"] = keys

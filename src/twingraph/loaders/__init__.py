@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from .. import datasets
-from ..tables import TwinData
+from ..tables import ContractError, TwinData
 from .konect import KonectFormatError, load_konect
 from .wikidata_crawl import load_wikidata_crawl
 from .wikipedia import load_wikipedia_lists
@@ -133,6 +133,8 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     try:
         fmt = format or detect_format(path)
         return _load_file(path, fmt)
+    except ContractError:  # a loader built tables that break the contract: a bug, keep the traceback
+        raise
     except (KonectFormatError, LoadError) as exc:
         raise LoadError(str(exc)) from None
     except UnicodeDecodeError as exc:

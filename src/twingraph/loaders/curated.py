@@ -62,6 +62,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -189,9 +190,9 @@ def _load_events(path: Path, rej: Rejections) -> tuple[pd.DataFrame, int, int]:
             reject("duplicate", f"event_id {rec['event_id']!r} repeated")
             continue
         seen.add(rec["event_id"])
-        rec["date"], rec["date_precision"] = d
+        rec["date"], rec["date_precision"] = d  # type: ignore[assignment]
         for col in ("actors", "targets"):
-            rec[col] = ";".join(c.strip() for c in rec[col].split(";") if c.strip()) or None
+            rec[col] = ";".join(c.strip() for c in rec[col].split(";") if c.strip()) or None  # type: ignore[assignment]
         records.append({c: (rec[c] if rec[c] != "" else None) for c in EVENT_COLUMNS})
     df = pd.DataFrame(records, columns=list(EVENT_COLUMNS))
     df["date"] = pd.to_datetime(df["date"])
@@ -268,7 +269,8 @@ def _apply(tie: _Tie, event: str, d: PartialDate, cause: str, shock: str, ref: s
             elif _before(d, cur.end):
                 return "out-of-order", f"{event} {_fmt(d)} precedes the recorded {cur.end_status} {_fmt(cur.end)}"
             else:
-                cur.end_cause = f"{cur.end_cause or ''}; then {event} {_fmt(d)}: {_cause(cause, shock) or ''}".strip("; ")
+                then = f"then {event} {_fmt(d)}: {_cause(cause, shock) or ''}"
+                cur.end_cause = f"{cur.end_cause or ''}; {then}".strip("; ")
             later.append({"tie_id": "", "spell": len(tie.spells) - 1, "event": event, "date": _fmt(d),
                           "line": line, "same_status": event == cur.end_status})
         else:
@@ -347,12 +349,12 @@ def load_curated(
         if r["shock_id"] and r["shock_id"] not in shock_ids:
             reject("unknown-shock", f"{r['shock_id']!r} is not a loaded event of the shock registry")
             continue
-        ends = []
+        ends: list[dict[str, Any]] = []
         for x in ("a", "b"):
             ends.append({"place_id": f"cur:{r['country_' + x]}:{r['city_' + x]}", "name": r["city_" + x],
                          "country": r["country_" + x], "subdivision": r["subdivision_" + x] or None,
                          "level": r["level_" + x] or "unknown"})
-        a, b = sorted(e["place_id"] for e in ends)  # type: ignore[type-var]
+        a, b = sorted(str(e["place_id"]) for e in ends)
         if a == b:
             reject("self-tie", a)
             continue

@@ -27,7 +27,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def _retry_after(value: str | None, now: float) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - now)
 
 
@@ -122,7 +122,9 @@ class WikidataClient:
     as given), else ``wait_429`` for a 429, else ``min(max_backoff, backoff * 2**(k-1))``.  Other
     HTTP errors (400, 403, 404, ...) fail at once.  ``sleep`` and ``clock`` are injectable so tests
     run without waiting; ``pause`` seconds are kept between consecutive requests.  ``failures``
-    lists every failed attempt (what, attempt, problem, wait); ``requests`` counts HTTP requests.
+    lists every failed attempt (what, attempt, problem, wait); ``on_retry``, when given, is called
+    with that record (plus ``max_retries``) before each wait, so a caller can report retries as
+    they happen; ``requests`` counts HTTP requests.
     ``cache_dir`` is where :func:`~twingraph.loaders.wikidata_live.fetch_p190` and
     :func:`~twingraph.loaders.wikidata_entity.fetch_entities` keep raw pages.
     """
@@ -142,6 +144,7 @@ class WikidataClient:
         pause: float = 1.0,
         entity_url: str = DEFAULT_ENTITY_URL,
         clock: Callable[[], float] = time.time,
+        on_retry: Callable[[dict[str, object]], None] | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.user_agent = user_agent or os.environ.get("TWINGRAPH_USER_AGENT") or default_user_agent()
@@ -149,6 +152,7 @@ class WikidataClient:
         self.max_retries, self.backoff, self.timeout = int(max_retries), float(backoff), float(timeout)
         self.max_backoff, self.wait_429, self.pause = float(max_backoff), float(wait_429), float(pause)
         self.sleep, self.clock, self.entity_url = sleep, clock, entity_url
+        self.on_retry = on_retry
         self.requests = 0
         self.failures: list[dict[str, object]] = []
         self._last_request: float | None = None
@@ -201,6 +205,8 @@ class WikidataClient:
             if attempt > self.max_retries:
                 raise WikidataFetchError(f"{what}: gave up after {attempt} attempts; last problem: {problem}",
                                          what=what, url=url, attempts=attempt, status=status)
+            if self.on_retry is not None:
+                self.on_retry({**self.failures[-1], "max_retries": self.max_retries})
             self.sleep(wait)
 
     def _keep_pace(self) -> None:

@@ -26,7 +26,8 @@ OBSERVED = pd.Timestamp("2016-09-01")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
-def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None, source: str = "wikidata-crawl-2016") -> TwinData:
+def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
+                        source: str = "wikidata-crawl-2016") -> TwinData:
     """Load the crawl's directed QID pairs (and labels) into the tidy tables."""
     rej = Rejections()
     rows_read = rows_loaded = 0

@@ -138,7 +138,9 @@ def _qualifier_dates(st: Statement, qualifiers: Mapping[str, Any], counts: Count
             st.add_date(which, ts, precision, prop)
 
 
-def _documents(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[str, Any]]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+def _documents(
+    paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[str, Any]],
+) -> Iterable[tuple[str, Mapping[str, Any]]]:
     for i, item in enumerate(paths_or_docs, start=1):
         if isinstance(item, Mapping):
             doc, name = item, f"<doc {i}>"

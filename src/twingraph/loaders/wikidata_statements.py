@@ -360,7 +360,7 @@ def place_records(infos: dict[str, PlaceInfo], counts: Counter[str],
                   iso_fallback: dict[str, str] | None = None) -> list[dict[str, object]]:
     """Place rows (contract columns) for the given items; see the module docstring for the rules."""
     fallback = COUNTRY_ISO3 if iso_fallback is None else iso_fallback
-    out = []
+    out: list[dict[str, object]] = []
     for qid in sorted(infos, key=lambda q: (len(q), q)):
         info = infos[qid]
         isos = sorted({iso or fallback.get(c, "") for c, iso in info.countries.items()} - {""})

@@ -66,7 +66,8 @@ def _place(city: str, country_text: str) -> tuple[str | None, str | None, str, s
     return iso, sub, city, ""
 
 
-def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None, source: str = "wikipedia-lists-2026") -> TwinData:
+def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
+                         source: str = "wikipedia-lists-2026") -> TwinData:
     """Load the Wikipedia name pairs (and, if given, their coordinates) into the tidy tables."""
     rej = Rejections()
     places: dict[str, dict[str, object]] = {}
@@ -182,7 +183,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None, source
     notes = {
         "same_name_pairs_kept": same_name_kept,
         "places_sharing_coordinates": sum(n for n in keys.values() if n > 1),
-        "pairs_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
+        "pairs_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
         "places_with_coordinates": len(coords),
         "places_with_inconsistent_coordinates": inconsistent,
     }

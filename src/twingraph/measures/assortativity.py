@@ -58,7 +58,8 @@ def nominal_assortativity(g: GraphLike, labels: str | Sequence[Any] = "country")
     return float(sub.assortativity_nominal(codes, directed=False))
 
 
-def continent_of(iso3: Sequence[str | None], scheme: Literal["continent", "continent_7"] = "continent") -> list[str | None]:
+def continent_of(iso3: Sequence[str | None],
+                 scheme: Literal["continent", "continent_7"] = "continent") -> list[str | None]:
     """Continent of each ISO3 code (``None`` if unknown): :func:`twingraph.countries.continent`.
 
     ``"continent"``: Africa, America, Asia, Europe, Oceania, Antarctica;

@@ -117,13 +117,16 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     out: dict[str, float] = {"n_edges": float(len(obs)), "n_null": float(n_null)}
     if len(obs) == 0:
         return out
-    means, medians, shares, pooled = [], [], {t: [] for t in thresholds_km}, []
+    means: list[float] = []
+    medians: list[float] = []
+    shares: dict[float, list[float]] = {t: [] for t in thresholds_km}
+    pooled: list[np.ndarray] = []
     for s in child_seeds(seed, n_null):
         d = null_distances(g, model, s, lat, lon)
-        means.append(d.mean())
-        medians.append(np.median(d))
+        means.append(float(d.mean()))
+        medians.append(float(np.median(d)))
         for t in thresholds_km:
-            shares[t].append(np.mean(d < t))
+            shares[t].append(float(np.mean(d < t)))
         pooled.append(d)
     means_a, med_a = np.asarray(means), np.asarray(medians)
 
@@ -185,14 +188,16 @@ def great_circle_path(lat1: float, lon1: float, lat2: float, lon2: float, n: int
         (np.sin((1 - t) * om) * v[0] + np.sin(t * om) * v[1]) / np.sin(om)
     lon = np.degrees(np.arctan2(pts[:, 1], pts[:, 0]))
     lat = np.degrees(np.arctan2(pts[:, 2], np.hypot(pts[:, 0], pts[:, 1])))
-    pieces, start, head = [], 0, None
+    pieces: list[np.ndarray] = []
+    start: int = 0
+    head: np.ndarray | None = None
     for c in np.flatnonzero(np.abs(np.diff(lon)) > 180):
         edge = 180.0 if lon[c] > 0 else -180.0
         nxt = lon[c + 1] + (360.0 if lon[c] > 0 else -360.0)
         latc = lat[c] + (edge - lon[c]) / (nxt - lon[c]) * (lat[c + 1] - lat[c])
         body = np.c_[lon[start:c + 1], lat[start:c + 1]]
         pieces.append(np.vstack([x for x in (head, body, [[edge, latc]]) if x is not None]))
-        head, start = np.array([[-edge, latc]]), c + 1
+        head, start = np.array([[-edge, latc]]), int(c) + 1
     body = np.c_[lon[start:], lat[start:]]
     pieces.append(body if head is None else np.vstack([head, body]))
     return pieces

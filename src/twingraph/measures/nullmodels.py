@@ -13,7 +13,6 @@ so results do not depend on ``n_jobs`` (joblib, process-based).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Union
 
 import igraph as ig
 import numpy as np
@@ -59,7 +58,7 @@ STATISTICS: dict[str, Statistic] = {
     "median_geo_km": _median_geo_km,
 }
 
-StatSpec = Union[Sequence[str], Mapping[str, Statistic]]
+StatSpec = Sequence[str] | Mapping[str, Statistic]
 
 
 def _resolve(statistics: StatSpec) -> dict[str, Statistic]:
