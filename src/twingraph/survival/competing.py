@@ -69,14 +69,18 @@ class CumulativeIncidence:
         d, types, censored = d[keep], types[keep].reset_index(drop=True), censored[keep]
         if len(d) == 0:
             raise ValueError("no usable durations")
-        causes = sorted({str(x) for x in types[~censored]})
-        if str(cause) not in causes:
+        # causes are matched by value (1 == 1.0), labelled by their text
+        key = types.map(lambda v: v if isinstance(v, str) else (float(v) if pd.notna(v) else v))
+        kc = cause if isinstance(cause, str) else float(cause)
+        present = sorted({k for k in key[~censored]}, key=str)
+        causes = [str(c) for c in present]
+        if kc not in present:
             raise ValueError(f"cause {cause!r} never occurs; causes: {causes}")
-        code = {c: i + 1 for i, c in enumerate(causes)}
-        status = np.where(censored, 0, types.astype(str).map(code).fillna(0).to_numpy()).astype(float)
+        code = {c: i + 1 for i, c in enumerate(present)}
+        status = np.where(censored, 0, key.map(code).fillna(0).to_numpy()).astype(float)
         with np.errstate(divide="ignore", invalid="ignore"):  # SE at the last time: 0/0
             ci = CumIncidenceRight(d, status)
-        k = code[str(cause)] - 1
+        k = code[kc] - 1
         start = min(0.0, float(d.min()))
         times, f, se = np.asarray(ci.times, float), np.asarray(ci.cinc[k], float), np.asarray(ci.cinc_se[k], float)
         if not len(times) or times[0] > start:     # the origin, unless an end happens there

@@ -192,8 +192,8 @@ def newton(data: CoxData, beta0: np.ndarray | None = None, max_iter: int = 50, t
            penalty: object = None) -> tuple[np.ndarray, PartialLikelihood, int, bool]:
     """Newton–Raphson with step halving (as R's ``coxph``): ``(beta, at_beta, iterations, converged)``.
 
-    Converged when the Newton step is below ``tol`` in every coordinate (or the log-likelihood changes by
-    less than ``tol`` relative).  ``penalty`` (optional) is a callable ``beta -> (value, gradient,
+    Converged when the Newton step is below ``tol`` in every coordinate (or, unpenalised, the
+    log-likelihood changes by less than 1e-14 relative).  ``penalty`` (optional) is a callable ``beta -> (value, gradient,
     hessian_to_add)`` added to the log partial likelihood (used for Firth's correction).
     """
     p = data.x.shape[1]
@@ -220,7 +220,7 @@ def newton(data: CoxData, beta0: np.ndarray | None = None, max_iter: int = 50, t
             new = beta + step
             pl2, f2, g2, info2 = objective(new)
             halvings += 1
-        done = np.max(np.abs(step)) < tol or abs(f2 - f) <= tol * max(1.0, abs(f))
+        done = np.max(np.abs(step)) < tol or (penalty is None and abs(f2 - f) <= 1e-14 * max(1.0, abs(f)))
         beta, pl, f, g, info = new, pl2, f2, g2, info2
         if done:
             return beta, pl, it, True
