@@ -38,10 +38,13 @@ __all__ = ["cluster_variance", "multiway_variance", "dyadic_variance"]
 
 
 def _codes(g: Any) -> np.ndarray:
-    g = pd.Series(np.asarray(g, dtype=object) if not isinstance(g, pd.Series) else g.to_numpy())
-    if g.isna().any():
+    arr = g.to_numpy() if isinstance(g, pd.Series) else np.asarray(g)
+    if arr.dtype.kind in "iub":
+        return np.unique(arr, return_inverse=True)[1].ravel()
+    codes = pd.factorize(pd.Series(arr, dtype=object))[0]
+    if (codes < 0).any():
         raise ValueError("cluster labels must not be missing")
-    return pd.factorize(g)[0]
+    return codes
 
 
 def _group_sums(resid: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -133,13 +136,17 @@ def dyadic_variance(resid: np.ndarray, bread: np.ndarray, node_a: Any, node_b: A
     array([[5.]])
     """
     resid = np.asarray(resid, float)
-    a = np.asarray(node_a, dtype=object)
-    b = np.asarray(node_b, dtype=object)
-    if np.any(pd.isna(a)) or np.any(pd.isna(b)):
-        raise ValueError("dyad endpoints must not be missing")
+    a = node_a.to_numpy() if isinstance(node_a, pd.Series) else np.asarray(node_a)
+    b = node_b.to_numpy() if isinstance(node_b, pd.Series) else np.asarray(node_b)
+    if not (a.dtype.kind in "iu" and b.dtype.kind in "iu"):
+        a, b = a.astype(object), b.astype(object)
+        if np.any(pd.isna(a)) or np.any(pd.isna(b)):
+            raise ValueError("dyad endpoints must not be missing")
+        a, b = a.astype(str), b.astype(str)
     if np.any(a == b):
         raise ValueError("a dyad joins two different nodes")
-    nodes, inv = np.unique(np.r_[a.astype(str), b.astype(str)], return_inverse=True)
+    nodes, inv = np.unique(np.r_[a, b], return_inverse=True)
+    inv = inv.ravel()
     n = len(a)
     S = np.zeros((len(nodes), resid.shape[1]))
     np.add.at(S, inv[:n], resid)
