@@ -165,5 +165,17 @@ def test_dyadic_coverage_is_seeded_and_counts_non_estimable():
     pd.testing.assert_frame_equal(s1, s2)
     # a small network with few ends: some replicates have a monotone likelihood; counted, excluded
     ne = int(s1["n_not_estimable"].iloc[0])
+    assert ne > 0
     assert ne == int((~r1["estimable"]).sum()) and s1["n_used"].iloc[0] == 30 - ne
     assert r1.loc[~r1["estimable"], "log_hr"].isna().all()
+
+
+def test_cli_validate_survival_dyadic(capsys):
+    import json
+
+    from twingraph.cli import main
+
+    assert main(["validate-survival", "--dyadic", "--replicates", "3", "--seed", "2", "--jobs", "1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["se_type"] for r in rows} == {"model", "one-way (place a)", "two-way (a, b)", "dyadic"}
+    assert all(r["n_replicates"] == 3 for r in rows)

@@ -610,7 +610,8 @@ def dyadic_coverage(
     -------
     (summary, replicates): ``summary`` has one row per scenario and SE type with ``n_replicates``,
     ``n_not_estimable``, ``n_used``, ``pseudo_true_log_hr``, ``coverage`` (of the pseudo-true value),
-    ``coverage_wilson_lo``/``_hi``, ``coverage_generating`` (of log ``shock_hr``), ``se_mean``,
+    ``coverage_wilson_lo``/``_hi``, ``coverage_mc_band_lo``/``_hi`` (central 95% of the coverage of an
+    exact interval over ``n_used`` replicates, binomial), ``coverage_generating`` (of log ``shock_hr``), ``se_mean``,
     ``sd_log_hr``, ``se_over_sd``, ``bias`` (mean estimate minus pseudo-true), ``events_mean``;
     ``replicates`` has one row per replicate.
 
@@ -661,6 +662,8 @@ def dyadic_coverage(
                 "n_used": m, "pseudo_true_log_hr": truth, "generating_log_hr": float(np.log(shock_hr)),
                 "coverage": hit / m if m else np.nan,
                 "coverage_wilson_lo": ci.low if ci else np.nan, "coverage_wilson_hi": ci.high if ci else np.nan,
+                "coverage_mc_band_lo": stats.binom.ppf(0.025, m, 0.95) / m if m else np.nan,
+                "coverage_mc_band_hi": stats.binom.ppf(0.975, m, 0.95) / m if m else np.nan,
                 "coverage_generating": float(np.mean(np.abs(b - np.log(shock_hr)) <= z * se)) if m else np.nan,
                 "se_mean": float(se.mean()) if m else np.nan, "sd_log_hr": float(b.std(ddof=1)) if m > 1 else np.nan,
                 "se_over_sd": float(se.mean() / b.std(ddof=1)) if m > 1 else np.nan,
