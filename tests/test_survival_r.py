@@ -176,7 +176,7 @@ def test_firth_gradient_is_the_derivative_of_the_penalised_likelihood():
 
     f = FirthCoxPH(ties="efron").fit(data("counting"), covariates=["x1", "x2", "z"])
     b = f.params_.to_numpy() + np.array([0.1, -0.2, 0.05])
-    val, grad = firth_penalty(f._data, b)
+    _, grad = firth_penalty(f._data, b)
     h = 1e-6
     num = [(firth_penalty(f._data, b + h * e)[0] - firth_penalty(f._data, b - h * e)[0]) / (2 * h) for e in np.eye(3)]
     close(grad, num, 1e-5)
@@ -190,6 +190,7 @@ def test_fine_gray_matches_crr():
     fg = FineGray().fit(d, "time", "cause", event_of_interest=1, covariates=["x", "z"])
     close(fg.params_, ref("competing", "crr_coef"), 1e-7)
     close(fg.standard_errors_, ref("competing", "crr_se"), 1e-7)
+    assert "sHR" in fg.print_summary() and fg.n_events_ == int((d["cause"] == 1).sum())
 
 
 def test_cumulative_incidence_matches_cuminc():

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from .competing import CumulativeIncidence, FineGray
 from .counting import DATE_CONVENTIONS, EXCLUSION_REASONS, YEAR_DAYS, counting_process, exclusions
-from .cox import CoxPH, NotEstimableWarning, _score_residuals
+from .cox import CoxPH, NotEstimableWarning, _score_residuals  # noqa: F401  (kept importable from here)
 from .event_study import event_study
 from .firth import FirthCoxPH
 from .logrank import LogrankResult, logrank_test

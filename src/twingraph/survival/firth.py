@@ -174,7 +174,9 @@ class FirthCoxPH(CoxPH):
         se = np.sqrt(np.clip(np.diag(np.linalg.inv(info)), 0, None))
         for k in range(p):
             rest = np.delete(beta, k)
-            dev = lambda b, k=k: 2 * (fmax - profile(k, b, rest)[0]) - q  # noqa: E731
+            def dev(b: float, k: int = k, rest: np.ndarray = rest) -> float:
+                return 2 * (fmax - profile(k, b, rest)[0]) - q
+
             bounds = []
             for sign in (-1.0, 1.0):
                 step = max(se[k], 0.1)

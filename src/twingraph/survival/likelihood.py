@@ -168,7 +168,7 @@ def score_residuals(data: CoxData, beta: np.ndarray) -> np.ndarray:
         res = _stratum(start, stop, event, x, beta, data.efron, True)
         if res[7] is None:
             continue
-        ft, dk, k_of, a, den, m, mbar, r, inv, dead = res[7]
+        ft, _, k_of, a, den, m, mbar, r, inv, dead = res[7]
         h = 1.0 / den
         H = np.bincount(k_of, weights=h, minlength=len(ft))
         HM = np.zeros((len(ft), p))
