@@ -394,7 +394,7 @@ def shock_design(n_places: int = 300, n_ties: int = 2000, random_state: Any = 0,
 
 
 @functools.lru_cache(maxsize=32)
-def _period_lookup(t0: str, first_year: int, n_years: int, convention: str) -> tuple[np.ndarray, np.ndarray]:
+def _period_lookup(t0: str, first_year: int, n_years: int, convention: Any) -> tuple[np.ndarray, np.ndarray]:
     """Resolved day (since ``t0``) of every month and every year in the range, by
     :func:`twingraph.dates.resolve_dates` (called once per range and convention)."""
     months = np.arange(np.datetime64(f"{first_year}-01", "M"), np.datetime64(f"{first_year + n_years}-01", "M"))
@@ -504,7 +504,8 @@ def simulate_shock_cohort(design: ShockDesign, random_state: Any = None, *, shoc
             "spell_id": ids + "#0", "tie_id": ids, "a": design.a, "b": design.b, "kind": "twin",
             "start": pd.to_datetime(stored(design.start_day, start_p)), "start_precision": start_p,
             "end": pd.Series(pd.to_datetime(stored(np.where(ended, end_day, 0), end_p))).where(ended),
-            "end_precision": np.where(ended, end_p, "unknown"), "end_status": np.where(ended, "terminated", None),
+            "end_precision": np.where(ended, end_p, "unknown"),
+            "end_status": np.where(ended, "terminated", np.array(None, dtype=object)),
             "exposed": design.exposed.astype(float)})
     late_end = ended & (end_r > span)                     # resolved after the data date: censored there
     event = ended & ~late_end
@@ -639,7 +640,8 @@ def dyadic_coverage(
     for (name, sc), ss in zip(scenarios.items(), per_scenario):
         design_seed, rep_seed, truth_seed = ss.spawn(3)
         design = shock_design(n_places=n_places, n_ties=n_ties, random_state=design_seed)
-        settings = {"shock_hr": shock_hr, "baseline_hazard": baseline_hazard, "date_convention": date_convention,
+        settings: dict[str, Any] = {"shock_hr": shock_hr, "baseline_hazard": baseline_hazard,
+                                    "date_convention": date_convention,
                     "place_frailty_sd": float(sc.get("place_frailty_sd", 0.0)),
                     "partial_dates": dict(sc.get("partial_dates", {}))}
         seeds = rep_seed.spawn(n_replicates)

@@ -307,7 +307,8 @@ class FineGray:
                  f"competing = {self.n_competing_}, censored = {self.n_censored_}", ""]
         for name, r in self.summary.iterrows():
             lines.append(f"  {name}: coef {r['coef']:.{decimals}f} (se {r['se']:.{decimals}f}), sHR "
-                         f"{r['hazard_ratio']:.{decimals}f} [{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], "
+                         f"{r['hazard_ratio']:.{decimals}f} "
+                         f"[{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], "
                          f"p {r['p']:.3g}")
         text = "\n".join(lines)
         print(text)

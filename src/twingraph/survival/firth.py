@@ -228,12 +228,14 @@ class FirthCoxPH(CoxPH):
     def print_summary(self, decimals: int = 3) -> str:
         """Print (and return) a text summary."""
         lines = [f"<twingraph.survival.FirthCoxPH: ties={self.ties}>",
-                 f"  observations = {self.n_obs_} (dropped {self.n_dropped_}: {self.dropped_}), events = {self.n_events_}",
+                 f"  observations = {self.n_obs_} (dropped {self.n_dropped_}: {self.dropped_}), "
+                 f"events = {self.n_events_}",
                  f"  penalized log-likelihood = {self.penalized_log_likelihood_:.{decimals}f}",
                  f"  intervals: profile penalized likelihood, {1 - self.alpha:.0%}; p: penalized LR test", ""]
         for name, r in self.summary.iterrows():
             lines.append(f"  {name}: coef {r['coef']:.{decimals}f}, HR {r['hazard_ratio']:.{decimals}f} "
-                         f"[{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], p {r['p']:.3g}  ({r['status']})")
+                         f"[{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], p {r['p']:.3g}  "
+                         f"({r['status']})")
         text = "\n".join(lines)
         print(text)
         return text

@@ -15,6 +15,7 @@ Springer, ch. 3 (risk sets, ties), 7.2 (score residuals and the robust variance)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,7 @@ class PartialLikelihood:
     death_time: np.ndarray  # (E,) time of each death (order of xbar_death)
 
 
-def prepare(start: np.ndarray, stop: np.ndarray, event: np.ndarray, x: np.ndarray,
+def prepare(start: np.ndarray | None, stop: np.ndarray, event: np.ndarray, x: np.ndarray,
             strata: np.ndarray | None = None, ties: str = "breslow") -> CoxData:
     """Check and bundle arrays for :func:`evaluate` (``start`` may be None: right-censored data)."""
     stop = np.asarray(stop, float)
@@ -188,13 +189,17 @@ def score_residuals(data: CoxData, beta: np.ndarray) -> np.ndarray:
     return out
 
 
+Penalty = Callable[[np.ndarray, PartialLikelihood], tuple[float, np.ndarray, np.ndarray]]
+
+
 def newton(data: CoxData, beta0: np.ndarray | None = None, max_iter: int = 50, tol: float = 1e-10,
-           penalty: object = None) -> tuple[np.ndarray, PartialLikelihood, int, bool]:
+           penalty: Penalty | None = None) -> tuple[np.ndarray, PartialLikelihood, int, bool]:
     """Newton–Raphson with step halving (as R's ``coxph``): ``(beta, at_beta, iterations, converged)``.
 
     Converged when the Newton step is below ``tol`` in every coordinate (or, unpenalised, the
-    log-likelihood changes by less than 1e-14 relative).  ``penalty`` (optional) is a callable ``beta -> (value, gradient,
-    hessian_to_add)`` added to the log partial likelihood (used for Firth's correction).
+    log-likelihood changes by less than 1e-14 relative).  ``penalty`` (optional) is a callable
+    ``(beta, PartialLikelihood) -> (value, gradient, hessian_to_add)`` added to the log partial
+    likelihood (used for Firth's correction).
     """
     p = data.x.shape[1]
     beta = np.zeros(p) if beta0 is None else np.asarray(beta0, float).copy()

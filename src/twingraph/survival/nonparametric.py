@@ -51,8 +51,8 @@ def clean_durations(durations: Any, events: Any = None, entry: Any = None, *othe
     if len(e) != len(d) or (en is not None and len(en) != len(d)):
         raise ValueError("durations, events and entry must have the same length")
     miss = np.isnan(d) | np.isnan(e) | (np.isnan(en) if en is not None else False)
-    others = [np.asarray(o) for o in others]
-    for o in others:
+    arrays = [np.asarray(o) for o in others]
+    for o in arrays:
         miss |= pd.isna(o)
     bad = ~miss & ~np.isin(e, [0.0, 1.0])
     if bad.any():
@@ -67,7 +67,7 @@ def clean_durations(durations: Any, events: Any = None, entry: Any = None, *othe
     if not keep.all():
         warnings.warn(f"dropped {dropped['missing']} rows with missing values and {dropped['zero-length']} "
                       "with entry >= duration (never at risk)", RuntimeWarning, stacklevel=3)
-    return d[keep], e[keep], None if en is None else en[keep], [o[keep] for o in others], dropped
+    return d[keep], e[keep], None if en is None else en[keep], [o[keep] for o in arrays], dropped
 
 
 class KaplanMeier:
