@@ -137,14 +137,12 @@ def cox_rows(cp: pd.DataFrame, model: str, conv: str) -> list[dict]:
             "clusters": np.nan}
     why = monotone(cp)
     if why:
-        with warnings.catch_warnings():  # what tg.CoxPH returns anyway: a warning, not an error
+        with warnings.catch_warnings():  # tg.CoxPH detects it too (NotEstimableWarning) and reports no HR
             warnings.simplefilter("ignore")
             f = tg.CoxPH().fit(cp, covariates=[COV], cluster="hub").summary.loc[COV]
         rows = [{**base, "method": "Cox", "se_type": "-", "coef": np.nan, "se": np.nan, "hazard_ratio": np.nan,
                  "hr_lower": np.nan, "hr_upper": np.nan, "p": np.nan,
-                 "status": f"not estimable: monotone partial likelihood, {why}; tg.CoxPH fitted anyway gives "
-                           f"HR {f['hazard_ratio']:.2g}, clustered p {f['p']:.2g} (meaningless; only a "
-                           "ConvergenceWarning)"}]
+                 "status": f"not estimable: monotone partial likelihood, {why}; tg.CoxPH: {f['status']}"}]
     else:
         rows = []
         for se_type, cl in (("model-based", None), ("clustered by hub place", "hub")):

@@ -31,8 +31,10 @@ _LAZY: dict[str, str] = {
     "counterfactual_removal": "counterfactual", "exposed_edges": "counterfactual", "remove_ties": "counterfactual",
     "CoxPH": "survival", "CumulativeIncidence": "survival", "KaplanMeier": "survival",
     "counting_process": "survival", "event_study": "survival", "exclusions": "survival",
-    "logrank_test": "survival",
+    "logrank_test": "survival", "FirthCoxPH": "survival", "FineGray": "survival", "cox_zph": "survival",
+    "add_at_risk_counts": "survival",
     "simulate_network": "simulate", "simulate_network_with_truth": "simulate", "validate_survival": "simulate",
+    "dyadic_coverage": "simulate",
 }
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
@@ -43,9 +45,9 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
                          to_igraph)
     from .loaders import LoadError, load
     from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
-    from .simulate import simulate_network, simulate_network_with_truth, validate_survival
-    from .survival import (CoxPH, CumulativeIncidence, KaplanMeier, counting_process, event_study,
-                           exclusions, logrank_test)
+    from .simulate import dyadic_coverage, simulate_network, simulate_network_with_truth, validate_survival
+    from .survival import (CoxPH, CumulativeIncidence, FineGray, FirthCoxPH, KaplanMeier, add_at_risk_counts,
+                           counting_process, cox_zph, event_study, exclusions, logrank_test)
     from .tables import TwinData
     from .temporal import growth, sweep, sweep_rebuild
 
@@ -71,6 +73,11 @@ __all__ = [
     "TwinData",
     "ExposureRule",
     "CoxPH",
+    "FirthCoxPH",
+    "FineGray",
+    "cox_zph",
+    "add_at_risk_counts",
+    "dyadic_coverage",
     "CumulativeIncidence",
     "KaplanMeier",
     "counting_process",
