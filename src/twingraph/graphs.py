@@ -20,6 +20,21 @@ rarely, by several *ties* of different kinds (a friendship later upgraded to a t
 
 Every structural measure in :mod:`twingraph.measures` runs on the projected simple graph, so parallel
 ties never inflate a degree: degree = number of distinct partners.
+
+Association-implied ties
+------------------------
+A multilateral twinning association (the Douzelage: one town per EU member state) appears in the
+country lists as a clique of pairwise ties.  Once the spells are flagged
+(:func:`twingraph.associations.flag_associations` adds a ``via_association`` column), every
+projection can choose with ``associations=``:
+
+``"include"`` (default)
+    keep the association-implied ties as pairwise edges (the lists as published).
+``"exclude"``
+    drop them: the bilateral network.
+``"groups"``
+    drop them and add one node per association (``kind="association"``, id ``"assoc:<id>"``)
+    linked to its members: a bipartite place–association layer instead of the clique.
 """
 
 from __future__ import annotations
@@ -46,6 +61,7 @@ __all__ = [
 ]
 
 ParallelConvention = Literal["ties", "spells", "binary"]
+AssociationMode = Literal["include", "exclude", "groups"]
 
 _PLACE_ATTRS = ("name", "country", "subdivision", "level", "lat", "lon", "population", "qid", "konect_id")
 
@@ -69,9 +85,16 @@ def multigraph(data: TwinData) -> nx.MultiGraph:
     """The temporal multigraph: nodes are places (with their attributes), one edge per tie spell.
 
     Edge keys are ``spell_id`` (``"<tie_id>#<spell>"``); edge attributes are the spell columns, dates
-    as ISO strings, missing values omitted.  Places without ties are kept as isolated nodes.
+    as ISO strings, missing values omitted.  Places without ties are kept as isolated nodes.  When the
+    spells carry the ``via_association`` flag, ``G.graph["associations_flagged"]`` is ``True`` and
+    ``G.graph["memberships"]`` lists the matched ``(place_id, association_id)`` pairs (used by
+    ``project(..., associations="groups")``).
     """
     G: nx.MultiGraph = nx.MultiGraph(source=data.source)
+    if "via_association" in data.spells.columns:
+        G.graph["associations_flagged"] = True
+        m = data.memberships.dropna(subset=["place_id"])
+        G.graph["memberships"] = sorted(set(zip(m["place_id"], m["association_id"])))
     for row in data.places.itertuples(index=False):
         attrs = {k: _clean(getattr(row, k)) for k in _PLACE_ATTRS}
         G.add_node(row.place_id, **{k: v for k, v in attrs.items() if v is not None})
@@ -82,31 +105,79 @@ def multigraph(data: TwinData) -> nx.MultiGraph:
     return G
 
 
-def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: str = "weight") -> nx.Graph:
+def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: str = "weight",
+            associations: AssociationMode = "include") -> nx.Graph:
     """Project the multigraph to a simple weighted graph; see the module docstring for conventions.
 
     Self-loops (a place twinned with itself, which only malformed input produces) are dropped.
     Node attributes are copied.
+
+    Parameters
+    ----------
+    G : networkx.MultiGraph
+        From :func:`multigraph` (or :func:`snapshot`).
+    convention : {"ties", "spells", "binary"}
+        What an edge weight counts (module docstring).
+    weight : str
+        Name of the edge attribute holding the weight.
+    associations : {"include", "exclude", "groups"}
+        What to do with association-implied ties (module docstring); ``"exclude"`` and ``"groups"``
+        need spells flagged by :func:`twingraph.associations.flag_associations`.
+
+    Returns
+    -------
+    networkx.Graph
+        The simple graph; with ``"groups"`` it also holds one node per association.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiGraph(associations_flagged=True)
+    >>> G.add_edge("a", "b", key="t1#0", tie_id="t1", via_association="douzelage")
+    't1#0'
+    >>> G.add_edge("b", "c", key="t2#0", tie_id="t2")
+    't2#0'
+    >>> sorted(project(G, associations="exclude").edges())
+    [('b', 'c')]
     """
     if convention not in ("ties", "spells", "binary"):
         raise ValueError(f"unknown convention {convention!r}: use 'ties', 'spells' or 'binary'")
-    H: nx.Graph = nx.Graph(**G.graph)
+    if associations not in ("include", "exclude", "groups"):
+        raise ValueError(f"unknown associations mode {associations!r}: use 'include', 'exclude' or 'groups'")
+    if associations != "include" and not G.graph.get("associations_flagged"):
+        raise ValueError(f"associations={associations!r} needs flagged spells: call "
+                         "twingraph.associations.flag_associations(data) first")
+    H: nx.Graph = nx.Graph(**{k: v for k, v in G.graph.items() if k != "memberships"})
     H.add_nodes_from(G.nodes(data=True))
     seen: dict[tuple[str, str], set[object]] = {}
     for u, v, key, d in G.edges(keys=True, data=True):
         if u == v:
+            continue
+        if associations != "include" and d.get("via_association"):
             continue
         pair = (u, v) if u <= v else (v, u)
         ident = d.get("tie_id", key) if convention == "ties" else key
         seen.setdefault(pair, set()).add(ident)
     for (u, v), ids in seen.items():
         H.add_edge(u, v, **{weight: 1 if convention == "binary" else len(ids)})
+    if associations == "groups":
+        for place, assoc in G.graph.get("memberships", []):
+            if place in H:
+                node = f"assoc:{assoc}"
+                H.add_node(node, name=assoc, kind="association")
+                H.add_edge(place, node, **{weight: 1, "kind": "membership"})
+    H.graph["associations"] = associations
     return H
 
 
-def simple_graph(data: TwinData, convention: ParallelConvention = "ties", isolates: bool = True) -> nx.Graph:
-    """``project(multigraph(data))``; places without any tie are dropped unless ``isolates``."""
-    H = project(multigraph(data), convention=convention)
+def simple_graph(data: TwinData, convention: ParallelConvention = "ties", isolates: bool = True,
+                 associations: AssociationMode = "include") -> nx.Graph:
+    """``project(multigraph(data))``; places without any tie are dropped unless ``isolates``.
+
+    ``associations`` is passed to :func:`project` (``"exclude"`` gives the bilateral network of
+    spells flagged by :func:`twingraph.associations.flag_associations`).
+    """
+    H = project(multigraph(data), convention=convention, associations=associations)
     if not isolates:
         H.remove_nodes_from([n for n, d in H.degree() if d == 0])
     return H

@@ -31,6 +31,24 @@ Rejections (one row per input row that became neither a place nor part of a tie)
     ``file``, ``line`` (1-based physical line in the file; 0 when not line-based), ``reason``
     (a short stable code such as ``"unknown-country"``), ``detail``, ``raw``.
 
+Associations (one row per multilateral network: a twinning association such as the Douzelage, a
+thematic network such as C40, a regional network such as the Union of the Baltic Cities)
+    ``association_id``, ``name``, ``kind`` (:data:`ASSOCIATION_KINDS`), ``founded`` (first day of
+    the partial date), ``founded_precision``, ``source``, ``note``.
+
+Memberships (one row per membership spell of a place in an association; the membership layer)
+    ``association_id``, ``place_id`` (the place in this dataset, ``None`` when the registry's place
+    is not matched), ``place`` and ``country`` (as the registry names them), ``joined`` / ``left``
+    (first day of the partial date, ``NaT`` when unknown) with ``joined_precision`` /
+    ``left_precision``, ``end_status`` (:data:`MEMBERSHIP_END_STATUSES`, ``None`` when no end is
+    known), ``end_cause``, ``basis`` (``"registry"``: a sourced row of the curated registry;
+    ``"inferred"``: a place found in a clique of this dataset matching the registry's members),
+    ``source``, ``note``.  Both tables are empty unless filled by
+    :func:`twingraph.associations.attach`.
+
+Optional spell column: ``via_association`` (str or ``None``), the association(s) whose co-members a
+tie joins, added after the contract's columns by :func:`twingraph.associations.flag_associations`.
+
 Row accounting: for every loader ``rows_read == rows_loaded + rows_rejected``.
 """
 
@@ -61,6 +79,13 @@ __all__ = [
     "validate",
     "ContractError",
     "pair_key",
+    "ASSOCIATION_COLUMNS",
+    "MEMBERSHIP_COLUMNS",
+    "ASSOCIATION_KINDS",
+    "MEMBERSHIP_END_STATUSES",
+    "OPTIONAL_SPELL_COLUMNS",
+    "empty_associations",
+    "empty_memberships",
 ]
 
 PLACE_COLUMNS: Final = (
@@ -75,6 +100,15 @@ EVENT_COLUMNS: Final = (
     "event_id", "date", "date_precision", "kind", "name", "actors", "targets", "description", "source",
 )
 REJECTION_COLUMNS: Final = ("file", "line", "reason", "detail", "raw")
+
+ASSOCIATION_COLUMNS: Final = ("association_id", "name", "kind", "founded", "founded_precision", "source", "note")
+MEMBERSHIP_COLUMNS: Final = (
+    "association_id", "place_id", "place", "country", "joined", "joined_precision", "left", "left_precision",
+    "end_status", "end_cause", "basis", "source", "note",
+)
+OPTIONAL_SPELL_COLUMNS: Final = ("via_association",)
+ASSOCIATION_KINDS: Final = ("twinning association", "thematic network", "regional network")
+MEMBERSHIP_END_STATUSES: Final = ("suspended", "expelled", "withdrew", "replaced", "lapsed")
 
 TIE_KINDS: Final = ("twin", "friendship", "partnership", "cooperation", "unknown")
 END_STATUSES: Final = ("suspended", "terminated", "lapsed")
@@ -101,6 +135,21 @@ def empty_spells() -> pd.DataFrame:
 def empty_events() -> pd.DataFrame:
     df = _empty(EVENT_COLUMNS)
     df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def empty_associations() -> pd.DataFrame:
+    """An associations table with no rows and the contract's columns (:data:`ASSOCIATION_COLUMNS`)."""
+    df = _empty(ASSOCIATION_COLUMNS)
+    df["founded"] = pd.to_datetime(df["founded"])
+    return df
+
+
+def empty_memberships() -> pd.DataFrame:
+    """A memberships table with no rows and the contract's columns (:data:`MEMBERSHIP_COLUMNS`)."""
+    df = _empty(MEMBERSHIP_COLUMNS)
+    df["joined"] = pd.to_datetime(df["joined"])
+    df["left"] = pd.to_datetime(df["left"])
     return df
 
 
@@ -161,6 +210,9 @@ class TwinData:
         The date the data describes (when it was crawled); ties with no end are right-censored here.
     notes : dict
         Loader-specific counts worth reporting (e.g. same-name pairs kept, conflicting dates).
+    associations, memberships : DataFrame
+        The membership layer (see the module docstring); empty unless filled by
+        :func:`twingraph.associations.attach`.
     """
 
     places: pd.DataFrame
@@ -172,6 +224,8 @@ class TwinData:
     source: str
     observed: pd.Timestamp | None = None
     notes: dict[str, object] = field(default_factory=dict)
+    associations: pd.DataFrame = field(default_factory=empty_associations)
+    memberships: pd.DataFrame = field(default_factory=empty_memberships)
 
     @property
     def rows_rejected(self) -> int:
@@ -263,7 +317,11 @@ def validate(data: TwinData) -> None:
         ("spells", data.spells, SPELL_COLUMNS),
         ("events", data.events, EVENT_COLUMNS),
         ("rejections", data.rejections, REJECTION_COLUMNS),
+        ("associations", data.associations, ASSOCIATION_COLUMNS),
+        ("memberships", data.memberships, MEMBERSHIP_COLUMNS),
     ):
+        if name == "spells" and tuple(df.columns) == tuple(cols) + OPTIONAL_SPELL_COLUMNS:
+            continue
         if tuple(df.columns) != tuple(cols):
             raise ContractError(f"{name} columns {list(df.columns)} != contract {list(cols)}")
     if data.places["place_id"].duplicated().any():
@@ -290,8 +348,44 @@ def validate(data: TwinData) -> None:
         both = ~(np.isnat(start_first) | np.isnat(end_last))
         if (end_last[both] < start_first[both]).any():  # periods may overlap: "2018-10" .. "2018" is fine
             raise ContractError("a spell ends before it starts")
+    _validate_membership_layer(data)
     if data.rows_read != data.rows_loaded + data.rows_rejected:
         raise ContractError(
             f"row accounting broken: read {data.rows_read} != loaded {data.rows_loaded} + "
             f"rejected {data.rows_rejected}"
         )
+
+
+def _validate_membership_layer(data: TwinData) -> None:
+    """The associations/memberships part of :func:`validate`."""
+    from .dates import PRECISIONS
+
+    a, m = data.associations, data.memberships
+    if a["association_id"].duplicated().any():
+        raise ContractError(f"duplicate association_id {a.loc[a['association_id'].duplicated(), 'association_id'].iloc[0]!r}")
+    bad = ~a["kind"].isin(ASSOCIATION_KINDS)
+    if bad.any():
+        raise ContractError(f"unknown association kind {a.loc[bad, 'kind'].iloc[0]!r}")
+    if not len(m):
+        return
+    unknown = set(m["association_id"]) - set(a["association_id"])
+    if unknown:
+        raise ContractError(f"memberships refer to unknown associations, e.g. {sorted(unknown)[:3]}")
+    ids = m["place_id"].dropna()
+    missing = set(ids) - set(data.places["place_id"])
+    if missing:
+        raise ContractError(f"memberships refer to unknown places, e.g. {sorted(missing)[:3]}")
+    for col in ("joined_precision", "left_precision"):
+        if (~m[col].isin(PRECISIONS)).any():
+            raise ContractError(f"unknown {col} {m.loc[~m[col].isin(PRECISIONS), col].iloc[0]!r}")
+    ended = m["end_status"].notna()
+    if (~m.loc[ended, "end_status"].isin(MEMBERSHIP_END_STATUSES)).any():
+        raise ContractError(f"unknown membership end_status {m.loc[ended & ~m['end_status'].isin(MEMBERSHIP_END_STATUSES), 'end_status'].iloc[0]!r}")
+    if (~m["basis"].isin(("registry", "inferred"))).any():
+        raise ContractError("membership basis must be 'registry' or 'inferred'")
+    reg = m["basis"] == "registry"
+    if (m.loc[reg, "source"].fillna("").astype(str).str.strip() == "").any():
+        raise ContractError("a registry membership has no source")
+    both = m["joined"].notna() & m["left"].notna()
+    if (m.loc[both, "left"] < m.loc[both, "joined"]).any():
+        raise ContractError("a membership ends before it starts")
