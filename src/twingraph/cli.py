@@ -250,12 +250,21 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_associations(data, mode: str):
+    """Flag association-implied ties (twingraph.associations) unless they are simply included."""
+    if mode == "include":
+        return data
+    from .associations import flag_associations
+
+    return flag_associations(data)
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.summary import konect_stats
 
-    data = _load(args.source, args.format)
-    g, _ = to_igraph(simple_graph(data, isolates=True))
+    data = _with_associations(_load(args.source, args.format), args.associations)
+    g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))
     stats = konect_stats(g, distances=not args.no_distances)
     if args.json:
         print(json.dumps(stats, indent=2))
@@ -269,8 +278,10 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.centrality import rank_table
 
-    data = _load(args.source, args.format)
-    g, _ = to_igraph(simple_graph(data, isolates=False))
+    data = _with_associations(_load(args.source, args.format), args.associations)
+    g, _ = to_igraph(simple_graph(data, isolates=False, associations=args.associations))
+    if args.associations == "groups":  # rank places only, not the association nodes
+        g.delete_vertices([v.index for v in g.vs if str(v["name"]).startswith("assoc:")])
     table = rank_table(g, by=args.by, top=args.top)
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
@@ -368,6 +379,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", help=_FORMAT_HELP)
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--no-distances", action="store_true", help="skip the all-pairs distance statistics")
+    sp.add_argument("--associations", choices=["include", "exclude", "groups"], default="include",
+                    help="ties between co-members of a twinning association (Douzelage, ...): keep them (default), "
+                         "drop them (the bilateral network), or replace them by place-association edges")
     sp.set_defaults(func=_cmd_stats)
 
     sp = source_cmd("rank", "top-N places by a centrality")
@@ -376,6 +390,9 @@ def _parser() -> argparse.ArgumentParser:
                     choices=["betweenness", "degree", "pagerank", "eigenvector", "harmonic", "closeness", "core"])
     sp.add_argument("--top", type=_positive_int, default=20, help="how many places (at least 1; default 20)")
     sp.add_argument("--json", action="store_true")
+    sp.add_argument("--associations", choices=["include", "exclude", "groups"], default="include",
+                    help="ties between co-members of a twinning association: keep, drop, or replace by "
+                         "place-association edges (association nodes are not ranked)")
     sp.set_defaults(func=_cmd_rank)
 
     sp = sub.add_parser("validate-survival", help="simulation check of the Cox estimator's bias and coverage")
