@@ -218,7 +218,7 @@ def match_places(memberships: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
     ['exact', 'component', 'none']
     """
     norm = places["name"].map(normalise_name)
-    country = places["country"].where(places["country"].notna(), None)
+    country = [c if isinstance(c, str) and c else None for c in places["country"]]
     exact: dict[tuple[str, object], list[str]] = {}
     comp: dict[tuple[str, object], list[str]] = {}
     for pid, n, c, raw in zip(places["place_id"], norm, country, places["name"]):
