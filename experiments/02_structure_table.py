@@ -1,66 +1,62 @@
-"""Table 2: KONECT-style network statistics of every dataset, beside KONECT's "twin" network.
+"""Table 2: KONECT statistics of every dataset, with and without association-implied ties.
 
-Each dataset is taken as its simple graph (parallel ties merged, places without ties kept) and
-measured with ``twingraph.measures.summary.konect_stats``.  The last column holds the values
-KONECT publishes for its "twin" network (Sister cities, Wikidata 2017-10,
-http://konect.cc/networks/twin/); rows KONECT does not publish, or computes differently, are blank.
+Each network is its simple graph (parallel ties merged, places without ties kept), measured with
+``twingraph.measures.summary.konect_stats``.  "bilateral" drops the ties between co-members of a
+twinning association (Douzelage, Charter of European Rural Communities), flagged by
+``twingraph.associations.flag_associations`` from the sourced registry plus the clique of the data
+that matches it; the explained_* rows give the share of ties, triangles and wedges those ties hold.
+The last column is KONECT's published "twin" network (Wikidata 2017-10, http://konect.cc/networks/twin/).
 """
 
-import time
-
 import pandas as pd
-from _setup import REAL, FIGURES, dataset
+from _setup import FIGURES, REAL, dataset
 
 import twingraph as tg
+from twingraph.associations import flag_associations, structure_with_without
 from twingraph.measures.summary import KONECT_KEYS, konect_stats
 
-t0 = time.perf_counter()
-
-LABELS = {
-    "n_nodes": "places (n)",
-    "n_edges": "ties (m, simple graph)",
-    "n_components": "connected components",
-    "lcc_size": "largest component (places)",
-    "wedges": "wedges (2-paths)",
-    "triangles": "triangles",
-    "max_degree": "max degree",
-    "mean_degree": "mean degree 2m/n",
-    "transitivity": "clustering (global, 3t/wedges)",
-    "avg_local_clustering": "mean local clustering",
-    "degree_assortativity": "degree assortativity",
-    "gini": "Gini of degrees",
-    "powerlaw_exponent_konect": "power-law exponent (KONECT gamma)",
-    "powerlaw_alpha_mle": "tail power law alpha (CSN MLE)",
-    "powerlaw_xmin": "tail power law x_min",
-    "diameter": "diameter",
-    "mean_distance": "mean distance (LCC)",
-    "median_distance": "median distance (LCC)",
-    "effective_diameter_50": "50% effective diameter",
-    "effective_diameter_90": "90% effective diameter",
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "curated")
+CAPTIONS = {
+    "table2_structure.md": "Network structure (KONECT statistics) of the 2026 English Wikipedia lists and the 2016 "
+    "Wikidata crawl, each with all ties and as the bilateral network (ties between co-members of the Douzelage "
+    "and the Charter of European Rural Communities removed), beside the curated registry and KONECT's published "
+    "'twin' network; explained_* rows: share of ties, triangles and wedges held by association-implied ties.",
 }
-assert tuple(LABELS) == KONECT_KEYS
-
-# KONECT "twin" (Wikidata 2017-10), as published on http://konect.cc/networks/twin/ (also quoted in
-# twingraph.measures.summary).  Only the statistics defined as here; the rest stay blank.
-KONECT_TWIN = {
+LABELS = {
+    "n_nodes": "places (n)", "n_edges": "ties (m, simple graph)", "n_components": "connected components",
+    "lcc_size": "largest component (places)", "wedges": "wedges (2-paths)", "triangles": "triangles",
+    "max_degree": "max degree", "mean_degree": "mean degree 2m/n", "transitivity": "clustering (global, 3t/wedges)",
+    "avg_local_clustering": "mean local clustering", "degree_assortativity": "degree assortativity",
+    "gini": "Gini of degrees", "powerlaw_exponent_konect": "power-law exponent (KONECT gamma)",
+    "powerlaw_alpha_mle": "tail power law alpha (CSN MLE)", "powerlaw_xmin": "tail power law x_min",
+    "diameter": "diameter", "mean_distance": "mean distance (LCC)", "median_distance": "median distance (LCC)",
+    "effective_diameter_50": "50% effective diameter", "effective_diameter_90": "90% effective diameter",
+    "explained_edges_removed": "association-implied ties", "explained_edge_share": "  share of ties",
+    "explained_triangles_removed": "triangles holding one", "explained_triangle_share": "  share of triangles",
+    "explained_wedges_removed": "wedges holding one", "explained_wedge_share": "  share of wedges",
+}
+KONECT_TWIN = {  # http://konect.cc/networks/twin/ (also quoted in twingraph.measures.summary)
     "n_nodes": 14_274, "n_edges": 20_573, "wedges": 170_445, "triangles": 6_327, "max_degree": 99,
     "mean_degree": 2.88258, "lcc_size": 10_320, "diameter": 25, "transitivity": 0.111361,
     "degree_assortativity": 0.386786, "gini": 0.506040, "powerlaw_exponent_konect": 2.60121,
 }
 KONECT_COL = "KONECT twin (Wikidata 2017-10)"
+ROWS = [k for k in LABELS]
 
 columns = {}
-for name in (*REAL, "curated"):
-    data = dataset(name)
-    g, _ = tg.to_igraph(tg.simple_graph(data, isolates=True))
-    columns[name] = konect_stats(g)
-    print(f"{name}: measured in {time.perf_counter() - t0:.1f} s (cumulative)")
-columns[KONECT_COL] = {k: KONECT_TWIN.get(k) for k in KONECT_KEYS}
+for name in REAL:
+    t = structure_with_without(flag_associations(dataset(name)))
+    columns[name] = t["with associations"]
+    columns[f"{name} bilateral"] = t["bilateral (excluded)"]
+    print(f"{name}: measured")
+g, _ = tg.to_igraph(tg.simple_graph(dataset("curated"), isolates=True))
+columns["curated"] = pd.Series(konect_stats(g), dtype=object)
+columns[KONECT_COL] = pd.Series({k: KONECT_TWIN.get(k) for k in KONECT_KEYS}, dtype=object)
 
-table = pd.DataFrame({c: pd.Series([v[k] for k in KONECT_KEYS], index=list(KONECT_KEYS), dtype=object)
-                      for c, v in columns.items()})  # object dtype keeps counts as ints
+table = pd.DataFrame({c: v.reindex(ROWS) for c, v in columns.items()}).astype(object)
+table = table.where(table.notna(), None)
 table.index.name = "statistic"
-table.insert(0, "description", [LABELS[k] for k in KONECT_KEYS])
+table.insert(0, "description", [LABELS[k].strip() for k in ROWS])
 table.to_csv(FIGURES / "table2_structure.csv")
 
 
@@ -73,27 +69,22 @@ def fmt(key: str, v: object) -> str:
     return f"{float(v):+.4f}" if key == "degree_assortativity" else f"{float(v):.4f}"
 
 
-data_cols = [c for c in table.columns if c != "description"]
+cols = [c for c in table.columns if c != "description"]
 lines = [
-    "# Table 2 — network structure (KONECT statistics)",
-    "",
-    "Simple graph of each dataset (parallel ties merged, self-ties dropped, places without ties "
-    "kept), measured with `twingraph.measures.summary.konect_stats` (twingraph "
-    f"{tg.__version__}). Distances are exact, over the largest connected component (KONECT's "
-    "conventions: ordered pairs including (u, u)). The last column is KONECT's published values for "
-    "its \"twin\" network (Wikidata P190 dump of 2017-10, http://konect.cc/networks/twin/); blank = "
-    "not published, or computed differently there (KONECT's distance statistics are HyperANF "
-    "estimates; its tail exponent gamma_t = 2.99100 uses an alpha grid of step 0.01). The curated "
-    "registry (85 places, 55 ties) is too small for its degree-distribution statistics "
-    "(Gini, power laws) to mean much.",
-    "",
-    "| statistic | " + " | ".join(data_cols) + " |",
-    "|---|" + "---:|" * len(data_cols),
+    "# Table 2 — network structure (KONECT statistics), with and without association-implied ties", "",
+    "Simple graph of each dataset (parallel ties merged, self-ties dropped, places without ties kept), measured "
+    f"with `twingraph.measures.summary.konect_stats` (twingraph {tg.__version__}). \"bilateral\" removes the ties "
+    "between co-members of a twinning association (the Douzelage and the Charter of European Rural Communities): "
+    "members from the sourced registry (`src/twingraph/data/memberships.csv`) plus the places of the clique of "
+    "the data that holds them (`twingraph.associations.attach`). A removed tie may also exist bilaterally: the "
+    "lists carry no dates. Distances are exact over the largest component (KONECT's conventions). The last column "
+    "is KONECT's published values for \"twin\" (Wikidata 2017-10, http://konect.cc/networks/twin/); blank = not "
+    "published or computed differently there. The curated registry (85 places) is too small for its "
+    "degree-distribution statistics to mean much.", "",
+    "| statistic | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols),
 ]
-for key in KONECT_KEYS:
-    cells = [fmt(key, table.at[key, c]) for c in data_cols]
-    lines.append(f"| {LABELS[key]} | " + " | ".join(cells) + " |")
+for key in ROWS:
+    lines.append(f"| {LABELS[key]} | " + " | ".join(fmt(key, table.at[key, c]) for c in cols) + " |")
 lines += ["", "Data: " + ", ".join(REAL) + ", curated (twingraph registry); KONECT twin as cited.", ""]
 (FIGURES / "table2_structure.md").write_text("\n".join(lines), encoding="utf-8")
 print("\n".join(lines))
-print(f"wrote figures/table2_structure.csv, figures/table2_structure.md in {time.perf_counter() - t0:.1f} s")

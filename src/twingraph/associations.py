@@ -568,7 +568,8 @@ def structure_with_without(data: TwinData, distances: bool = True) -> pd.DataFra
                          "bilateral (excluded)": pd.Series(col_w, index=index, dtype=object)})
 
 
-def rankings_with_without(data: TwinData, measures: dict[str, object] | None = None, top: int = 20) -> pd.DataFrame:
+def rankings_with_without(data: TwinData, measures: dict[str, object] | None = None, top: int = 20,
+                          check: Sequence[str] = ()) -> pd.DataFrame:
     """Top-``top`` places by each centrality, with and without association-implied ties.
 
     Parameters
@@ -580,13 +581,17 @@ def rankings_with_without(data: TwinData, measures: dict[str, object] | None = N
         eigenvector, harmonic and k-core from :mod:`twingraph.measures`.
     top : int
         How many ranks.
+    check : sequence of str
+        Place ids whose rank by every measure is also reported (rows with ``kind="check"``; rank =
+        1 + number of places with a higher score, so tied places share the smallest rank).
 
     Returns
     -------
     DataFrame
-        One row per (measure, network, rank): ``measure``, ``network`` (``"with"``/``"without"``),
-        ``rank``, ``place_id``, ``name``, ``country``, ``score``, ``member`` (association id(s) of a
-        twinning association the place belongs to, else ``None``).  ``attrs["explained"]`` holds,
+        One row per (measure, network, rank): ``kind`` (``"top"``/``"check"``), ``measure``,
+        ``network`` (``"with"``/``"without"``), ``rank``, ``place_id``, ``name``, ``country``,
+        ``score``, ``member`` (association id(s) of a twinning association the place belongs to,
+        else ``None``).  ``attrs["explained"]`` holds,
         per measure, the share of the top-``top`` (with associations) held by association members
         and the share that leaves the top-``top`` when the ties are excluded.
 
@@ -612,18 +617,26 @@ def rankings_with_without(data: TwinData, measures: dict[str, object] | None = N
     member = mm.groupby("place_id")["association_id"].agg(lambda x: ";".join(sorted(set(x)))).to_dict()
     parts, explained = [], {}
     tops: dict[tuple[str, str], list[str]] = {}
+    cols = ["kind", "measure", "network", "rank", "place_id", "name", "country", "score", "member"]
     for network, mode in (("with", "include"), ("without", "exclude")):
-        g, _ = to_igraph(simple_graph(data, isolates=True, associations=mode))
+        g, ids = to_igraph(simple_graph(data, isolates=True, associations=mode))
         for name, fn in measures.items():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                score = fn(g)
+                score = np.asarray(fn(g), dtype=float)
             t = rank_table(g, by=score, top=top)
             t.insert(0, "network", network)
             t.insert(0, "measure", name)
+            t.insert(0, "kind", "top")
             t["member"] = [member.get(p) for p in t["place_id"]]
             tops[(name, network)] = list(t["place_id"])
-            parts.append(t[["measure", "network", "rank", "place_id", "name", "country", "score", "member"]])
+            parts.append(t[cols])
+            for pid in check:
+                i = ids.index(pid)
+                parts.append(pd.DataFrame([{"kind": "check", "measure": name, "network": network,
+                                            "rank": 1 + int((score > score[i]).sum()), "place_id": pid,
+                                            "name": g.vs[i]["label"], "country": g.vs[i]["country"],
+                                            "score": float(score[i]), "member": member.get(pid)}], columns=cols))
     for name in measures:
         w, wo = tops[(name, "with")], set(tops[(name, "without")])
         explained[name] = {"members_in_top": sum(p in member for p in w) / len(w) if w else float("nan"),
