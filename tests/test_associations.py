@@ -36,10 +36,11 @@ def test_douzelage_founders_and_member_changes(registry):
     assert {"Granville", "Sherborne", "Altea", "Bad Kötzting"} <= set(founders.index)
     # Finland 2016, Lithuania 2018: the old member leaves (replaced), the new one joins
     assert d.at["Karkkila", "left"] == pd.Timestamp("2016-01-01") and d.at["Karkkila", "end_status"] == "replaced"
-    assert d.at["Asikkala", "joined"] == pd.Timestamp("2016-01-01")
+    assert d.at["Asikkala", "joined"] == pd.Timestamp("2014-04-01")  # admitted April 2014 (sources disagree: 2016)
     assert d.at["Prienai", "left"] == pd.Timestamp("2018-01-01") and d.at["Prienai", "end_status"] == "replaced"
     assert d.at["Rokiškis", "joined"] == pd.Timestamp("2018-01-01")
-    assert set(d.loc[["Kőszeg", "Sušice", "Chojna", "Sigulda", "Türi"], "joined"]) == {pd.Timestamp("2004-01-01")}
+    assert set(d.loc[["Kőszeg", "Chojna", "Sigulda", "Türi"], "joined"]) == {pd.Timestamp("2004-01-01")}
+    assert d.at["Sušice", "joined"] == pd.Timestamp("2004-05-13") and d.at["Sušice", "joined_precision"] == "day"
     assert len(d) == 30  # 28 current towns + the two replaced ones
 
 
