@@ -163,6 +163,10 @@ def normalise_name(name: object) -> str:
         Lower-case ASCII letters and digits separated by single spaces; text in parentheses (a
         Wikipedia disambiguation) is removed; ``"Saint"``/``"St."`` become ``"st"``.
 
+    References
+    ----------
+    Unicode Standard Annex #15, Unicode Normalization Forms (NFKD), https://unicode.org/reports/tr15/.
+
     Examples
     --------
     >>> normalise_name("Kőszeg")
@@ -208,6 +212,10 @@ def match_places(memberships: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
         ``match`` -- ``"exact"`` (same normalised name and country), ``"component"`` (the name is one
         part of a compound name such as "Haaren – Esch"), ``"name-only"`` (the dataset has no
         country for the place: the Wikidata crawl), ``"ambiguous"`` or ``"none"``.
+
+    References
+    ----------
+    Issue 9 (the membership layer); ``data/CURATED.md`` for the registry's spelling conventions.
 
     Examples
     --------
@@ -267,6 +275,10 @@ def match_report(data: TwinData, memberships: pd.DataFrame | None = None) -> pd.
         ``with_ties`` (matched places with at least one tie in the dataset), and the counts of each
         match kind.
 
+    References
+    ----------
+    Issue 9: "report match rates".
+
     Examples
     --------
     >>> pl = pd.DataFrame({"place_id": ["p1"], "name": ["Altea"], "country": ["ESP"]})
@@ -318,6 +330,11 @@ def infer_members(G: nx.Graph, seeds: Iterable[str], min_seeds: int = 3, min_siz
     -------
     list of str
         Sorted place ids of the (near-)clique; empty when no clique qualifies.
+
+    References
+    ----------
+    Bron, C., Kerbosch, J. (1973). Algorithm 457: finding all cliques of an undirected graph.
+    Communications of the ACM 16(9), 575-577 (``networkx.find_cliques``).
 
     Examples
     --------
@@ -372,6 +389,10 @@ def attach(data: TwinData, registry: tuple[pd.DataFrame, pd.DataFrame] | None = 
     TwinData
         ``associations`` and ``memberships`` filled (validated); ``notes["association_matches"]``
         holds :func:`match_report`.
+
+    References
+    ----------
+    ``data/CURATED.md`` (the registry and its sources).
 
     Examples
     --------
@@ -428,6 +449,10 @@ def association_pairs(memberships: pd.DataFrame, associations: pd.DataFrame | No
     dict
         ``(a, b)`` with ``a < b`` -> association ids joined by ``";"`` (sorted).
 
+    References
+    ----------
+    Breiger, R. L. (1974). The duality of persons and groups. Social Forces 53(2), 181-190.
+
     Examples
     --------
     >>> m = pd.DataFrame({"association_id": ["x", "x", "x"], "place_id": ["a", "b", "c"]})
@@ -460,6 +485,10 @@ def flag_associations(data: TwinData, kinds: Sequence[str] | None = FLAGGED_KIND
     TwinData
         A copy whose spells carry ``via_association`` (association id(s), or ``None``);
         ``notes["association_ties"]`` counts the flagged ties.
+
+    References
+    ----------
+    Issue 9: the Douzelage clique and the Charter's near-clique in the 2026 Wikipedia lists.
 
     Examples
     --------
@@ -507,6 +536,11 @@ def explained_shares(g_all: object, g_without: object) -> dict[str, float | int]
     dict
         ``edges``, ``edges_removed``, ``edge_share``, ``triangles``, ``triangles_removed``,
         ``triangle_share``, ``wedges``, ``wedges_removed``, ``wedge_share``.
+
+    References
+    ----------
+    Newman, M. E. J. (2003). The structure and function of complex networks. SIAM Review 45(2),
+    167-256 (transitivity = 3 triangles / connected triples).
 
     Examples
     --------
@@ -594,6 +628,11 @@ def rankings_with_without(data: TwinData, measures: dict[str, object] | None = N
         else ``None``).  ``attrs["explained"]`` holds,
         per measure, the share of the top-``top`` (with associations) held by association members
         and the share that leaves the top-``top`` when the ties are excluded.
+
+    References
+    ----------
+    Brandes, U. (2001). A faster algorithm for betweenness centrality. J. Math. Sociol. 25(2),
+    163-177; Bonacich, P. (1987). Power and centrality. Am. J. Sociol. 92(5), 1170-1182.
 
     Examples
     --------
@@ -704,6 +743,10 @@ def co_membership(memberships: pd.DataFrame, basis: Sequence[str] = ("registry",
     networkx.Graph
         Place nodes; edge ``weight`` = number of shared associations.
 
+    References
+    ----------
+    Breiger, R. L. (1974). The duality of persons and groups. Social Forces 53(2), 181-190.
+
     Examples
     --------
     >>> m = pd.DataFrame({"association_id": ["x", "x", "y", "y"], "place_id": ["a", "b", "a", "b"],
@@ -733,6 +776,10 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
         ``association_id``, ``kind``, ``matched_members``, ``co_member_pairs``, ``pairs_tied``,
         ``share_tied``, ``members_with_outside_ties`` (members with a tie to a place outside the
         association), ``mean_outside_degree``.
+
+    References
+    ----------
+    Issue 9: "do co-members also twin bilaterally?".
 
     Examples
     --------
@@ -778,6 +825,11 @@ def membership_spells(memberships: pd.DataFrame, basis: Sequence[str] = ("regist
         mapped to the spell vocabulary (suspended -> suspended; expelled, withdrew, replaced ->
         terminated; lapsed -> lapsed) and ``end_cause`` = ``"<membership status>: <cause>"``.  A
         membership with no known end is right-censored: pass ``observed`` to the survival code.
+
+    References
+    ----------
+    Andersen, P. K., Gill, R. D. (1982). Cox's regression model for counting processes. Ann. Stat.
+    10(4), 1100-1120 (the counting-process form used by :func:`twingraph.survival.counting_process`).
 
     Examples
     --------

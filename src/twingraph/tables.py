@@ -139,14 +139,44 @@ def empty_events() -> pd.DataFrame:
 
 
 def empty_associations() -> pd.DataFrame:
-    """An associations table with no rows and the contract's columns (:data:`ASSOCIATION_COLUMNS`)."""
+    """An associations table with no rows and the contract's columns.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`ASSOCIATION_COLUMNS`, ``founded`` as datetime.
+
+    References
+    ----------
+    The module docstring (the contract).
+
+    Examples
+    --------
+    >>> list(empty_associations().columns) == list(ASSOCIATION_COLUMNS)
+    True
+    """
     df = _empty(ASSOCIATION_COLUMNS)
     df["founded"] = pd.to_datetime(df["founded"])
     return df
 
 
 def empty_memberships() -> pd.DataFrame:
-    """A memberships table with no rows and the contract's columns (:data:`MEMBERSHIP_COLUMNS`)."""
+    """A memberships table with no rows and the contract's columns.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`MEMBERSHIP_COLUMNS`, ``joined``/``left`` as datetime.
+
+    References
+    ----------
+    The module docstring (the contract).
+
+    Examples
+    --------
+    >>> len(empty_memberships())
+    0
+    """
     df = _empty(MEMBERSHIP_COLUMNS)
     df["joined"] = pd.to_datetime(df["joined"])
     df["left"] = pd.to_datetime(df["left"])
