@@ -617,7 +617,8 @@ def rankings_with_without(data: TwinData, measures: dict[str, object] | None = N
         How many ranks.
     check : sequence of str
         Place ids whose rank by every measure is also reported (rows with ``kind="check"``; rank =
-        1 + number of places with a higher score, so tied places share the smallest rank).
+        1 + number of places with a higher score, so tied places share the smallest rank).  Scores
+        are rounded to 12 decimals first, so that reruns give the same ranks.
 
     Returns
     -------
@@ -662,7 +663,9 @@ def rankings_with_without(data: TwinData, measures: dict[str, object] | None = N
         for name, fn in measures.items():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                score = np.asarray(fn(g), dtype=float)
+                # 12 decimals: ARPACK's random start (eigenvector) moves the last digits between runs;
+                # rounded, ranks and written tables are reproducible
+                score = np.round(np.asarray(fn(g), dtype=float), 12)
             t = rank_table(g, by=score, top=top)
             t.insert(0, "network", network)
             t.insert(0, "measure", name)
