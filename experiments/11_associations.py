@@ -17,8 +17,9 @@ from twingraph.associations import attach, co_membership_overlap, load_registry,
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 OBSERVED = pd.Timestamp("2026-02-01")
+assoc, reg = load_registry()
 CAPTIONS = {
-    "associations_layer.png": "The membership layer of the twingraph registry (94 sourced memberships of the "
+    "associations_layer.png": f"The membership layer of the twingraph registry ({len(reg)} sourced memberships of the "
     "Douzelage, the Charter of European Rural Communities, the Union of the Baltic Cities and C40; every row "
     "cites a page). Left: memberships with a known join or end date, to Feb 2026. Right: members per "
     "association with and without a join date, matched to the 2026 English Wikipedia lists, and the members "
@@ -29,7 +30,6 @@ NAMES = {"douzelage": "Douzelage", "cerc": "Charter of European\nRural Communiti
          "c40": "C40 Cities"}
 ORDER = ["douzelage", "cerc", "ubc", "c40"]
 
-assoc, reg = load_registry()
 wp = attach(dataset("wikipedia-lists-2026"))
 crawl = attach(dataset("wikidata-crawl-2016"))
 m = wp.memberships
