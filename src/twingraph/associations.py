@@ -40,7 +40,8 @@ from dataclasses import replace
 from importlib import resources
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Literal
+from collections.abc import Iterable, Sequence
 
 import networkx as nx
 import numpy as np
@@ -228,14 +229,14 @@ def match_places(memberships: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
     norm = places["name"].map(normalise_name)
     country = [c if isinstance(c, str) and c else None for c in places["country"]]
     exact: dict[tuple[str, object], list[str]] = {}
-    comp: dict[tuple[str, object], list[str]] = {}
+    comp: dict[tuple[str, object], list[tuple[int, str]]] = {}
     for pid, n, c, raw in zip(places["place_id"], norm, country, places["name"]):
         exact.setdefault((n, c), []).append(pid)
         parts = _components(raw)
         if len(parts) > 1:
             for k, part in enumerate(parts):
                 comp.setdefault((part, c), []).append((k, pid))
-    out = []
+    out: list[tuple[str | None, str]] = []
     for place, c in zip(memberships["place"], memberships["country"]):
         n = normalise_name(place)
         hits = sorted(exact.get((n, c), []))
@@ -250,9 +251,9 @@ def match_places(memberships: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
         if len(nameonly) == 1:
             out.append((nameonly[0], "name-only"))
             continue
-        parts = sorted(comp.get((n, c), []))  # (position of the part, place id): the leading part first
-        if parts:
-            out.append((parts[0][1], "component"))
+        cparts = sorted(comp.get((n, c), []))  # (position of the part, place id): the leading part first
+        if cparts:
+            out.append((cparts[0][1], "component"))
             continue
         out.append((None, "none"))
     return pd.DataFrame(out, columns=["place_id", "match"], index=memberships.index)
@@ -367,7 +368,7 @@ def infer_members(G: nx.Graph, seeds: Iterable[str], min_seeds: int = 3, min_siz
 
 
 def attach(data: TwinData, registry: tuple[pd.DataFrame, pd.DataFrame] | None = None, infer: bool = True,
-           kinds: Sequence[str] = FLAGGED_KINDS, **infer_kw: float) -> TwinData:
+           kinds: Sequence[str] = FLAGGED_KINDS, **infer_kw: Any) -> TwinData:
     """A copy of ``data`` with the association registry matched to its places.
 
     Parameters
@@ -419,7 +420,8 @@ def attach(data: TwinData, registry: tuple[pd.DataFrame, pd.DataFrame] | None = 
                 "country": pl["country"].to_list(), "joined": pd.NaT, "joined_precision": "unknown",
                 "left": pd.NaT, "left_precision": "unknown", "end_status": None, "end_cause": None,
                 "basis": "inferred", "source": f"clique in {data.source}",
-                "note": "inferred: in the (near-)clique of the dataset that holds the registry's members; not a sourced fact"}))
+                "note": ("inferred: in the (near-)clique of the dataset that holds the registry's members; "
+                         "not a sourced fact")}))
     m = pd.concat(parts, ignore_index=True) if len(parts) > 1 else members
     m = m.reindex(columns=list(MEMBERSHIP_COLUMNS))
     m["joined"] = pd.to_datetime(m["joined"])
@@ -469,7 +471,7 @@ def association_pairs(memberships: pd.DataFrame, associations: pd.DataFrame | No
     return {k: ";".join(sorted(v)) for k, v in sorted(pairs.items())}
 
 
-def flag_associations(data: TwinData, kinds: Sequence[str] | None = FLAGGED_KINDS, **attach_kw: object) -> TwinData:
+def flag_associations(data: TwinData, kinds: Sequence[str] | None = FLAGGED_KINDS, **attach_kw: Any) -> TwinData:
     """Flag the spells of ties between co-members of an association (``via_association``).
 
     Parameters
@@ -519,7 +521,7 @@ def flag_associations(data: TwinData, kinds: Sequence[str] | None = FLAGGED_KIND
     return out
 
 
-def explained_shares(g_all: object, g_without: object) -> dict[str, float | int]:
+def explained_shares(g_all: Any, g_without: Any) -> dict[str, float | int]:
     """Share of edges, triangles and wedges that the association-implied ties account for.
 
     A triangle (wedge) is explained when removing the flagged ties destroys it, i.e. it holds at
@@ -602,7 +604,7 @@ def structure_with_without(data: TwinData, distances: bool = True) -> pd.DataFra
                          "bilateral (excluded)": pd.Series(col_w, index=index, dtype=object)})
 
 
-def rankings_with_without(data: TwinData, measures: dict[str, object] | None = None, top: int = 20,
+def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None, top: int = 20,
                           check: Sequence[str] = ()) -> pd.DataFrame:
     """Top-``top`` places by each centrality, with and without association-implied ties.
 
@@ -658,7 +660,8 @@ def rankings_with_without(data: TwinData, measures: dict[str, object] | None = N
     parts, explained = [], {}
     tops: dict[tuple[str, str], list[str]] = {}
     cols = ["kind", "measure", "network", "rank", "place_id", "name", "country", "score", "member"]
-    for network, mode in (("with", "include"), ("without", "exclude")):
+    modes: tuple[tuple[str, Literal["include", "exclude"]], ...] = (("with", "include"), ("without", "exclude"))
+    for network, mode in modes:
         g, ids = to_igraph(simple_graph(data, isolates=True, associations=mode))
         for name, fn in measures.items():
             with warnings.catch_warnings():
@@ -720,7 +723,7 @@ def membership_graph(memberships: pd.DataFrame, basis: Sequence[str] = ("registr
     >>> dict(B.degree(["a", "assoc:x"]))
     {'a': 2, 'assoc:x': 2}
     """
-    B = nx.Graph()
+    B: nx.Graph = nx.Graph()
     m = memberships[memberships["basis"].isin(basis)]
     for _, r in m.sort_values(["association_id", "place"]).iterrows():
         p, a = _member_key(r), f"assoc:{r['association_id']}"

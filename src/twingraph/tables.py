@@ -392,7 +392,8 @@ def _validate_membership_layer(data: TwinData) -> None:
 
     a, m = data.associations, data.memberships
     if a["association_id"].duplicated().any():
-        raise ContractError(f"duplicate association_id {a.loc[a['association_id'].duplicated(), 'association_id'].iloc[0]!r}")
+        dup = a.loc[a["association_id"].duplicated(), "association_id"].iloc[0]
+        raise ContractError(f"duplicate association_id {dup!r}")
     bad = ~a["kind"].isin(ASSOCIATION_KINDS)
     if bad.any():
         raise ContractError(f"unknown association kind {a.loc[bad, 'kind'].iloc[0]!r}")
@@ -409,8 +410,9 @@ def _validate_membership_layer(data: TwinData) -> None:
         if (~m[col].isin(PRECISIONS)).any():
             raise ContractError(f"unknown {col} {m.loc[~m[col].isin(PRECISIONS), col].iloc[0]!r}")
     ended = m["end_status"].notna()
-    if (~m.loc[ended, "end_status"].isin(MEMBERSHIP_END_STATUSES)).any():
-        raise ContractError(f"unknown membership end_status {m.loc[ended & ~m['end_status'].isin(MEMBERSHIP_END_STATUSES), 'end_status'].iloc[0]!r}")
+    bad_status = ended & ~m["end_status"].isin(MEMBERSHIP_END_STATUSES)
+    if bad_status.any():
+        raise ContractError(f"unknown membership end_status {m.loc[bad_status, 'end_status'].iloc[0]!r}")
     if (~m["basis"].isin(("registry", "inferred"))).any():
         raise ContractError("membership basis must be 'registry' or 'inferred'")
     reg = m["basis"] == "registry"
