@@ -6,7 +6,8 @@ rows *generated here* (a small sample written for this test, no shared data) and
 Whatever comes in, :func:`twingraph.load` must either
 
 * return tables whose rows reconcile (``rows_read == rows_loaded + rows_rejected``, one rejection
-  row per rejected input row), or
+  row per rejected input row: :func:`twingraph.tables.validate` raises ``ContractError`` otherwise,
+  which is not a ``LoadError`` and so fails the test), or
 * raise the package's own one-line error (:class:`twingraph.loaders.LoadError`);
 
 never another exception (a traceback), and its memory stays bounded (tracemalloc peak under
@@ -187,10 +188,11 @@ def check_load(fmt: str, payload: bytes) -> None:
         finally:
             pass
         assert peak < MEMORY_LIMIT, f"{fmt}: peak {peak / 2**20:.1f} MiB for {len(payload)} bytes"
-    assert data.rows_read == data.rows_loaded + data.rows_rejected
-    assert len(data.rejections) == data.rows_rejected
-    assert data.rows_loaded >= 0 and data.rows_rejected >= 0
-    assert set(data.rejections["reason"].map(type)) <= {str}
+    # rows_read == loaded + rejected (one rejection row each) is enforced by tables.validate: a breach
+    # raises ContractError, which is not a LoadError and fails this test
+    assert data.rows_loaded >= 0 and data.rows_read >= data.rows_loaded
+    reasons = data.rejections["reason"]
+    assert reasons.map(lambda r: isinstance(r, str) and r != "" and "\n" not in r).all()
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -225,7 +227,6 @@ def test_generated_rows_load_and_reconcile(fmt, pairs):
         path.write_text(make(pairs), encoding="utf-8")
         data = load(path, format=fmt)
     distinct = {tuple(sorted(p)) for p in pairs if p[0] != p[1]}
-    assert data.rows_read == data.rows_loaded + data.rows_rejected
     if fmt == "curated":  # the packaged shock registry (events) is read too
         assert data.rows_read > len(pairs) and data.rows_loaded >= len(pairs) - sum(a == b for a, b in pairs)
     elif fmt != "entity-json":  # one document: its statements, not rows of a file
