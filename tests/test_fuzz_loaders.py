@@ -253,3 +253,86 @@ def test_cli_gives_exit_0_or_one_line(fmt, data):
     assert all(line.startswith("twingraph: ") for line in lines), lines
     if status == 2:
         assert lines[-1].startswith("twingraph: error: ")
+
+
+# ------------------------------------------------------------ the national registers (dataset-only)
+def germany_rows(pairs: list[tuple[int, int]]) -> str:
+    from twingraph.loaders.germany_register import COLUMNS
+
+    rows = [",".join(COLUMNS)]
+    for k, (i, j) in enumerate(pairs):
+        town, partner = CITIES[i][0], CITIES[j]
+        rows.append(f"{_csv(town)},{10000 + i},Sachsen,Saxony,51.0,13.7,{_csv(town + ', Germany')},"
+                    f"{_csv(partner[0])},{partner[1]},{partner[1]},Europa,Europe,{1960 + k},{'pfk'[k % 3]},"
+                    f"50.0,20.0,{_csv(partner[0])}")
+    return "\n".join(rows) + "\n"
+
+
+def czechia_rows(pairs: list[tuple[int, int]]) -> str:
+    from twingraph.loaders.czechia_register import COLUMNS
+
+    rows = ["\t".join(COLUMNS)]
+    for k, (i, j) in enumerate(pairs):
+        rows.append("\t".join([f"S-{500000 + i}", "49.9", "14.1", CITIES[i][0], "Česká republika", f"F-{3000 + j}",
+                               "50.7", "7.8", CITIES[j][0], "Německo", str(1990 + k)]))
+    return "\n".join(rows) + "\n"
+
+
+def _register(name: str):  # type: ignore[no-untyped-def]
+    if name == "germany":
+        from twingraph.loaders.germany_register import load_germany_register
+
+        return "TwinTowns_clean.csv", germany_rows, load_germany_register
+    from twingraph.loaders.czechia_register import load_czechia_register
+
+    return "vztahy.tsv", czechia_rows, load_czechia_register
+
+
+def check_register(name: str, payload: bytes) -> None:
+    """The register loaders' documented error is a one-line ``ValueError`` (never a ContractError)."""
+    from twingraph.tables import ContractError
+
+    fname, _, loader = _register(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / fname
+        path.write_bytes(payload)
+        tracemalloc.start()
+        try:
+            data = loader(path)
+        except ContractError:
+            raise
+        except ValueError as exc:
+            assert str(exc) and "\n" not in str(exc), str(exc)
+            return
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    assert peak < MEMORY_LIMIT
+    assert data.rows_loaded >= 0 and data.rows_read >= data.rows_loaded
+
+
+@pytest.mark.parametrize("name", ["germany", "czechia"])
+@FUZZ
+@given(payload=st.binary(max_size=3000) | random_lines)
+def test_register_random_input(name, payload):
+    check_register(name, payload)
+
+
+@pytest.mark.parametrize("name", ["germany", "czechia"])
+@FUZZ
+@given(data=st.data())
+def test_register_mutated_rows(name, data):
+    check_register(name, data.draw(mutated(_register(name)[1])))
+
+
+@pytest.mark.parametrize("name", ["germany", "czechia"])
+@given(pairs=pairs_st)
+@settings(max_examples=10, deadline=None, derandomize=True)
+def test_register_generated_rows_load(name, pairs):
+    fname, make, loader = _register(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / fname
+        path.write_text(make(pairs), encoding="utf-8")
+        data = loader(path)
+    assert data.rows_read == len(pairs)
+    assert data.rows_loaded >= 1 or all(a == b for a, b in pairs)

@@ -324,7 +324,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def source_cmd(name: str, help: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help)
-        sp.add_argument("source", help="dataset name (wikipedia-lists-2026, wikidata-crawl-2016, germany-partnerships-2015, czechia-partnerships-2013, curated) or file path")
+        sp.add_argument("source", help="dataset name (wikipedia-lists-2026, wikidata-crawl-2016, "
+                        "germany-partnerships-2015, czechia-partnerships-2013, curated) or file path")
         return sp
 
     sp = source_cmd("info", "row accounting and size of a dataset or file")

@@ -191,7 +191,7 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
     notes = {
         "year_unknown": year_unknown,
         "impossible_years": impossible,
-        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
+        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
         "ties_with_conflicting_years": sum(1 for t in ties.values() if t["conflict"]),
         "czech_places": sum(1 for p in places.values() if p["country"] == "CZE"),
     }

@@ -192,7 +192,7 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
             rows_loaded += 1
     notes = {
         "ties_by_kind": dict(sorted(kinds.items())),
-        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
+        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
         "ties_with_conflicting_years": sum(1 for t in ties.values() if t["conflict"]),
         "german_places": sum(1 for p in places.values() if p["country"] == "DEU"),
         "german_districts_and_regions": sum(1 for p in places.values() if p["level"] == "region"),
