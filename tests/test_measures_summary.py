@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
 from pathlib import Path
 
 import igraph as ig
@@ -77,13 +76,11 @@ def test_agrees_with_networkx(seed):
     assert s["mean_distance"] == pytest.approx(nx.average_shortest_path_length(H) * (N - 1) / N)
 
 
-def test_full_stats_on_20k_sparse_graph_take_seconds():
+def test_full_stats_on_20k_sparse_graph():
+    """Scale check of the outputs; its timing is in benchmarks/bench_scale.py (no wall-clock asserts)."""
     with igraph_seed(5):
         g = ig.Graph.Erdos_Renyi(n=20_000, m=26_000)
-    t0 = time.perf_counter()
     s = konect_stats(g)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 30.0, elapsed  # about 1 s on a 2-core machine
     assert s["n_nodes"] == 20_000 and s["n_edges"] == 26_000
     assert 15_000 < s["lcc_size"] < 20_000
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tracemalloc
@@ -476,3 +477,32 @@ def test_date_paths_raise_no_deprecation_warning():
     # 1957 (year) is active from 1957-12-31 on; an undated spell is excluded; 2001-05..2022-03-01
     # is active at the ends of 2021 but not of 2022
     assert active == [[1, 2, 3], [], [2]]
+
+
+# ------------------------------------------------------------------------------ the contract
+def _toy_tables():  # type: ignore[no-untyped-def]
+    from twingraph.tables import Rejections, make_twindata
+
+    places = [{"place_id": "p:1"}, {"place_id": "p:2"}]
+    ties = [{"tie_id": "p:1|p:2", "a": "p:1", "b": "p:2", "kind": "twin"}]
+    rej = Rejections()
+    rej.add("f.csv", 3, "bad-row", "", "x")
+    return make_twindata(places, ties, rej, rows_read=2, rows_loaded=1, source="toy")
+
+
+@pytest.mark.parametrize("breach, message", [
+    (lambda d: setattr(d, "rows_read", 3), "row accounting broken: read 3 != loaded 1 + rejected 1"),
+    (lambda d: setattr(d, "rejections", d.rejections.iloc[0:0]), "row accounting broken"),
+    (lambda d: d.spells.__setitem__("b", "p:9"), "unknown places"),
+    (lambda d: d.spells.__setitem__("a", "p:2"), "a < b"),
+    (lambda d: d.spells.__setitem__("kind", "friendship-ish"), "unknown tie kind"),
+])
+def test_validate_catches_each_breach(breach, message):
+    """The accounting the loaders' tests no longer assert one by one is checked here, once."""
+    from twingraph.tables import ContractError, validate
+
+    d = _toy_tables()
+    validate(d)  # the toy itself is sound
+    breach(d)
+    with pytest.raises(ContractError, match=re.escape(message)):
+        validate(d)

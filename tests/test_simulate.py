@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -79,12 +78,10 @@ def test_baseline_and_shock_hazards_are_recovered():
     assert np.isclose(YEAR_DAYS * cp["stop"].max(), round(YEAR_DAYS * cp["stop"].max()))
 
 
-def test_simulation_speed_1e5_ties():
-    t0 = time.perf_counter()
+def test_simulation_at_1e5_ties():
+    """Scale check of the outputs; its timing is in benchmarks/bench_scale.py (no wall-clock asserts)."""
     data = simulate_network(n_places=20_000, n_ties=100_000, seed=0)
-    elapsed = time.perf_counter() - t0
     assert len(data.spells) == 100_000 and not data.spells[["a", "b"]].duplicated().any()
-    assert elapsed < 20, f"100,000 ties took {elapsed:.1f} s"
 
 
 def test_validate_survival_coverage_and_bias():

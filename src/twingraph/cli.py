@@ -36,7 +36,7 @@ _BUILTIN_SOURCES = ("curated", "wikidata-live")
 def _is_dataset_name(source: str) -> bool:
     from .datasets import DATASETS
 
-    return (source in DATASETS or source in _BUILTIN_SOURCES) and not Path(source).exists()
+    return source in DATASETS or source in _BUILTIN_SOURCES  # load() resolves names before paths
 
 
 def _rejection_summary(data, top: int = 3) -> str:  # type: ignore[no-untyped-def]
