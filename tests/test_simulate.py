@@ -87,6 +87,7 @@ def test_simulation_at_1e5_ties():
 def test_validate_survival_coverage_and_bias():
     res = validate_survival(replicates=40, hazard_ratio=2.0, seed=0, n_jobs=2, n_ties=1000, n_places=200)
     assert res["replicates"] == 40 and res["hazard_ratio_true"] == 2.0
+    assert res["n_not_estimable"] + res["n_used"] == 40   # non-estimable replicates counted, not averaged
     # P(X <= 33 | Bin(40, 0.95)) = 0.003: coverage below 34/40 would reject nominal 95% coverage
     assert res["coverage_95"] >= 34 / 40
     assert stats.binom.cdf(round(res["coverage_95"] * 40), 40, 0.95) > 0.001
@@ -172,7 +173,16 @@ def test_cli_validate_survival_dyadic(capsys):
 
     from twingraph.cli import main
 
-    assert main(["validate-survival", "--dyadic", "--replicates", "3", "--seed", "2", "--jobs", "1", "--json"]) == 0
+    assert main(["validate-survival", "--dyadic", "--replicates", "3", "--seed", "2", "--jobs", "1",
+                 "--pseudo-true-replicates", "3", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["se_type"] for r in rows} == {"model", "one-way (place a)", "two-way (a, b)", "dyadic"}
     assert all(r["n_replicates"] == 3 for r in rows)
+
+
+def test_validate_survival_counts_and_excludes_non_estimable_replicates():
+    """Issue 10: non-estimable replicates were counted as covering the truth."""
+    r = validate_survival(replicates=8, seed=3, n_jobs=1, n_ties=60, n_places=40, baseline_hazard=0.01,
+                          window_years=3.0)
+    assert r["n_not_estimable"] == 6 and r["n_used"] == 2     # tiny networks: few ends, mostly separated
+    assert 0 <= r["coverage_95"] <= 1 and np.isfinite(r["bias"])

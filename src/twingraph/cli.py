@@ -303,7 +303,7 @@ def _cmd_validate_survival(args: argparse.Namespace) -> int:
         from .simulate import dyadic_coverage
 
         table, _ = dyadic_coverage(args.replicates, shock_hr=args.hazard_ratio, random_state=args.seed,
-                                   n_jobs=args.jobs)
+                                   n_jobs=args.jobs, pseudo_true_replicates=args.pseudo_true_replicates)
         cols = ["scenario", "se_type", "n_replicates", "n_not_estimable", "coverage", "coverage_wilson_lo",
                 "coverage_wilson_hi", "se_over_sd", "pseudo_true_log_hr"]
         if args.json:
@@ -403,6 +403,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--dyadic", action="store_true",
                     help="coverage of model-based, one-way, two-way and dyadic SEs under place frailty "
                          "(twingraph.simulate.dyadic_coverage) instead")
+    sp.add_argument("--pseudo-true-replicates", type=int, default=300,
+                    help="with --dyadic: replicates pooled to estimate the pseudo-true log-HR")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_validate_survival)
 

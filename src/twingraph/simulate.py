@@ -251,10 +251,13 @@ def _replicate(seed: np.random.SeedSequence, hazard_ratio: float, kwargs: dict[s
     data, truth = simulate_network_with_truth(shock_hr=hazard_ratio, seed=seed, **kwargs)
     window = None if window_years is None else truth.shock_date - pd.Timedelta(days=window_years * YEAR_DAYS)
     cp = counting_process(data, exposures=truth.exposures, window_start=window)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NotEstimableWarning)
-        fit = CoxPH().fit(cp, covariates=["shock"])
-    ok = bool(fit.estimable_["shock"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotEstimableWarning)
+            fit = CoxPH().fit(cp, covariates=["shock"])
+        ok = bool(fit.estimable_["shock"])
+    except ValueError:   # no events, or the exposure never varies within a risk set: nothing to estimate
+        ok = False
     b = float(fit.params_["shock"]) if ok else float("nan")
     se = float(fit.standard_errors_["shock"]) if ok else float("nan")
     full = counting_process(data)
@@ -292,7 +295,8 @@ def validate_survival(
     * ``bias`` = mean(log HR_hat) - log(HR_true), **on the log scale**; ``rmse`` likewise;
     * ``se_mean`` (mean model SE) vs ``sd_log_hr`` (spread of the estimates);
     * ``n_not_estimable``: replicates whose partial likelihood is monotone (exact check; the MLE is
-      infinite): counted and *excluded* from every summary below (``n_used`` = the rest);
+      infinite) or that have no events or no variation of the exposure within any risk set: counted
+      and *excluded* from every summary below (``n_used`` = the rest);
     * ``coverage_95`` = share of the estimable replicates whose 95% Wald CI contains log(HR_true), with
       its Monte-Carlo standard error ``coverage_mc_se``;
     * ``km_max_abs_error`` = mean over replicates of max ``|KM(t) - exp(-lambda t)|`` over the KM jump

@@ -20,7 +20,7 @@ from scipy import linalg, stats
 
 from . import likelihood as lk
 from .robust import cluster_variance, dyadic_variance, multiway_variance
-from .separation import monotone_directions
+from .separation import fit_or_separation
 
 __all__ = ["CoxPH", "NotEstimableWarning"]
 
@@ -231,8 +231,7 @@ class CoxPH:
         df, dropped, covariates, strata_cols, data = self._prepare(
             table, duration_col, event_col, covariates, start_col, stop_col, strata, clusters + dyads)
         self._check_collinear(data, covariates)
-        mono = monotone_directions(data)
-        beta, pl, iters, conv = lk.newton(data, max_iter=30 if mono.any() else 50)
+        beta, pl, iters, conv, mono = fit_or_separation(data)
         info = pl.information
         try:
             naive = np.linalg.inv(info)

@@ -34,7 +34,7 @@ from scipy import optimize, stats
 
 from . import likelihood as lk
 from .cox import CoxPH
-from .separation import monotone_directions
+from .separation import fit_or_separation
 
 __all__ = ["FirthCoxPH", "firth_penalty"]
 
@@ -145,7 +145,7 @@ class FirthCoxPH(CoxPH):
         df, dropped, covariates, strata_cols, data = self._prepare(
             table, duration_col, event_col, covariates, start_col, stop_col, strata, [])
         self._check_collinear(data, covariates)
-        self.monotone_ = pd.Series(monotone_directions(data), index=covariates, name="monotone")
+        self.monotone_ = pd.Series(fit_or_separation(data)[4], index=covariates, name="monotone")
 
         def penalty(b: np.ndarray, pl: lk.PartialLikelihood) -> tuple[float, np.ndarray, np.ndarray]:
             v, g, _ = _penalty_gradient(data, b)
