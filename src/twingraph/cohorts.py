@@ -37,7 +37,9 @@ Design rules (the reasons are in ``COHORTS.md``):
 * **Partial dates** are resolved by :func:`twingraph.dates.resolve_dates`, with the period clipped
   to start at the shock (an end "in February 2022" caused by the 24 February invasion is after
   it).  Undated ends are placed at the median time of the dated documented ends of the same table
-  (flagged ``imputed``).
+  (flagged ``imputed``); an undated end beside a dated one (often a later status report, "still
+  resting in February 2025") makes the dated one an upper bound, and the end is placed at the
+  earlier of the two.
 * **Censoring**: a tie without a documented end is censored at its search date (the search log's
   ``searched_on``; :data:`RESEARCH_DATE` for ties researched into the outcome file), or, with
   ``maintained="date"``, a maintained tie at its last documented date.
@@ -76,7 +78,7 @@ __all__ = [
     "CohortError", "CohortFiles", "COHORT_FILES", "COHORT_SHOCKS", "SOURCE_OBSERVED", "RESEARCH_DATE",
     "END_EVENTS", "read_cohort_files", "cohort_table", "load_cohort", "survivorship", "survival_table",
     "sensitivity_tables", "share_ended", "cumulative_incidence", "at_risk", "fit_cox", "link_places",
-    "normalize_place_name", "us_states", "check_us_states", "sourced_events",
+    "normalize_place_name", "attach_membership", "us_states", "check_us_states", "sourced_events",
 ]
 
 KEY: Final = ("city_a", "country_a", "city_b", "country_b")
@@ -238,7 +240,7 @@ def _clipped(dates: pd.Series, precision: pd.Series, lo: pd.Timestamp, conventio
 def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str) -> dict[str, Any]:
     """Summarise one tie's outcome rows (see the module docstring for the rules)."""
     out: dict[str, Any] = {"status": "no documented change", "end_date": pd.NaT, "end_precision": None,
-                           "end_source": None, "end_resolved": pd.NaT, "ended_before_shock": False,
+                           "end_source": None, "end_resolved": pd.NaT, "end_upper_bound": False, "ended_before_shock": False,
                            "last_maintained": pd.NaT, "maintained_undated": False, "restored": pd.NaT,
                            "later_events": "", "conflict": False, "conflict_reason": "", "n_outcome_rows": len(rows)}
     if rows.empty:
@@ -268,7 +270,8 @@ def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str
         dated = ends[ends["t"].notna()].sort_values("t", kind="stable")
         first = dated.iloc[0] if len(dated) else ends.iloc[0]
         out.update(status=END_EVENTS[first["event"]], end_date=first["first"], end_precision=first["prec"],
-                   end_source=first["source"], end_resolved=first["t"] if len(dated) else pd.NaT)
+                   end_source=first["source"], end_resolved=first["t"] if len(dated) else pd.NaT,
+                   end_upper_bound=len(dated) > 0 and len(dated) < len(ends))
         others = ends.drop(first.name)
         later = others[others["event"].map(END_EVENTS) != END_EVENTS[first["event"]]]
         out["later_events"] = "; ".join(f"{e} {d or 'undated'}" for e, d in zip(later["event"], later["date"]))
@@ -313,7 +316,8 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         source observed before the shock), ``in_2026``, ``absent_2026`` (pre-shock and not in the
         2026 lists: unsourced), ``start_year``, ``status`` (``suspended``, ``terminated``,
         ``announced``, ``maintained``, ``no documented change``, ``ended before shock``),
-        ``end_date``/``end_precision``/``end_source``/``end_resolved``, ``last_maintained``,
+        ``end_date``/``end_precision``/``end_source``/``end_resolved``, ``end_upper_bound`` (an
+        undated end report beside the dated one: the end is on or before it), ``last_maintained``,
         ``restored``, ``later_events``, ``conflict``/``conflict_reason``, ``searched_on``,
         ``search_result``, ``n_queries``, ``observed`` (censoring date) and ``n_outcome_rows``.
         Outcome rows about ties outside the cohort are ignored (they are counted in
@@ -348,11 +352,15 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         pre = bool(sdate is not None and any(_source_observed(c) <= sdate for c in src))
         res = _tie_outcome(o_by.get(t["tie_key"], outcomes.iloc[:0]), sdate, convention)
         srch = s_first.loc[t["tie_key"]] if t["tie_key"] in s_first.index else None
+        sub = t.get("subdivision_a")
+        if sub is None and t["tie_key"] in o_by and "subdivision_a" in outcomes.columns:
+            subs = o_by[t["tie_key"]]["subdivision_a"].dropna()
+            sub = subs.iloc[0] if len(subs) else None
         searched = pd.Timestamp(srch["searched_on"]) if srch is not None else pd.NaT
         year = pd.to_numeric(t.get("register_year"), errors="coerce")
         rows.append({
             "tie_id": f"{t['cohort']}|{t['tie_key']}", "cohort": t["cohort"],
-            **{k: t[k] for k in KEY}, "subdivision_a": t.get("subdivision_a"),
+            **{k: t[k] for k in KEY}, "subdivision_a": sub,
             "shock_id": sid, "shock_date": sdate if sdate is not None else pd.NaT,
             "sources": ";".join(c.removeprefix("in_") for c in src), "pre_shock": pre,
             "in_2026": bool(t.get("in_wikipedia_2026", False)),
@@ -461,7 +469,8 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     dropped = int(len(table) - len(t))
     ended = t["status"].isin(["suspended", "terminated"])
     dated_days = (pd.to_datetime(t["end_resolved"]) - t["shock_date"]).dt.days.astype(float)
-    median = float(np.nanmedian(dated_days[ended])) if dated_days[ended].notna().any() else np.nan
+    exact = ended & ~t["end_upper_bound"].astype(bool) & dated_days.notna()
+    median = float(np.median(dated_days[exact])) if exact.any() else np.nan
     dur = (t["observed"] - t["shock_date"]).dt.days.astype(float)
     if maintained == "date":
         m = (t["status"] == "maintained") & t["last_maintained"].notna()
@@ -475,6 +484,10 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     dur = dur.where(~ended, dated_days)
     dur[undated] = median
     imputed[undated] = "undated end at the median documented time"
+    # an undated end beside a dated one: the end is on or before the dated report
+    bound = ended & t["end_upper_bound"].astype(bool) & (dated_days > median)
+    dur[bound] = median
+    imputed[bound] = "undated end beside a later dated report: at the median documented time"
     if scenario != "documented":
         if scenario == "undocumented-ended":
             sel = t["status"] == "no documented change"
@@ -680,6 +693,9 @@ def normalize_place_name(name: object) -> str:
 
 
 def _base_name(name: str) -> str:
+    """Name without a parenthesised qualifier, unless the qualifier says it is another unit (district)."""
+    if re.search(r"\((?:[^)]*\b(?:district|region|county|kreis|landkreis|oblast)\b[^)]*)\)", str(name), re.I):
+        return normalize_place_name(name)
     return normalize_place_name(re.sub(r"\s*\(.*?\)", "", str(name)))
 
 
@@ -735,6 +751,33 @@ def link_places(table: pd.DataFrame, data: TwinData) -> pd.DataFrame:
     n = 2 * len(out)
     out.attrs.update(table.attrs)
     out.attrs["match_rate"] = float((out["place_a"].notna().sum() + out["place_b"].notna().sum()) / n) if n else np.nan
+    return out
+
+
+def attach_membership(table: pd.DataFrame, members: pd.DataFrame, column: str = "association") -> pd.DataFrame:
+    """Flag ties with a place in a membership list (hook for association membership).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cohort_table` output.
+    members : DataFrame
+        Columns ``name`` and ``country`` (ISO3): places that are members (e.g. of an association of
+        twinned towns).  Matched by :func:`normalize_place_name` within the country.
+    column : str
+        Name of the new 0/1 column (1 = either end of the tie is a member).
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with ``column`` added.
+    """
+    keys = set(zip(members["country"], members["name"].map(normalize_place_name)))
+    out = table.copy()
+    hit = np.zeros(len(out), bool)
+    for side in ("a", "b"):
+        hit |= np.array([(c, normalize_place_name(n)) in keys for n, c in zip(out[f"city_{side}"], out[f"country_{side}"])])
+    out[column] = hit.astype(int)
     return out
 
 
