@@ -77,7 +77,7 @@ from .tables import TwinData
 __all__ = [
     "CohortError", "CohortFiles", "COHORT_FILES", "COHORT_SHOCKS", "SOURCE_OBSERVED", "RESEARCH_DATE",
     "END_EVENTS", "read_cohort_files", "cohort_table", "load_cohort", "survivorship", "survival_table",
-    "sensitivity_tables", "share_ended", "cumulative_incidence", "at_risk", "fit_cox", "link_places",
+    "sensitivity_tables", "cox_covariates", "share_ended", "cumulative_incidence", "at_risk", "fit_cox", "link_places",
     "normalize_place_name", "attach_membership", "us_states", "check_us_states", "sourced_events",
 ]
 
@@ -675,6 +675,29 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     return pd.DataFrame([{**base, "covariate": c, **{k: float(s.loc[c, k]) for k in
                                                         ("coef", "se", "hazard_ratio", "hr_lower", "hr_upper", "p")},
                           "status": "fitted"} for c in covariates])
+
+
+def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.DataFrame:
+    """Covariates for :func:`fit_cox` from :func:`link_places` output (side a = the non-Russian place).
+
+    Returns
+    -------
+    DataFrame
+        ``linked`` plus ``tie_age_decades`` ((shock year - start year) / 10; NaN without a start
+        year), ``log10_distance_km``, ``log2_degree_a`` / ``log2_degree_b`` (log2(1 + distinct
+        partners in the linked dataset)), ``partner_<ISO3>`` dummies of ``country_a`` against
+        ``reference_country``, and ``cluster_b`` (side b's place id, or its name when unmatched):
+        ties sharing the partner place are one cluster.
+    """
+    out = linked.copy()
+    out["tie_age_decades"] = (pd.to_datetime(out["shock_date"]).dt.year - out["start_year"]) / 10
+    out["log10_distance_km"] = np.log10(out["distance_km"].astype(float))
+    for side in ("a", "b"):
+        out[f"log2_degree_{side}"] = np.log2(1 + out[f"degree_{side}"].astype(float))
+    for cc in sorted(set(out["country_a"]) - {reference_country}):
+        out[f"partner_{cc}"] = (out["country_a"] == cc).astype(int)
+    out["cluster_b"] = out["place_b"].fillna(out["country_b"] + ":" + out["city_b"])
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
