@@ -1,0 +1,192 @@
+"""Shock cohorts: reading, validation, outcome rules, survival input, sensitivity bounds, geocoding.
+
+Expected numbers are computed by hand in the comments (Kaplan–Meier products, Aalen–Johansen sums),
+or are the counts of the shipped research files (src/twingraph/data/cohort_*.csv, COHORTS.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from twingraph import cohorts as C
+
+SHOCKS = pd.DataFrame({"event_id": ["russia-invasion-2022"], "date": [pd.Timestamp("2022-02-24")]})
+OUT_COLS = ("city_a,country_a,subdivision_a,level_a,city_b,country_b,subdivision_b,level_b,kind,event,date,"
+            "date_precision,cause,shock_id,source,note")
+TIES = """cohort,city_a,country_a,city_b,country_b,in_wikipedia_2026,in_germany_register_2015,register_year
+russia-2022-DEU,Aa,DEU,Ra,RUS,True,True,1990
+russia-2022-DEU,Bb,DEU,Rb,RUS,False,True,2000
+russia-2022-DEU,Cc,DEU,Rc,RUS,False,True,1980
+russia-2022-DEU,Dd,DEU,Rd,RUS,True,True,
+russia-2022-USA,Ee,USA,Re,RUS,True,False,
+"""
+# Aa suspended day 10 (2022-03-06); Bb suspended day 30 (2022-03-26), later terminated;
+# Dd maintained 2022-03-14 (day 18); Cc and Ee: searched, nothing found
+OUTCOMES = OUT_COLS + """
+Aa,DEU,,municipality,Ra,RUS,,municipality,twin,suspended,2022-03-06,day,war,russia-invasion-2022,https://a.example,
+Bb,DEU,,municipality,Rb,RUS,,municipality,twin,suspended,2022-03-26,day,war,russia-invasion-2022,https://b.example,
+Bb,DEU,,municipality,Rb,RUS,,municipality,twin,terminated,2023,year,war,russia-invasion-2022,https://b2.example,
+Dd,DEU,,municipality,Rd,RUS,,municipality,twin,maintained,2022-03-14,day,,russia-invasion-2022,https://d.example,
+Zz,DEU,,municipality,Rz,RUS,,municipality,twin,suspended,2022-03-01,day,,russia-invasion-2022,https://z.example,not in cohort
+"""
+SEARCHES = """cohort,city_a,country_a,city_b,country_b,searched_on,corpus,queries,result,note
+russia-2022-DEU,Cc,DEU,Rc,RUS,2026-12-01,pages,q1 | q2,no documented change found,
+russia-2022-USA,Ee,USA,Re,RUS,2026-12-01,pages,q1,no documented change found,
+"""
+
+
+def write(tmp: Path, ties: str = TIES, outcomes: str = OUTCOMES, searches: str = SEARCHES) -> tuple[Path, ...]:
+    paths = (tmp / "cohort_t_ties.csv", tmp / "cohort_outcomes_t.csv", tmp / "cohort_searches_t.csv")
+    for p, text in zip(paths, (ties, outcomes, searches)):
+        p.write_text(text, encoding="utf-8")
+    return paths
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> pd.DataFrame:
+    t, o, s = write(tmp_path)
+    return C.cohort_table(*C.read_cohort_files([t], [o], [s]), shocks=SHOCKS)
+
+
+def test_tidy_table(table: pd.DataFrame) -> None:
+    r = table.set_index("city_a")
+    assert len(table) == 5 and table.attrs["outcomes_outside_cohort"] == 1
+    assert r.loc["Aa", "status"] == "suspended" and r.loc["Aa", "end_source"] == "https://a.example"
+    # first exit wins: suspended on 2022-03-26, the later termination is kept as a later event
+    assert r.loc["Bb", "status"] == "suspended" and r.loc["Bb", "later_events"] == "terminated 2023"
+    assert r.loc["Cc", "status"] == "no documented change" and r.loc["Cc", "n_queries"] == 2
+    assert r.loc["Dd", "status"] == "maintained" and r.loc["Dd", "last_maintained"] == pd.Timestamp("2022-03-14")
+    # provenance: the 2015 register predates the shock, the 2026 lists do not
+    assert r["pre_shock"].tolist() == [True, True, True, True, False]
+    assert r["absent_2026"].tolist() == [False, True, True, False, False]
+    assert r.loc["Aa", "start_year"] == 1990 and not table["conflict"].any()
+    s = C.survivorship(table).set_index("cohort")
+    assert s.loc["russia-2022-DEU", "absent_2026"] == 2 and s.loc["russia-2022-DEU", "absent_2026_no_record"] == 1
+    assert s.loc["russia-2022-DEU", "absent_2026_documented_end"] == 1 and s.loc["russia-2022-USA", "only_2026"] == 1
+
+
+def test_every_tie_needs_outcome_or_search(tmp_path: Path) -> None:
+    bad = SEARCHES.replace("russia-2022-DEU,Cc,DEU,Rc,RUS,2026-12-01,pages,q1 | q2,no documented change found,\n", "")
+    t, o, s = write(tmp_path, searches=bad)
+    with pytest.raises(C.CohortError, match=r"1 cohort tie\(s\) with neither.*Cc\|DEU\|Rc\|RUS"):
+        C.cohort_table(*C.read_cohort_files([t], [o], [s]), shocks=SHOCKS)
+
+
+def test_bad_files(tmp_path: Path) -> None:
+    t, o, s = write(tmp_path, outcomes=OUTCOMES.replace(",maintained,", ",kept,"))
+    with pytest.raises(C.CohortError, match="unknown event 'kept'"):
+        C.read_cohort_files([t], [o], [s])
+    t, o, s = write(tmp_path, outcomes=OUTCOMES.replace("https://a.example", ""))
+    with pytest.raises(C.CohortError, match="without a source"):
+        C.read_cohort_files([t], [o], [s])
+    t, o, s = write(tmp_path, ties=TIES.replace("city_b,", "town_b,"))
+    with pytest.raises(C.CohortError, match="missing column"):
+        C.read_cohort_files([t], [o], [s])
+
+
+def test_conflicts_and_partial_dates(tmp_path: Path) -> None:
+    extra = (
+        "Aa,DEU,,municipality,Ra,RUS,,municipality,twin,maintained,2022-05,month,,,https://a2.example,\n"
+        "Cc,DEU,,municipality,Rc,RUS,,municipality,twin,suspended,2022-02,month,,,https://c.example,sources disagree\n"
+        "Dd,DEU,,municipality,Rd,RUS,,municipality,twin,suspended,,unknown,,,https://d2.example,\n"
+        "Ee,USA,,municipality,Re,RUS,,municipality,twin,terminated,2020,year,,,https://e.example,\n")
+    t, o, s = write(tmp_path, outcomes=OUTCOMES + extra)
+    r = C.cohort_table(*C.read_cohort_files([t], [o], [s]), shocks=SHOCKS).set_index("city_a")
+    assert r.loc["Aa", "conflict"] and "dated after the first end" in r.loc["Aa", "conflict_reason"]
+    assert r.loc["Cc", "conflict"] and "disagree" in r.loc["Cc", "conflict_reason"]
+    # "2022-02" is clipped to [2022-02-24, 2022-02-28]: midpoint 2022-02-26, two days after the shock
+    assert r.loc["Cc", "end_resolved"] == pd.Timestamp("2022-02-26")
+    assert r.loc["Dd", "status"] == "suspended" and pd.isna(r.loc["Dd", "end_resolved"])
+    assert r.loc["Ee", "status"] == "ended before shock"
+    tab = r.reset_index()
+    s_ = C.survival_table(tab)
+    assert len(s_) == 4 and s_.attrs["dropped"] == 1  # Ee ended in 2020: never at risk
+    # documented exact ends at days 2 (Cc), 10 (Aa), 30 (Bb): median 10 for Dd's undated end
+    assert s_.attrs["median_days"] == 10.0
+    d = s_.set_index("tie_id")["duration"]
+    assert d[tab["tie_id"][3]] == 10.0 and "median" in s_.set_index("tie_id").loc[tab["tie_id"][3], "imputed"]
+
+
+def test_sensitivity_bounds_by_hand(table: pd.DataFrame) -> None:
+    deu = table[table["cohort"] == "russia-2022-DEU"]
+    # documented: ends at days 10 and 30 among 4 ties: S = 3/4 * 2/3 = 1/2 after day 30
+    doc = C.share_ended(C.survival_table(deu), [0.5, 6])
+    assert doc["share_ended"].tolist() == pytest.approx([0.25, 0.5])
+    assert doc["at_risk"].tolist() == [3, 2]
+    s = C.sensitivity_tables(deu, [6]).set_index("scenario")
+    assert s.loc["documented", "median_days"] == 20.0  # median of days 10 and 30
+    # Cc (no documented change) suspended at day 20: ends 10, 20, 30: S = 3/4 * 2/3 * 1/2 = 1/4
+    assert s.loc["undocumented-ended", "share_ended"] == pytest.approx(0.75)
+    # also Dd (maintained to day 18) at max(20, 18) = 20: every tie ends, S = 0
+    assert s.loc["all-undocumented-ended", "share_ended"] == pytest.approx(1.0)
+    # absent-2026: only Cc (absent from the 2026 lists, no record) is taken as ended
+    assert s.loc["absent-2026-ended", "share_ended"] == pytest.approx(0.75)
+    # censoring a maintained tie at its date instead of the search date: Dd leaves the risk set at day 18
+    m = C.survival_table(deu, maintained="date").set_index("tie_id")
+    assert m.loc[deu["tie_id"].iloc[3], "duration"] == 18.0
+
+
+def test_competing_risks_add_up(table: pd.DataFrame) -> None:
+    surv = C.survival_table(table)
+    surv.loc[1, "event_type"] = "terminated"  # Bb as a termination: two causes at days 10 and 30
+    cif = C.cumulative_incidence(surv, [12]).set_index("cause")["cumulative_incidence"]
+    # 5 ties: suspension at day 10 (1/5); termination at day 30 with 4 at risk: 4/5 * 1/4 = 1/5
+    assert cif["suspended"] == pytest.approx(0.2) and cif["terminated"] == pytest.approx(0.2)
+    km = C.share_ended(surv, [12])["share_ended"].iloc[0]
+    assert cif.sum() == pytest.approx(km)
+
+
+def test_cox_not_estimable_and_fitted() -> None:
+    # every event in group x=1 while x=0 is at risk: monotone likelihood, no numbers
+    surv = pd.DataFrame({"duration": [1.0, 2, 3, 4, 5, 6], "event": [1, 1, 1, 0, 0, 0], "x": [1, 1, 1, 0, 0, 0]})
+    res = C.fit_cox(surv, ["x"])
+    assert res["status"].iloc[0].startswith("not estimable") and np.isnan(res["hazard_ratio"].iloc[0])
+    # interleaved: finite; the same estimate as twingraph.survival.CoxPH (years scale does not matter)
+    from twingraph import CoxPH
+
+    surv = pd.DataFrame({"duration": [1.0, 2, 3, 4, 5, 6, 7, 8], "event": [1, 1, 0, 1, 1, 0, 1, 0],
+                         "x": [1, 0, 1, 1, 0, 0, 1, 0], "cl": list("aabbccdd")})
+    res = C.fit_cox(surv, ["x"], cluster="cl").iloc[0]
+    ref = CoxPH().fit(surv, duration_col="duration", covariates=["x"], cluster="cl")
+    assert res["status"] == "fitted" and res["clusters"] == 4
+    assert res["coef"] == pytest.approx(ref.params_["x"]) and res["se"] == pytest.approx(ref.standard_errors_["x"])
+
+
+def test_reverse_geocoding_known_places() -> None:
+    states = C.us_states([32.7767, 39.1653, 40.4842, 48.8566, np.nan], [-96.7970, -86.5264, -88.9937, 2.3522, 0.0])
+    assert states.tolist() == ["Texas", "Indiana", "Illinois", None, None]
+
+
+def test_name_matching_rule() -> None:
+    assert C.normalize_place_name("Berlin – Neukölln") == "berlin neukolln"
+    assert C._base_name("Oberursel (Taunus)") == "oberursel"
+    assert C._base_name("Neunkirchen (district)") == "neunkirchen district"
+
+
+def test_shipped_registry_counts() -> None:
+    ru = C.load_cohort("russia-2022")  # raises if a tie has neither outcome nor search
+    assert len(ru) == 201 and ru["cohort"].value_counts().to_dict() == {
+        "russia-2022-DEU": 125, "russia-2022-USA": 72, "russia-2022-GBR": 4}
+    pre = ru[ru["pre_shock"]]
+    assert len(pre) == 75 and set(pre["cohort"]) == {"russia-2022-DEU"} and pre["start_year"].notna().all()
+    assert int(pre["absent_2026"].sum()) == 38
+    assert pre["status"].value_counts().to_dict() == {"no documented change": 37, "suspended": 25, "maintained": 11,
+                                                       "announced": 2}
+    assert ru.attrs["outcomes_outside_cohort"] == 20
+    assert (ru["n_outcome_rows"] > 0).sum() + ru["searched_on"].notna().sum() == 201
+    cn, us = C.load_cohort("china"), C.load_cohort("us-state-laws")
+    assert cn["cohort"].value_counts().to_dict() == {"china-SWE": 8, "china-CZE": 5}
+    assert us["cohort"].value_counts().to_dict() == {"indiana-2024": 13, "texas-hb128": 6}
+    assert not cn["pre_shock"].any() and not us["pre_shock"].any()  # all from the 2026 lists
+
+
+def test_link_places_real(wikipedia) -> None:  # type: ignore[no-untyped-def]
+    ru = C.link_places(C.load_cohort("russia-2022"), wikipedia)
+    assert ru.attrs["match_rate"] > 0.9
+    kiel = ru[(ru["city_a"] == "Kiel") & (ru["city_b"] == "Kaliningrad")].iloc[0]
+    assert 550 < kiel["distance_km"] < 750  # Kiel–Kaliningrad is about 650 km
+    assert ru.loc[ru["in_2026"], "in_data"].mean() > 0.95 and not ru.loc[~ru["in_2026"], "in_data"].any()
