@@ -62,10 +62,11 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Final, Sequence
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -75,10 +76,30 @@ from .survival import CoxPH, CumulativeIncidence, KaplanMeier
 from .tables import TwinData
 
 __all__ = [
-    "CohortError", "CohortFiles", "COHORT_FILES", "COHORT_SHOCKS", "SOURCE_OBSERVED", "RESEARCH_DATE",
-    "END_EVENTS", "read_cohort_files", "cohort_table", "load_cohort", "survivorship", "survival_table",
-    "sensitivity_tables", "cox_covariates", "share_ended", "cumulative_incidence", "at_risk", "fit_cox", "link_places",
-    "normalize_place_name", "attach_membership", "us_states", "check_us_states", "sourced_events",
+    "COHORT_FILES",
+    "COHORT_SHOCKS",
+    "END_EVENTS",
+    "RESEARCH_DATE",
+    "SOURCE_OBSERVED",
+    "CohortError",
+    "CohortFiles",
+    "at_risk",
+    "attach_membership",
+    "check_us_states",
+    "cohort_table",
+    "cox_covariates",
+    "cumulative_incidence",
+    "fit_cox",
+    "link_places",
+    "load_cohort",
+    "normalize_place_name",
+    "read_cohort_files",
+    "sensitivity_tables",
+    "share_ended",
+    "sourced_events",
+    "survival_table",
+    "survivorship",
+    "us_states",
 ]
 
 KEY: Final = ("city_a", "country_a", "city_b", "country_b")
@@ -513,7 +534,7 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
 
 
 def _at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
-    i = np.searchsorted(timeline, t, side="right") - 1
+    i = int(np.searchsorted(timeline, t, side="right")) - 1
     return float(values[max(i, 0)])
 
 
@@ -652,12 +673,13 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     """
     cols = list(covariates) + ([cluster] if cluster else [])
     d = surv.dropna(subset=cols)
-    base = {"model": model, "n": len(d), "events": int(d["event"].sum()), "clusters": np.nan,
+    n_events = int(d["event"].sum())
+    base: dict[str, Any] = {"model": model, "n": len(d), "events": n_events, "clusters": np.nan,
             "se_type": f"sandwich clustered by {cluster}" if cluster else "model-based"}
     why = [f"{c}: constant" for c in covariates if d[c].nunique() < 2]
     why += [w for c in covariates if (w := _monotone_binary(d, c))]
-    if base["events"] < 2:
-        why.append(f"{base['events']} event(s)")
+    if n_events < 2:
+        why.append(f"{n_events} event(s)")
     fit = None
     if not why:
         with warnings.catch_warnings(record=True):
@@ -666,7 +688,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
                               cluster=cluster)
         if not fit.converged_:
             why.append("partial likelihood has no finite maximum (CoxPH did not converge)")
-    if why:
+    if why or fit is None:
         return pd.DataFrame([{**base, "covariate": c, "coef": np.nan, "se": np.nan, "hazard_ratio": np.nan,
                               "hr_lower": np.nan, "hr_upper": np.nan, "p": np.nan,
                               "status": "not estimable: " + "; ".join(why)} for c in covariates])
@@ -717,7 +739,7 @@ def normalize_place_name(name: object) -> str:
 
 def _base_name(name: str) -> str:
     """Name without a parenthesised qualifier, unless the qualifier says it is another unit (district)."""
-    if re.search(r"\((?:[^)]*\b(?:district|region|county|kreis|landkreis|oblast)\b[^)]*)\)", str(name), re.I):
+    if re.search(r"\((?:[^)]*\b(?:district|region|county|kreis|landkreis|oblast)\b[^)]*)\)", str(name), re.IGNORECASE):
         return normalize_place_name(name)
     return normalize_place_name(re.sub(r"\s*\(.*?\)", "", str(name)))
 
@@ -832,7 +854,7 @@ def us_states(lat: Any, lon: Any) -> pd.Series:
     >>> us_states([32.7767, 39.1653], [-96.7970, -86.5264]).tolist()
     ['Texas', 'Indiana']
     """
-    import reverse_geocoder
+    import reverse_geocoder  # type: ignore[import-untyped]
 
     la, lo = np.asarray(lat, float), np.asarray(lon, float)
     ok = np.isfinite(la) & np.isfinite(lo)
