@@ -190,3 +190,24 @@ def test_link_places_real(wikipedia) -> None:  # type: ignore[no-untyped-def]
     kiel = ru[(ru["city_a"] == "Kiel") & (ru["city_b"] == "Kaliningrad")].iloc[0]
     assert 550 < kiel["distance_km"] < 750  # Kiel–Kaliningrad is about 650 km
     assert ru.loc[ru["in_2026"], "in_data"].mean() > 0.95 and not ru.loc[~ru["in_2026"], "in_data"].any()
+
+
+def test_crawl_file_merges_into_cohorts(tmp_path: Path) -> None:
+    t, o, s = write(tmp_path)
+    crawl = tmp_path / "cohort_t_crawl2016.csv"
+    crawl.write_text("cohort,qid_a,city_a,country_a,qid_b,city_b,country_b,in_cohort_file\n"
+                     "russia-2022-crawl2016-USA,Q1,Ee,USA,Q2,Re,RUS,True\n"
+                     "russia-2022-crawl2016-USA,Q3,Ff,USA,Q4,Rf,RUS,False\n", encoding="utf-8")
+    ties, out, se = C.read_cohort_files([t, crawl], [o], [s])
+    assert C.provenance_columns(ties.columns) == ["in_wikipedia_2026", "in_germany_register_2015", "in_crawl_2016"]
+    r = ties.set_index("city_a")
+    assert len(ties) == 6 and r.loc["Ee", "cohort"] == "russia-2022-USA"  # one tie, two sources
+    assert bool(r.loc["Ee", "in_crawl_2016"]) and bool(r.loc["Ee", "in_wikipedia_2026"])
+    assert not r.loc["Ff", "in_wikipedia_2026"]
+    with pytest.raises(C.CohortError, match="Ff"):  # Ff has neither an outcome nor a search
+        C.cohort_table(ties, out, se, shocks=SHOCKS)
+    tab = C.cohort_table(ties, out, se, shocks=SHOCKS, unresearched="report").set_index("city_a")
+    assert tab.attrs["not_researched"] == 1 and tab.loc["Ff", "status"] == "not researched"
+    # the 2016 crawl predates the shock: Ee is now pre-shock attested, Ff is pre-shock and absent in 2026
+    assert tab.loc["Ee", "pre_shock"] and tab.loc["Ff", "absent_2026"]
+    assert len(C.survival_table(tab.reset_index())) == 5

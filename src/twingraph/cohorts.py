@@ -93,6 +93,7 @@ __all__ = [
     "link_places",
     "load_cohort",
     "normalize_place_name",
+    "provenance_columns",
     "read_cohort_files",
     "sensitivity_tables",
     "share_ended",
@@ -157,6 +158,14 @@ def _key(df: pd.DataFrame) -> pd.Series:
     return df[list(KEY)].astype(str).apply(lambda c: c.str.strip()).agg("|".join, axis=1)
 
 
+def provenance_columns(columns: Sequence[str]) -> list[str]:
+    """The provenance flags among ``columns``: ``in_<source>_<year>`` or a key of :data:`SOURCE_OBSERVED`."""
+    return [c for c in columns if c in SOURCE_OBSERVED or re.fullmatch(r"in_\w+_\d{4}", c)]
+
+
+_CRAWL_FILE = re.compile(r"crawl(\d{4})")
+
+
 def _read(paths: Sequence[Path | str], required: Sequence[str]) -> pd.DataFrame:
     frames = []
     for p in paths:
@@ -164,6 +173,12 @@ def _read(paths: Sequence[Path | str], required: Sequence[str]) -> pd.DataFrame:
         missing = [c for c in required if c not in df.columns]
         if missing:
             raise CohortError(f"{Path(p).name}: missing column(s) {', '.join(missing)}")
+        m = _CRAWL_FILE.search(Path(p).stem)
+        if m and "cohort" in df.columns:
+            # a crawl cohort file (cohort_<stem>_crawl2016.csv): every row is attested by that crawl;
+            # "russia-2022-crawl2016-USA" is the tie's cohort "russia-2022-USA"
+            df = df.assign(cohort=df["cohort"].str.replace(f"-crawl{m.group(1)}", "", regex=False))
+            df[f"in_crawl_{m.group(1)}"] = df.get(f"in_crawl_{m.group(1)}", "True")
         frames.append(df.assign(file=Path(p).name, line=np.arange(2, len(df) + 2)))
     if not frames:
         return pd.DataFrame(columns=[*required, "file", "line"])
@@ -202,7 +217,7 @@ def read_cohort_files(ties: Sequence[Path | str], outcomes: Sequence[Path | str]
         r = nosrc.iloc[0]
         raise CohortError(f"{r['file']}:{r['line']}: outcome without a source")
     t["tie_key"] = _key(t)
-    flags = [c for c in t.columns if c.startswith("in_")]
+    flags = provenance_columns(t.columns)
     for c in flags:
         t[c] = t[c].fillna("False").str.strip().str.lower().map({"true": True, "false": False})
         if t[c].isna().any():
@@ -317,7 +332,8 @@ def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str
 
 
 def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFrame, *,
-                 shocks: pd.DataFrame | None = None, convention: str = "midpoint") -> pd.DataFrame:
+                 shocks: pd.DataFrame | None = None, convention: str = "midpoint",
+                 unresearched: str = "error") -> pd.DataFrame:
     """One tidy row per cohort tie: places, provenance, outcome with its source, or the search log.
 
     Parameters
@@ -328,6 +344,10 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         The shock registry (``event_id``, ``date``); default :func:`twingraph.shocks.load_shocks`.
     convention : {"earliest", "midpoint", "latest"}
         How a partial end date becomes a day (after clipping its period to start at the shock).
+    unresearched : {"error", "report"}
+        A tie with neither a sourced outcome nor a logged search raises (default), or is kept with
+        status ``"not researched"`` (left out of :func:`survival_table`, counted in
+        ``attrs["not_researched"]``) so that work in progress can be inspected.
 
     Returns
     -------
@@ -336,7 +356,8 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         ``shock_date``, ``sources`` (provenance flags that are True), ``pre_shock`` (attested by a
         source observed before the shock), ``in_2026``, ``absent_2026`` (pre-shock and not in the
         2026 lists: unsourced), ``start_year``, ``status`` (``suspended``, ``terminated``,
-        ``announced``, ``maintained``, ``no documented change``, ``ended before shock``),
+        ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
+        ``not researched``),
         ``end_date``/``end_precision``/``end_source``/``end_resolved``, ``end_upper_bound`` (an
         undated end report beside the dated one: the end is on or before it), ``last_maintained``,
         ``restored``, ``later_events``, ``conflict``/``conflict_reason``, ``searched_on``,
@@ -356,11 +377,13 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
     """
     o_keys, s_keys = set(outcomes["tie_key"]), set(searches["tie_key"])
     missing = ties[~ties["tie_key"].isin(o_keys | s_keys)]
-    if len(missing):
+    if unresearched not in ("error", "report"):
+        raise ValueError("unresearched must be 'error' or 'report'")
+    if len(missing) and unresearched == "error":
         listed = "; ".join(f"{c}: {k}" for c, k in zip(missing["cohort"], missing["tie_key"]))
         raise CohortError(f"{len(missing)} cohort tie(s) with neither a sourced outcome nor a logged search: {listed}")
     sdates = _shock_dates(shocks)
-    flags = [c for c in ties.columns if c.startswith("in_")]
+    flags = provenance_columns(ties.columns)
     o_by = dict(tuple(outcomes.groupby("tie_key", sort=False)))
     s_first = searches.drop_duplicates("tie_key").set_index("tie_key")
     rows = []
@@ -372,6 +395,8 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         src = [c for c in flags if bool(t[c])]
         pre = bool(sdate is not None and any(_source_observed(c) <= sdate for c in src))
         res = _tie_outcome(o_by.get(t["tie_key"], outcomes.iloc[:0]), sdate, convention)
+        if t["tie_key"] not in o_keys and t["tie_key"] not in s_keys:
+            res["status"] = "not researched"
         srch = s_first.loc[t["tie_key"]] if t["tie_key"] in s_first.index else None
         sub = t.get("subdivision_a")
         if sub is None and t["tie_key"] in o_by and "subdivision_a" in outcomes.columns:
@@ -394,11 +419,12 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
     out = pd.DataFrame(rows)
     out.attrs["outcomes_outside_cohort"] = int((~outcomes["tie_key"].isin(set(ties["tie_key"]))).sum())
     out.attrs["convention"] = convention
+    out.attrs["not_researched"] = len(missing)
     return out
 
 
 def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFrame | None = None,
-                convention: str = "midpoint") -> pd.DataFrame:
+                convention: str = "midpoint", unresearched: str = "error") -> pd.DataFrame:
     """Read and validate a shipped cohort family (``"russia-2022"``, ``"china"``, ``"us-state-laws"``).
 
     Parameters
@@ -407,7 +433,7 @@ def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFra
         A key of :data:`COHORT_FILES`.
     root : path, optional
         Folder holding the files (default: the package's ``data`` folder).
-    shocks, convention
+    shocks, convention, unresearched
         Passed to :func:`cohort_table`.
 
     Returns
@@ -421,7 +447,7 @@ def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFra
     t, o, s = read_cohort_files(*COHORT_FILES[name].paths(base))
     if t.empty:
         raise CohortError(f"no cohort_{COHORT_FILES[name].stem}_ties*.csv in {base}")
-    return cohort_table(t, o, s, shocks=shocks, convention=convention)
+    return cohort_table(t, o, s, shocks=shocks, convention=convention, unresearched=unresearched)
 
 
 def survivorship(table: pd.DataFrame) -> pd.DataFrame:
@@ -441,6 +467,7 @@ def survivorship(table: pd.DataFrame) -> pd.DataFrame:
         "ties": g.size(),
         "pre_shock": g["pre_shock"].sum(),
         "only_2026": g.apply(lambda d: int((~d["pre_shock"] & d["in_2026"]).sum()), include_groups=False),
+        "not_researched": (table["status"] == "not researched").groupby(table["cohort"]).sum(),
         "absent_2026": g["absent_2026"].sum(),
         "absent_2026_documented_end": (table["absent_2026"] & ended).groupby(table["cohort"]).sum(),
         "absent_2026_no_record": (table["absent_2026"] & (table["status"] == "no documented change"))
@@ -465,7 +492,7 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     ----------
     table : DataFrame
         Rows of :func:`cohort_table` (ties of cohorts with a registered shock; ties that ended
-        before the shock are dropped and counted in ``attrs["dropped"]``).
+        before the shock, and ties not researched, are dropped and counted in ``attrs["dropped"]``).
     scenario : {"documented", "undocumented-ended", "all-undocumented-ended", "absent-2026-ended"}
         ``"documented"``: only sourced ends are events (the lower bound).  ``"undocumented-ended"``:
         every tie with *no documented change* (search only) is an undocumented suspension at the
@@ -486,7 +513,7 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
         ``event_type`` (``suspended`` | ``terminated`` | None), ``imputed`` (why a time was
         imputed, or ""), the covariates.  ``attrs["median_days"]`` holds the median used.
     """
-    t = table[table["shock_date"].notna() & ~table["ended_before_shock"]].copy()
+    t = table[table["shock_date"].notna() & ~table["ended_before_shock"] & (table["status"] != "not researched")].copy()
     dropped = int(len(table) - len(t))
     ended = t["status"].isin(["suspended", "terminated"])
     dated_days = (pd.to_datetime(t["end_resolved"]) - t["shock_date"]).dt.days.astype(float)
