@@ -211,3 +211,18 @@ def test_crawl_file_merges_into_cohorts(tmp_path: Path) -> None:
     # the 2016 crawl predates the shock: Ee is now pre-shock attested, Ff is pre-shock and absent in 2026
     assert tab.loc["Ee", "pre_shock"] and tab.loc["Ff", "absent_2026"]
     assert len(C.survival_table(tab.reset_index())) == 5
+
+
+def test_cox_partners_leaves_out_countries_without_events() -> None:
+    rng = np.random.default_rng(0)
+    n = 60
+    surv = pd.DataFrame({"duration": rng.exponential(100, n).round() + 1, "event": rng.integers(0, 2, n),
+                         "country_a": ["DEU"] * 30 + ["USA"] * 20 + ["GBR"] * 10, "z": rng.normal(size=n)})
+    surv.loc[surv["country_a"] == "GBR", "event"] = 0
+    res = C.fit_cox_partners(surv, ["z"]).set_index("covariate")
+    assert res.loc["partner_GBR", "status"] == "not estimable: no documented end among 10 ties"
+    assert res.loc["partner_DEU", "status"] == "reference" and res.loc["partner_USA_vs_DEU", "n"] == 50
+    # the same fit as fit_cox on the DEU + USA rows with a USA dummy
+    sub = surv[surv["country_a"] != "GBR"].assign(partner_USA_vs_DEU=lambda d: (d["country_a"] == "USA").astype(int))
+    ref = C.fit_cox(sub, ["partner_USA_vs_DEU", "z"]).set_index("covariate")
+    assert res.loc["z", "coef"] == pytest.approx(ref.loc["z", "coef"])

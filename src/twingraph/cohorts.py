@@ -90,6 +90,7 @@ __all__ = [
     "cox_covariates",
     "cumulative_incidence",
     "fit_cox",
+    "fit_cox_partners",
     "link_places",
     "load_cohort",
     "normalize_place_name",
@@ -733,8 +734,9 @@ def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.D
     -------
     DataFrame
         ``linked`` plus ``tie_age_decades`` ((shock year - start year) / 10; NaN without a start
-        year), ``log10_distance_km``, ``log2_degree_a`` / ``log2_degree_b`` (log2(1 + distinct
-        partners in the linked dataset)), ``partner_<ISO3>`` dummies of ``country_a`` against
+        year), ``log10_distance_km``, ``log2_degree_a`` / ``log2_degree_b`` (log2(1 + other
+        partners in the linked dataset): the tie itself is not counted, so a tie missing from the
+        linked data does not lower its own places' degrees), ``partner_<ISO3>`` dummies of ``country_a`` against
         ``reference_country``, and ``cluster_b`` (side b's place id, or its name when unmatched):
         ties sharing the partner place are one cluster.
     """
@@ -742,11 +744,57 @@ def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.D
     out["tie_age_decades"] = (pd.to_datetime(out["shock_date"]).dt.year - out["start_year"]) / 10
     out["log10_distance_km"] = np.log10(out["distance_km"].astype(float))
     for side in ("a", "b"):
-        out[f"log2_degree_{side}"] = np.log2(1 + out[f"degree_{side}"].astype(float))
+        other = out[f"degree_{side}"].astype(float) - out["in_data"].astype(float)
+        out[f"log2_degree_{side}"] = np.log2(1 + other)
     for cc in sorted(set(out["country_a"]) - {reference_country}):
         out[f"partner_{cc}"] = (out["country_a"] == cc).astype(int)
     out["cluster_b"] = out["place_b"].fillna(out["country_b"] + ":" + out["city_b"])
     return out
+
+
+def fit_cox_partners(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None = None, *,
+                     partner_col: str = "country_a", model: str = "") -> pd.DataFrame:
+    """Cox model with partner-country dummies, leaving out countries without a documented end.
+
+    A partner country whose ties have no event makes its dummy's estimate -infinity (monotone
+    likelihood).  Its ties are left out of the model and it gets one row ``status = "not
+    estimable: no documented end among n ties"``; the remaining countries get dummies
+    ``partner_<ISO3>_vs_<REF>`` against the one with the most ties (the reference, which gets a row
+    ``"reference"``).
+
+    Parameters
+    ----------
+    surv : DataFrame
+        :func:`survival_table` output carrying ``partner_col``, ``covariates`` and ``cluster``.
+    covariates : sequence of str
+        Other covariates.
+    cluster : str, optional
+        Cluster column for sandwich SEs.
+    partner_col : str
+        Column with the partner country.
+    model : str
+        Label.
+
+    Returns
+    -------
+    DataFrame
+        Rows of :func:`fit_cox` plus the reference and not-estimable countries.
+    """
+    ev = surv.groupby(partner_col)["event"].agg(["sum", "size"])
+    keep = ev[ev["sum"] > 0].sort_values(["size", "sum"], ascending=False)
+    ref = keep.index[0] if len(keep) else None
+    d = surv[surv[partner_col].isin(keep.index)].copy()
+    dummies = []
+    for cc in sorted(keep.index.drop(ref)) if ref is not None else []:
+        d[f"partner_{cc}_vs_{ref}"] = (d[partner_col] == cc).astype(int)
+        dummies.append(f"partner_{cc}_vs_{ref}")
+    rows = [fit_cox(d, dummies + list(covariates), cluster, model)] if len(d) else []
+    extra = [{"model": model, "covariate": f"partner_{ref}", "n": int(ev.loc[ref, "size"]),
+              "events": int(ev.loc[ref, "sum"]), "status": "reference"}] if ref is not None else []
+    extra += [{"model": model, "covariate": f"partner_{cc}", "n": int(r["size"]), "events": 0,
+               "status": f"not estimable: no documented end among {int(r['size'])} ties"}
+              for cc, r in ev[ev["sum"] == 0].iterrows()]
+    return pd.concat(rows + [pd.DataFrame(extra)], ignore_index=True)
 
 
 # ----------------------------------------------------------------------------------------------
