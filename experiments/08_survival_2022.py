@@ -6,17 +6,16 @@ curated registry (selected on the outcome) is written as a table of sourced even
 """
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from _setup import FIGURES, dataset, save, stamp
 
 import twingraph as tg
 from twingraph import cohorts as C
 
-DATASETS = ("wikipedia-lists-2026",)
+MAP = "natural-earth-110m" in tg.DATASETS  # registered by the figures work; the map is skipped without it
+DATASETS = ("wikipedia-lists-2026",) + (("natural-earth-110m",) if MAP else ())
 MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 10
 COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]
-PAL = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442"]
 CAPTIONS = {
     "cohort_2022.png": "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place "
     "with the partner countries researched, each with a sourced outcome or a logged search). Kaplan–Meier share "
@@ -80,52 +79,36 @@ rows = max(len(v) for v in panels.values())
 fig, axes = plt.subplots(1, 3, figsize=(17, 5 + 0.3 * rows), gridspec_kw={"wspace": 0.22})
 fig.subplots_adjust(bottom=0.12 + 0.05 * rows)
 for ax, (title, sets) in zip(axes, panels.items()):
-    for k, ((name, g), col) in enumerate(zip(sets.items(), PAL)):
-        s = C.survival_table(g)
-        f = tg.KaplanMeier().fit(s["duration"] / C.DAYS_PER_MONTH, s["event"])
-        t = np.r_[f.timeline_, s["duration"].max() / C.DAYS_PER_MONTH]
-        y = 1 - np.r_[f.survival_function_.iloc[:, 0], f.survival_function_.iloc[-1, 0]]
-        ax.step(t, y, where="post", color=col, lw=2.2 if k == 0 else 1.3, ls="-" if k == 0 else "--",
-                label=f"{name.split(': ')[1]} (n={len(g)}, {int(s['event'].sum())} ends)")
-        if k == 0:
-            ci = f.confidence_interval_.to_numpy()
-            ax.fill_between(t, 1 - np.r_[ci[:, 1], ci[-1, 1]], 1 - np.r_[ci[:, 0], ci[-1, 0]], step="post",
-                            color=col, alpha=0.12, lw=0)
-        for m, n in zip(TICKS, C.at_risk(s, TICKS)):
-            ax.text(m, -0.19 - 0.045 * k, str(n), transform=ax.get_xaxis_transform(), ha="center", fontsize=7,
-                    color=col)
-    ax.text(-1, -0.145, "number at risk (rows = curves):", transform=ax.get_xaxis_transform(), fontsize=7)
-    ax.set(xticks=TICKS, xlim=(-1, 48), ylim=(0, 1), xlabel="months since 24 Feb 2022", title=f"Ties {title}")
+    C.plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, TICKS)
+    ax.set(title=f"Ties {title}", xlabel="months since 24 Feb 2022")
     ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
-axes[0].set_ylabel("cumulative share suspended or terminated (1 − KM)")
-ax2 = axes[2]
-for sc, ls, lab in (("documented", "-", "documented"), ("undocumented-ended", ":", "bound: no change = suspended")):
-    s = C.survival_table(pre, scenario=sc)
-    for cause, col in (("suspended", "#D55E00"), ("terminated", "#0072B2")):
-        if not (s["event_type"] == cause).any():
-            _ = sc == "documented" and ax2.axhline(0, color=col, label=f"{cause}: no documented case")
-            continue
-        f = tg.CumulativeIncidence().fit(s["duration"] / C.DAYS_PER_MONTH, s["event_type"], cause=cause)
-        ax2.step(np.r_[f.timeline_, 48], np.r_[f.cumulative_density_.iloc[:, 0], f.cumulative_density_.iloc[-1, 0]],
-                 where="post", color=col, ls=ls, label=f"{cause}: {lab}")
-ax2.set(xticks=TICKS, xlim=(-1, 48), ylim=(-0.01, 1), xlabel="months since 24 Feb 2022",
-        ylabel="cumulative incidence (Aalen–Johansen)", title=f"Primary cohort (n={len(pre)}): competing risks")
-ax2.legend(fontsize=7, frameon=False, loc="center right")
+axes[1].set_ylabel("")
+C.plot_competing(axes[2], pre).set(xticks=TICKS, xlabel="months since 24 Feb 2022",
+                                   title=f"Primary cohort (n={len(pre)}): competing risks")
+axes[2].legend(fontsize=7, frameon=False, loc="center right")
 stamp(fig, "cohort files (sourced outcomes + search logs of 2026-12-01); German register 2015; Wikidata crawl 2016; "
            "Wikipedia lists Feb 2026")
 save(fig, "cohort_2022.png")
 
-# --- figure 2: forest plot of hazard ratios -----------------------------------------------------------
-shown = cox[(cox["se_type"] != "model-based") & (cox["status"] == "fitted")].reset_index(drop=True)
-fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(shown) + 1.2))
-y = np.arange(len(shown))[::-1]
-ax.errorbar(shown["hazard_ratio"], y, fmt="s", color="black", capsize=3,
-            xerr=[shown["hazard_ratio"] - shown["hr_lower"], shown["hr_upper"] - shown["hazard_ratio"]])
-ax.axvline(1, color="0.6", lw=0.8)
-ax.set(xscale="log", yticks=y, ylim=(-0.7, len(shown) - 0.3),
-       xlabel="hazard ratio of a documented end (95% CI, clustered on the Russian place)")
-ax.set_yticklabels([f"{c}  [{m}; n={n}, {e} ends]" for c, m, n, e in
-                    zip(shown["covariate"], shown["model"], shown["n"], shown["events"])], fontsize=7)
+shown = cox[cox["se_type"] != "model-based"]  # --- figure 2: forest plot of hazard ratios ----------------
+fig, ax = plt.subplots(figsize=(7.5, 0.35 * (shown["status"] == "fitted").sum() + 1.2))
+C.plot_forest(ax, shown).set_xlabel("hazard ratio of a documented end (95% CI, clustered on the Russian place)")
 stamp(fig, "Russia 2022 cohort files; 2015 register; 2026 Wikipedia lists")
 save(fig, "cohort_cox_2022.png")
-print("map of cohort ties: skipped (twingraph.maps / natural-earth-110m not on main yet)")
+if MAP:  # --- figure 3: map of the cohort ties coloured by outcome (great circles) -------------------
+    import geopandas as gpd
+
+    tg.fetch("natural-earth-110m")
+    world = gpd.read_file(tg.datasets.path("natural-earth-110m", "ne_110m_admin_0_countries.geojson"))
+    fig, axes = plt.subplots(1, 2, figsize=(15, 5), gridspec_kw={"width_ratios": [1, 1.7], "wspace": 0.03})
+    for ax, extent in zip(axes, [(-12, 62, 42, 68), (-170, 180, 12, 78)]):
+        C.plot_map(ax, tab, world, extent)
+    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=5, frameon=False,
+                   title="outcome (thick = attested before the shock)", title_fontsize=7)
+    stamp(fig, "Russia 2022 cohort files; coordinates: 2026 Wikipedia lists; outlines: Natural Earth 1:110m")
+    save(fig, "cohort_map_2022.png")
+    CAPTIONS["cohort_map_2022.png"] = ("Russia 2022 cohort ties with coordinates (2026 Wikipedia lists) as great "
+                                       "circles coloured by documented outcome; thick = attested before the shock. "
+                                       "Left: Europe; right: northern hemisphere. Natural Earth 1:110m outlines.")
+else:
+    print("map of cohort ties: skipped (dataset natural-earth-110m not registered on this branch)")

@@ -226,3 +226,21 @@ def test_cox_partners_leaves_out_countries_without_events() -> None:
     sub = surv[surv["country_a"] != "GBR"].assign(partner_USA_vs_DEU=lambda d: (d["country_a"] == "USA").astype(int))
     ref = C.fit_cox(sub, ["partner_USA_vs_DEU", "z"]).set_index("covariate")
     assert res.loc["z", "coef"] == pytest.approx(ref.loc["z", "coef"])
+
+
+def test_plots_show_numbers_at_risk(table: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
+    deu = table[table["cohort"] == "russia-2022-DEU"]
+    fig, (a1, a2, a3) = plt.subplots(1, 3)
+    C.plot_share_ended(a1, {"DEU": deu}, ticks=[0, 6])
+    texts = [t.get_text() for t in a1.texts]
+    assert texts[:2] == ["4", "2"]  # 4 at the shock; after Aa (day 10) and Bb (day 30): 2 at 6 months
+    assert a1.lines[0].get_ydata()[-1] == pytest.approx(0.5)  # documented share ended, as computed by hand
+    C.plot_competing(a2, deu)
+    assert {"suspended: documented", "terminated: no documented case"} <= set(a2.get_legend_handles_labels()[1])
+    surv = pd.DataFrame({"duration": [1.0, 2, 3, 4, 5, 6, 7, 8], "event": [1, 1, 0, 1, 1, 0, 1, 0],
+                         "x": [1, 0, 1, 1, 0, 0, 1, 0]})
+    C.plot_forest(a3, C.fit_cox(surv, ["x"], model="m"))
+    assert [t.get_text() for t in a3.get_yticklabels()] == ["x  [m; n=8, 5 ends]"]
+    plt.close(fig)

@@ -94,6 +94,10 @@ __all__ = [
     "link_places",
     "load_cohort",
     "normalize_place_name",
+    "plot_competing",
+    "plot_forest",
+    "plot_map",
+    "plot_share_ended",
     "provenance_columns",
     "read_cohort_files",
     "sensitivity_tables",
@@ -1000,3 +1004,107 @@ def sourced_events(shock_id: str | None = None, path: Path | str | None = None) 
                    place_b=df["city_b"] + " (" + df["country_b"] + ")")
     cols = ["date", "date_precision", "place_a", "place_b", "kind", "event", "cause", "shock_id", "source"]
     return df.sort_values(["date", "place_a", "place_b"], na_position="last")[cols].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# drawing (matplotlib imported lazily, as in twingraph.survival)
+# ----------------------------------------------------------------------------------------------
+
+#: Okabe–Ito colour-blind-safe palette (black first).
+PALETTE: Final = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442")
+#: Outcome colours for maps.
+STATUS_COLORS: Final = {"no documented change": "0.6", "maintained": "#009E73", "announced": "#E69F00",
+                        "suspended": "#D55E00", "terminated": "#0072B2"}
+
+
+def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[float] = tuple(range(0, 49, 6)),
+                     colors: Sequence[str] = PALETTE) -> Any:
+    """Kaplan–Meier share ended (1 - S) by month for several cohort tables, numbers at risk below.
+
+    The first set is drawn thick with its 95% band, the others dashed; under the axis one row of
+    numbers at risk per curve (ties with duration > t, :func:`at_risk`) at each tick.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    sets : dict
+        Label -> :func:`cohort_table` rows.
+    ticks : sequence of float
+        Months at which to print the numbers at risk (also the x ticks).
+    colors : sequence of str
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    tr = ax.get_xaxis_transform()
+    for k, ((name, g), col) in enumerate(zip(sets.items(), colors)):
+        s = survival_table(g)
+        f = KaplanMeier().fit(s["duration"] / DAYS_PER_MONTH, s["event"])
+        t = np.r_[f.timeline_, s["duration"].max() / DAYS_PER_MONTH]
+        y = 1 - np.r_[f.survival_function_.iloc[:, 0], f.survival_function_.iloc[-1, 0]]
+        ax.step(t, y, where="post", color=col, lw=2.2 if k == 0 else 1.3, ls="-" if k == 0 else "--",
+                label=f"{name} (n={len(g)}, {int(s['event'].sum())} ends)")
+        if k == 0:
+            ci = f.confidence_interval_.to_numpy()
+            ax.fill_between(t, 1 - np.r_[ci[:, 1], ci[-1, 1]], 1 - np.r_[ci[:, 0], ci[-1, 0]], step="post",
+                            color=col, alpha=0.12, lw=0)
+        for m, n in zip(ticks, at_risk(s, ticks)):
+            ax.text(m, -0.19 - 0.045 * k, str(n), transform=tr, ha="center", fontsize=7, color=col)
+    ax.text(ticks[0] - 1, -0.145, "number at risk (rows = curves):", transform=tr, fontsize=7)
+    ax.set(xticks=list(ticks), xlim=(ticks[0] - 1, ticks[-1]), ylim=(0, 1), xlabel="months since the shock",
+           ylabel="cumulative share suspended or terminated (1 − KM)")
+    return ax
+
+
+def plot_competing(ax: Any, table: pd.DataFrame, horizon: float = 48) -> Any:
+    """Aalen–Johansen incidence of suspension and termination: documented (solid) and the upper bound
+    where every tie without a documented change is suspended at the median documented time (dotted)."""
+    for sc, ls, lab in (("documented", "-", "documented"), ("undocumented-ended", ":", "bound: no change = suspended")):
+        s = survival_table(table, scenario=sc)
+        for cause, col in (("suspended", "#D55E00"), ("terminated", "#0072B2")):
+            if not (s["event_type"] == cause).any():
+                if sc == "documented":
+                    ax.axhline(0, color=col, label=f"{cause}: no documented case")
+                continue
+            f = CumulativeIncidence().fit(s["duration"] / DAYS_PER_MONTH, s["event_type"], cause=cause)
+            v = f.cumulative_density_.iloc[:, 0].to_numpy()
+            ax.step(np.r_[f.timeline_, horizon], np.r_[v, v[-1]], where="post", color=col, ls=ls,
+                    label=f"{cause}: {lab}")
+    ax.set(xlim=(-1, horizon), ylim=(-0.01, 1), xlabel="months since the shock",
+           ylabel="cumulative incidence (Aalen–Johansen)")
+    return ax
+
+
+def plot_forest(ax: Any, cox: pd.DataFrame) -> Any:
+    """Forest plot of the fitted rows of :func:`fit_cox` output (hazard ratios, log scale, 95% CI)."""
+    shown = cox[cox["status"] == "fitted"].reset_index(drop=True)
+    y = np.arange(len(shown))[::-1]
+    ax.errorbar(shown["hazard_ratio"], y, fmt="s", color="black", capsize=3,
+                xerr=[shown["hazard_ratio"] - shown["hr_lower"], shown["hr_upper"] - shown["hazard_ratio"]])
+    ax.axvline(1, color="0.6", lw=0.8)
+    ax.set(xscale="log", yticks=y, ylim=(-0.7, len(shown) - 0.3), xlabel="hazard ratio (95% CI)")
+    ax.set_yticklabels([f"{c}  [{m}; n={n}, {e} ends]" for c, m, n, e in
+                        zip(shown["covariate"], shown["model"], shown["n"], shown["events"])], fontsize=7)
+    return ax
+
+
+def plot_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float, float, float, float]) -> Any:
+    """Cohort ties (linked, with coordinates) as great circles coloured by outcome on country outlines.
+
+    ``world`` is a GeoDataFrame of outlines (e.g. Natural Earth); ``extent`` = (lon0, lon1, lat0,
+    lat1).  Ties attested before the shock are drawn thick.
+    """
+    from .measures.geography import great_circle_path
+
+    world.plot(ax=ax, color="0.94", edgecolor="0.65", lw=0.3)
+    for st, col in STATUS_COLORS.items():
+        g = table[table["status"] == st].dropna(subset=["lon_a", "lon_b"])
+        for r in g.itertuples():
+            for piece in great_circle_path(r.lat_a, r.lon_a, r.lat_b, r.lon_b, 40):
+                ax.plot(piece[:, 0], piece[:, 1], color=col, lw=1.3 if r.pre_shock else 0.6, alpha=0.75)
+        ax.plot([], [], color=col, label=f"{st} ({int((table['status'] == st).sum())})")
+    x0, x1, y0, y1 = extent
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], xlabel="", ylabel="",
+           aspect=1 / np.cos(np.radians((y0 + y1) / 2)))
+    return ax
