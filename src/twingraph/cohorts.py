@@ -677,14 +677,20 @@ def _monotone_binary(surv: pd.DataFrame, col: str) -> str | None:
     return None
 
 
+def _dyadic_supported() -> bool:
+    import inspect
+
+    return "dyad_cols" in inspect.signature(CoxPH.fit).parameters
+
+
 def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None = None,
-            model: str = "") -> pd.DataFrame:
+            model: str = "", *, dyad: tuple[str, str] | None = None) -> pd.DataFrame:
     """Cox model of the hazard of any end (suspended or terminated), one row per covariate.
 
     Rows with a missing covariate are dropped (counted in ``n``).  A covariate that is constant,
     or a 0/1 covariate whose partial likelihood is monotone (every event on one side while the
-    other side is at risk), or a fit that :class:`twingraph.survival.CoxPH` flags as not converged,
-    gives ``status = "not estimable: ..."`` and no numbers [2]_.
+    other side is at risk), or a fit that :class:`twingraph.survival.CoxPH` flags as not converged
+    or not estimable, gives ``status = "not estimable: ..."`` and no numbers [2]_.
 
     Parameters
     ----------
@@ -693,9 +699,13 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     covariates : sequence of str
         Numeric columns.
     cluster : str, optional
-        Column of cluster labels for sandwich SEs (one endpoint of the tie).
+        Column of cluster labels for one-way sandwich SEs (one endpoint of the tie).
     model : str
         Label copied to the output.
+    dyad : (str, str), optional
+        The two endpoint columns for dyadic-robust SEs (Aronow, Samii & Assenova 2015): ties
+        sharing either place are dependent.  Needs a :class:`~twingraph.survival.CoxPH` with
+        ``dyad_cols``; exclusive with ``cluster``.
 
     Returns
     -------
@@ -703,29 +713,41 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
         ``model``, ``covariate``, ``n``, ``events``, ``clusters``, ``se_type``, ``coef``, ``se``,
         ``hazard_ratio``, ``hr_lower``, ``hr_upper``, ``p``, ``status``.
     """
-    cols = list(covariates) + ([cluster] if cluster else [])
+    if dyad is not None and cluster is not None:
+        raise ValueError("give cluster or dyad, not both")
+    if dyad is not None and not _dyadic_supported():
+        raise NotImplementedError("dyadic SEs need twingraph.survival.CoxPH with dyad_cols")
+    cols = list(covariates) + ([cluster] if cluster else []) + (list(dyad) if dyad else [])
     d = surv.dropna(subset=cols)
     n_events = int(d["event"].sum())
-    base: dict[str, Any] = {"model": model, "n": len(d), "events": n_events, "clusters": np.nan,
-            "se_type": f"sandwich clustered by {cluster}" if cluster else "model-based"}
+    se_type = (f"dyadic-robust on ({dyad[0]}, {dyad[1]})" if dyad else
+               f"sandwich clustered by {cluster}" if cluster else "model-based")
+    base: dict[str, Any] = {"model": model, "n": len(d), "events": n_events, "clusters": np.nan, "se_type": se_type}
     why = [f"{c}: constant" for c in covariates if d[c].nunique() < 2]
     why += [w for c in covariates if (w := _monotone_binary(d, c))]
     if n_events < 2:
         why.append(f"{n_events} event(s)")
     fit = None
     if not why:
+        kw: dict[str, Any] = {"dyad_cols": dyad} if dyad else {"cluster": cluster}
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
-            fit = CoxPH().fit(d.assign(_dur=d["duration"] / 365.25), duration_col="_dur", covariates=list(covariates),
-                              cluster=cluster)
-        if not fit.converged_:
+            try:
+                fit = CoxPH().fit(d.assign(_dur=d["duration"] / 365.25), duration_col="_dur",
+                                  covariates=list(covariates), **kw)
+            except ValueError as err:  # e.g. collinear covariates (newer CoxPH)
+                why.append(str(err))
+        estimable = getattr(fit, "estimable_", None)
+        if estimable is not None and not bool(np.all(estimable)):
+            why.append("monotone partial likelihood in " + ", ".join(estimable.index[~estimable.to_numpy()]))
+        elif fit is not None and not fit.converged_:
             why.append("partial likelihood has no finite maximum (CoxPH did not converge)")
     if why or fit is None:
         return pd.DataFrame([{**base, "covariate": c, "coef": np.nan, "se": np.nan, "hazard_ratio": np.nan,
                               "hr_lower": np.nan, "hr_upper": np.nan, "p": np.nan,
                               "status": "not estimable: " + "; ".join(why)} for c in covariates])
     s = fit.summary
-    base["clusters"] = fit.n_clusters_ if cluster else np.nan
+    base["clusters"] = fit.n_clusters_ if (cluster or dyad) else np.nan
     return pd.DataFrame([{**base, "covariate": c, **{k: float(s.loc[c, k]) for k in
                                                         ("coef", "se", "hazard_ratio", "hr_lower", "hr_upper", "p")},
                           "status": "fitted"} for c in covariates])
@@ -741,8 +763,8 @@ def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.D
         year), ``log10_distance_km``, ``log2_degree_a`` / ``log2_degree_b`` (log2(1 + other
         partners in the linked dataset): the tie itself is not counted, so a tie missing from the
         linked data does not lower its own places' degrees), ``partner_<ISO3>`` dummies of ``country_a`` against
-        ``reference_country``, and ``cluster_b`` (side b's place id, or its name when unmatched):
-        ties sharing the partner place are one cluster.
+        ``reference_country``, and ``cluster_a`` / ``cluster_b`` (each side's place id, or its name
+        when unmatched): the dyad of a tie, for clustered or dyadic-robust SEs.
     """
     out = linked.copy()
     out["tie_age_decades"] = (pd.to_datetime(out["shock_date"]).dt.year - out["start_year"]) / 10
@@ -752,12 +774,14 @@ def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.D
         out[f"log2_degree_{side}"] = np.log2(1 + other)
     for cc in sorted(set(out["country_a"]) - {reference_country}):
         out[f"partner_{cc}"] = (out["country_a"] == cc).astype(int)
-    out["cluster_b"] = out["place_b"].fillna(out["country_b"] + ":" + out["city_b"])
+    for side in ("a", "b"):
+        out[f"cluster_{side}"] = out[f"place_{side}"].fillna(out[f"country_{side}"] + ":" + out[f"city_{side}"])
     return out
 
 
 def fit_cox_partners(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None = None, *,
-                     partner_col: str = "country_a", model: str = "") -> pd.DataFrame:
+                     partner_col: str = "country_a", model: str = "",
+                     dyad: tuple[str, str] | None = None) -> pd.DataFrame:
     """Cox model with partner-country dummies, leaving out countries without a documented end.
 
     A partner country whose ties have no event makes its dummy's estimate -infinity (monotone
@@ -774,6 +798,8 @@ def fit_cox_partners(surv: pd.DataFrame, covariates: Sequence[str], cluster: str
         Other covariates.
     cluster : str, optional
         Cluster column for sandwich SEs.
+    dyad : (str, str), optional
+        Endpoint columns for dyadic-robust SEs (see :func:`fit_cox`).
     partner_col : str
         Column with the partner country.
     model : str
@@ -792,7 +818,7 @@ def fit_cox_partners(surv: pd.DataFrame, covariates: Sequence[str], cluster: str
     for cc in sorted(keep.index.drop(ref)) if ref is not None else []:
         d[f"partner_{cc}_vs_{ref}"] = (d[partner_col] == cc).astype(int)
         dummies.append(f"partner_{cc}_vs_{ref}")
-    rows = [fit_cox(d, dummies + list(covariates), cluster, model)] if len(d) else []
+    rows = [fit_cox(d, dummies + list(covariates), cluster, model, dyad=dyad)] if len(d) else []
     extra = [{"model": model, "covariate": f"partner_{ref}", "n": int(ev.loc[ref, "size"]),
               "events": int(ev.loc[ref, "sum"]), "status": "reference"}] if ref is not None else []
     extra += [{"model": model, "covariate": f"partner_{cc}", "n": int(r["size"]), "events": 0,
