@@ -244,3 +244,25 @@ def test_plots_show_numbers_at_risk(table: pd.DataFrame) -> None:
     C.plot_forest(a3, C.fit_cox(surv, ["x"], model="m"))
     assert [t.get_text() for t in a3.get_yticklabels()] == ["x  [m; n=8, 5 ends]"]
     plt.close(fig)
+
+
+@pytest.mark.skipif(not C.dyadic_supported(), reason="twingraph.survival.CoxPH has no dyad_cols yet")
+def test_dyadic_equals_tie_clustering_when_no_place_is_shared() -> None:
+    # every place in one tie only: the dyadic meat has only each tie's own score, = clustering by tie
+    rng = np.random.default_rng(3)
+    n = 40
+    surv = pd.DataFrame({"duration": rng.exponential(100, n).round() + 1, "event": rng.integers(0, 2, n),
+                         "z": rng.normal(size=n), "a": [f"a{i}" for i in range(n)], "b": [f"b{i}" for i in range(n)],
+                         "tie": np.arange(n)})
+    dy = C.fit_cox(surv, ["z"], dyad=("a", "b")).iloc[0]
+    cl = C.fit_cox(surv, ["z"], "tie").iloc[0]
+    assert dy["se_type"].startswith("dyadic") and dy["se"] == pytest.approx(cl["se"], rel=1e-8)
+    # a shared place changes it
+    surv.loc[: n // 2, "b"] = "hub"
+    assert C.fit_cox(surv, ["z"], dyad=("a", "b")).iloc[0]["se"] != pytest.approx(cl["se"], rel=1e-3)
+
+
+def test_fit_cox_refuses_two_dependence_structures() -> None:
+    surv = pd.DataFrame({"duration": [1.0, 2], "event": [1, 0], "z": [0.0, 1], "a": ["x", "y"], "b": ["u", "v"]})
+    with pytest.raises(ValueError, match="cluster or dyad"):
+        C.fit_cox(surv, ["z"], "a", dyad=("a", "b"))

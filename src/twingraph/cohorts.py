@@ -89,6 +89,7 @@ __all__ = [
     "cohort_table",
     "cox_covariates",
     "cumulative_incidence",
+    "dyadic_supported",
     "fit_cox",
     "fit_cox_partners",
     "link_places",
@@ -677,7 +678,8 @@ def _monotone_binary(surv: pd.DataFrame, col: str) -> str | None:
     return None
 
 
-def _dyadic_supported() -> bool:
+def dyadic_supported() -> bool:
+    """Whether :class:`twingraph.survival.CoxPH` offers dyadic-robust SEs (``dyad_cols``)."""
     import inspect
 
     return "dyad_cols" in inspect.signature(CoxPH.fit).parameters
@@ -715,7 +717,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     """
     if dyad is not None and cluster is not None:
         raise ValueError("give cluster or dyad, not both")
-    if dyad is not None and not _dyadic_supported():
+    if dyad is not None and not dyadic_supported():
         raise NotImplementedError("dyadic SEs need twingraph.survival.CoxPH with dyad_cols")
     cols = list(covariates) + ([cluster] if cluster else []) + (list(dyad) if dyad else [])
     d = surv.dropna(subset=cols)
