@@ -25,8 +25,9 @@ CAPTIONS = {
     "being listed in 2026: sensitivity). Right: primary cohort, Aalen–Johansen cumulative incidence of suspension and "
     "termination; dotted = bound if every tie without a documented change had been suspended undocumented at the "
     "median documented time. Undated ends at that median. No p-values.",
-    "cohort_cox_2022.png": "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), sandwich SEs "
-    "clustered on the Russian place (ties sharing it are dependent). Distance and degrees (other partners of each "
+    "cohort_cox_2022.png": "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), with SEs that "
+    "let ties sharing a place be dependent (dyadic-robust where twingraph.survival offers it, else clustered on the "
+    "Russian place; the SE type is on the axis and in cohort_2022_cox.csv with the alternatives). Distance and degrees (other partners of each "
     "place) from the 2026 Wikipedia lists; tie age from the 2015 register. Partner countries without any documented "
     "end are not estimable and are listed, not plotted.",
 }
@@ -53,19 +54,21 @@ panels = {"attested before the shock (primary)": by_partner(pre, "pre-shock"),
 km = pd.concat([C.share_ended(C.survival_table(g), MONTHS).assign(set=k, n=len(g))
                 for p in panels.values() for k, g in p.items()])
 km.to_csv(FIGURES / "cohort_2022_km.csv", index=False, float_format="%.6g")
-surv = C.survival_table(pre, covariates=COV + ["tie_age_decades", "partner", "cluster_b"])
+surv = C.survival_table(pre, covariates=COV + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
 cif = C.cumulative_incidence(surv, MONTHS)
 cif.to_csv(FIGURES / "cohort_2022_cif.csv", index=False, float_format="%.6g")
 sens = C.sensitivity_tables(pre, MONTHS)
 sens.to_csv(FIGURES / "cohort_2022_sensitivity.csv", index=False, float_format="%.6g")
 print(km.round(3).to_string(index=False), cif.round(3).to_string(index=False), sens.round(3).to_string(index=False),
       sep="\n")
-reg = surv[surv["tie_age_decades"].notna()]
-cox = pd.concat([C.fit_cox_partners(surv, COV, "cluster_b", partner_col="partner", model="pre-shock ties"),
-                 C.fit_cox(reg, ["tie_age_decades", *COV], "cluster_b", "2015 register ties (tie age)"),
-                 C.fit_cox(reg, ["tie_age_decades", *COV], None, "2015 register ties (tie age)"),
-                 C.fit_cox_partners(C.survival_table(late, covariates=COV + ["partner", "cluster_b"]), COV, "cluster_b",
-                                    partner_col="partner", model="2026-only ties (selected)")], ignore_index=True)
+reg, SE = surv[surv["tie_age_decades"].notna()], {"dyad": ("cluster_a", "cluster_b")} if C.dyadic_supported() else {
+    "cluster": "cluster_b"}  # dyadic-robust SEs where twingraph.survival has them, else clustered on the Russian place
+late_s = C.survival_table(late, covariates=COV + ["partner", "cluster_a", "cluster_b"])
+cox = pd.concat([C.fit_cox_partners(surv, COV, partner_col="partner", model="pre-shock ties", **SE),
+                 *(C.fit_cox(reg, ["tie_age_decades", *COV], model="2015 register ties (tie age)", **kw)
+                   for kw in (SE, {"cluster": "cluster_b"}, {})),
+                 C.fit_cox_partners(late_s, COV, partner_col="partner", model="2026-only ties (selected)", **SE)])
+cox = cox.drop_duplicates(["model", "covariate", "se_type"], ignore_index=True)
 cox.to_csv(FIGURES / "cohort_2022_cox.csv", index=False, float_format="%.6g")
 print(cox.drop(columns=["coef", "se", "p", "clusters"]).round(3).to_string(index=False))
 C.sourced_events("russia-invasion-2022").to_csv(FIGURES / "curated_events_2022.csv", index=False)
@@ -90,9 +93,9 @@ stamp(fig, "cohort files (sourced outcomes + search logs of 2026-12-01); German 
            "Wikipedia lists Feb 2026")
 save(fig, "cohort_2022.png")
 
-shown = cox[cox["se_type"] != "model-based"]  # --- figure 2: forest plot of hazard ratios ----------------
+shown = cox[cox["se_type"] == cox["se_type"].iloc[0]]  # --- figure 2: forest plot of hazard ratios ----------
 fig, ax = plt.subplots(figsize=(7.5, 0.35 * (shown["status"] == "fitted").sum() + 1.2))
-C.plot_forest(ax, shown).set_xlabel("hazard ratio of a documented end (95% CI, clustered on the Russian place)")
+C.plot_forest(ax, shown).set_xlabel(f"hazard ratio of a documented end (95% CI; SE {shown['se_type'].iloc[0]})")
 stamp(fig, "Russia 2022 cohort files; 2015 register; 2026 Wikipedia lists")
 save(fig, "cohort_cox_2022.png")
 if MAP:  # --- figure 3: map of the cohort ties coloured by outcome (great circles) -------------------
