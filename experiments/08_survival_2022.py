@@ -27,15 +27,17 @@ CAPTIONS = {
     "median documented time. Undated ends at that median. No p-values.",
     "cohort_cox_2022.png": "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), with SEs that "
     "let ties sharing a place be dependent (dyadic-robust where twingraph.survival offers it, else clustered on the "
-    "Russian place; the SE type is on the axis and in cohort_2022_cox.csv with the alternatives). Distance and degrees (other partners of each "
-    "place) from the 2026 Wikipedia lists; tie age from the 2015 register. Partner countries without any documented "
-    "end are not estimable and are listed, not plotted.",
+    "Russian place; the SE type is on the axis and in cohort_2022_cox.csv with the alternatives). Distance and "
+    "degrees (other partners of each place) from the 2026 Wikipedia lists; tie age from the 2015 register. Models "
+    "with fewer than 2 events per covariate, and partner countries without any documented end, are not estimable "
+    "(listed in the CSV, not plotted).",
 }
 
 wp = dataset("wikipedia-lists-2026")
 tab = C.cox_covariates(C.link_places(C.load_cohort("russia-2022"), wp))
 tab["partner"] = tab["country_a"]
-tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_ties.csv", index=False, float_format="%.6g")
+tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_ties.csv", index=False,
+                                                      float_format="%.6g")
 surv_ship = C.survivorship(tab)
 surv_ship.to_csv(FIGURES / "cohort_2022_survivorship.csv", index=False)
 tab.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index().to_csv(

@@ -31,7 +31,8 @@ Aa,DEU,,municipality,Ra,RUS,,municipality,twin,suspended,2022-03-06,day,war,russ
 Bb,DEU,,municipality,Rb,RUS,,municipality,twin,suspended,2022-03-26,day,war,russia-invasion-2022,https://b.example,
 Bb,DEU,,municipality,Rb,RUS,,municipality,twin,terminated,2023,year,war,russia-invasion-2022,https://b2.example,
 Dd,DEU,,municipality,Rd,RUS,,municipality,twin,maintained,2022-03-14,day,,russia-invasion-2022,https://d.example,
-Zz,DEU,,municipality,Rz,RUS,,municipality,twin,suspended,2022-03-01,day,,russia-invasion-2022,https://z.example,not in cohort
+Zz,DEU,,municipality,Rz,RUS,,municipality,twin,suspended,2022-03-01,day,,russia-invasion-2022,https://z.example,\
+not in cohort
 """
 SEARCHES = """cohort,city_a,country_a,city_b,country_b,searched_on,corpus,queries,result,note
 russia-2022-DEU,Cc,DEU,Rc,RUS,2026-12-01,pages,q1 | q2,no documented change found,
@@ -168,20 +169,43 @@ def test_name_matching_rule() -> None:
 
 
 def test_shipped_registry_counts() -> None:
+    # counts of the research files (COHORTS.md): 201 ties of the first cohort file, 194 FIN/POL/Baltic
+    # ties and the 2016 crawl's ties, merged per tie; every one has an outcome or a search
     ru = C.load_cohort("russia-2022")  # raises if a tie has neither outcome nor search
-    assert len(ru) == 201 and ru["cohort"].value_counts().to_dict() == {
-        "russia-2022-DEU": 125, "russia-2022-USA": 72, "russia-2022-GBR": 4}
+    assert len(ru) == 460 and ru["cohort"].value_counts().to_dict() == {
+        "russia-2022-DEU": 138, "russia-2022-USA": 111, "russia-2022-POL": 69, "russia-2022-FIN": 65,
+        "russia-2022-LVA": 24, "russia-2022-LTU": 21, "russia-2022-GBR": 17, "russia-2022-EST": 15}
+    assert ((ru["n_outcome_rows"] > 0) | ru["searched_on"].notna()).all()
     pre = ru[ru["pre_shock"]]
-    assert len(pre) == 75 and set(pre["cohort"]) == {"russia-2022-DEU"} and pre["start_year"].notna().all()
-    assert int(pre["absent_2026"].sum()) == 38
-    assert pre["status"].value_counts().to_dict() == {"no documented change": 37, "suspended": 25, "maintained": 11,
+    assert len(pre) == 350 and int(pre["absent_2026"].sum()) == 217
+    assert pre["status"].value_counts().to_dict() == {
+        "no documented change": 214, "suspended": 65, "maintained": 34, "terminated": 31, "announced": 5,
+        "ended before shock": 1}  # Chapel Hill–Saratov, terminated 2014
+    reg = ru[ru["start_year"].notna()]  # the 75 ties of the 2015 German register
+    assert len(reg) == 75 and set(reg["cohort"]) == {"russia-2022-DEU"} and reg["pre_shock"].all()
+    assert int(reg["absent_2026"].sum()) == 38
+    assert reg["status"].value_counts().to_dict() == {"no documented change": 37, "suspended": 25, "maintained": 11,
                                                        "announced": 2}
-    assert ru.attrs["outcomes_outside_cohort"] == 20
-    assert (ru["n_outcome_rows"] > 0).sum() + ru["searched_on"].notna().sum() == 201
     cn, us = C.load_cohort("china"), C.load_cohort("us-state-laws")
     assert cn["cohort"].value_counts().to_dict() == {"china-SWE": 8, "china-CZE": 5}
     assert us["cohort"].value_counts().to_dict() == {"indiana-2024": 13, "texas-hb128": 6}
     assert not cn["pre_shock"].any() and not us["pre_shock"].any()  # all from the 2026 lists
+
+
+def test_crawl_spellings_aligned_with_cohort_file() -> None:
+    from importlib.resources import files
+
+    root = Path(str(files("twingraph") / "data"))
+    ties, _, _ = C.read_cohort_files(*C.COHORT_FILES["russia-2022"].paths(root))
+    assert sorted((a[1], a[2]) for a in ties.attrs["aliases"]) == [
+        ("Bloomington–Normal|USA|Vladimir|RUS", "Bloomington|USA|Vladimir|RUS"),
+        ("Bloomington–Normal|USA|Vladimir|RUS", "Normal|USA|Vladimir|RUS"),
+        ("Ingolstadt|DEU|Moscow|RUS", "Ingolstadt|DEU|Central AO (Moscow)|RUS"),
+        ("Kaarina|FIN|Sovetsky, Leningrad Oblast|RUS", "Kaarina|FIN|Sovetsky|RUS")]
+    ing = ties[ties["tie_key"] == "Ingolstadt|DEU|Central AO (Moscow)|RUS"].iloc[0]
+    assert ing["in_crawl_2016"] and ing["in_germany_register_2015"]
+    # a district is not its city: Berlin – Reinickendorf stays its own tie (it has its own search row)
+    assert "Berlin – Reinickendorf|DEU|Saint Petersburg|RUS" in set(ties["tie_key"])
 
 
 def test_link_places_real(wikipedia) -> None:  # type: ignore[no-untyped-def]

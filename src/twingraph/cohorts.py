@@ -147,7 +147,8 @@ class CohortFiles:
     stem: str
 
     def paths(self, root: Path) -> tuple[list[Path], list[Path], list[Path]]:
-        ties = sorted(set(root.glob(f"cohort_{self.stem}_ties*.csv")) | set(root.glob(f"cohort_{self.stem}_crawl*.csv")))
+        ties = sorted(set(root.glob(f"cohort_{self.stem}_ties*.csv"))
+                      | set(root.glob(f"cohort_{self.stem}_crawl*.csv")))
         return (ties, sorted(root.glob(f"cohort_outcomes_{self.stem}*.csv")),
                 sorted(root.glob(f"cohort_searches_{self.stem}*.csv")))
 
@@ -228,14 +229,73 @@ def read_cohort_files(ties: Sequence[Path | str], outcomes: Sequence[Path | str]
         t[c] = t[c].fillna("False").str.strip().str.lower().map({"true": True, "false": False})
         if t[c].isna().any():
             raise CohortError(f"provenance column {c} must be True/False")
+    t = _align_crawl_names(t, set(_key(o)) | set(_key(s)))
+    aliases = t.attrs.get("aliases", [])
     if t.duplicated(["cohort", "tie_key"]).any():
         agg: dict[str, Any] = {c: "first" for c in t.columns if c not in ("cohort", "tie_key")}
         agg.update({c: "max" for c in flags})
         agg["file"] = lambda x: ";".join(sorted(set(x)))
         t = t.groupby(["cohort", "tie_key"], sort=False, as_index=False).agg(agg)
+    t.attrs["aliases"] = aliases
     for df in (o, s):
         df["tie_key"] = _key(df)
     return t, o, s
+
+
+def _tokens(name: str) -> set[str]:
+    return set(normalize_place_name(name).split())
+
+
+def _align_crawl_names(t: pd.DataFrame, researched: set[str]) -> pd.DataFrame:
+    """Key crawl rows to the cohort files' spelling of the same tie.
+
+    A row of a crawl file (it has ``in_cohort_file``) whose key is in no other ties file and has
+    neither an outcome nor a search row (``researched``: the keys of those files) takes the key of
+    the row of the same cohort with one place equal (name and country) and the other's words
+    contained in each other's ("Ingolstadt–Moscow" = "Ingolstadt–Central AO (Moscow)",
+    "Kaarina–Sovetsky, Leningrad Oblast" = "Kaarina–Sovetsky").  Several such rows are all
+    attested only when the crawl names a joint place that contains each ("Bloomington–Normal"–
+    Vladimir = Bloomington–Vladimir and Normal–Vladimir); otherwise the crawl row keeps its key
+    (and the validation asks for its outcome or search).  Matches: ``attrs["aliases"]``.
+    """
+    if "in_cohort_file" not in t.columns:
+        return t
+    crawl = t["in_cohort_file"].notna()
+    known = t[~crawl]
+    have = set(zip(known["cohort"], known["tie_key"]))
+    aliases: list[tuple[str, str, str]] = []
+    extra: list[pd.Series] = []
+    drop: list[Any] = []
+    for i in t.index[crawl]:
+        r = t.loc[i]
+        if (r["cohort"], r["tie_key"]) in have or r["tie_key"] in researched:
+            continue
+        cands = known[known["cohort"] == r["cohort"]]
+        hits = []
+        for j, c in cands.iterrows():
+            for same, other in (("a", "b"), ("b", "a")):
+                if normalize_place_name(c[f"city_{same}"]) != normalize_place_name(r[f"city_{same}"]) \
+                        or c[f"country_{same}"] != r[f"country_{same}"] \
+                        or c[f"country_{other}"] != r[f"country_{other}"]:
+                    continue
+                x, y = _tokens(c[f"city_{other}"]), _tokens(r[f"city_{other}"])
+                if x <= y or y <= x:
+                    hits.append(j)
+        hits = sorted(set(hits))
+        joint = len(hits) > 1 and all(
+            _tokens(known.loc[j, "city_a"]) | _tokens(known.loc[j, "city_b"])
+            <= _tokens(r["city_a"]) | _tokens(r["city_b"]) for j in hits)
+        if len(hits) == 1 or joint:
+            drop.append(i)
+            for j in hits:
+                aliases.append((r["cohort"], r["tie_key"], known.loc[j, "tie_key"]))
+                row = r.copy()
+                for k in (*KEY, "tie_key"):
+                    row[k] = known.loc[j, k]
+                extra.append(row)
+    out = pd.concat([t.drop(index=drop), pd.DataFrame(extra)], ignore_index=True) if extra else t
+    out.attrs["aliases"] = aliases
+    return out
 
 
 def _source_observed(flag: str) -> pd.Timestamp:
@@ -282,7 +342,8 @@ def _clipped(dates: pd.Series, precision: pd.Series, lo: pd.Timestamp, conventio
 def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str) -> dict[str, Any]:
     """Summarise one tie's outcome rows (see the module docstring for the rules)."""
     out: dict[str, Any] = {"status": "no documented change", "end_date": pd.NaT, "end_precision": None,
-                           "end_source": None, "end_resolved": pd.NaT, "end_upper_bound": False, "ended_before_shock": False,
+                           "end_source": None, "end_resolved": pd.NaT, "end_upper_bound": False,
+                           "ended_before_shock": False,
                            "last_maintained": pd.NaT, "maintained_undated": False, "restored": pd.NaT,
                            "later_events": "", "conflict": False, "conflict_reason": "", "n_outcome_rows": len(rows)}
     if rows.empty:
@@ -689,10 +750,11 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
             model: str = "", *, dyad: tuple[str, str] | None = None) -> pd.DataFrame:
     """Cox model of the hazard of any end (suspended or terminated), one row per covariate.
 
-    Rows with a missing covariate are dropped (counted in ``n``).  A covariate that is constant,
-    or a 0/1 covariate whose partial likelihood is monotone (every event on one side while the
-    other side is at risk), or a fit that :class:`twingraph.survival.CoxPH` flags as not converged
-    or not estimable, gives ``status = "not estimable: ..."`` and no numbers [2]_.
+    Rows with a missing covariate are dropped (counted in ``n``).  Fewer than two events per
+    covariate, a covariate that is constant, a 0/1 covariate whose partial likelihood is monotone
+    (every event on one side while the other side is at risk), or a fit that
+    :class:`twingraph.survival.CoxPH` flags as not converged or not estimable, gives
+    ``status = "not estimable: ..."`` and no numbers [2]_.
 
     Parameters
     ----------
@@ -727,8 +789,8 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     base: dict[str, Any] = {"model": model, "n": len(d), "events": n_events, "clusters": np.nan, "se_type": se_type}
     why = [f"{c}: constant" for c in covariates if d[c].nunique() < 2]
     why += [w for c in covariates if (w := _monotone_binary(d, c))]
-    if n_events < 2:
-        why.append(f"{n_events} event(s)")
+    if n_events < 2 * len(covariates):
+        why.append(f"{n_events} event(s) for {len(covariates)} covariate(s) (fewer than 2 per covariate)")
     fit = None
     if not why:
         kw: dict[str, Any] = {"dyad_cols": dyad} if dyad else {"cluster": cluster}
@@ -928,7 +990,8 @@ def attach_membership(table: pd.DataFrame, members: pd.DataFrame, column: str = 
     out = table.copy()
     hit = np.zeros(len(out), bool)
     for side in ("a", "b"):
-        hit |= np.array([(c, normalize_place_name(n)) in keys for n, c in zip(out[f"city_{side}"], out[f"country_{side}"])])
+        hit |= np.array([(c, normalize_place_name(n)) in keys
+                         for n, c in zip(out[f"city_{side}"], out[f"country_{side}"])])
     out[column] = hit.astype(int)
     return out
 
