@@ -14,7 +14,7 @@ from twingraph import cohorts as C
 
 MAP = "natural-earth-110m" in tg.DATASETS  # registered by the figures work; the map is skipped without it
 DATASETS = ("wikipedia-lists-2026",) + (("natural-earth-110m",) if MAP else ())
-MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 10
+MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 30  # curves drawn for partner countries with >= 30 ties
 COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]
 CAPTIONS = {
     "cohort_2022.png": "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place "
@@ -46,15 +46,15 @@ print(f"linked {tab.attrs['match_rate']:.1%} of place ends to wikipedia-lists-20
 pre, late = tab[tab["pre_shock"]], tab[~tab["pre_shock"] & tab["in_2026"]]
 
 
-def by_partner(df: pd.DataFrame, label: str) -> dict[str, pd.DataFrame]:
-    big = [c for c, n in df["partner"].value_counts().items() if n >= MIN_N] if df["partner"].nunique() > 1 else []
+def by_partner(df: pd.DataFrame, label: str, min_n: int = 1) -> dict[str, pd.DataFrame]:
+    big = [c for c, n in df["partner"].value_counts().items() if n >= min_n] if df["partner"].nunique() > 1 else []
     return {f"{label}: all": df, **{f"{label}: {c}": df[df["partner"] == c] for c in sorted(big)}}
 
 
-panels = {"attested before the shock (primary)": by_partner(pre, "pre-shock"),
-          "known only from the 2026 lists (selected)": by_partner(late, "2026-only")}
+panels = {"attested before the shock (primary)": by_partner(pre, "pre-shock", MIN_N),
+          "known only from the 2026 lists (selected)": by_partner(late, "2026-only", MIN_N)}
 km = pd.concat([C.share_ended(C.survival_table(g), MONTHS).assign(set=k, n=len(g))
-                for p in panels.values() for k, g in p.items()])
+                for d, lab in ((pre, "pre-shock"), (late, "2026-only")) for k, g in by_partner(d, lab).items()])
 km.to_csv(FIGURES / "cohort_2022_km.csv", index=False, float_format="%.6g")
 surv = C.survival_table(pre, covariates=COV + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
 cif = C.cumulative_incidence(surv, MONTHS)
@@ -81,10 +81,12 @@ print("reverse geocoding of US places:", summ)
 
 # --- figure 1: share ended with at-risk numbers; competing risks with bounds ------------------------
 rows = max(len(v) for v in panels.values())
-fig, axes = plt.subplots(1, 3, figsize=(17, 5 + 0.3 * rows), gridspec_kw={"wspace": 0.22})
-fig.subplots_adjust(bottom=0.12 + 0.05 * rows)
-for ax, (title, sets) in zip(axes, panels.items()):
-    C.plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, TICKS)
+fig, grid = plt.subplots(2, 3, figsize=(17, 5.5 + 0.2 * rows), height_ratios=[4, 0.25 * rows],
+                         gridspec_kw={"wspace": 0.25, "hspace": 0.3})
+axes = grid[0]
+grid[1, 2].axis("off")
+for ax, risk, (title, sets) in zip(axes, grid[1], panels.items()):
+    C.plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, TICKS, risk_ax=risk)
     ax.set(title=f"Ties {title}", xlabel="months since 24 Feb 2022")
     ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
 axes[1].set_ylabel("")

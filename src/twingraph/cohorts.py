@@ -1109,11 +1109,12 @@ STATUS_COLORS: Final = {"no documented change": "0.6", "maintained": "#009E73", 
 
 
 def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[float] = tuple(range(0, 49, 6)),
-                     colors: Sequence[str] = PALETTE) -> Any:
-    """Kaplan–Meier share ended (1 - S) by month for several cohort tables, numbers at risk below.
+                     colors: Sequence[str] = PALETTE, risk_ax: Any = None) -> Any:
+    """Kaplan–Meier share ended (1 - S) by month for several cohort tables, with numbers at risk.
 
-    The first set is drawn thick with its 95% band, the others dashed; under the axis one row of
-    numbers at risk per curve (ties with duration > t, :func:`at_risk`) at each tick.
+    The first set is drawn thick with its 95% band, the others dashed.  The numbers at risk (ties
+    with duration > t, :func:`at_risk`) at each tick go into ``risk_ax`` (an axis below ``ax``
+    sharing its x range; one row per curve), or under ``ax`` when ``risk_ax`` is None.
 
     Parameters
     ----------
@@ -1123,28 +1124,42 @@ def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[flo
     ticks : sequence of float
         Months at which to print the numbers at risk (also the x ticks).
     colors : sequence of str
+    risk_ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
     """
-    tr = ax.get_xaxis_transform()
+    n = len(sets)
     for k, ((name, g), col) in enumerate(zip(sets.items(), colors)):
         s = survival_table(g)
         f = KaplanMeier().fit(s["duration"] / DAYS_PER_MONTH, s["event"])
         t = np.r_[f.timeline_, s["duration"].max() / DAYS_PER_MONTH]
         y = 1 - np.r_[f.survival_function_.iloc[:, 0], f.survival_function_.iloc[-1, 0]]
         ax.step(t, y, where="post", color=col, lw=2.2 if k == 0 else 1.3, ls="-" if k == 0 else "--",
-                label=f"{name} (n={len(g)}, {int(s['event'].sum())} ends)")
+                label=f"{name} (n={len(s)}, {int(s['event'].sum())} ends)")
         if k == 0:
             ci = f.confidence_interval_.to_numpy()
             ax.fill_between(t, 1 - np.r_[ci[:, 1], ci[-1, 1]], 1 - np.r_[ci[:, 0], ci[-1, 0]], step="post",
                             color=col, alpha=0.12, lw=0)
-        for m, n in zip(ticks, at_risk(s, ticks)):
-            ax.text(m, -0.19 - 0.045 * k, str(n), transform=tr, ha="center", fontsize=7, color=col)
-    ax.text(ticks[0] - 1, -0.145, "number at risk (rows = curves):", transform=tr, fontsize=7)
+        for m, r in zip(ticks, at_risk(s, ticks)):
+            if risk_ax is None:
+                ax.text(m, -0.19 - 0.045 * k, str(r), transform=ax.get_xaxis_transform(), ha="center", fontsize=7,
+                        color=col)
+            else:
+                risk_ax.text(m, n - 1 - k, str(r), ha="center", va="center", fontsize=7, color=col)
+        if risk_ax is not None:
+            risk_ax.text(ticks[0] - 3, n - 1 - k, name, ha="right", va="center", fontsize=7, color=col)
     ax.set(xticks=list(ticks), xlim=(ticks[0] - 1, ticks[-1]), ylim=(0, 1), xlabel="months since the shock",
            ylabel="cumulative share suspended or terminated (1 − KM)")
+    if risk_ax is None:
+        ax.text(ticks[0] - 1, -0.145, "number at risk (rows = curves):", transform=ax.get_xaxis_transform(),
+                fontsize=7)
+    else:
+        risk_ax.set(xlim=ax.get_xlim(), ylim=(-0.6, n - 0.4), xticks=[], yticks=[])
+        risk_ax.set_title("number at risk", fontsize=7, loc="left")
+        for side in ("top", "right", "bottom", "left"):
+            risk_ax.spines[side].set_visible(False)
     return ax
 
 
@@ -1153,7 +1168,8 @@ def plot_competing(ax: Any, table: pd.DataFrame, horizon: float = 48) -> Any:
     where every tie without a documented change is suspended at the median documented time (dotted)."""
     for sc, ls, lab in (("documented", "-", "documented"), ("undocumented-ended", ":", "bound: no change = suspended")):
         s = survival_table(table, scenario=sc)
-        for cause, col in (("suspended", "#D55E00"), ("terminated", "#0072B2")):
+        causes = (("suspended", "#D55E00"), ("terminated", "#0072B2"))
+        for cause, col in causes if sc == "documented" else causes[:1]:
             if not (s["event_type"] == cause).any():
                 if sc == "documented":
                     ax.axhline(0, color=col, label=f"{cause}: no documented case")
