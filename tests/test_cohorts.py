@@ -290,3 +290,23 @@ def test_fit_cox_refuses_two_dependence_structures() -> None:
     surv = pd.DataFrame({"duration": [1.0, 2], "event": [1, 0], "z": [0.0, 1], "a": ["x", "y"], "b": ["u", "v"]})
     with pytest.raises(ValueError, match="cluster or dyad"):
         C.fit_cox(surv, ["z"], "a", dyad=("a", "b"))
+
+
+def test_maintained_fact_bounds_a_coarse_end(tmp_path: Path) -> None:
+    # Witten-like: maintained 2022-03-31, suspended "2022": the end lies in [2022-03-31, 2022-12-31],
+    # 276 days, midpoint as dates.resolve_dates: 2022-03-31 + floor(276 / 2) days = 2022-08-16
+    extra = ("Cc,DEU,,municipality,Rc,RUS,,municipality,twin,maintained,2022-03-31,day,,,https://c.example,\n"
+             "Cc,DEU,,municipality,Rc,RUS,,municipality,twin,suspended,2022,year,,,https://c2.example,\n")
+    t, o, s = write(tmp_path, outcomes=OUTCOMES + extra)
+    r = C.cohort_table(*C.read_cohort_files([t], [o], [s]), shocks=SHOCKS).set_index("city_a").loc["Cc"]
+    assert r["status"] == "suspended" and r["end_after_maintained"] and not r["conflict"]
+    assert r["end_resolved"] == pd.Timestamp("2022-08-16")
+
+
+def test_unclipped_resolution_equals_dates_module() -> None:
+    from twingraph.dates import resolve_dates
+
+    d = pd.Series(pd.to_datetime(["2022-01-01", "2022-02-01", "2020-01-01", "2022-03-08"]))
+    p = pd.Series(["year", "month", "year", "day"])
+    for conv in ("earliest", "midpoint", "latest"):
+        assert (C._clipped(d, p, pd.Timestamp("1900-01-01"), conv) == resolve_dates(d, p, conv)).all()

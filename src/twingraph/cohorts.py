@@ -37,7 +37,8 @@ Design rules (the reasons are in ``COHORTS.md``):
 * **Partial dates** are resolved by :func:`twingraph.dates.resolve_dates`, with the period clipped
   to start at the shock (an end "in February 2022" caused by the 24 February invasion is after
   it).  Undated ends are placed at the median time of the dated documented ends of the same table
-  (flagged ``imputed``); an undated end beside a dated one (often a later status report, "still
+  (flagged ``imputed``); a ``maintained`` fact inside an end's period bounds the end from below
+  (``end_after_maintained``); an undated end beside a dated one (often a later status report, "still
   resting in February 2025") makes the dated one an upper bound, and the end is placed at the
   earlier of the two.
 * **Censoring**: a tie without a documented end is censored at its search date (the search log's
@@ -323,17 +324,19 @@ def _shock_dates(shocks: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
     return dict(zip(shocks["event_id"], pd.to_datetime(shocks["date"])))
 
 
-def _clipped(dates: pd.Series, precision: pd.Series, lo: pd.Timestamp, convention: str) -> np.ndarray:
-    """Resolve partial dates; a period overlapping ``lo`` is clipped to start there (then ``convention``)."""
+def _clipped(dates: pd.Series, precision: pd.Series, lo: Any, convention: str) -> np.ndarray:
+    """Resolve partial dates; a period overlapping ``lo`` (one date or one per row) is clipped to start
+    there, then ``convention`` picks the day."""
     first = pd.Series(resolve_dates(dates, precision, "earliest"))
     last = pd.Series(resolve_dates(dates, precision, "latest"))
+    lo = pd.Series(pd.to_datetime(lo), index=first.index) if np.ndim(lo) else pd.Series(lo, index=first.index)
     first = first.where(first >= lo, lo).where(last >= lo, first)  # clip only periods that reach lo
     if convention == "earliest":
         out = first
     elif convention == "latest":
         out = last
     elif convention == "midpoint":
-        out = first + ((last - first) // 2).dt.floor("D")
+        out = first + ((last - first + pd.Timedelta(days=1)) // 2).dt.floor("D")  # as dates.resolve_dates
     else:
         raise ValueError(f"convention must be earliest, midpoint or latest, not {convention!r}")
     return out.to_numpy("datetime64[us]")
@@ -343,6 +346,7 @@ def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str
     """Summarise one tie's outcome rows (see the module docstring for the rules)."""
     out: dict[str, Any] = {"status": "no documented change", "end_date": pd.NaT, "end_precision": None,
                            "end_source": None, "end_resolved": pd.NaT, "end_upper_bound": False,
+                           "end_after_maintained": False,
                            "ended_before_shock": False,
                            "last_maintained": pd.NaT, "maintained_undated": False, "restored": pd.NaT,
                            "later_events": "", "conflict": False, "conflict_reason": "", "n_outcome_rows": len(rows)}
@@ -354,7 +358,12 @@ def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str
     lo = shock if shock is not None else pd.Timestamp.min
     r["lo"] = pd.Series(resolve_dates(r["first"], r["prec"], "earliest"), index=r.index)
     r["hi"] = pd.Series(resolve_dates(r["first"], r["prec"], "latest"), index=r.index)
-    r["t"] = pd.Series(_clipped(r["first"], r["prec"], lo, convention), index=r.index)
+    # a documented survival inside an end's period bounds the end from below (Witten: maintained
+    # 2022-03, suspended "2022")
+    m_lo = r.loc[r["event"] == "maintained", "lo"].dropna()
+    bound = [max([lo, *[m for m in m_lo if pd.notna(a) and a <= m <= b]]) for a, b in zip(r["lo"], r["hi"])]
+    r["t"] = pd.Series(_clipped(r["first"], r["prec"], bound, convention), index=r.index)
+    r["bounded"] = [b > lo for b in bound]
     ends = r[r["event"].isin(list(END_EVENTS))]
     before = ends[ends["hi"].notna() & (ends["hi"] < lo)] if shock is not None else ends.iloc[:0]
     ends = ends.drop(before.index)
@@ -374,7 +383,8 @@ def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str
         first = dated.iloc[0] if len(dated) else ends.iloc[0]
         out.update(status=END_EVENTS[first["event"]], end_date=first["first"], end_precision=first["prec"],
                    end_source=first["source"], end_resolved=first["t"] if len(dated) else pd.NaT,
-                   end_upper_bound=len(dated) > 0 and len(dated) < len(ends))
+                   end_upper_bound=len(dated) > 0 and len(dated) < len(ends),
+                   end_after_maintained=bool(first["bounded"]) and first["event"] in END_EVENTS)
         others = ends.drop(first.name)
         later = others[others["event"].map(END_EVENTS) != END_EVENTS[first["event"]]]
         out["later_events"] = "; ".join(f"{e} {d or 'undated'}" for e, d in zip(later["event"], later["date"]))
