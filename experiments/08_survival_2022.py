@@ -12,8 +12,8 @@ from _setup import FIGURES, dataset, save, stamp
 import twingraph as tg
 from twingraph import cohorts as C
 
-MAP = "natural-earth-110m" in tg.DATASETS  # registered by the figures work; the map is skipped without it
-DATASETS = ("wikipedia-lists-2026",) + (("natural-earth-110m",) if MAP else ())
+DATASETS = ("wikipedia-lists-2026",)  # + "natural-earth-110m" for the map once it is registered (figures work)
+MAP = "natural-earth-110m" in tg.DATASETS
 MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 30  # curves drawn for partner countries with >= 30 ties
 COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]
 CAPTIONS = {
