@@ -34,7 +34,7 @@ CAPTIONS = {
 }
 
 wp = dataset("wikipedia-lists-2026")
-tab = C.cox_covariates(C.link_places(C.load_cohort("russia-2022"), wp))
+tab = C.cox_covariates(C.link_places(C.load_cohort("russia-2022", unresearched="report"), wp))  # listed, left out
 tab["partner"] = tab["country_a"]
 tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_ties.csv", index=False,
                                                       float_format="%.6g")
@@ -74,7 +74,10 @@ cox = cox.drop_duplicates(["model", "covariate", "se_type"], ignore_index=True)
 cox.to_csv(FIGURES / "cohort_2022_cox.csv", index=False, float_format="%.6g")
 print(cox.drop(columns=["coef", "se", "p", "clusters"]).round(3).to_string(index=False))
 C.sourced_events("russia-invasion-2022").to_csv(FIGURES / "curated_events_2022.csv", index=False)
-us, summ = C.check_us_states(pd.concat([tab, C.load_cohort("us-state-laws")]), wp)
+others = pd.concat([C.load_cohort(n, unresearched="report") for n in ("china", "us-state-laws")])
+others.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index().to_csv(
+    FIGURES / "cohort_other_outcomes.csv", index=False)  # too small for survival curves: counts only
+us, summ = C.check_us_states(pd.concat([tab, others]), wp)
 us[["cohort", *C.KEY, "lat_a", "lon_a", "subdivision_a", "state_geocoded", "agrees"]].to_csv(
     FIGURES / "cohort_us_states.csv", index=False)
 print("reverse geocoding of US places:", summ)

@@ -171,25 +171,32 @@ def test_name_matching_rule() -> None:
 def test_shipped_registry_counts() -> None:
     # counts of the research files (COHORTS.md): 201 ties of the first cohort file, 194 FIN/POL/Baltic
     # ties and the 2016 crawl's ties, merged per tie; every one has an outcome or a search
-    ru = C.load_cohort("russia-2022")  # raises if a tie has neither outcome nor search
+    with pytest.raises(C.CohortError, match=r"1 cohort tie\(s\) .*Fulda\|DEU\|Sergiyev Posad\|RUS"):
+        C.load_cohort("russia-2022")
+    # Fulda–Sergiyev Posad lost its only outcome row in the registry audit of 2026-12-01 and has no
+    # search row: the check catches it.  When the registry is fixed, drop unresearched= and this block.
+    ru = C.load_cohort("russia-2022", unresearched="report")
+    assert ru.attrs["not_researched"] == 1
     assert len(ru) == 460 and ru["cohort"].value_counts().to_dict() == {
         "russia-2022-DEU": 138, "russia-2022-USA": 111, "russia-2022-POL": 69, "russia-2022-FIN": 65,
         "russia-2022-LVA": 24, "russia-2022-LTU": 21, "russia-2022-GBR": 17, "russia-2022-EST": 15}
-    assert ((ru["n_outcome_rows"] > 0) | ru["searched_on"].notna()).all()
+    assert ((ru["n_outcome_rows"] > 0) | ru["searched_on"].notna()).sum() == 459
     pre = ru[ru["pre_shock"]]
     assert len(pre) == 350 and int(pre["absent_2026"].sum()) == 217
     assert pre["status"].value_counts().to_dict() == {
-        "no documented change": 214, "suspended": 65, "maintained": 34, "terminated": 31, "announced": 5,
-        "ended before shock": 1}  # Chapel Hill–Saratov, terminated 2014
+        "no documented change": 214, "suspended": 65, "maintained": 33, "terminated": 31, "announced": 5,
+        "ended before shock": 1, "not researched": 1}  # ended before: Chapel Hill–Saratov, terminated 2014
     reg = ru[ru["start_year"].notna()]  # the 75 ties of the 2015 German register
     assert len(reg) == 75 and set(reg["cohort"]) == {"russia-2022-DEU"} and reg["pre_shock"].all()
     assert int(reg["absent_2026"].sum()) == 38
     assert reg["status"].value_counts().to_dict() == {"no documented change": 37, "suspended": 25, "maintained": 11,
                                                        "announced": 2}
     cn, us = C.load_cohort("china"), C.load_cohort("us-state-laws")
-    assert cn["cohort"].value_counts().to_dict() == {"china-SWE": 8, "china-CZE": 5}
-    assert us["cohort"].value_counts().to_dict() == {"indiana-2024": 13, "texas-hb128": 6}
-    assert not cn["pre_shock"].any() and not us["pre_shock"].any()  # all from the 2026 lists
+    # with the 2016 crawl files: China 19 ties (1 pre-shock: Prague–Guangzhou; Sweden has no registered
+    # shock), US state laws 26 (12 pre-shock)
+    assert cn["cohort"].value_counts().to_dict() == {"china-SWE": 13, "china-CZE": 6}
+    assert us["cohort"].value_counts().to_dict() == {"indiana-2024": 13, "texas-hb128": 13}
+    assert int(cn["pre_shock"].sum()) == 1 and int(us["pre_shock"].sum()) == 12
 
 
 def test_crawl_spellings_aligned_with_cohort_file() -> None:
@@ -209,7 +216,7 @@ def test_crawl_spellings_aligned_with_cohort_file() -> None:
 
 
 def test_link_places_real(wikipedia) -> None:  # type: ignore[no-untyped-def]
-    ru = C.link_places(C.load_cohort("russia-2022"), wikipedia)
+    ru = C.link_places(C.load_cohort("russia-2022", unresearched="report"), wikipedia)
     assert ru.attrs["match_rate"] > 0.9
     kiel = ru[(ru["city_a"] == "Kiel") & (ru["city_b"] == "Kaliningrad")].iloc[0]
     assert 550 < kiel["distance_km"] < 750  # Kiel–Kaliningrad is about 650 km
