@@ -20,11 +20,12 @@ CAPTIONS = {
     "cohort_2022.png": "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place "
     "with the partner countries researched, each with a sourced outcome or a logged search). Kaplan–Meier share "
     "suspended or terminated by month since 24 Feb 2022 (95% log-log band on the pooled curve), at-risk numbers "
-    "below; partner countries with at least 10 ties. Left: ties attested before the shock (2015 German register, 2016 "
-    "Wikidata crawl): the primary cohort. Middle: ties known only from the Feb 2026 Wikipedia lists (conditioned on "
+    "below; partner countries with at least 30 ties (all in cohort_2022_km.csv). Left: ties attested before the "
+    "shock (2015 German register, 2016 Wikidata crawl): the primary cohort. Middle: ties known only from the Feb 2026 Wikipedia lists (conditioned on "
     "being listed in 2026: sensitivity). Right: primary cohort, Aalen–Johansen cumulative incidence of suspension and "
     "termination; dotted = bound if every tie without a documented change had been suspended undocumented at the "
-    "median documented time. Undated ends at that median. No p-values.",
+    "median documented time. Undated ends at that median; ties that ended before the shock or lack an outcome and a "
+    "search (listed in cohort_2022_ties.csv) are left out. No p-values.",
     "cohort_cox_2022.png": "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), with SEs that "
     "let ties sharing a place be dependent (dyadic-robust where twingraph.survival offers it, else clustered on the "
     "Russian place; the SE type is on the axis and in cohort_2022_cox.csv with the alternatives). Distance and "
@@ -53,7 +54,7 @@ def by_partner(df: pd.DataFrame, label: str, min_n: int = 1) -> dict[str, pd.Dat
 
 panels = {"attested before the shock (primary)": by_partner(pre, "pre-shock", MIN_N),
           "known only from the 2026 lists (selected)": by_partner(late, "2026-only", MIN_N)}
-km = pd.concat([C.share_ended(C.survival_table(g), MONTHS).assign(set=k, n=len(g))
+km = pd.concat([C.share_ended(s := C.survival_table(g), MONTHS).assign(set=k, n=len(s))
                 for d, lab in ((pre, "pre-shock"), (late, "2026-only")) for k, g in by_partner(d, lab).items()])
 km.to_csv(FIGURES / "cohort_2022_km.csv", index=False, float_format="%.6g")
 surv = C.survival_table(pre, covariates=COV + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
@@ -94,7 +95,7 @@ for ax, risk, (title, sets) in zip(axes, grid[1], panels.items()):
     ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
 axes[1].set_ylabel("")
 C.plot_competing(axes[2], pre).set(xticks=TICKS, xlabel="months since 24 Feb 2022",
-                                   title=f"Primary cohort (n={len(pre)}): competing risks")
+                                   title=f"Primary cohort (n={len(surv)}): competing risks")
 axes[2].legend(fontsize=7, frameon=False, loc="center right")
 stamp(fig, "cohort files (sourced outcomes + search logs of 2026-12-01); German register 2015; Wikidata crawl 2016; "
            "Wikipedia lists Feb 2026")
