@@ -21,8 +21,8 @@ CAPTIONS = {
     "with the partner countries researched, each with a sourced outcome or a logged search). Kaplan–Meier share "
     "suspended or terminated by month since 24 Feb 2022 (95% log-log band on the pooled curve), at-risk numbers "
     "below; partner countries with at least 30 ties (all in cohort_2022_km.csv). Left: ties attested before the "
-    "shock (2015 German register, 2016 Wikidata crawl): the primary cohort. Middle: ties known only from the Feb 2026 Wikipedia lists (conditioned on "
-    "being listed in 2026: sensitivity). Right: primary cohort, Aalen–Johansen cumulative incidence of suspension and "
+    "shock (2015 German register, 2016 Wikidata crawl): the primary cohort. Middle: ties known only from the Feb "
+    "2026 Wikipedia lists (conditioned on being listed in 2026: sensitivity). Right: primary cohort, Aalen–Johansen cumulative incidence of suspension and "
     "termination; dotted = bound if every tie without a documented change had been suspended undocumented at the "
     "median documented time. Undated ends at that median; ties that ended before the shock or lack an outcome and a "
     "search (listed in cohort_2022_ties.csv) are left out. No p-values.",
