@@ -17,21 +17,24 @@ MAP = "natural-earth-110m" in tg.DATASETS
 MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 30  # curves drawn for partner countries with >= 30 ties
 COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]
 CAPTIONS = {
-    "cohort_2022.png": "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place "
-    "with the partner countries researched, each with a sourced outcome or a logged search). Kaplan–Meier share "
-    "suspended or terminated by month since 24 Feb 2022 (95% log-log band on the pooled curve), at-risk numbers "
-    "below; partner countries with at least 30 ties (all in cohort_2022_km.csv). Left: ties attested before the "
-    "shock (2015 German register, 2016 Wikidata crawl): the primary cohort. Middle: ties known only from the Feb "
-    "2026 Wikipedia lists (conditioned on being listed in 2026: sensitivity). Right: primary cohort, Aalen–Johansen cumulative incidence of suspension and "
-    "termination; dotted = bound if every tie without a documented change had been suspended undocumented at the "
-    "median documented time. Undated ends at that median; ties that ended before the shock or lack an outcome and a "
-    "search (listed in cohort_2022_ties.csv) are left out. No p-values.",
-    "cohort_cox_2022.png": "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), with SEs that "
-    "let ties sharing a place be dependent (dyadic-robust where twingraph.survival offers it, else clustered on the "
-    "Russian place; the SE type is on the axis and in cohort_2022_cox.csv with the alternatives). Distance and "
-    "degrees (other partners of each place) from the 2026 Wikipedia lists; tie age from the 2015 register. Models "
-    "with fewer than 2 events per covariate, and partner countries without any documented end, are not estimable "
-    "(listed in the CSV, not plotted).",
+    "cohort_2022.png":
+    "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place with the "
+    "partner countries researched, each with a sourced outcome or a logged search). Kaplan–Meier share "
+    "suspended or terminated by month since 24 Feb 2022 (95% log-log band on the pooled curve), at-risk "
+    "numbers below; partner countries with at least 30 ties (all in cohort_2022_km.csv). Left: ties attested "
+    "before the shock (2015 German register, 2016 Wikidata crawl): the primary cohort. Middle: ties known "
+    "only from the Feb 2026 Wikipedia lists (conditioned on being listed in 2026: sensitivity). Right: "
+    "primary cohort, Aalen–Johansen cumulative incidence of suspension and termination; dotted = bound if "
+    "every tie without a documented change had been suspended undocumented at the median documented time. "
+    "Undated ends at that median; ties that ended before the shock or lack an outcome and a search (listed in"
+    " cohort_2022_ties.csv) are left out. No p-values.",
+    "cohort_cox_2022.png":
+    "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), with SEs that let ties "
+    "sharing a place be dependent (dyadic-robust, Aronow, Samii & Assenova 2015; one-way clustered on the "
+    "Russian place and model-based SEs in cohort_2022_cox.csv). Distance "
+    "and degrees (other partners of each place) from the 2026 Wikipedia lists; tie age from the 2015 "
+    "register. Models with fewer than 2 events per covariate, and partner countries without any documented "
+    "end, are not estimable (listed in the CSV, not plotted).",
 }
 
 wp = dataset("wikipedia-lists-2026")
@@ -64,8 +67,7 @@ sens = C.sensitivity_tables(pre, MONTHS)
 sens.to_csv(FIGURES / "cohort_2022_sensitivity.csv", index=False, float_format="%.6g")
 print(km.round(3).to_string(index=False), cif.round(3).to_string(index=False), sens.round(3).to_string(index=False),
       sep="\n")
-reg, SE = surv[surv["tie_age_decades"].notna()], {"dyad": ("cluster_a", "cluster_b")} if C.dyadic_supported() else {
-    "cluster": "cluster_b"}  # dyadic-robust SEs where twingraph.survival has them, else clustered on the Russian place
+reg, SE = surv[surv["tie_age_decades"].notna()], {"dyad": ("cluster_a", "cluster_b")}  # ties sharing a place
 late_s = C.survival_table(late, covariates=COV + ["partner", "cluster_a", "cluster_b"])
 cox = pd.concat([C.fit_cox_partners(surv, COV, partner_col="partner", model="pre-shock ties", **SE),
                  *(C.fit_cox(reg, ["tie_age_decades", *COV], model="2015 register ties (tie age)", **kw)
