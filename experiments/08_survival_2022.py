@@ -12,10 +12,11 @@ from _setup import FIGURES, dataset, save, stamp
 import twingraph as tg
 from twingraph import cohorts as C
 
-DATASETS = ("wikipedia-lists-2026",)  # + "natural-earth-110m" for the map once it is registered (figures work)
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")  # + "natural-earth-110m" once registered (map)
 MAP = "natural-earth-110m" in tg.DATASETS
 MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 30  # curves drawn for partner countries with >= 30 ties
-COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]
+COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]  # degrees in the 2026 lists
+COV16 = ["log10_distance_km", "log2_degree_2016_a", "log2_degree_2016_b"]  # degrees in the 2016 crawl (pre-shock)
 CAPTIONS = {
     "cohort_2022.png":
     "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place with the "
@@ -31,14 +32,16 @@ CAPTIONS = {
     "cohort_cox_2022.png":
     "Hazard ratios (95% CI) of a documented end after 24 Feb 2022, Cox (Breslow), with SEs that let ties "
     "sharing a place be dependent (dyadic-robust, Aronow, Samii & Assenova 2015; one-way clustered on the "
-    "Russian place and model-based SEs in cohort_2022_cox.csv). Distance "
-    "and degrees (other partners of each place) from the 2026 Wikipedia lists; tie age from the 2015 "
-    "register. Models with fewer than 2 events per covariate, and partner countries without any documented "
-    "end, are not estimable (listed in the CSV, not plotted).",
+    "Russian place and model-based SEs in cohort_2022_cox.csv). Distance from the 2026 Wikipedia lists; "
+    "degrees (other partners of each place) from the 2016 Wikidata crawl for the pre-shock ties (complete "
+    "cases), from the 2026 lists for the register model (tie age from the 2015 register). Models with fewer "
+    "than 2 events per covariate, and partner countries without any documented end, are not estimable "
+    "(listed in the CSV, not plotted).",
 }
 
 wp = dataset("wikipedia-lists-2026")
-tab = C.cox_covariates(C.link_places(C.load_cohort("russia-2022", unresearched="report"), wp))  # listed, left out
+ru = C.load_cohort("russia-2022", unresearched="report")  # unresearched ties: listed, left out
+tab = C.cox_covariates(C.link_qid_degrees(C.link_places(ru, wp), dataset("wikidata-crawl-2016")))
 tab["partner"] = tab["country_a"]
 tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_ties.csv", index=False,
                                                       float_format="%.6g")
@@ -60,7 +63,7 @@ panels = {"attested before the shock (primary)": by_partner(pre, "pre-shock", MI
 km = pd.concat([C.share_ended(s := C.survival_table(g), MONTHS).assign(set=k, n=len(s))
                 for d, lab in ((pre, "pre-shock"), (late, "2026-only")) for k, g in by_partner(d, lab).items()])
 km.to_csv(FIGURES / "cohort_2022_km.csv", index=False, float_format="%.6g")
-surv = C.survival_table(pre, covariates=COV + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
+surv = C.survival_table(pre, covariates=COV + COV16[1:] + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
 cif = C.cumulative_incidence(surv, MONTHS)
 cif.to_csv(FIGURES / "cohort_2022_cif.csv", index=False, float_format="%.6g")
 sens = C.sensitivity_tables(pre, MONTHS)
@@ -69,7 +72,8 @@ print(km.round(3).to_string(index=False), cif.round(3).to_string(index=False), s
       sep="\n")
 reg, SE = surv[surv["tie_age_decades"].notna()], {"dyad": ("cluster_a", "cluster_b")}  # ties sharing a place
 late_s = C.survival_table(late, covariates=COV + ["partner", "cluster_a", "cluster_b"])
-cox = pd.concat([C.fit_cox_partners(surv, COV, partner_col="partner", model="pre-shock ties", **SE),
+cox = pd.concat([C.fit_cox_partners(surv, COV16, partner_col="partner", model="pre-shock ties", **SE),
+                 C.fit_cox_partners(surv, COV, partner_col="partner", model="pre-shock, 2026 degrees", **SE),
                  *(C.fit_cox(reg, ["tie_age_decades", *COV], model="2015 register ties (tie age)", **kw)
                    for kw in (SE, {"cluster": "cluster_b"}, {})),
                  C.fit_cox_partners(late_s, COV, partner_col="partner", model="2026-only ties (selected)", **SE)])
@@ -103,7 +107,7 @@ stamp(fig, "cohort files (sourced outcomes + search logs of 2026-12-01); German 
            "Wikipedia lists Feb 2026")
 save(fig, "cohort_2022.png")
 
-shown = cox[cox["se_type"] == cox["se_type"].iloc[0]]  # --- figure 2: forest plot of hazard ratios ----------
+shown = cox[(cox["se_type"] == cox["se_type"].iloc[0]) & ~cox["model"].str.contains("2026")]  # --- figure 2 ---
 fig, ax = plt.subplots(figsize=(7.5, 0.35 * (shown["status"] == "fitted").sum() + 1.2))
 C.plot_forest(ax, shown).set_xlabel(f"hazard ratio of a documented end (95% CI; SE {shown['se_type'].iloc[0]})")
 stamp(fig, "Russia 2022 cohort files; 2015 register; 2026 Wikipedia lists")

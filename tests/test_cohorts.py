@@ -317,3 +317,17 @@ def test_unclipped_resolution_equals_dates_module() -> None:
     p = pd.Series(["year", "month", "year", "day"])
     for conv in ("earliest", "midpoint", "latest"):
         assert (C._clipped(d, p, pd.Timestamp("1900-01-01"), conv) == resolve_dates(d, p, conv)).all()
+
+
+def test_qid_degrees_from_crawl(crawl) -> None:  # type: ignore[no-untyped-def]
+    ru = C.link_qid_degrees(C.load_cohort("russia-2022", unresearched="report"), crawl)
+    has = ru["qid_a"].notna()
+    assert has.sum() > 250 and ru.loc[has, "degree_2016_a"].notna().mean() > 0.99
+    # Moscow (Q649): distinct partners counted straight from the raw relations.tsv (either direction)
+    import twingraph as tg
+
+    rel = pd.read_csv(tg.datasets.path("wikidata-crawl-2016", "relations.tsv"), sep="\t", header=None, dtype=str)
+    a, b = rel.iloc[:, 0].str.extract(r"(Q\d+)")[0], rel.iloc[:, 1].str.extract(r"(Q\d+)")[0]
+    partners = set(b[a == "Q649"]) | set(a[b == "Q649"])
+    row = ru[ru["qid_b"] == "Q649"].iloc[0]
+    assert row["degree_2016_b"] == len(partners - {"Q649"}) > 10

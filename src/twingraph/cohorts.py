@@ -94,6 +94,7 @@ __all__ = [
     "fit_cox",
     "fit_cox_partners",
     "link_places",
+    "link_qid_degrees",
     "load_cohort",
     "normalize_place_name",
     "plot_competing",
@@ -432,8 +433,8 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         ``tie_id`` (``cohort|tie_key``), ``cohort``, the four key columns, ``shock_id``,
         ``shock_date``, ``sources`` (provenance flags that are True), ``pre_shock`` (attested by a
         source observed before the shock), ``in_2026``, ``absent_2026`` (pre-shock and not in the
-        2026 lists: unsourced), ``start_year``, ``status`` (``suspended``, ``terminated``,
-        ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
+        2026 lists: unsourced), ``start_year``, ``qid_a``/``qid_b`` (from a crawl file), ``status``
+        (``suspended``, ``terminated``, ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
         ``not researched``),
         ``end_date``/``end_precision``/``end_source``/``end_resolved``, ``end_upper_bound`` (an
         undated end report beside the dated one: the end is on or before it), ``last_maintained``,
@@ -488,7 +489,7 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
             "sources": ";".join(c.removeprefix("in_") for c in src), "pre_shock": pre,
             "in_2026": bool(t.get("in_wikipedia_2026", False)),
             "absent_2026": pre and "in_wikipedia_2026" in flags and not bool(t["in_wikipedia_2026"]),
-            "start_year": year, **res,
+            "start_year": year, "qid_a": t.get("qid_a"), "qid_b": t.get("qid_b"), **res,
             "searched_on": searched, "search_result": None if srch is None else srch["result"],
             "n_queries": 0 if srch is None else len(str(srch["queries"]).split(" | ")),
             "observed": searched if pd.notna(searched) else RESEARCH_DATE,
@@ -836,7 +837,8 @@ def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.D
         ``linked`` plus ``tie_age_decades`` ((shock year - start year) / 10; NaN without a start
         year), ``log10_distance_km``, ``log2_degree_a`` / ``log2_degree_b`` (log2(1 + other
         partners in the linked dataset): the tie itself is not counted, so a tie missing from the
-        linked data does not lower its own places' degrees), ``partner_<ISO3>`` dummies of ``country_a`` against
+        linked data does not lower its own places' degrees), ``log2_degree_2016_a`` / ``_b`` (the same
+        from :func:`link_qid_degrees`, measured before the shock), ``partner_<ISO3>`` dummies of ``country_a`` against
         ``reference_country``, and ``cluster_a`` / ``cluster_b`` (each side's place id, or its name
         when unmatched): the dyad of a tie, for clustered or dyadic-robust SEs.
     """
@@ -846,6 +848,8 @@ def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.D
     for side in ("a", "b"):
         other = out[f"degree_{side}"].astype(float) - out["in_data"].astype(float)
         out[f"log2_degree_{side}"] = np.log2(1 + other)
+        if f"degree_2016_{side}" in out:  # the crawl lists every crawl-attested tie: minus the tie itself
+            out[f"log2_degree_2016_{side}"] = np.log2(out[f"degree_2016_{side}"].astype(float))
     for cc in sorted(set(out["country_a"]) - {reference_country}):
         out[f"partner_{cc}"] = (out["country_a"] == cc).astype(int)
     for side in ("a", "b"):
@@ -975,6 +979,35 @@ def link_places(table: pd.DataFrame, data: TwinData) -> pd.DataFrame:
     n = 2 * len(out)
     out.attrs.update(table.attrs)
     out.attrs["match_rate"] = float((out["place_a"].notna().sum() + out["place_b"].notna().sum()) / n) if n else np.nan
+    return out
+
+
+def link_qid_degrees(table: pd.DataFrame, data: TwinData, suffix: str = "2016") -> pd.DataFrame:
+    """Degrees of the tie's places in a QID-keyed dataset (e.g. the 2016 Wikidata crawl): pre-shock degrees.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cohort_table` output with ``qid_a`` / ``qid_b`` (crawl-attested ties; None elsewhere).
+    data : TwinData
+        Places carry ``qid``; degree = distinct partners in :func:`twingraph.graphs.simple_graph`.
+    suffix : str
+        Column suffix: ``degree_<suffix>_a`` / ``degree_<suffix>_b``.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` plus the two degree columns (NaN without a QID or a place with it).
+    """
+    from .graphs import simple_graph
+
+    deg = dict(simple_graph(data).degree())
+    by_qid = data.places.dropna(subset=["qid"]).drop_duplicates("qid").set_index("qid")["place_id"]
+    out = table.copy()
+    for side in ("a", "b"):
+        pid = out[f"qid_{side}"].map(by_qid) if f"qid_{side}" in out else pd.Series(np.nan, index=out.index)
+        out[f"degree_{suffix}_{side}"] = pid.map(deg).astype(float)
+    out.attrs.update(table.attrs)
     return out
 
 
