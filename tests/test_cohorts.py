@@ -331,3 +331,13 @@ def test_qid_degrees_from_crawl(crawl) -> None:  # type: ignore[no-untyped-def]
     partners = set(b[a == "Q649"]) | set(a[b == "Q649"])
     row = ru[ru["qid_b"] == "Q649"].iloc[0]
     assert row["degree_2016_b"] == len(partners - {"Q649"}) > 10
+
+
+def test_us_states_against_research(wikipedia) -> None:  # type: ignore[no-untyped-def]
+    us = C.load_cohort("us-state-laws")
+    rows, summ = C.check_us_states(us, wikipedia)
+    assert summ["match_rate"] > 0.9 and summ["comparable"] >= 20
+    r = rows.set_index("city_a")
+    assert r.loc["Fort Worth", "state_geocoded"] == "Texas"
+    # COHORTS.md: the lists' coordinates of Anderson, Columbus and Lafayette are namesakes in other states
+    assert r.loc["Columbus", "state_geocoded"] == "Ohio" and r.loc["Columbus", "subdivision_a"] == "Indiana"

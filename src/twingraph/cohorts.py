@@ -1095,16 +1095,17 @@ def check_us_states(table: pd.DataFrame, data: TwinData) -> tuple[pd.DataFrame, 
     (rows, summary)
         Per US tie: ``state_geocoded`` and ``agrees``; summary: ``us_ties``, ``with_coordinates``,
         ``geocoded`` (a US state found), ``match_rate`` (= geocoded / us_ties), ``with_research_state``,
-        ``agree``.
+        ``comparable`` (both states known), ``agree``.
     """
     us = link_places(table[table["country_a"] == "USA"], data)
     us["state_geocoded"] = us_states(us["lat_a"], us["lon_a"]).to_numpy()
-    known = us["subdivision_a"].notna()
+    known = us["subdivision_a"].notna() & us["state_geocoded"].notna()
     us["agrees"] = (us["state_geocoded"] == us["subdivision_a"]).where(known)
     summary = {"us_ties": len(us), "with_coordinates": int(us["lat_a"].notna().sum()),
                "geocoded": int(us["state_geocoded"].notna().sum()),
                "match_rate": float(us["state_geocoded"].notna().mean()) if len(us) else np.nan,
-               "with_research_state": int(known.sum()), "agree": int(us["agrees"].fillna(False).astype(bool).sum())}
+               "with_research_state": int(us["subdivision_a"].notna().sum()), "comparable": int(known.sum()),
+               "agree": int(us["agrees"].fillna(False).astype(bool).sum())}
     return us, summary
 
 
