@@ -50,10 +50,10 @@ Design rules (the reasons are in ``COHORTS.md``):
 
 References
 ----------
-.. [1] Aalen, O. O. & Johansen, S. (1978). An empirical transition matrix for non-homogeneous Markov
-   chains based on censored observations. *Scand. J. Statist.* 5, 141–150.
-.. [2] Heinze, G. & Schemper, M. (2001). A solution to the problem of monotone likelihood in Cox
-   regression. *Biometrics* 57, 114–119.
+- Aalen, O. O. & Johansen, S. (1978). An empirical transition matrix for non-homogeneous Markov
+  chains based on censored observations. *Scand. J. Statist.* 5, 141–150.
+- Heinze, G. & Schemper, M. (2001). A solution to the problem of monotone likelihood in Cox
+  regression. *Biometrics* 57, 114–119.
 """
 
 from __future__ import annotations
@@ -765,7 +765,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     covariate, a covariate that is constant, a 0/1 covariate whose partial likelihood is monotone
     (every event on one side while the other side is at risk), or a fit that
     :class:`twingraph.survival.CoxPH` flags as not converged or not estimable, gives
-    ``status = "not estimable: ..."`` and no numbers [2]_.
+    ``status = "not estimable: ..."`` and no numbers.
 
     Parameters
     ----------
@@ -1060,7 +1060,7 @@ def us_states(lat: Any, lon: Any) -> pd.Series:
 
     References
     ----------
-    .. [1] ``reverse_geocoder`` (thampiman/reverse-geocoder), GeoNames data, k-d tree search.
+    ``reverse_geocoder`` (thampiman/reverse-geocoder), GeoNames data, k-d tree search.
 
     Examples
     --------

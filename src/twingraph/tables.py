@@ -31,10 +31,11 @@ Rejections (one row per input row that became neither a place nor part of a tie)
     ``file``, ``line`` (1-based physical line in the file; 0 when not line-based), ``reason``
     (a short stable code such as ``"unknown-country"``), ``detail``, ``raw``.
 
-Associations (one row per multilateral network: a twinning association such as the Douzelage, a
-thematic network such as C40, a regional network such as the Union of the Baltic Cities)
-    ``association_id``, ``name``, ``kind`` (:data:`ASSOCIATION_KINDS`), ``founded`` (first day of
-    the partial date), ``founded_precision``, ``source``, ``note``.
+Associations (one row per multilateral network)
+    A twinning association such as the Douzelage, a thematic network such as C40, a regional
+    network such as the Union of the Baltic Cities: ``association_id``, ``name``, ``kind``
+    (:data:`ASSOCIATION_KINDS`), ``founded`` (first day of the partial date),
+    ``founded_precision``, ``source``, ``note``.
 
 Memberships (one row per membership spell of a place in an association; the membership layer)
     ``association_id``, ``place_id`` (the place in this dataset, ``None`` when the registry's place
