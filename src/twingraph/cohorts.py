@@ -48,12 +48,9 @@ Design rules (the reasons are in ``COHORTS.md``):
   first end with no restoration between, an undated ``maintained`` fact beside an end, or a
   researcher's note saying that sources disagree.
 
-References
-----------
-.. [1] Aalen, O. O. & Johansen, S. (1978). An empirical transition matrix for non-homogeneous Markov
-   chains based on censored observations. *Scand. J. Statist.* 5, 141–150.
-.. [2] Heinze, G. & Schemper, M. (2001). A solution to the problem of monotone likelihood in Cox
-   regression. *Biometrics* 57, 114–119.
+References: Aalen & Johansen (1978), *Scand. J. Statist.* 5, 141–150 (cumulative incidence);
+Heinze & Schemper (2001), *Biometrics* 57, 114–119 (monotone likelihood in Cox regression);
+Aronow, Samii & Assenova (2015), *Political Analysis* 23, 564–577 (dyadic-robust SEs).
 """
 
 from __future__ import annotations
@@ -765,7 +762,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     covariate, a covariate that is constant, a 0/1 covariate whose partial likelihood is monotone
     (every event on one side while the other side is at risk), or a fit that
     :class:`twingraph.survival.CoxPH` flags as not converged or not estimable, gives
-    ``status = "not estimable: ..."`` and no numbers [2]_.
+    ``status = "not estimable: ..."`` and no numbers [1]_.
 
     Parameters
     ----------
@@ -778,7 +775,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     model : str
         Label copied to the output.
     dyad : (str, str), optional
-        The two endpoint columns for dyadic-robust SEs (Aronow, Samii & Assenova 2015): ties
+        The two endpoint columns for dyadic-robust SEs [2]_: ties
         sharing either place are dependent.  Needs a :class:`~twingraph.survival.CoxPH` with
         ``dyad_cols``; exclusive with ``cluster``.
 
@@ -787,6 +784,13 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     DataFrame
         ``model``, ``covariate``, ``n``, ``events``, ``clusters``, ``se_type``, ``coef``, ``se``,
         ``hazard_ratio``, ``hr_lower``, ``hr_upper``, ``p``, ``status``.
+
+    References
+    ----------
+    .. [1] Heinze, G. & Schemper, M. (2001). A solution to the problem of monotone likelihood in Cox
+       regression. *Biometrics* 57, 114–119.
+    .. [2] Aronow, P. M., Samii, C. & Assenova, V. A. (2015). Cluster-robust variance estimation for
+       dyadic data. *Political Analysis* 23, 564–577.
     """
     if dyad is not None and cluster is not None:
         raise ValueError("give cluster or dyad, not both")
