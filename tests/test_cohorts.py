@@ -341,3 +341,14 @@ def test_us_states_against_research(wikipedia) -> None:  # type: ignore[no-untyp
     assert r.loc["Fort Worth", "state_geocoded"] == "Texas"
     # COHORTS.md: the lists' coordinates of Anderson, Columbus and Lafayette are namesakes in other states
     assert r.loc["Columbus", "state_geocoded"] == "Ohio" and r.loc["Columbus", "subdivision_a"] == "Indiana"
+
+
+def test_survivorship_without_a_registered_shock_and_at_risk_convention() -> None:
+    # COHORTS.md (China crawl): 9 Swedish–Chinese ties in the 2016 crawl, 5 of them missing from the
+    # 2026 lists; Sweden has no registered shock, so none is "pre-shock" but the count still shows
+    s = C.survivorship(C.load_cohort("china")).set_index("cohort").loc["china-SWE"]
+    assert (s["earlier_source"], s["earlier_absent_2026"], s["pre_shock"]) == (9, 5, 0)
+    assert s["only_2026"] == 4  # listed in 2026 and in no earlier source
+    # at risk at t counts ends at exactly t (duration >= t, as R's summary(survfit, times=))
+    surv = pd.DataFrame({"duration": [6 * C.DAYS_PER_MONTH, 400.0, 10.0], "event": [1, 0, 1]})
+    assert C.at_risk(surv, [0, 6, 12, 14]) == [3, 2, 1, 0]

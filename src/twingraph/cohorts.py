@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import parse_partial_date, resolve_dates
-from .survival import CoxPH, CumulativeIncidence, KaplanMeier
+from .survival import CoxPH, CumulativeIncidence, KaplanMeier, at_risk_counts
 from .tables import TwinData
 
 __all__ = [
@@ -430,8 +430,9 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         ``tie_id`` (``cohort|tie_key``), ``cohort``, the four key columns, ``shock_id``,
         ``shock_date``, ``sources`` (provenance flags that are True), ``pre_shock`` (attested by a
         source observed before the shock), ``in_2026``, ``absent_2026`` (pre-shock and not in the
-        2026 lists: unsourced), ``start_year``, ``qid_a``/``qid_b`` (from a crawl file), ``status``
-        (``suspended``, ``terminated``, ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
+        2026 lists: unsourced), ``earlier_source`` (a source other than the 2026 lists),
+        ``start_year``, ``qid_a``/``qid_b`` (from a crawl file), ``status`` (``suspended``,
+        ``terminated``, ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
         ``not researched``),
         ``end_date``/``end_precision``/``end_source``/``end_resolved``, ``end_upper_bound`` (an
         undated end report beside the dated one: the end is on or before it), ``last_maintained``,
@@ -486,6 +487,7 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
             "sources": ";".join(c.removeprefix("in_") for c in src), "pre_shock": pre,
             "in_2026": bool(t.get("in_wikipedia_2026", False)),
             "absent_2026": pre and "in_wikipedia_2026" in flags and not bool(t["in_wikipedia_2026"]),
+            "earlier_source": any(c != "in_wikipedia_2026" for c in src),
             "start_year": year, "qid_a": t.get("qid_a"), "qid_b": t.get("qid_b"), **res,
             "searched_on": searched, "search_result": None if srch is None else srch["result"],
             "n_queries": 0 if srch is None else len(str(srch["queries"]).split(" | ")),
@@ -534,14 +536,16 @@ def survivorship(table: pd.DataFrame) -> pd.DataFrame:
         One row per cohort: ``ties``, ``pre_shock``, ``only_2026`` (known only from the 2026 lists:
         conditioned on being listed then), ``absent_2026`` and its share of ``pre_shock``,
         ``absent_2026_documented_end`` (absent and with a sourced end) and
-        ``absent_2026_no_record`` (absent, no sourced outcome: status unknown, *not* an end).
+        ``absent_2026_no_record`` (absent, no sourced outcome: status unknown, *not* an end), and,
+        whatever the shock, ``earlier_source`` (ties listed by a source older than the 2026 lists)
+        and ``earlier_absent_2026`` (of those, missing from the 2026 lists).
     """
     g = table.groupby("cohort", sort=True)
     ended = table["status"].isin(["suspended", "terminated"])
     out = pd.DataFrame({
         "ties": g.size(),
         "pre_shock": g["pre_shock"].sum(),
-        "only_2026": g.apply(lambda d: int((~d["pre_shock"] & d["in_2026"]).sum()), include_groups=False),
+        "only_2026": g.apply(lambda d: int((~d["earlier_source"] & d["in_2026"]).sum()), include_groups=False),
         "not_researched": (table["status"] == "not researched").groupby(table["cohort"]).sum(),
         "absent_2026": g["absent_2026"].sum(),
         "absent_2026_documented_end": (table["absent_2026"] & ended).groupby(table["cohort"]).sum(),
@@ -549,6 +553,10 @@ def survivorship(table: pd.DataFrame) -> pd.DataFrame:
         .groupby(table["cohort"]).sum(),
     })
     out["absent_2026_share"] = (out["absent_2026"] / out["pre_shock"].where(out["pre_shock"] > 0)).round(4)
+    # whatever the shock (Sweden–China has none registered): ties of an earlier source missing in 2026
+    earlier = table["earlier_source"].astype(bool)
+    out["earlier_source"] = earlier.groupby(table["cohort"]).sum()
+    out["earlier_absent_2026"] = (earlier & ~table["in_2026"].astype(bool)).groupby(table["cohort"]).sum()
     return out.reset_index()
 
 
@@ -641,9 +649,10 @@ def _at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
 
 
 def at_risk(surv: pd.DataFrame, months: Sequence[float]) -> list[int]:
-    """Number of ties still at risk just after each time ``months`` (duration > t), as under a KM plot."""
-    d = surv["duration"].to_numpy(float) / DAYS_PER_MONTH
-    return [int((d > m).sum()) if m > 0 else len(d) for m in months]
+    """Number of ties at risk at each time ``months`` (duration >= t, the risk set of an end at t, as R's
+    ``summary(survfit, times=)``), from :func:`twingraph.survival.at_risk_counts`."""
+    km = KaplanMeier().fit(surv["duration"].to_numpy(float) / DAYS_PER_MONTH, surv["event"])
+    return [int(x) for x in at_risk_counts(km, list(months))["at_risk"]]
 
 
 def share_ended(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24), alpha: float = 0.05) -> pd.DataFrame:
