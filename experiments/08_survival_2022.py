@@ -40,7 +40,7 @@ CAPTIONS = {
 }
 
 wp = dataset("wikipedia-lists-2026")
-ru = C.load_cohort("russia-2022", unresearched="report")  # unresearched ties: listed, left out
+ru = C.load_cohort("russia-2022")  # every tie has a sourced outcome or a logged search
 tab = C.cox_covariates(C.link_qid_degrees(C.link_places(ru, wp), dataset("wikidata-crawl-2016")))
 tab["partner"] = tab["country_a"]
 tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_ties.csv", index=False,
@@ -84,6 +84,7 @@ C.sourced_events("russia-invasion-2022").to_csv(FIGURES / "curated_events_2022.c
 others = pd.concat([C.load_cohort(n, unresearched="report") for n in ("china", "us-state-laws")])
 others.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index().to_csv(
     FIGURES / "cohort_other_outcomes.csv", index=False)  # too small for survival curves: counts only
+C.survivorship(others).to_csv(FIGURES / "cohort_other_survivorship.csv", index=False)
 us, summ = C.check_us_states(pd.concat([tab, others]), wp)
 us[["cohort", *C.KEY, "lat_a", "lon_a", "subdivision_a", "state_geocoded", "agrees"]].to_csv(
     FIGURES / "cohort_us_states.csv", index=False)

@@ -171,21 +171,17 @@ def test_name_matching_rule() -> None:
 def test_shipped_registry_counts() -> None:
     # counts of the research files (COHORTS.md): 201 ties of the first cohort file, 194 FIN/POL/Baltic
     # ties and the 2016 crawl's ties, merged per tie; every one has an outcome or a search
-    with pytest.raises(C.CohortError, match=r"1 cohort tie\(s\) .*Fulda\|DEU\|Sergiyev Posad\|RUS"):
-        C.load_cohort("russia-2022")
-    # Fulda–Sergiyev Posad lost its only outcome row in the registry audit of 2026-12-01 and has no
-    # search row: the check catches it.  When the registry is fixed, drop unresearched= and this block.
-    ru = C.load_cohort("russia-2022", unresearched="report")
-    assert ru.attrs["not_researched"] == 1
+    ru = C.load_cohort("russia-2022")  # raises CohortError if a tie has neither an outcome nor a search
+    assert ru.attrs.get("not_researched", 0) == 0
     assert len(ru) == 460 and ru["cohort"].value_counts().to_dict() == {
         "russia-2022-DEU": 138, "russia-2022-USA": 111, "russia-2022-POL": 69, "russia-2022-FIN": 65,
         "russia-2022-LVA": 24, "russia-2022-LTU": 21, "russia-2022-GBR": 17, "russia-2022-EST": 15}
-    assert ((ru["n_outcome_rows"] > 0) | ru["searched_on"].notna()).sum() == 459
+    assert ((ru["n_outcome_rows"] > 0) | ru["searched_on"].notna()).sum() == 460
     pre = ru[ru["pre_shock"]]
     assert len(pre) == 350 and int(pre["absent_2026"].sum()) == 217
     assert pre["status"].value_counts().to_dict() == {
-        "no documented change": 214, "suspended": 65, "maintained": 33, "terminated": 31, "announced": 5,
-        "ended before shock": 1, "not researched": 1}  # ended before: Chapel Hill–Saratov, terminated 2014
+        "no documented change": 214, "suspended": 66, "maintained": 33, "terminated": 31, "announced": 5,
+        "ended before shock": 1}  # ended before: Chapel Hill–Saratov, terminated 2014
     reg = ru[ru["start_year"].notna()]  # the 75 ties of the 2015 German register
     assert len(reg) == 75 and set(reg["cohort"]) == {"russia-2022-DEU"} and reg["pre_shock"].all()
     assert int(reg["absent_2026"].sum()) == 38
@@ -341,3 +337,14 @@ def test_us_states_against_research(wikipedia) -> None:  # type: ignore[no-untyp
     assert r.loc["Fort Worth", "state_geocoded"] == "Texas"
     # COHORTS.md: the lists' coordinates of Anderson, Columbus and Lafayette are namesakes in other states
     assert r.loc["Columbus", "state_geocoded"] == "Ohio" and r.loc["Columbus", "subdivision_a"] == "Indiana"
+
+
+def test_survivorship_without_a_registered_shock_and_at_risk_convention() -> None:
+    # COHORTS.md (China crawl): 9 Swedish–Chinese ties in the 2016 crawl, 5 of them missing from the
+    # 2026 lists; Sweden has no registered shock, so none is "pre-shock" but the count still shows
+    s = C.survivorship(C.load_cohort("china")).set_index("cohort").loc["china-SWE"]
+    assert (s["earlier_source"], s["earlier_absent_2026"], s["pre_shock"]) == (9, 5, 0)
+    assert s["only_2026"] == 4  # listed in 2026 and in no earlier source
+    # at risk at t counts ends at exactly t (duration >= t, as R's summary(survfit, times=))
+    surv = pd.DataFrame({"duration": [6 * C.DAYS_PER_MONTH, 400.0, 10.0], "event": [1, 0, 1]})
+    assert C.at_risk(surv, [0, 6, 12, 14]) == [3, 2, 1, 0]

