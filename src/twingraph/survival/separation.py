@@ -111,7 +111,9 @@ def monotone_directions(data: CoxData, tol: float = 1e-9) -> np.ndarray:
     ``max sign * d_k`` s.t. ``(x_j - x_i) . d <= 0`` for all deaths ``i`` and rows ``j`` at risk with
     them, ``-1 <= d <= 1``, is solved by constraint generation: solve with the constraints found so
     far, add each death's most violated constraint (its risk-set maximum of ``x . d``), repeat until
-    no constraint is violated; the optimum is then that of the full programme.
+    no constraint is violated; the optimum is then that of the full programme.  The verdict assumes
+    no *flat* direction (the information is positive definite: no covariate is constant or collinear
+    within the risk sets), which :class:`~twingraph.survival.CoxPH` checks before asking.
     """
     from scipy.optimize import linprog
 
