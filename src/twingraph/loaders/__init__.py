@@ -67,6 +67,21 @@ def detect_format(path: Path) -> str:
     raise LoadError(f"{path}: cannot tell its format; pass --format ({', '.join(FORMATS)})")
 
 
+def _registry_loader(name: str):  # type: ignore[no-untyped-def]
+    """The loader function a registry entry names (:attr:`twingraph.datasets.Dataset.loader`):
+    ``"load_x"`` in this package or in its submodule ``x``, or ``"module:function"``."""
+    import importlib
+
+    module, _, func = name.rpartition(":")
+    mod = importlib.import_module(f".{module}", __name__) if module else importlib.import_module(__name__)
+    if hasattr(mod, func):
+        return getattr(mod, func)
+    try:  # convention: load_<module> lives in loaders/<module>.py
+        return getattr(importlib.import_module(f".{func.removeprefix('load_')}", __name__), func)
+    except (ImportError, AttributeError):
+        raise LoadError(f"the dataset registry names an unknown loader {name!r}") from None
+
+
 def _load_file(path: Path, fmt: str) -> TwinData:
     if fmt == "konect":
         return load_konect(path)
@@ -91,8 +106,9 @@ def _load_file(path: Path, fmt: str) -> TwinData:
 
 def load(source: str | Path, format: str | None = None, root: Path | None = None) -> TwinData:
     """Load a dataset by name (``"wikipedia-lists-2026"``, ``"wikidata-crawl-2016"``,
-    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``)
-    or a file by path.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
+    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``) or a file by path.  A registered dataset is read by the loader its registry entry names, with its
+    files (LICENSE excluded) in registry order.  A forced ``format`` that loads none of the file's
+    rows is an error (a file of the wrong format), not an empty graph.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
     one-line message for user errors."""
     key = str(source)
     if key == "wikidata-live":
@@ -111,19 +127,8 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
         return load_curated()
     if key in datasets.DATASETS:
         ds = datasets.DATASETS[key]
-        files = [datasets.path(key, f.name, root=root) for f in ds.files]
-        if key == "wikipedia-lists-2026":
-            return load_wikipedia_lists(files[0], files[1], source=key)
-        if key == "wikidata-crawl-2016":
-            return load_wikidata_crawl(files[0], files[1], source=key)
-        if key == "germany-partnerships-2015":
-            from .germany_register import load_germany_register
-
-            return load_germany_register(files[0], source=key)
-        if key == "czechia-partnerships-2013":
-            from .czechia_register import load_czechia_register
-
-            return load_czechia_register(files[0], source=key)
+        files = [datasets.path(key, f.name, root=root) for f in ds.files if f.name != "LICENSE"]
+        return _registry_loader(ds.loader)(*files, source=key)
     path = Path(source)
     if not path.exists():
         known = ", ".join(sorted([*datasets.DATASETS, "curated", "wikidata-live"]))
@@ -132,7 +137,12 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
         raise LoadError(f"{source}: is a directory; give a file")
     try:
         fmt = format or detect_format(path)
-        return _load_file(path, fmt)
+        data = _load_file(path, fmt)
+        if format is not None and data.rows_read > 0 and data.rows_loaded == 0:
+            top = ", ".join(f"{k} {v}" for k, v in sorted(data.rejected_by_reason().items(), key=lambda kv: -kv[1])[:3])
+            raise LoadError(f"{path}: --format {format} loaded 0 of {data.rows_read} rows ({top}): "
+                            "is this the right format?")
+        return data
     except ContractError:  # a loader built tables that break the contract: a bug, keep the traceback
         raise
     except (KonectFormatError, LoadError) as exc:

@@ -1,0 +1,83 @@
+"""The tie accumulator the loaders share: input rows naming the same unordered pair -> one tie.
+
+A loader calls :meth:`TieAccumulator.add` once per loaded row (``u`` states the tie with ``v``);
+rows naming the same unordered pair merge into one tie record: ``n_rows`` counts them,
+``directions`` says who states it (``"a->b"``, ``"b->a"`` or ``"both"``), ``reference`` is
+``"<file>:<first line>;<line>;..."``, and a start date is pooled: the earliest of disagreeing dates
+is kept and ``conflict`` is set.  :meth:`records` gives the spell records that
+:func:`twingraph.tables.make_twindata` takes (one spell per tie).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..tables import pair_key
+
+__all__ = ["TieAccumulator"]
+
+
+class TieAccumulator:
+    """Merge input rows into one tie per unordered pair of place ids.
+
+    Parameters
+    ----------
+    prefix : str
+        Tie ids are ``f"{prefix}{a}|{b}"`` with ``a < b`` (``"wp:"``, ``"wd:"``, ``""``).
+    file : str
+        File name used in ``reference``.
+    kind : str
+        Tie kind of every tie (see :data:`twingraph.tables.TIE_KINDS`), unless ``add`` says otherwise.
+
+    Examples
+    --------
+    >>> acc = TieAccumulator("wd:", "relations.tsv")
+    >>> _ = acc.add("Q2", "Q1", 1); t = acc.add("Q1", "Q2", 7)
+    >>> (t["tie_id"], t["directions"], t["n_rows"], t["reference"])
+    ('wd:Q1|Q2', 'both', 2, 'relations.tsv:1;7')
+    """
+
+    def __init__(self, prefix: str, file: str, kind: str = "twin") -> None:
+        self.prefix = prefix
+        self.file = file
+        self.kind = kind
+        self.ties: dict[tuple[str, str], dict[str, object]] = {}
+        self.merged_rows = 0  # rows that joined an existing tie
+        self.date_conflicts = 0
+
+    def __len__(self) -> int:
+        return len(self.ties)
+
+    def add(self, u: str, v: str, line: int, start: pd.Timestamp | None = None,
+            start_precision: str = "unknown", kind: str | None = None) -> dict[str, object]:
+        """Record that ``u`` states a tie with ``v`` on ``line``; return the tie record."""
+        a, b = pair_key(u, v)
+        here = "a->b" if a == u else "b->a"
+        start = pd.NaT if start is None else start
+        tie = self.ties.get((a, b))
+        if tie is None:
+            tie = {"tie_id": f"{self.prefix}{a}|{b}", "a": a, "b": b, "kind": kind or self.kind,
+                   "directions": here, "n_rows": 1, "start": start,
+                   "start_precision": "unknown" if pd.isna(start) else start_precision,
+                   "reference": f"{self.file}:{line}", "conflict": False}
+            self.ties[(a, b)] = tie
+            return tie
+        self.merged_rows += 1
+        tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
+        if tie["directions"] != here:
+            tie["directions"] = "both"
+        tie["reference"] = f"{tie['reference']};{line}"
+        old = tie["start"]
+        if not pd.isna(start) and (pd.isna(old) or start != old):
+            if not pd.isna(old):
+                tie["conflict"] = True
+                self.date_conflicts += 1
+                tie["start"] = min(old, start)  # type: ignore[type-var]
+            else:
+                tie["start"] = start
+                tie["start_precision"] = start_precision
+        return tie
+
+    def records(self) -> list[dict[str, object]]:
+        """The tie records, in insertion order."""
+        return list(self.ties.values())
