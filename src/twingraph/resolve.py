@@ -19,8 +19,8 @@ the one reported)
     ``same-name``
         same country and the same (place, qualifier) key, coordinates not contradicting.
     ``same-base+coords``
-        same country, same place part, one of them without qualifier ("Kandava" and "Kandava
-        (Tukums)"), both with coordinates within ``near_km`` (10 km), and the same administrative
+        same country, same place part, qualifiers compatible (one missing: "Kandava" and "Kandava
+        (Tukums)"; or one the start of the other: "Vienna 13 – Hietzing", "Hietzing (Vienna)"), both with coordinates within ``near_km`` (10 km), and the same administrative
         words (:func:`admin_kind`: "Unna" and "Unna (district)" are two places).  Two different
         qualifiers ("Mitte (Berlin)", "Mitte (Hamburg)") are two places.
     ``similar-name+coords``
@@ -180,6 +180,16 @@ def _tokens_compatible(a: str, b: str) -> bool:
         return not ua and not ub
     return all(max(fuzz.ratio(x, y) for y in ub) >= 80 for x in ua) and \
         all(max(fuzz.ratio(y, x) for x in ua) >= 80 for y in ub)
+
+
+def _qualifiers_compatible(p: str, q: str) -> bool:
+    """Qualifiers that can name one place: one missing, equal, or one the start of the other
+    ("Vienna 13 – Hietzing" and "Hietzing (Vienna)"); "Mitte (Berlin)" and "Mitte (Hamburg)" are not."""
+    if not p or not q:
+        return True
+    tp, tq = p.split(), q.split()
+    k = min(len(tp), len(tq))
+    return tp[:k] == tq[:k]
 
 
 def _part_of(p: tuple[str, str], q: tuple[str, str]) -> bool:
@@ -520,7 +530,7 @@ def resolve_places(
                 if kinds[i] != kinds[j]:
                     decide(i, j, "same-base+coords", 0.0, refuse="different-admin-kind")
                     continue
-                if parts[i][1] and parts[j][1]:
+                if not _qualifiers_compatible(parts[i][1], parts[j][1]):
                     decide(i, j, "same-base+coords", 0.0, refuse="different-qualifiers")
                     continue
                 decide(i, j, "same-base+coords", 100.0 - min(d, 100.0),
@@ -541,7 +551,8 @@ def resolve_places(
                 d = dist(i, j)
                 if d > near_km:
                     continue
-                if kinds[i] != kinds[j] or _part_of(parts[i], parts[j]):
+                if (kinds[i] != kinds[j] or _part_of(parts[i], parts[j])
+                        or not _qualifiers_compatible(parts[i][1], parts[j][1])):
                     continue
                 score = fuzz.token_sort_ratio(parts[i][0], parts[j][0])
                 if score >= fuzzy_min and _tokens_compatible(parts[i][0], parts[j][0]):
