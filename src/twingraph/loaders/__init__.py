@@ -5,7 +5,8 @@ or a file path, detecting the file format from its name and first line unless ``
 
 Formats: ``wikipedia`` (``city1,country1,city2,country2`` CSV), ``wikidata-crawl`` (QID pairs TSV),
 ``konect`` (``out.<name>``), ``curated`` (the registry's tie-event CSV), ``sparql-json`` (cached
-pages of the live Wikidata query), ``entity-json`` (``Special:EntityData/Q….json``).
+pages of the live Wikidata query), ``entity-json`` (``Special:EntityData/Q….json``), ``table``
+(any CSV/TSV of ties with canonical or mapped columns: :mod:`twingraph.loaders.table`).
 
 ``"wikidata-live"`` loads the pages of the live P190 query cached under ``<data dir>/wikidata-live/``
 by ``twingraph fetch wikidata-live`` (loading never touches the network).
@@ -25,7 +26,7 @@ from .wikipedia import load_wikipedia_lists
 __all__ = ["load", "detect_format", "FORMATS", "load_konect", "load_wikidata_crawl", "load_wikipedia_lists",
            "KonectFormatError", "LoadError"]
 
-FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json")
+FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json", "table")
 
 
 class LoadError(ValueError):
@@ -52,6 +53,9 @@ def detect_format(path: Path) -> str:
                         "wikipedia-lists-2026 (it joins the coordinates) or the raw city1,country1,city2,country2 file")
     if first.startswith("city_a,country_a"):
         return "curated"
+    header = {h.strip() for h in re.split(r"[\t,]", first)}
+    if {"a_name", "b_name"} <= header:
+        return "table"
     if first.startswith("Q") and "\t" in first:
         fields = first.split("\t")
         if len(fields) == 2 and all(re.fullmatch(r"Q[1-9][0-9]*", f.strip()) for f in fields):
@@ -82,7 +86,13 @@ def _registry_loader(name: str):  # type: ignore[no-untyped-def]
         raise LoadError(f"the dataset registry names an unknown loader {name!r}") from None
 
 
-def _load_file(path: Path, fmt: str) -> TwinData:
+def _load_file(path: Path, fmt: str, columns: str | dict[str, str] | None = None) -> TwinData:
+    if fmt == "table":
+        from .table import load_table
+
+        return load_table(path, columns=columns)
+    if columns:
+        raise LoadError(f"column mappings are for --format table, not {fmt}")
     if fmt == "konect":
         return load_konect(path)
     if fmt == "wikipedia":
@@ -104,11 +114,14 @@ def _load_file(path: Path, fmt: str) -> TwinData:
     raise LoadError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def load(source: str | Path, format: str | None = None, root: Path | None = None) -> TwinData:
+def load(source: str | Path, format: str | None = None, root: Path | None = None,
+         columns: str | dict[str, str] | None = None) -> TwinData:
     """Load a dataset by name (``"wikipedia-lists-2026"``, ``"wikidata-crawl-2016"``,
-    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``) or a file by path.  A registered dataset is read by the loader its registry entry names, with its
+    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``) or a file by path.
+    A registered dataset is read by the loader its registry entry names, with its
     files (LICENSE excluded) in registry order.  A forced ``format`` that loads none of the file's
-    rows is an error (a file of the wrong format), not an empty graph.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
+    rows is an error (a file of the wrong format), not an empty graph.  ``columns`` maps canonical
+    column names to a table's own (``format="table"``, see :mod:`twingraph.loaders.table`).  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
     one-line message for user errors."""
     key = str(source)
     if key == "wikidata-live":
@@ -136,8 +149,8 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     if path.is_dir():
         raise LoadError(f"{source}: is a directory; give a file")
     try:
-        fmt = format or detect_format(path)
-        data = _load_file(path, fmt)
+        fmt = format or ("table" if columns else detect_format(path))
+        data = _load_file(path, fmt, columns)
         if format is not None and data.rows_read > 0 and data.rows_loaded == 0:
             top = ", ".join(f"{k} {v}" for k, v in sorted(data.rejected_by_reason().items(), key=lambda kv: -kv[1])[:3])
             raise LoadError(f"{path}: --format {format} loaded 0 of {data.rows_read} rows ({top}): "
