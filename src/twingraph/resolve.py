@@ -35,10 +35,14 @@ the one reported)
         whose names the group bears in that city's country (the exonym route: "Mailand" is an
         alternate name of GeoNames' Milan, so groups named "Milan"/"Milano" in Italy are
         candidates); the candidate sharing the most partners (≥ 1, strictly more than the
-        runner-up) is taken.  Two passes, so that partners resolved in pass one count in pass two.
+        runner-up) is taken.  Rounds repeat until nothing changes, so that partners resolved in one
+        round count in the next.
     ``label-unique``
         the label names exactly one group in all sources and GeoNames knows no namesake (at most
         one city bearing that name), even with no shared partner.
+    ``exonym-unique``
+        the label is an alternate name of exactly one GeoNames city, and one group bears that
+        city's names in its country (``"Brügge"`` -> Bruges), even with no shared partner.
     ``partners+similar``
         no name candidate, but ≥ 2 shared partners and a rapidfuzz ``ratio`` ≥ 60 of the
         transliterated label and the group's name ("Tscheljabinsk" / "Chelyabinsk").
@@ -657,7 +661,8 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
         return len(gaz.by_name.get(label, ())) if gaz is not None else 0
 
     cand = {i: candidates(i) for i in labelled}
-    for pass_no in (1, 2):
+    def partner_round(final: bool) -> int:
+        joined = 0
         for i in labelled:
             if uf.countries[uf.find(i)]:
                 continue  # joined already
@@ -670,14 +675,17 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
             scored.sort(key=lambda t: (-t[0], t[1]))
             if scored and scored[0][0] >= 1 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
                 r = scored[0][1]
-                decide(i, uf.members[r][0], f"label+partners({how})", float(scored[0][0]))
+                joined += decide(i, uf.members[r][0], f"label+partners({how})", float(scored[0][0]))
                 continue
-            if pass_no == 1:
+            if not final:
                 continue
             label = normalize_name(names[i])
             if (how == "name" and len(scored) == 1 and namesakes(label) <= 1
                     and sum(1 for k in index.get(label, ())) == 1):
-                decide(i, uf.members[scored[0][1]][0], "label-unique", 0.0)
+                joined += decide(i, uf.members[scored[0][1]][0], "label-unique", 0.0)
+                continue
+            if how == "exonym" and len(scored) == 1 and namesakes(label) == 1:
+                joined += decide(i, uf.members[scored[0][1]][0], "exonym-unique", 0.0)
                 continue
             if not found and mine:
                 # partners only: groups that are partners of my partners, with a similar name
@@ -692,8 +700,16 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
                 for c, r in best[:3]:
                     sim = max(fuzz.ratio(anyascii(names[i]).lower(), g) for g in group_names[r]) if group_names[r] else 0
                     if sim >= 60:
-                        decide(i, uf.members[r][0], "partners+similar", float(sim))
+                        joined += decide(i, uf.members[r][0], "partners+similar", float(sim))
                         break
+        return joined
+
+    # partner evidence propagates (a label resolved in one round gives partners to the next):
+    # rounds until nothing changes, then the weaker rules once, then partner rounds again
+    for final in (False, True, False):
+        for _ in range(8):
+            if partner_round(final) == 0 or final:
+                break
 
 
 def resolution_summary(res: Resolution) -> dict[str, object]:
