@@ -14,8 +14,11 @@ Places
 Ties
     ``tie_id = "<a>|<b>"`` on the resolved ids; ``source`` = the attesting sources joined by ``";"``
     in input order; ``n_rows`` = the input rows of every source; ``reference`` = ``"<source>=<ref>"``
-    joined by ``" ; "``.  ``kind``: the first source's kind other than ``unknown``.  Every source
-    spell of the tie is a row of the ``attestations`` table with that source's observation date.
+    joined by ``" ; "``.  A pair of places is one merged tie whatever the kinds the sources give:
+    ``kind`` is ``twin`` when a source says so, else the first known kind; rows of another kind (a
+    register's friendship that later became a twinning) stay in the attestations and do not date
+    the tie.  Every source spell of the tie is a row of the ``attestations`` table with that
+    source's observation date.
 Dates
     The spells of the source with the most dated fields form the tie's spells (a source that dates
     a tie beats one that only lists it).  When another source dates the same single-spell tie, the
@@ -227,14 +230,16 @@ def merge_sources(
             return sum(int(sp["start_precision"] != "unknown") + int(sp["end_precision"] != "unknown")
                        + int(sp["end_status"] is not None and not pd.isna(sp["end_status"])) for sp in sps)
 
-        base_key = max(units, key=lambda u: (info(units[u]), len(units[u]), -rank[u[0]]))
-        base = [dict(sp) for sp in sorted(units[base_key], key=lambda sp: int(sp["spell"]))]
         kinds = [str(sp["kind"]) for s in srcs for sp in by_src[s] if sp["kind"] != "unknown"]
-        kind = kinds[0] if kinds else "unknown"
+        kind = "twin" if "twin" in kinds else (kinds[0] if kinds else "unknown")
+        # units of another kind (a friendship before the twinning) stay in the attestations only
+        same_kind = {u: v for u, v in units.items() if str(v[0]["kind"]) in (kind, "unknown")} or units
+        base_key = max(same_kind, key=lambda u: (info(units[u]), len(units[u]), -rank[u[0]]))
+        base = [dict(sp) for sp in sorted(units[base_key], key=lambda sp: int(sp["spell"]))]
         conflict = any(bool(sp["conflict"]) for _, sp in members)
-        if len(units) > 1 and all(len(v) == 1 for v in units.values()):
+        if len(same_kind) > 1 and all(len(v) == 1 for v in same_kind.values()):
             sp = base[0]
-            ordered = sorted(units, key=lambda u: (rank[u[0]], u[1]))
+            ordered = sorted(same_kind, key=lambda u: (rank[u[0]], u[1]))
             for fld, latest in (("start", False), ("end", True)):
                 vals = [(units[u][0][fld], str(units[u][0][f"{fld}_precision"]), u[0]) for u in ordered]
                 ts, prec, bad = _pool(vals, latest)

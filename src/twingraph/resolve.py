@@ -60,6 +60,7 @@ within a country and a 0.2° grid cell and its neighbours; labels by dictionary.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -215,6 +216,13 @@ def haversine_km(lat1: object, lon1: object, lat2: object, lon2: object) -> np.n
     dl = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _haversine1(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """:func:`haversine_km` for two scalar points (no numpy overhead)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
 
 
 # ---------------------------------------------------------------- gazetteer (GeoNames, offline)
@@ -463,9 +471,11 @@ def resolve_places(
     kinds = [admin_kind(x) for x in names]
     decisions: list[dict[str, object]] = []
 
+    latl, lonl, xyl = lat.tolist(), lon.tolist(), has_xy.tolist()
+
     def dist(i: int, j: int) -> float:
-        if has_xy[i] and has_xy[j]:
-            return float(haversine_km(lat[i], lon[i], lat[j], lon[j]))
+        if xyl[i] and xyl[j]:
+            return _haversine1(latl[i], lonl[i], latl[j], lonl[j])
         return float("nan")
 
     def decide(i: int, j: int, rule: str, score: float, force: bool = False, refuse: str = "") -> bool:
