@@ -3,8 +3,9 @@
 A loader calls :meth:`TieAccumulator.add` once per loaded row (``u`` states the tie with ``v``);
 rows naming the same unordered pair merge into one tie record: ``n_rows`` counts them,
 ``directions`` says who states it (``"a->b"``, ``"b->a"`` or ``"both"``), ``reference`` is
-``"<file>:<first line>;<line>;..."``, and a start date is pooled: the earliest of disagreeing dates
-is kept and ``conflict`` is set.  :meth:`records` gives the spell records that
+``"<file>:<first line>;<line>;..."``, and a start date is pooled: dates whose periods overlap
+agree and the finer one is kept (1990 and 1990-05 give 1990-05); of disagreeing dates the
+earliest is kept and ``conflict`` is set.  :meth:`records` gives the spell records that
 :func:`twingraph.tables.make_twindata` takes (one spell per tie).
 """
 
@@ -12,7 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..dates import period_bounds
 from ..tables import pair_key
+
+_ORDER = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 __all__ = ["TieAccumulator"]
 
@@ -67,15 +71,22 @@ class TieAccumulator:
         if tie["directions"] != here:
             tie["directions"] = "both"
         tie["reference"] = f"{tie['reference']};{line}"
-        old = tie["start"]
-        if not pd.isna(start) and (pd.isna(old) or start != old):
-            if not pd.isna(old):
-                tie["conflict"] = True
-                self.date_conflicts += 1
-                tie["start"] = min(old, start)  # type: ignore[type-var]
-            else:
-                tie["start"] = start
-                tie["start_precision"] = start_precision
+        old, old_prec = tie["start"], str(tie["start_precision"])
+        if pd.isna(start) or (not pd.isna(old) and start == old and start_precision == old_prec):
+            return tie
+        if pd.isna(old):
+            tie["start"], tie["start_precision"] = start, start_precision
+            return tie
+        lo1, hi1 = period_bounds(old, old_prec)  # type: ignore[arg-type]
+        lo2, hi2 = period_bounds(start, start_precision)
+        if lo1 is not None and lo2 is not None and hi1 is not None and hi2 is not None and lo1 < hi2 and lo2 < hi1:
+            if _ORDER[start_precision] < _ORDER[old_prec]:  # compatible: the finer date wins
+                tie["start"], tie["start_precision"] = start, start_precision
+            return tie
+        tie["conflict"] = True
+        self.date_conflicts += 1
+        if start < old:  # type: ignore[operator]
+            tie["start"], tie["start_precision"] = start, start_precision
         return tie
 
     def records(self) -> list[dict[str, object]]:
