@@ -14,10 +14,12 @@ Places
 Ties
     ``tie_id = "<a>|<b>"`` on the resolved ids; ``source`` = the attesting sources joined by ``";"``
     in input order; ``n_rows`` = the input rows of every source; ``reference`` = ``"<source>=<ref>"``
-    joined by ``" ; "``.  A pair of places is one merged tie whatever the kinds the sources give:
-    ``kind`` is ``twin`` when a source says so, else the first known kind; rows of another kind (a
-    register's friendship that later became a twinning) stay in the attestations and do not date
-    the tie.  Every source spell of the tie is a row of the ``attestations`` table with that
+    joined by ``" ; "``.  A pair of places is one merged tie whatever the kinds the sources give.
+    Kinds come from the sources that tell kinds apart (more than one kind among their ties: the
+    German register's twinning / friendship / contact) over those that call every tie a twinning
+    (the lists, the crawl): ``kind`` is ``twin`` when such a source says so, else its first known
+    kind; that source's rows of another kind (a friendship that later became a twinning) stay in
+    the attestations and do not date the tie.  Every source spell of the tie is a row of the ``attestations`` table with that
     source's observation date.
 Dates
     The spells of the source with the most dated fields form the tie's spells (a source that dates
@@ -204,6 +206,7 @@ def merge_sources(
             groups[pair_key(ga, gb)].append((d.source, sp))
 
     observed = {d.source: d.observed for d in datas}
+    kind_aware = {d.source for d in datas if d.spells["kind"].nunique() > 1}
     spells_out: list[dict[str, object]] = []
     attest: list[dict[str, object]] = []
     date_conf: list[dict[str, object]] = []
@@ -230,10 +233,15 @@ def merge_sources(
             return sum(int(sp["start_precision"] != "unknown") + int(sp["end_precision"] != "unknown")
                        + int(sp["end_status"] is not None and not pd.isna(sp["end_status"])) for sp in sps)
 
-        kinds = [str(sp["kind"]) for s in srcs for sp in by_src[s] if sp["kind"] != "unknown"]
+        # kinds: a source that tells kinds apart (the register's twinning / friendship / contact)
+        # decides over one that calls every tie a twinning (the lists, the crawl)
+        aware = [str(sp["kind"]) for s in srcs if s in kind_aware for sp in by_src[s] if sp["kind"] != "unknown"]
+        kinds = aware or [str(sp["kind"]) for s in srcs for sp in by_src[s] if sp["kind"] != "unknown"]
         kind = "twin" if "twin" in kinds else (kinds[0] if kinds else "unknown")
-        # units of another kind (a friendship before the twinning) stay in the attestations only
-        same_kind = {u: v for u, v in units.items() if str(v[0]["kind"]) in (kind, "unknown")} or units
+        # a kind-aware source's rows of another kind (a friendship before the twinning) stay in
+        # the attestations only and do not date the tie
+        same_kind = {u: v for u, v in units.items()
+                     if u[0] not in kind_aware or str(v[0]["kind"]) in (kind, "unknown")} or units
         base_key = max(same_kind, key=lambda u: (info(units[u]), len(units[u]), -rank[u[0]]))
         base = [dict(sp) for sp in sorted(units[base_key], key=lambda sp: int(sp["spell"]))]
         conflict = any(bool(sp["conflict"]) for _, sp in members)
