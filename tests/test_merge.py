@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from twingraph.cli import main
-from twingraph.merge import absent_ties, merge, merge_sources, overlap_report, parse_expression
+from twingraph.merge import (
+    absent_ties,
+    merge,
+    merge_sources,
+    overlap_report,
+    parse_expression,
+)
 from twingraph.tables import Rejections, make_twindata
 
 

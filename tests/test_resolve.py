@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from twingraph.resolve import (admin_kind, name_parts, normalize_name, read_overrides, resolution_summary,
-                               resolve_places)
+from twingraph.resolve import (
+    admin_kind,
+    name_parts,
+    normalize_name,
+    read_overrides,
+    resolution_summary,
+    resolve_places,
+)
 from twingraph.tables import Rejections, make_twindata
 
 LABELS = "tests/fixtures/resolve_labels.csv"

@@ -53,9 +53,16 @@ import pandas as pd
 
 from .dates import period_bounds
 from .resolve import Resolution, resolution_summary, resolve_places
-from .tables import ATTESTATION_COLUMNS, PLACE_COLUMNS, Rejections, TwinData, make_twindata, pair_key
+from .tables import (
+    ATTESTATION_COLUMNS,
+    PLACE_COLUMNS,
+    Rejections,
+    TwinData,
+    make_twindata,
+    pair_key,
+)
 
-__all__ = ["merge", "merge_sources", "MergeResult", "overlap_report", "absent_ties", "parse_expression"]
+__all__ = ["MergeResult", "absent_ties", "merge", "merge_sources", "overlap_report", "parse_expression"]
 
 
 @dataclass
@@ -292,8 +299,8 @@ def merge_sources(
     obs_all = [o for o in observed.values() if o is not None]
     notes: dict[str, object] = {
         "sources": " + ".join(names),
-        "input_places": int(len(res.places)),
-        "merged_places": int(len(places)),
+        "input_places": len(res.places),
+        "merged_places": len(places),
         "self_ties_after_resolution": self_ties,
         "date_conflicts": len({c["tie_id"] for c in date_conf}),
         "status_conflicts": len({c["tie_id"] for c in status_conf}),
@@ -364,11 +371,10 @@ def overlap_report(data: TwinData) -> dict[str, object]:
         places_of[str(s)] = set(ends["a"]) | set(ends["b"])
     tie_ends = data.spells.drop_duplicates("tie_id").set_index("tie_id")[["a", "b"]]
     rows = []
-    for sa in ties_of:
-        for sb in ties_of:
+    for sa, ta in ties_of.items():
+        for sb, tb in ties_of.items():
             if sa == sb:
                 continue
-            ta, tb = ties_of[sa], ties_of[sb]
             ends = tie_ends.loc[sorted(ta)]
             cov = ends["a"].isin(places_of[sb]) & ends["b"].isin(places_of[sb])
             covered = set(ends.index[cov])

@@ -75,18 +75,18 @@ import pandas as pd
 from .tables import TwinData
 
 __all__ = [
-    "normalize_name",
-    "name_parts",
-    "haversine_km",
-    "Resolution",
-    "resolve_places",
-    "read_overrides",
-    "default_overrides_path",
-    "gazetteer",
-    "enrich_population",
-    "admin_kind",
-    "resolution_summary",
     "DECISION_COLUMNS",
+    "Resolution",
+    "admin_kind",
+    "default_overrides_path",
+    "enrich_population",
+    "gazetteer",
+    "haversine_km",
+    "name_parts",
+    "normalize_name",
+    "read_overrides",
+    "resolution_summary",
+    "resolve_places",
 ]
 
 DECISION_COLUMNS = (
@@ -733,7 +733,7 @@ def resolution_summary(res: Resolution) -> dict[str, object]:
         for (rule, ok), k in d.groupby(["rule", "accepted"]).size().items():
             by_rule[f"{rule}:{'accepted' if ok else 'refused'}"] = int(k)
     return {
-        "input_places": int(len(res.places)),
+        "input_places": len(res.places),
         "global_places": int(res.places["global_id"].nunique()),
         "decisions": by_rule,
     }

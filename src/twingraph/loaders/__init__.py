@@ -23,8 +23,16 @@ from .konect import KonectFormatError, load_konect
 from .wikidata_crawl import load_wikidata_crawl
 from .wikipedia import load_wikipedia_lists
 
-__all__ = ["load", "detect_format", "FORMATS", "load_konect", "load_wikidata_crawl", "load_wikipedia_lists",
-           "KonectFormatError", "LoadError"]
+__all__ = [
+    "FORMATS",
+    "KonectFormatError",
+    "LoadError",
+    "detect_format",
+    "load",
+    "load_konect",
+    "load_wikidata_crawl",
+    "load_wikipedia_lists",
+]
 
 FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json", "table")
 

@@ -42,7 +42,7 @@ import pandas as pd
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
 
-__all__ = ["load_konect", "KonectFormatError"]
+__all__ = ["KonectFormatError", "load_konect"]
 
 _ID = re.compile(r"[0-9]+")
 

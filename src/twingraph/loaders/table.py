@@ -54,7 +54,7 @@ from ..dates import parse_partial_date, period_bounds
 from ..tables import END_STATUSES, Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
 
-__all__ = ["load_table", "parse_columns", "CANONICAL_COLUMNS"]
+__all__ = ["CANONICAL_COLUMNS", "load_table", "parse_columns"]
 
 _ENDPOINT = ("name", "country", "subdivision", "lat", "lon", "qid", "population")
 CANONICAL_COLUMNS = (
@@ -219,9 +219,8 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                     except ValueError as exc:
                         raise _Reject("bad-date", f"{fld}: {exc}") from None
                 (s0, p0), (e0, p1) = rec["start"], rec["end"]  # type: ignore[misc]
-                if s0 is not None and e0 is not None:
-                    if period_bounds(e0, p1)[1] <= period_bounds(s0, p0)[0]:
-                        raise _Reject("end-before-start", f"start {get('start')}, end {get('end')}")
+                if s0 is not None and e0 is not None and period_bounds(e0, p1)[1] <= period_bounds(s0, p0)[0]:
+                    raise _Reject("end-before-start", f"start {get('start')}, end {get('end')}")
             except _Reject as r:
                 rej.add(fname, line, r.reason, r.detail, raw)
                 continue

@@ -60,7 +60,7 @@ from .wikidata_statements import (
     wikidata_time,
 )
 
-__all__ = ["DEFAULT_ENTITY_URL", "fetch_entities", "load_entity_json", "entity_cache_path"]
+__all__ = ["DEFAULT_ENTITY_URL", "entity_cache_path", "fetch_entities", "load_entity_json"]
 
 SOURCE = "wikidata-entity"
 _RANKS = ("preferred", "normal", "deprecated")
