@@ -121,3 +121,25 @@ def test_homonyms_of_the_german_register_keep_true_lengths(shared_data, tmp_path
     rel = np.abs(length - expected) / expected
     # places averaged over rows within 25 km can move a little: allow 25 km absolute for short ties
     assert ((rel < 0.006) | (np.abs(length - expected) < 25)).all()
+
+
+def test_observation_dates_read_from_files(tmp_path):
+    """KONECT's meta.<name> ``timeiso`` and Wikidata entity JSON ``modified`` give ``observed``."""
+    import json
+    import shutil
+
+    (tmp_path / "out.twin").write_text("% sym unweighted\n% 2 3 3\n1 2\n2 3\n", encoding="utf-8")
+    (tmp_path / "meta.twin").write_text("name: Sister cities\ntimeiso: 2017-10-22\n", encoding="utf-8")
+    assert load(tmp_path / "out.twin").observed == pd.Timestamp("2017-10-22")
+    (tmp_path / "meta.twin").write_text("name: no date here\n", encoding="utf-8")
+    assert load(tmp_path / "out.twin").observed is None
+
+    src = Path(__file__).parent / "fixtures" / "wikidata" / "entities" / "Q9900001.json"
+    doc = json.loads(src.read_text(encoding="utf-8"))
+    for ent in doc["entities"].values():
+        ent["modified"] = "2024-03-05T10:11:12Z"
+    f = tmp_path / "Q9900001.json"
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    assert load(f).observed == pd.Timestamp("2024-03-05")
+    shutil.copy(src, tmp_path / "plain.json")
+    assert load(tmp_path / "plain.json").observed is None
