@@ -190,3 +190,14 @@ def test_population_enrichment_rule():
     assert rule["p:4"] == "ambiguous" and rule["p:5"] == "no-match" and rule["p:6"] == "no-country"
     assert pop["p:7"] == 1.0 and "p:7" not in rule.index  # known populations are never replaced
     assert d.notes["population_from_gazetteer"] == 2
+
+
+def test_homonyms_in_two_sources_each_find_their_namesake():
+    a = _data("a", [
+        {"place_id": "t:MA", "name": "Springfield", "country": "USA", "lat": 42.10, "lon": -72.59},
+        {"place_id": "t:IL", "name": "Springfield", "country": "USA", "lat": 39.80, "lon": -89.64},
+    ][:1])
+    b = _data("b", [{"place_id": "t:IL", "name": "Springfield", "country": "USA", "lat": 39.80, "lon": -89.64}])
+    c = _data("c", [{"place_id": "w:Springfield", "name": "Springfield", "country": "USA", "lat": 39.799, "lon": -89.644}])
+    m = resolve_places([a, b, c], overrides=False).mapping()
+    assert m[("b", "t:IL")] == m[("c", "w:Springfield")] != m[("a", "t:MA")]

@@ -532,8 +532,17 @@ def resolve_places(
             for alt in _alternatives(names[i]):
                 by_base[(country[i], alt)].append(i)
     for members in by_key.values():
-        for j in members[1:]:
-            decide(members[0], j, "same-name", 100.0)
+        # each row joins the first earlier group the guards allow (homonyms: the Springfield of
+        # one source must be compared with every earlier Springfield, not only the first)
+        for x, j in enumerate(members[1:], start=1):
+            tried: set[int] = set()
+            for i in members[:x]:
+                ri = uf.find(i)
+                if ri in tried:
+                    continue
+                tried.add(ri)
+                if decide(i, j, "same-name", 100.0):
+                    break
     for members in by_base.values():
         if len(members) < 2:
             continue
