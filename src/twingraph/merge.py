@@ -30,7 +30,8 @@ Dates
     and in :attr:`MergeResult.date_conflicts`.
 Status
     A tie one source ends and another lists as active *after* that end (its observation date is
-    later) is reported in :attr:`MergeResult.status_conflicts`, not resolved: the spell keeps the
+    after the end's whole period: a tie ended "in 2016" may have been active in September 2016;
+    with no end date, any later listing counts) is reported in :attr:`MergeResult.status_conflicts`, not resolved: the spell keeps the
     end a source states and ``conflict = True``.  A source that saw the tie active *before* the end
     does not contradict it.  A tie present in one source and absent from a later one is not ended:
     :func:`absent_ties` lists such ties.
@@ -276,11 +277,14 @@ def merge_sources(
                     if sp["end_status"] is not None and not pd.isna(sp["end_status"])]
         for s_end, sp_end in ended_by:
             end_day = sp_end["end"]
+            # the end's whole period must be over when the other source saw the tie active
+            # (a tie ended "in 2016" may still have been active in September 2016)
+            end_after = None if pd.isna(end_day) else period_bounds(end_day, str(sp_end["end_precision"]))[1]
             for s in srcs:
                 spx = by_src[s][-1]
                 active = spx["end_status"] is None or pd.isna(spx["end_status"])
                 obs = observed[s]
-                if active and obs is not None and (pd.isna(end_day) or obs >= end_day):
+                if active and obs is not None and (end_after is None or obs >= end_after):
                     conflict = True
                     status_conf.append({"tie_id": tie_id, "ended_by": s_end, "end": end_day,
                                         "end_status": sp_end["end_status"], "active_in": s, "observed": obs})
