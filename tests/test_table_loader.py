@@ -143,3 +143,15 @@ def test_observation_dates_read_from_files(tmp_path):
     assert load(f).observed == pd.Timestamp("2024-03-05")
     shutil.copy(src, tmp_path / "plain.json")
     assert load(tmp_path / "plain.json").observed is None
+
+
+def test_cli_enrich_population(tmp_path, capsys):
+    import json
+
+    f = _write(tmp_path / "t.csv", "a_name,a_country,a_lat,a_lon,b_name,b_country,b_population\n"
+                                   "Cuxhaven,Germany,53.86,8.69,Penzance,GB,21000\n")
+    assert main(["info", str(f), "--json", "--enrich-population"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["notes"]["population_from_gazetteer"] == 1  # Cuxhaven; Penzance keeps its own figure
+    d = load(f)
+    assert d.places.set_index("name").loc["Penzance", "population"] == 21000

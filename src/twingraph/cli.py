@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-__all__ = ["info_summary", "main"]
+__all__ = ["main", "info_summary"]
 
 
 class UserError(Exception):
@@ -154,14 +154,14 @@ def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "rows_loaded": data.rows_loaded,
         "rows_rejected": data.rows_rejected,
         "rejected_by_reason": data.rejected_by_reason(),
-        "n_places": len(data.places),
+        "n_places": int(len(data.places)),
         "n_ties": int(s["tie_id"].nunique()),
-        "n_spells": len(s),
+        "n_spells": int(len(s)),
         "n_countries": int(countries.nunique()),
         "dated_share": float(ties["start"].notna().mean()) if len(ties) else 0.0,
         "n_ended": int(ties["end_status"].notna().sum()),
         "n_components": int(nx.number_connected_components(G)) if G.number_of_nodes() else 0,
-        "n_events": len(data.events),
+        "n_events": int(len(data.events)),
         "observed": data.observed.date().isoformat() if data.observed is not None else None,
         "notes": {k: v for k, v in data.notes.items() if isinstance(v, (int, float, str))},
     }
@@ -237,19 +237,9 @@ def _fetch_wikidata_live(args: argparse.Namespace) -> int:
     import os
 
     from .datasets import data_dir
-<<<<<<< HEAD
     from .loaders.wikidata_client import DEFAULT_ENDPOINT
     from .loaders.wikidata_live import (WikidataClient, WikidataFetchError, default_user_agent, fetch_p190,
                                         parse_sparql_pages)
-=======
-    from .loaders.wikidata_live import (
-        WikidataClient,
-        WikidataFetchError,
-        default_user_agent,
-        fetch_p190,
-        parse_sparql_pages,
-    )
->>>>>>> 8c284a1 (README: dataset expressions, overlap report, own tables, merging conventions)
 
     if args.page_size < 1:
         raise UserError("--page-size must be at least 1")
