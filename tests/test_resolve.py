@@ -157,7 +157,7 @@ def test_precision_and_recall_on_the_labelled_sample(resolution):
     Measured without the shipped overrides: precision 1.000, recall 0.904 (207 of 229 same pairs)."""
     lab = pd.read_csv(LABELS)
     assert len(lab) >= 300 and lab["pair_id"].is_unique
-    lab = lab[lab["label"] != "unsure"]
+    lab = lab[(lab["label"] != "unsure") & ~lab["stratum"].str.startswith("de-")]  # German pairs: test_merge
     assert len(lab) >= 300 and (lab["label"] == "different").sum() >= 100
     m = resolution.mapping()
     pred = [m[(sa, pa)] == m[(sb, pb)] for sa, pa, sb, pb in
