@@ -129,7 +129,8 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     A registered dataset is read by the loader its registry entry names, with its
     files (LICENSE excluded) in registry order.  A forced ``format`` that loads none of the file's
     rows is an error (a file of the wrong format), not an empty graph.  ``columns`` maps canonical
-    column names to a table's own (``format="table"``, see :mod:`twingraph.loaders.table`).  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
+    column names to a table's own (``format="table"``, see :mod:`twingraph.loaders.table`).  Raises
+    :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
     one-line message for user errors."""
     key = str(source)
     if key == "wikidata-live":

@@ -32,6 +32,9 @@ class TieAccumulator:
         File name used in ``reference``.
     kind : str
         Tie kind of every tie (see :data:`twingraph.tables.TIE_KINDS`), unless ``add`` says otherwise.
+    by_kind : bool
+        A tie is a pair *and a kind* (``tie_id = f"{prefix}{a}|{b}|{kind}"``): a register listing a
+        pair as a friendship and as a twinning gives two ties.
 
     Examples
     --------
@@ -41,11 +44,12 @@ class TieAccumulator:
     ('wd:Q1|Q2', 'both', 2, 'relations.tsv:1;7')
     """
 
-    def __init__(self, prefix: str, file: str, kind: str = "twin") -> None:
+    def __init__(self, prefix: str, file: str, kind: str = "twin", by_kind: bool = False) -> None:
         self.prefix = prefix
         self.file = file
         self.kind = kind
-        self.ties: dict[tuple[str, str], dict[str, object]] = {}
+        self.by_kind = by_kind
+        self.ties: dict[tuple[str, ...], dict[str, object]] = {}
         self.merged_rows = 0  # rows that joined an existing tie
         self.date_conflicts = 0
 
@@ -58,13 +62,16 @@ class TieAccumulator:
         a, b = pair_key(u, v)
         here = "a->b" if a == u else "b->a"
         start = pd.NaT if start is None else start
-        tie = self.ties.get((a, b))
+        kind = kind or self.kind
+        key = (a, b, kind) if self.by_kind else (a, b)
+        tie = self.ties.get(key)
         if tie is None:
-            tie = {"tie_id": f"{self.prefix}{a}|{b}", "a": a, "b": b, "kind": kind or self.kind,
+            tie_id = f"{self.prefix}{a}|{b}|{kind}" if self.by_kind else f"{self.prefix}{a}|{b}"
+            tie = {"tie_id": tie_id, "a": a, "b": b, "kind": kind,
                    "directions": here, "n_rows": 1, "start": start,
                    "start_precision": "unknown" if pd.isna(start) else start_precision,
                    "reference": f"{self.file}:{line}", "conflict": False}
-            self.ties[(a, b)] = tie
+            self.ties[key] = tie
             return tie
         self.merged_rows += 1
         tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]

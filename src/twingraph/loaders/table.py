@@ -203,8 +203,10 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                     try:
                         lat, lon = _float(get(f"{side}_lat")), _float(get(f"{side}_lon"))
                     except ValueError:
-                        raise _Reject("bad-coordinates", f"{side}: {get(f'{side}_lat')!r}, {get(f'{side}_lon')!r}") from None
-                    if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)):  # type: ignore[operator]
+                        bad = f"{side}: {get(f'{side}_lat')!r}, {get(f'{side}_lon')!r}"
+                        raise _Reject("bad-coordinates", bad) from None
+                    out_of_range = lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)  # type: ignore[operator]
+                    if (lat is None) != (lon is None) or out_of_range:
                         raise _Reject("bad-coordinates", f"{side}: {lat}, {lon}")
                     try:
                         pop = _float(get(f"{side}_population").replace(",", ""))
@@ -231,7 +233,8 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                 kind = "unknown"
             rec["kind"] = kind
             status = get("end_status").lower()
-            rec["end_status"] = status if status in END_STATUSES else ("terminated" if rec["end"][0] is not None else None)  # type: ignore[index]
+            ended = rec["end"][0] is not None  # type: ignore[index]
+            rec["end_status"] = status if status in END_STATUSES else ("terminated" if ended else None)
             rec["reference"] = get("reference")
             rows.append(rec)
 
