@@ -198,6 +198,7 @@ def test_homonyms_in_two_sources_each_find_their_namesake():
         {"place_id": "t:IL", "name": "Springfield", "country": "USA", "lat": 39.80, "lon": -89.64},
     ][:1])
     b = _data("b", [{"place_id": "t:IL", "name": "Springfield", "country": "USA", "lat": 39.80, "lon": -89.64}])
-    c = _data("c", [{"place_id": "w:Springfield", "name": "Springfield", "country": "USA", "lat": 39.799, "lon": -89.644}])
+    c = _data("c", [{"place_id": "w:Springfield", "name": "Springfield", "country": "USA",
+                     "lat": 39.799, "lon": -89.644}])
     m = resolve_places([a, b, c], overrides=False).mapping()
     assert m[("b", "t:IL")] == m[("c", "w:Springfield")] != m[("a", "t:MA")]

@@ -335,7 +335,8 @@ def _cmd_overlap(args: argparse.Namespace) -> int:
             result.status_conflicts.to_csv(out / "status_conflicts.csv", index=False, date_format="%Y-%m-%d")
             rep["pairwise"].to_csv(out / "overlap.csv", index=False, float_format="%.4f")  # type: ignore[union-attr]
             for k, df in absent.items():
-                df.to_csv(out / f"absent_{k.replace(' not in ', '__not_in__')}.csv", index=False, date_format="%Y-%m-%d")
+                name = f"absent_{k.replace(' not in ', '__not_in__')}.csv"
+                df.to_csv(out / name, index=False, date_format="%Y-%m-%d")
         except OSError as exc:
             raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     summary = {

@@ -19,8 +19,8 @@ Ties
     German register's twinning / friendship / contact) over those that call every tie a twinning
     (the lists, the crawl): ``kind`` is ``twin`` when such a source says so, else its first known
     kind; that source's rows of another kind (a friendship that later became a twinning) stay in
-    the attestations and do not date the tie.  Every source spell of the tie is a row of the ``attestations`` table with that
-    source's observation date.
+    the attestations and do not date the tie.  Every source spell of the tie is a row of the
+    ``attestations`` table with that source's observation date.
 Dates
     The spells of the source with the most dated fields form the tie's spells (a source that dates
     a tie beats one that only lists it).  When another source dates the same single-spell tie, the
@@ -31,8 +31,8 @@ Dates
 Status
     A tie one source ends and another lists as active *after* that end (its observation date is
     after the end's whole period: a tie ended "in 2016" may have been active in September 2016;
-    with no end date, any later listing counts) is reported in :attr:`MergeResult.status_conflicts`, not resolved: the spell keeps the
-    end a source states and ``conflict = True``.  A source that saw the tie active *before* the end
+    with no end date, any later listing counts) is reported in :attr:`MergeResult.status_conflicts`,
+    not resolved: the spell keeps the end a source states and ``conflict = True``.  A source that saw the tie active *before* the end
     does not contradict it.  A tie present in one source and absent from a later one is not ended:
     :func:`absent_ties` lists such ties.
 Row accounting

@@ -20,8 +20,8 @@ the one reported)
         same country and the same (place, qualifier) key, coordinates not contradicting.
     ``same-base+coords``
         same country, same place part, qualifiers compatible (one missing: "Kandava" and "Kandava
-        (Tukums)"; or one the start of the other: "Vienna 13 – Hietzing", "Hietzing (Vienna)"), both with coordinates within ``near_km`` (10 km), and the same administrative
-        words (:func:`admin_kind`: "Unna" and "Unna (district)" are two places).  Two different
+        (Tukums)"; or one the start of the other: "Vienna 13 – Hietzing", "Hietzing (Vienna)"),
+        both with coordinates within ``near_km`` (10 km), and the same administrative words (:func:`admin_kind`: "Unna" and "Unna (district)" are two places).  Two different
         qualifiers ("Mitte (Berlin)", "Mitte (Hamburg)") are two places.
     ``similar-name+coords``
         same country, both with coordinates within ``near_km``, and either a rapidfuzz
@@ -583,7 +583,8 @@ def resolve_places(
                 score = fuzz.token_sort_ratio(parts[i][0], parts[j][0])
                 if score >= fuzzy_min and _tokens_compatible(parts[i][0], parts[j][0]):
                     decide(i, j, "similar-name+coords", score)
-                elif gaz is not None and _same_gazetteer_city(gaz, parts[i][0], parts[j][0], iso, lat[i], lon[i], near_km):
+                elif gaz is not None and _same_gazetteer_city(gaz, parts[i][0], parts[j][0], iso,
+                                                              lat[i], lon[i], near_km):
                     decide(i, j, "gazetteer-name+coords", 90.0)
 
     # --- places with neither country nor coordinates in their group: labels + partners
@@ -719,8 +720,9 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
                             if uf.countries[rj] and rj not in mine:
                                 counts[rj] += 1
                 best = sorted(((c, r) for r, c in counts.items() if c >= 2), key=lambda t: (-t[0], t[1]))
-                for c, r in best[:3]:
-                    sim = max(fuzz.ratio(anyascii(names[i]).lower(), g) for g in group_names[r]) if group_names[r] else 0
+                for _, r in best[:3]:
+                    label_ascii = anyascii(names[i]).lower()
+                    sim = max((fuzz.ratio(label_ascii, g) for g in group_names[r]), default=0)
                     if sim >= 60:
                         joined += decide(i, uf.members[r][0], "partners+similar", float(sim))
                         break
