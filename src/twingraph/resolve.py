@@ -21,7 +21,8 @@ the one reported)
     ``same-base+coords``
         same country, same place part, qualifiers compatible (one missing: "Kandava" and "Kandava
         (Tukums)"; or one the start of the other: "Vienna 13 – Hietzing", "Hietzing (Vienna)"),
-        both with coordinates within ``near_km`` (10 km), and the same administrative words (:func:`admin_kind`: "Unna" and "Unna (district)" are two places).  Two different
+        both with coordinates within ``near_km`` (10 km), and the same administrative words
+        (:func:`admin_kind`: "Unna" and "Unna (district)" are two places).  Two different
         qualifiers ("Mitte (Berlin)", "Mitte (Hamburg)") are two places.
     ``similar-name+coords``
         same country, both with coordinates within ``near_km``, and either a rapidfuzz
