@@ -33,8 +33,8 @@ Status
     after the end's whole period: a tie ended "in 2016" may have been active in September 2016;
     with no end date, any later listing counts) is reported in :attr:`MergeResult.status_conflicts`,
     not resolved: the spell keeps the end a source states and ``conflict = True``.  A source that
-    saw the tie active *before* the end does not contradict it.  A tie present in one source and absent from a later one is not ended:
-    :func:`absent_ties` lists such ties.
+    saw the tie active *before* the end does not contradict it.  A tie present in one source and
+    absent from a later one is not ended: :func:`absent_ties` lists such ties.
 Row accounting
     ``rows_read`` and ``rows_loaded`` are the sums over the sources; the rejections are the
     sources' (``file`` = ``"<source>/<file>"``) plus one ``self-tie-after-resolution`` row per input
