@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twingraph import LoadError, load
+from twingraph import load
 from twingraph.cli import main
 from twingraph.loaders.table import load_table, parse_columns
 
