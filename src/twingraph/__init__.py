@@ -23,6 +23,7 @@ _LAZY: dict[str, str] = {
     "active_mask": "graphs", "country_graph": "graphs", "multigraph": "graphs", "project": "graphs",
     "simple_graph": "graphs", "snapshot": "graphs", "to_igraph": "graphs",
     "LoadError": "loaders", "load": "loaders",
+    "merge": "merge", "merge_sources": "merge", "overlap_report": "merge", "resolve_places": "resolve",
     "TwinData": "tables",
     "resolve_dates": "dates", "resolve_spell_dates": "dates",
     "growth": "temporal", "sweep": "temporal", "sweep_rebuild": "temporal",
@@ -44,6 +45,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
     from .graphs import (active_mask, country_graph, multigraph, project, simple_graph, snapshot,
                          to_igraph)
     from .loaders import LoadError, load
+    from .merge import merge, merge_sources, overlap_report
+    from .resolve import resolve_places
     from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
     from .simulate import dyadic_coverage, simulate_network, simulate_network_with_truth, validate_survival
     from .survival import (CoxPH, CumulativeIncidence, FineGray, FirthCoxPH, KaplanMeier, add_at_risk_counts,
@@ -71,6 +74,10 @@ __all__ = [
     "DatasetError",
     "LoadError",
     "TwinData",
+    "merge",
+    "merge_sources",
+    "overlap_report",
+    "resolve_places",
     "ExposureRule",
     "CoxPH",
     "FirthCoxPH",

@@ -1,4 +1,8 @@
-"""Command-line interface: ``twingraph info|export|fetch|stats|rank|validate-survival|reproduce``.
+"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|validate-survival|reproduce``.
+
+A source is a dataset name, a file, or a dataset expression ``a+b+c``: the sources merged into one
+graph with places resolved across them (:func:`twingraph.merge_sources`).  ``twingraph overlap
+a+b+c --out DIR`` prints how they overlap and writes the merge report.
 
 User errors (unknown dataset, missing or malformed file, bad option, a full disk) print one line to
 stderr, ``twingraph: error: ...``, and exit with status 2.  Bugs (e.g. a loader building tables that
@@ -46,7 +50,26 @@ def _rejection_summary(data, top: int = 3) -> str:  # type: ignore[no-untyped-de
     return f"{shown}{more}"
 
 
-def _load(source: str, fmt: str | None, allow_empty: bool = False):  # type: ignore[no-untyped-def]
+def _is_expression(source: str) -> bool:
+    return "+" in source and not Path(source).exists()
+
+
+def _merge(source: str, fmt: str | None = None):  # type: ignore[no-untyped-def]
+    """A dataset expression ``a+b+c``: the sources merged (:func:`twingraph.merge_sources`)."""
+    from .datasets import DatasetError
+    from .loaders import LoadError
+    from .merge import merge_sources, parse_expression
+
+    if fmt:
+        raise UserError("--format applies to one file, not to a dataset expression")
+    try:
+        return merge_sources(*parse_expression(source))
+    except (LoadError, DatasetError, FileNotFoundError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _load(source: str, fmt: str | None, allow_empty: bool = False, columns: str | None = None,  # type: ignore[no-untyped-def]
+          enrich: bool = False):
     """Load ``source``; report rejected rows on stderr; nothing loaded is a :class:`UserError`.
 
     With ``allow_empty`` the data are returned even when nothing loaded (``info`` reports first,
@@ -58,7 +81,7 @@ def _load(source: str, fmt: str | None, allow_empty: bool = False):  # type: ign
     if fmt and _is_dataset_name(source):
         raise UserError(f"--format {fmt} applies to files; {source} is a dataset name read by its own loader")
     try:
-        data = load(source, format=fmt)
+        data = _merge(source, fmt).data if _is_expression(source) else load(source, format=fmt, columns=columns)
     except (LoadError, DatasetError, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:  # unreadable file, a device, ...
@@ -69,6 +92,10 @@ def _load(source: str, fmt: str | None, allow_empty: bool = False):  # type: ign
               file=sys.stderr)
     if not allow_empty:
         _fail_if_empty(source, data)
+    if enrich:  # --enrich-population: GeoNames populations where no source has one
+        from .resolve import enrich_population
+
+        data, _ = enrich_population(data)
     return data
 
 
@@ -141,7 +168,7 @@ def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    data = _load(args.source, args.format, allow_empty=True)
+    data = _load(args.source, args.format, allow_empty=True, columns=args.columns, enrich=args.enrich_population)
     summary = info_summary(data)
     if args.rejections:
         _write_rejections(data, args.rejections)
@@ -171,7 +198,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export
 
-    data = _load(args.source, args.input_format)
+    data = _load(args.source, args.input_format, columns=args.columns, enrich=args.enrich_population)
     if args.format == "csv" and Path(args.out).exists() and not Path(args.out).is_dir():
         raise UserError(f"cannot write {args.out}: it exists and is not a directory (--format csv writes a "
                         "folder of tables)")
@@ -263,7 +290,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.summary import konect_stats
 
-    data = _with_associations(_load(args.source, args.format), args.associations)
+    data = _with_associations(_load(args.source, args.format, columns=args.columns, enrich=args.enrich_population), args.associations)
     g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))
     stats = konect_stats(g, distances=not args.no_distances)
     if args.json:
@@ -278,7 +305,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.centrality import rank_table
 
-    data = _with_associations(_load(args.source, args.format), args.associations)
+    data = _with_associations(_load(args.source, args.format, columns=args.columns, enrich=args.enrich_population), args.associations)
     g, _ = to_igraph(simple_graph(data, isolates=False, associations=args.associations))
     if args.associations == "groups":  # rank places only, not the association nodes
         g.delete_vertices([v.index for v in g.vs if str(v["name"]).startswith("assoc:")])
@@ -287,6 +314,56 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         print(table.to_json(orient="records", force_ascii=False))
     else:
         print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_overlap(args: argparse.Namespace) -> int:
+    from .merge import absent_ties, overlap_report
+
+    result = _merge(args.source)
+    data = result.data
+    rep = overlap_report(data)
+    absent = {f"{a} not in {b}": absent_ties(data, a, b) for a in result.sources for b in result.sources if a != b}
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            result.resolution.decisions.to_csv(out / "place_decisions.csv", index=False)
+            result.resolution.groups().to_csv(out / "place_groups.csv", index=False)
+            data.attestations.to_csv(out / "attestations.csv", index=False, date_format="%Y-%m-%d")
+            result.date_conflicts.to_csv(out / "date_conflicts.csv", index=False, date_format="%Y-%m-%d")
+            result.status_conflicts.to_csv(out / "status_conflicts.csv", index=False, date_format="%Y-%m-%d")
+            rep["pairwise"].to_csv(out / "overlap.csv", index=False, float_format="%.4f")  # type: ignore[union-attr]
+            for k, df in absent.items():
+                name = f"absent_{k.replace(' not in ', '__not_in__')}.csv"
+                df.to_csv(out / name, index=False, date_format="%Y-%m-%d")
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    summary = {
+        "sources": result.sources, "rows_read": data.rows_read, "rows_loaded": data.rows_loaded,
+        "rows_rejected": data.rows_rejected, "places": len(data.places),
+        "ties": int(data.spells["tie_id"].nunique()), "ties_by_n_sources": rep["by_n_sources"],
+        "pairwise": rep["pairwise"].to_dict("records"),  # type: ignore[union-attr]
+        "absent": {k: len(v) for k, v in absent.items()},
+        "date_conflicts": int(result.date_conflicts["tie_id"].nunique()),
+        "status_conflicts": int(result.status_conflicts["tie_id"].nunique()),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return 0
+    print(f"sources           {' + '.join(result.sources)}")
+    print(f"rows read/loaded/rejected  {data.rows_read:,} / {data.rows_loaded:,} / {data.rows_rejected:,}")
+    print(f"places {len(data.places):,}; ties {summary['ties']:,}")
+    for k, v in rep["by_n_sources"].items():  # type: ignore[union-attr]
+        print(f"ties attested by {k:<3} sources  {v:,}")
+    for r in summary["pairwise"]:
+        print(f"{r['source_a']} ties in {r['source_b']}: {r['in_b']:,} of {r['ties_a']:,} ({r['share']:.1%}); "
+              f"of those whose two places {r['source_b']} knows: {r['covered_in_b']:,} of {r['covered']:,} "
+              f"({r['share_covered']:.1%})")
+    for k, v in summary["absent"].items():
+        print(f"absent: ties of {k} (both places known there): {v:,}")
+    print(f"ties with disagreeing dates {summary['date_conflicts']:,}; ended by one source, active in a later one "
+          f"{summary['status_conflicts']:,}")
     return 0
 
 
@@ -348,7 +425,12 @@ def _parser() -> argparse.ArgumentParser:
     def source_cmd(name: str, help: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help)
         sp.add_argument("source", help="dataset name (wikipedia-lists-2026, wikidata-crawl-2016, "
-                        "germany-partnerships-2015, czechia-partnerships-2013, curated) or file path")
+                        "germany-partnerships-2015, czechia-partnerships-2013, curated), file path, "
+                        "or a dataset expression name+name+... (the sources merged, places resolved)")
+        sp.add_argument("--columns", help="for --format table: canonical=column,... (a_name=origincityLabel,b_lat=...)")
+        sp.add_argument("--enrich-population", action="store_true",
+                        help="fill missing populations from the offline GeoNames gazetteer (same country and "
+                        "name, within 10 km; see twingraph.resolve.enrich_population)")
         return sp
 
     sp = source_cmd("info", "row accounting and size of a dataset or file")
@@ -394,6 +476,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="ties between co-members of a twinning association: keep, drop, or replace by "
                          "place-association edges (association nodes are not ranked)")
     sp.set_defaults(func=_cmd_rank)
+
+    sp = sub.add_parser("overlap", help="merge a dataset expression (a+b+...) and report how the sources overlap")
+    sp.add_argument("source", help="dataset expression, e.g. wikipedia-lists-2026+wikidata-crawl-2016")
+    sp.add_argument("--out", help="folder for the merge report CSVs (place decisions, attestations, conflicts, ...)")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=_cmd_overlap)
 
     sp = sub.add_parser("validate-survival", help="simulation check of the Cox estimator's bias and coverage")
     sp.add_argument("--replicates", type=int, default=200)

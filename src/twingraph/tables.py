@@ -27,6 +27,14 @@ Events (one row per dated event that can affect ties: a war, a dispute, a law)
     ``law``/...), ``name``, ``actors`` and ``targets`` (ISO3 codes joined with ``";"``),
     ``description``, ``source``.
 
+Attestations (provenance of merged data, :func:`twingraph.merge`; empty for a single source)
+    One row per spell a source gives of a merged tie: ``tie_id`` (the merged tie), ``source``,
+    ``source_tie_id`` (the tie's id in that source), ``source_a`` / ``source_b`` (that source's
+    place ids), ``kind``, ``start``, ``start_precision``, ``end``, ``end_precision``,
+    ``end_status``, ``observed`` (the source's observation date: a tie it lists as active was
+    active then; a tie it does not list was absent then, which is not an end), ``reference``.
+    The merged spell's ``source`` lists every attesting source joined by ``";"``.
+
 Rejections (one row per input row that became neither a place nor part of a tie)
     ``file``, ``line`` (1-based physical line in the file; 0 when not line-based), ``reason``
     (a short stable code such as ``"unknown-country"``), ``detail``, ``raw``.
@@ -65,28 +73,30 @@ import pandas as pd
 from .dates import resolve_dates
 
 __all__ = [
-    "PLACE_COLUMNS",
-    "SPELL_COLUMNS",
-    "EVENT_COLUMNS",
-    "REJECTION_COLUMNS",
-    "TIE_KINDS",
-    "END_STATUSES",
-    "LEVELS",
-    "TwinData",
-    "Rejections",
-    "empty_places",
-    "empty_spells",
-    "empty_events",
-    "validate",
-    "ContractError",
-    "pair_key",
     "ASSOCIATION_COLUMNS",
-    "MEMBERSHIP_COLUMNS",
     "ASSOCIATION_KINDS",
+    "ATTESTATION_COLUMNS",
+    "ContractError",
+    "END_STATUSES",
+    "EVENT_COLUMNS",
+    "LEVELS",
+    "MEMBERSHIP_COLUMNS",
     "MEMBERSHIP_END_STATUSES",
     "OPTIONAL_SPELL_COLUMNS",
+    "PLACE_COLUMNS",
+    "REJECTION_COLUMNS",
+    "SPELL_COLUMNS",
+    "TIE_KINDS",
+    "Rejections",
+    "TwinData",
     "empty_associations",
+    "empty_attestations",
+    "empty_events",
     "empty_memberships",
+    "empty_places",
+    "empty_spells",
+    "pair_key",
+    "validate",
 ]
 
 PLACE_COLUMNS: Final = (
@@ -101,6 +111,10 @@ EVENT_COLUMNS: Final = (
     "event_id", "date", "date_precision", "kind", "name", "actors", "targets", "description", "source",
 )
 REJECTION_COLUMNS: Final = ("file", "line", "reason", "detail", "raw")
+ATTESTATION_COLUMNS: Final = (
+    "tie_id", "source", "source_tie_id", "source_a", "source_b", "kind",
+    "start", "start_precision", "end", "end_precision", "end_status", "observed", "reference",
+)
 
 ASSOCIATION_COLUMNS: Final = ("association_id", "name", "kind", "founded", "founded_precision", "source", "note")
 MEMBERSHIP_COLUMNS: Final = (
@@ -184,6 +198,13 @@ def empty_memberships() -> pd.DataFrame:
     return df
 
 
+def empty_attestations() -> pd.DataFrame:
+    df = _empty(ATTESTATION_COLUMNS)
+    for c in ("start", "end", "observed"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
 def _typed_places(df: pd.DataFrame) -> pd.DataFrame:
     df = df.reindex(columns=list(PLACE_COLUMNS))
     for c in ("lat", "lon", "population"):
@@ -244,6 +265,8 @@ class TwinData:
     associations, memberships : DataFrame
         The membership layer (see the module docstring); empty unless filled by
         :func:`twingraph.associations.attach`.
+    attestations : DataFrame
+        Provenance of merged ties (see the module docstring); empty for a single source.
     """
 
     places: pd.DataFrame
@@ -257,6 +280,7 @@ class TwinData:
     notes: dict[str, object] = field(default_factory=dict)
     associations: pd.DataFrame = field(default_factory=empty_associations)
     memberships: pd.DataFrame = field(default_factory=empty_memberships)
+    attestations: pd.DataFrame = field(default_factory=empty_attestations)
 
     @property
     def rows_rejected(self) -> int:
@@ -380,6 +404,13 @@ def validate(data: TwinData) -> None:
         if (end_last[both] < start_first[both]).any():  # periods may overlap: "2018-10" .. "2018" is fine
             raise ContractError("a spell ends before it starts")
     _validate_membership_layer(data)
+    if len(data.attestations):
+        if tuple(data.attestations.columns) != tuple(ATTESTATION_COLUMNS):
+            raise ContractError(f"attestations columns {list(data.attestations.columns)} != contract "
+                             f"{list(ATTESTATION_COLUMNS)}")
+        unknown = set(data.attestations["tie_id"]) - set(s["tie_id"])
+        if unknown:
+            raise ContractError(f"attestations of unknown ties, e.g. {sorted(unknown)[:3]}")
     if data.rows_read != data.rows_loaded + data.rows_rejected:
         raise ContractError(
             f"row accounting broken: read {data.rows_read} != loaded {data.rows_loaded} + "

@@ -5,7 +5,8 @@ or a file path, detecting the file format from its name and first line unless ``
 
 Formats: ``wikipedia`` (``city1,country1,city2,country2`` CSV), ``wikidata-crawl`` (QID pairs TSV),
 ``konect`` (``out.<name>``), ``curated`` (the registry's tie-event CSV), ``sparql-json`` (cached
-pages of the live Wikidata query), ``entity-json`` (``Special:EntityData/Q….json``).
+pages of the live Wikidata query), ``entity-json`` (``Special:EntityData/Q….json``), ``table``
+(any CSV/TSV of ties with canonical or mapped columns: :mod:`twingraph.loaders.table`).
 
 ``"wikidata-live"`` loads the pages of the live P190 query cached under ``<data dir>/wikidata-live/``
 by ``twingraph fetch wikidata-live`` (loading never touches the network).
@@ -22,10 +23,18 @@ from .konect import KonectFormatError, load_konect
 from .wikidata_crawl import load_wikidata_crawl
 from .wikipedia import load_wikipedia_lists
 
-__all__ = ["load", "detect_format", "FORMATS", "load_konect", "load_wikidata_crawl", "load_wikipedia_lists",
-           "KonectFormatError", "LoadError"]
+__all__ = [
+    "FORMATS",
+    "KonectFormatError",
+    "LoadError",
+    "detect_format",
+    "load",
+    "load_konect",
+    "load_wikidata_crawl",
+    "load_wikipedia_lists",
+]
 
-FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json")
+FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json", "table")
 
 
 class LoadError(ValueError):
@@ -52,6 +61,9 @@ def detect_format(path: Path) -> str:
                         "wikipedia-lists-2026 (it joins the coordinates) or the raw city1,country1,city2,country2 file")
     if first.startswith("city_a,country_a"):
         return "curated"
+    header = {h.strip() for h in re.split(r"[\t,]", first)}
+    if {"a_name", "b_name"} <= header:
+        return "table"
     if first.startswith("Q") and "\t" in first:
         fields = first.split("\t")
         if len(fields) == 2 and all(re.fullmatch(r"Q[1-9][0-9]*", f.strip()) for f in fields):
@@ -67,7 +79,28 @@ def detect_format(path: Path) -> str:
     raise LoadError(f"{path}: cannot tell its format; pass --format ({', '.join(FORMATS)})")
 
 
-def _load_file(path: Path, fmt: str) -> TwinData:
+def _registry_loader(name: str):  # type: ignore[no-untyped-def]
+    """The loader function a registry entry names (:attr:`twingraph.datasets.Dataset.loader`):
+    ``"load_x"`` in this package or in its submodule ``x``, or ``"module:function"``."""
+    import importlib
+
+    module, _, func = name.rpartition(":")
+    mod = importlib.import_module(f".{module}", __name__) if module else importlib.import_module(__name__)
+    if hasattr(mod, func):
+        return getattr(mod, func)
+    try:  # convention: load_<module> lives in loaders/<module>.py
+        return getattr(importlib.import_module(f".{func.removeprefix('load_')}", __name__), func)
+    except (ImportError, AttributeError):
+        raise LoadError(f"the dataset registry names an unknown loader {name!r}") from None
+
+
+def _load_file(path: Path, fmt: str, columns: str | dict[str, str] | None = None) -> TwinData:
+    if fmt == "table":
+        from .table import load_table
+
+        return load_table(path, columns=columns)
+    if columns:
+        raise LoadError(f"column mappings are for --format table, not {fmt}")
     if fmt == "konect":
         return load_konect(path)
     if fmt == "wikipedia":
@@ -89,10 +122,16 @@ def _load_file(path: Path, fmt: str) -> TwinData:
     raise LoadError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def load(source: str | Path, format: str | None = None, root: Path | None = None) -> TwinData:
+def load(source: str | Path, format: str | None = None, root: Path | None = None,
+         columns: str | dict[str, str] | None = None) -> TwinData:
     """Load a dataset by name (``"wikipedia-lists-2026"``, ``"wikidata-crawl-2016"``,
-    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``)
-    or a file by path.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
+    ``"germany-partnerships-2015"``, ``"czechia-partnerships-2013"``, ``"curated"``) or a file by path.
+
+    A registered dataset is read by the loader its registry entry names, with its files (LICENSE
+    excluded) in registry order.  ``columns`` maps canonical column names to a table's own
+    (``format="table"``, see :mod:`twingraph.loaders.table`).  A forced ``format`` that loads none
+    of a file's rows returns the tables with every row in the rejection report; the CLI makes that
+    an error.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
     one-line message for user errors."""
     key = str(source)
     if key == "wikidata-live":
@@ -111,19 +150,8 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
         return load_curated()
     if key in datasets.DATASETS:
         ds = datasets.DATASETS[key]
-        files = [datasets.path(key, f.name, root=root) for f in ds.files]
-        if key == "wikipedia-lists-2026":
-            return load_wikipedia_lists(files[0], files[1], source=key)
-        if key == "wikidata-crawl-2016":
-            return load_wikidata_crawl(files[0], files[1], source=key)
-        if key == "germany-partnerships-2015":
-            from .germany_register import load_germany_register
-
-            return load_germany_register(files[0], source=key)
-        if key == "czechia-partnerships-2013":
-            from .czechia_register import load_czechia_register
-
-            return load_czechia_register(files[0], source=key)
+        files = [datasets.path(key, f.name, root=root) for f in ds.files if f.name != "LICENSE"]
+        return _registry_loader(ds.loader)(*files, source=key)
     path = Path(source)
     if not path.exists():
         known = ", ".join(sorted([*datasets.DATASETS, "curated", "wikidata-live"]))
@@ -131,8 +159,8 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     if path.is_dir():
         raise LoadError(f"{source}: is a directory; give a file")
     try:
-        fmt = format or detect_format(path)
-        return _load_file(path, fmt)
+        fmt = format or ("table" if columns else detect_format(path))
+        return _load_file(path, fmt, columns)
     except ContractError:  # a loader built tables that break the contract: a bug, keep the traceback
         raise
     except (KonectFormatError, LoadError) as exc:

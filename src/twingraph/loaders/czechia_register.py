@@ -51,7 +51,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..tables import Rejections, TwinData, make_twindata, pair_key
+from ..tables import Rejections, TwinData, make_twindata
+from ._accumulate import TieAccumulator
 
 __all__ = ["COLUMNS", "CZECH_COUNTRIES", "OBSERVED", "YEAR_RANGE", "load_czechia_register"]
 
@@ -124,7 +125,7 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
             code_of.setdefault((row[8].strip(), row[9].strip()), row[5].strip())
 
     places: dict[str, dict[str, object]] = {}
-    ties: dict[str, dict[str, object]] = {}
+    acc = TieAccumulator("", fname, by_kind=True)
     rows_loaded = 0
     year_unknown = 0
     impossible: list[tuple[int, str]] = []
@@ -169,31 +170,16 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
             start = pd.Timestamp(year=int(year), month=1, day=1)
         else:
             impossible.append((line, year))
-        a, b = pair_key(id1, id2)
-        tie_id = f"{a}|{b}|twin"
-        tie = ties.get(tie_id)
-        if tie is None:
-            ties[tie_id] = {"tie_id": tie_id, "a": a, "b": b, "kind": "twin", "start": start,
-                            "start_precision": "year" if start is not None else "unknown",
-                            "directions": "a->b" if a == id1 else "b->a", "n_rows": 1, "conflict": False,
-                            "reference": f"{fname}:{line}"}
-        else:
-            tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload,misc]
-            old = tie["start"]
-            if start is not None and old is not None and start != old:
-                tie["conflict"] = True
-            if start is not None and (old is None or start < old):  # type: ignore[operator]
-                tie["start"], tie["start_precision"] = start, "year"
-            tie["reference"] = f"{tie['reference']};{line}"
+        acc.add(id1, id2, line, start=start, start_precision="year")
         rows_loaded += 1
     for p in places.values():
         p.pop("_weak")
     notes = {
         "year_unknown": year_unknown,
         "impossible_years": impossible,
-        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
-        "ties_with_conflicting_years": sum(1 for t in ties.values() if t["conflict"]),
+        "ties_listed_twice": sum(1 for t in acc.records() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
+        "ties_with_conflicting_years": sum(1 for t in acc.records() if t["conflict"]),
         "czech_places": sum(1 for p in places.values() if p["country"] == "CZE"),
     }
-    return make_twindata(list(places.values()), list(ties.values()), rej, len(records), rows_loaded,
+    return make_twindata(list(places.values()), acc.records(), rej, len(records), rows_loaded,
                          source=source, observed=OBSERVED, notes=notes)

@@ -62,7 +62,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..countries import to_iso3
-from ..tables import Rejections, TwinData, make_twindata, pair_key
+from ..tables import Rejections, TwinData, make_twindata
+from ._accumulate import TieAccumulator
 
 __all__ = ["COLUMNS", "FORM_KINDS", "OBSERVED", "load_germany_register"]
 
@@ -121,7 +122,7 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
     fname = path.name
     rej = Rejections()
     places: dict[str, dict[str, object]] = {}
-    ties: dict[str, dict[str, object]] = {}
+    acc = TieAccumulator("", fname, by_kind=True)
     rows_read = rows_loaded = 0
     kinds: dict[str, int] = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -174,30 +175,20 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
                 places[pa_id] = {"place_id": pa_id, "name": r["partnergemeinde"], "country": iso,
                                  "subdivision": None, "level": "municipality", "lat": lat, "lon": lon}
             kind = FORM_KINDS[r["form"]]
-            a, b = pair_key(de_id, pa_id)
-            tie_id = f"{a}|{b}|{kind}"
             start = pd.Timestamp(year=int(r["seit"]), month=1, day=1)
-            tie = ties.get(tie_id)
-            if tie is None:
-                ties[tie_id] = {"tie_id": tie_id, "a": a, "b": b, "kind": kind, "start": start,
-                                "start_precision": "year", "directions": "a->b" if a == de_id else "b->a",
-                                "n_rows": 1, "conflict": False, "reference": f"{fname}:{line}"}
+            before = len(acc)
+            acc.add(de_id, pa_id, line, start=start, start_precision="year", kind=kind)
+            if len(acc) > before:
                 kinds[kind] = kinds.get(kind, 0) + 1
-            else:
-                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload,misc]
-                if start != tie["start"]:
-                    tie["conflict"] = True
-                    tie["start"] = min(start, tie["start"])  # type: ignore[type-var]
-                tie["reference"] = f"{tie['reference']};{line}"
             rows_loaded += 1
     notes = {
         "ties_by_kind": dict(sorted(kinds.items())),
-        "ties_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
-        "ties_with_conflicting_years": sum(1 for t in ties.values() if t["conflict"]),
+        "ties_listed_twice": sum(1 for t in acc.records() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
+        "ties_with_conflicting_years": sum(1 for t in acc.records() if t["conflict"]),
         "german_places": sum(1 for p in places.values() if p["country"] == "DEU"),
         "german_districts_and_regions": sum(1 for p in places.values() if p["level"] == "region"),
         "partner_places": sum(1 for p in places.values() if p["country"] != "DEU"),
         "places_without_coordinates": sum(1 for p in places.values() if p["lat"] is None),
     }
-    return make_twindata(list(places.values()), list(ties.values()), rej, rows_read, rows_loaded,
+    return make_twindata(list(places.values()), acc.records(), rej, rows_read, rows_loaded,
                          source=source, observed=OBSERVED, notes=notes)

@@ -26,6 +26,8 @@ Conventions:
 * The optional time column (Unix seconds) becomes the spell's start (day precision); when merged
   rows disagree the earliest is kept and ``conflict`` is set.  Weights are not part of the twinning
   model: their presence is counted in ``notes["weighted_rows"]``.
+* ``observed`` is read from ``meta.<name>``'s ``timeiso`` line when there is one (see
+  :func:`observed_from_meta`), so survival tables need no ``observed=``.
 * Bipartite (``bip``) files are rejected as a whole: a twinning network is one-mode.
 """
 
@@ -38,8 +40,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..tables import Rejections, TwinData, make_twindata
+from ._accumulate import TieAccumulator
 
-__all__ = ["load_konect", "KonectFormatError"]
+__all__ = ["KonectFormatError", "load_konect"]
 
 _ID = re.compile(r"[0-9]+")
 
@@ -130,10 +133,10 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
         why = f"far beyond what {n_data:,} edge rows can name (KONECT ids run 1..n)"
     rej = Rejections()
     rows_read = rows_loaded = 0
-    ties: dict[tuple[int, int], dict[str, object]] = {}
+    acc = TieAccumulator("", path.name)  # place ids sort as strings: a < b in string order
     max_id = 0
     used: set[int] = set()
-    multi = weighted = 0
+    weighted = 0
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for line_no, line in enumerate(fh, start=1):
             text = line.strip()
@@ -174,27 +177,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
             rows_loaded += 1
             max_id = max(max_id, u, v)
             used.update((u, v))
-            a, b = (u, v) if u < v else (v, u)
-            # place ids sort as strings; keep a < b in *string* order for the table contract
-            pa, pb = sorted((f"konect:{a}", f"konect:{b}"))
-            here = "a->b" if pa == f"konect:{u}" else "b->a"
-            tie = ties.get((a, b))
-            if tie is None:
-                ties[(a, b)] = {"tie_id": f"{pa}|{pb}", "a": pa, "b": pb, "kind": "twin", "directions": here,
-                                "n_rows": 1, "start": start,
-                                "start_precision": "unknown" if pd.isna(start) else "day",
-                                "reference": f"{path.name}:{line_no}", "conflict": False}
-            else:
-                multi += 1
-                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
-                if tie["directions"] != here:
-                    tie["directions"] = "both"
-                old = tie["start"]
-                if not pd.isna(start) and (pd.isna(old) or start != old):
-                    if not pd.isna(old):
-                        tie["conflict"] = True
-                    tie["start"] = start if pd.isna(old) else min(old, start)  # type: ignore[type-var]
-                    tie["start_precision"] = "day"
+            acc.add(f"konect:{u}", f"konect:{v}", line_no, start=start, start_precision="day")
     n = max(max_id, header_n or 0)
     labels = _read_names(path.parent, name)
     places = [
@@ -202,7 +185,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
          "konect_id": str(i), "level": "unknown"}
         for i in range(1, n + 1)
     ]
-    notes: dict[str, object] = {"konect_format": " ".join(fmt), "multi_edge_rows": multi,
+    notes: dict[str, object] = {"konect_format": " ".join(fmt), "multi_edge_rows": acc.merged_rows,
                                 "weighted_rows": weighted, "meta": _read_meta(path.parent, name)}
     mismatch = []
     if header_sizes:
@@ -218,5 +201,21 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
             mismatch.append(f"size line says {header_n:,} nodes, edges use only {len(used):,} of them")
     if mismatch:
         notes["header_mismatch"] = "; ".join(mismatch)
-    return make_twindata(places, list(ties.values()), rej, rows_read, rows_loaded,
-                         source=source or str(path), notes=notes)
+    return make_twindata(places, acc.records(), rej, rows_read, rows_loaded,
+                         source=source or str(path), notes=notes, observed=observed_from_meta(notes["meta"]))
+
+
+def observed_from_meta(meta: dict[str, str]) -> pd.Timestamp | None:
+    """The observation date KONECT's ``meta.<name>`` states in ``timeiso`` (e.g. ``2017-10-22``).
+
+    KONECT gives the date (or a ``start/end`` range, whose end is taken) when the data was
+    collected; a year or a month stands for its first day.  ``None`` when absent or unreadable.
+    """
+    text = meta.get("timeiso", "")
+    found = re.findall(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", text)
+    if not found:
+        return None
+    try:
+        return pd.Timestamp(found[-1])
+    except ValueError:
+        return None

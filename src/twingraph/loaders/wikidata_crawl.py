@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..tables import Rejections, TwinData, make_twindata, pair_key
+from ..tables import Rejections, TwinData, make_twindata
+from ._accumulate import TieAccumulator
 
 __all__ = ["load_wikidata_crawl"]
 
@@ -31,10 +32,10 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
     """Load the crawl's directed QID pairs (and labels) into the tidy tables."""
     rej = Rejections()
     rows_read = rows_loaded = 0
-    ties: dict[tuple[str, str], dict[str, object]] = {}
     seen_directed: set[tuple[str, str]] = set()
     duplicates = 0
     rname = Path(relations_tsv).name
+    acc = TieAccumulator("wd:", rname)
     with open(relations_tsv, encoding="utf-8-sig") as fh:
         for line_no, line in enumerate(fh, start=1):
             text = line.rstrip("\n").rstrip("\r")
@@ -56,19 +57,9 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
             if (u, v) in seen_directed:
                 duplicates += 1
             seen_directed.add((u, v))
-            a, b = pair_key(u, v)
-            here = "a->b" if a == u else "b->a"
-            tie = ties.get((a, b))
-            if tie is None:
-                ties[(a, b)] = {"tie_id": f"wd:{a}|{b}", "a": a, "b": b, "kind": "twin", "directions": here,
-                                "n_rows": 1, "reference": f"{rname}:{line_no}"}
-            else:
-                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
-                if tie["directions"] != here:
-                    tie["directions"] = "both"
-                tie["reference"] = f"{tie['reference']};{line_no}"
+            acc.add(u, v, line_no)
     places: dict[str, dict[str, object]] = {}
-    for a, b in ties:
+    for a, b in acc.ties:
         for q in (a, b):
             places.setdefault(q, {"place_id": q, "name": q, "qid": q, "level": "unknown"})
     if names_tsv is not None:
@@ -90,8 +81,8 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
                 rows_loaded += 1
     notes = {
         "duplicate_statements": duplicates,
-        "reciprocal_ties": sum(1 for t in ties.values() if t["directions"] == "both"),
-        "one_sided_ties": sum(1 for t in ties.values() if t["directions"] != "both"),
+        "reciprocal_ties": sum(1 for t in acc.records() if t["directions"] == "both"),
+        "one_sided_ties": sum(1 for t in acc.records() if t["directions"] != "both"),
     }
-    return make_twindata(list(places.values()), list(ties.values()), rej, rows_read, rows_loaded,
+    return make_twindata(list(places.values()), acc.records(), rej, rows_read, rows_loaded,
                          source=source, observed=OBSERVED, notes=notes)

@@ -24,6 +24,7 @@ ties and spells, the date rules and the place levels are documented in
   fetch the country documents too (they are large: megabytes each).
 - End-cause labels (for telling a suspension from a termination) come from the cause's document
   when it is among the inputs.
+- ``observed`` = the day of the latest ``modified`` timestamp of the documents (when they have one).
 - Partner items without a document become places named by their QID (level ``unknown``).
 - Country documents and other entities without P190 claims only lend attributes; they are not
   places unless a loaded tie touches them.
@@ -37,6 +38,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from ..tables import Rejections, TwinData
 from .wikidata_client import (
@@ -57,7 +60,7 @@ from .wikidata_statements import (
     wikidata_time,
 )
 
-__all__ = ["DEFAULT_ENTITY_URL", "fetch_entities", "load_entity_json", "entity_cache_path"]
+__all__ = ["DEFAULT_ENTITY_URL", "entity_cache_path", "fetch_entities", "load_entity_json"]
 
 SOURCE = "wikidata-entity"
 _RANKS = ("preferred", "normal", "deprecated")
@@ -242,6 +245,19 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
             info.add_country(c, iso3.get(c))
         infos[qid] = info
     data = build_twindata(statements.values(), infos, rej, rows_read, rows_loaded, source, counts, iso3)
+    # the documents say when they describe the items: ``modified`` (ISO 8601, UTC); the latest
+    # day is the data's observation date (ties with no end are right-censored there)
+    modified = []
+    for _, entity in entities.values():
+        stamp = entity.get("modified") if isinstance(entity, Mapping) else None
+        if isinstance(stamp, str):
+            try:
+                modified.append(pd.Timestamp(stamp).tz_localize(None) if pd.Timestamp(stamp).tzinfo is None
+                                else pd.Timestamp(stamp).tz_convert(None))
+            except ValueError:
+                counts["bad_modified"] += 1
+    if modified:
+        data.observed = max(modified).normalize()
     data.notes.update({
         "entities": len(entities),
         "redirects": dict(sorted(redirects.items())),

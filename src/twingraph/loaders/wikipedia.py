@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from ..countries import split_country
-from ..tables import Rejections, TwinData, make_twindata, pair_key
+from ..tables import Rejections, TwinData, make_twindata
+from ._accumulate import TieAccumulator
 
 __all__ = ["load_wikipedia_lists"]
 
@@ -71,11 +72,11 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     """Load the Wikipedia name pairs (and, if given, their coordinates) into the tidy tables."""
     rej = Rejections()
     places: dict[str, dict[str, object]] = {}
-    ties: dict[tuple[str, str], dict[str, object]] = {}
     row_key: dict[tuple[str, str, str, str], tuple[str, str]] = {}
     rows_read = rows_loaded = 0
     same_name_kept = 0
     fname = Path(raw_csv).name
+    acc = TieAccumulator("wp:", fname)
     with open(raw_csv, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
@@ -120,18 +121,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
                                    "level": "municipality"}
                 elif sub and not p["subdivision"]:
                     p["subdivision"] = sub
-            a, b = pair_key(id1, id2)
-            tie = ties.get((a, b))
-            if tie is None:
-                ties[(a, b)] = {"tie_id": f"wp:{a}|{b}", "a": a, "b": b, "kind": "twin",
-                                "directions": "a->b" if a == id1 else "b->a", "n_rows": 1,
-                                "reference": f"{fname}:{line}"}
-            else:
-                tie["n_rows"] = int(tie["n_rows"]) + 1  # type: ignore[call-overload]
-                here = "a->b" if a == id1 else "b->a"
-                if tie["directions"] != here:
-                    tie["directions"] = "both"
-                tie["reference"] = f"{tie['reference']};{line}"
+            acc.add(id1, id2, line)
             row_key[(c1, k1, c2, k2)] = (id1, id2)
             rows_loaded += 1
 
@@ -183,9 +173,9 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     notes = {
         "same_name_pairs_kept": same_name_kept,
         "places_sharing_coordinates": sum(n for n in keys.values() if n > 1),
-        "pairs_listed_twice": sum(1 for t in ties.values() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
+        "pairs_listed_twice": sum(1 for t in acc.records() if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
         "places_with_coordinates": len(coords),
         "places_with_inconsistent_coordinates": inconsistent,
     }
-    return make_twindata(list(places.values()), list(ties.values()), rej, rows_read, rows_loaded,
+    return make_twindata(list(places.values()), acc.records(), rej, rows_read, rows_loaded,
                          source=source, observed=OBSERVED, notes=notes)
