@@ -52,7 +52,8 @@ def test_event_study_design_by_hand():
         F.event_study_design(counts, 2003, ["A"], window=(-2, 2))
 
 
-def _simulated_panel(rr: float, seed: int = 7, n_units: int = 40, n_treated: int = 8):  # type: ignore[no-untyped-def]
+def _simulated_panel(rr: float, seed: int = 7, n_units: int = 40, n_treated: int = 8,  # type: ignore[no-untyped-def]
+                     alpha: float = 0.0):
     rng = np.random.default_rng(seed)
     years = np.arange(1980, 2000)
     unit_fe = rng.normal(1.0, 0.5, n_units)
@@ -61,8 +62,10 @@ def _simulated_panel(rr: float, seed: int = 7, n_units: int = 40, n_treated: int
     for u in range(n_units):
         for t, yr in enumerate(years):
             eff = np.log(rr) if (u < n_treated and yr >= 1990) else 0.0
-            rows.append({"group": f"u{u:02d}", "year": int(yr),
-                         "formed": int(rng.poisson(np.exp(unit_fe[u] + year_fe[t] + eff)))})
+            mu = np.exp(unit_fe[u] + year_fe[t] + eff)
+            if alpha > 0:  # NB2: gamma-Poisson mixture with variance mu + alpha mu^2
+                mu = rng.gamma(1 / alpha, alpha * mu)
+            rows.append({"group": f"u{u:02d}", "year": int(yr), "formed": int(rng.poisson(mu))})
     return pd.DataFrame(rows), [f"u{u:02d}" for u in range(n_treated)]
 
 
@@ -84,6 +87,20 @@ def test_event_study_matches_statsmodels_formula_and_recovers_rate_ratio():
     assert res.pretrend["slope_ci_low"] < 1.0 < res.pretrend["slope_ci_high"]
     nb = F.event_study(counts, 1990, treated, window=(-5, 5), family="negbin")
     assert nb.post["ci_low"] < 2.0 < nb.post["ci_high"]
+
+
+def test_event_study_negbin_on_overdispersed_counts():
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    counts, treated = _simulated_panel(rr=2.0, seed=11, alpha=0.3)
+    res = F.event_study(counts, 1990, treated, window=(-5, 5), family="negbin")
+    assert 0.15 < res.notes["alpha"] < 0.5
+    assert res.post["ci_low"] < 2.0 < res.post["ci_high"]
+    # same alpha in statsmodels' formula GLM gives the same coefficient
+    ref = smf.glm("y ~ C(unit) + C(year) + post", data=res.design,
+                  family=sm.families.NegativeBinomial(alpha=res.notes["alpha"])).fit()
+    assert res.post["coef"] == pytest.approx(ref.params["post"], abs=1e-6)
 
 
 def test_event_study_null_effect_covers_one():

@@ -328,7 +328,18 @@ def _fit_count(y: np.ndarray, X: pd.DataFrame, family: str, cov_type: str):  # t
     if family == "poisson":
         return sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type=cov_type)
     if family == "negbin":
-        res = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(disp=0, maxiter=500, method="bfgs")
+        # NB2 with alpha by profile likelihood (as R's MASS::glm.nb alternates): GLM IRLS for a given
+        # alpha is stable where the joint Newton fit fails near alpha = 0
+        from scipy.optimize import minimize_scalar
+
+        def nll(log_alpha: float) -> float:
+            fam = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
+            return -float(sm.GLM(y, X, family=fam).fit().llf)
+
+        opt = minimize_scalar(nll, bounds=(-12.0, 3.0), method="bounded", options={"xatol": 1e-4})
+        alpha = float(np.exp(opt.x))
+        res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit()
+        res.nb_alpha = alpha
         return res
     raise ValueError(f"family must be 'poisson' or 'negbin', not {family!r}")
 
@@ -442,7 +453,7 @@ def event_study(
     notes["treated_pre_mean"] = float(tr.loc[tr["k"] < 0, "y"].mean())
     notes["treated_post_mean"] = float(tr.loc[tr["k"] >= 0, "y"].mean())
     if family == "negbin":
-        notes["alpha"] = float(res.params.get("alpha", np.nan))
+        notes["alpha"] = float(res.nb_alpha)
     return EventStudyResult(coefficients=coef, post=post, pretrend=pt, n_obs=len(d),
                             n_units=int(d["unit"].nunique()), n_treated=len(d.attrs["treated"]),
                             family=family, design=d, notes=notes)
