@@ -99,7 +99,7 @@ def test_event_study_negbin_on_overdispersed_counts():
     assert res.post["ci_low"] < 2.0 < res.post["ci_high"]
     # same alpha in statsmodels' formula GLM gives the same coefficient
     ref = smf.glm("y ~ C(unit) + C(year) + post", data=res.design,
-                  family=sm.families.NegativeBinomial(alpha=res.notes["alpha"])).fit()
+                  family=sm.families.NegativeBinomial(alpha=res.notes["alpha_post"])).fit()
     assert res.post["coef"] == pytest.approx(ref.params["post"], abs=1e-6)
 
 

@@ -453,7 +453,8 @@ def event_study(
     notes["treated_pre_mean"] = float(tr.loc[tr["k"] < 0, "y"].mean())
     notes["treated_post_mean"] = float(tr.loc[tr["k"] >= 0, "y"].mean())
     if family == "negbin":
-        notes["alpha"] = float(res.nb_alpha)
+        notes["alpha"] = float(res.nb_alpha)  # event-study model
+        notes["alpha_post"] = float(r2.nb_alpha)  # pooled post model
     return EventStudyResult(coefficients=coef, post=post, pretrend=pt, n_obs=len(d),
                             n_units=int(d["unit"].nunique()), n_treated=len(d.attrs["treated"]),
                             family=family, design=d, notes=notes)
