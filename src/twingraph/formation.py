@@ -322,7 +322,8 @@ class EventStudyResult:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-def _fit_count(y: np.ndarray, X: pd.DataFrame, family: str, cov_type: str):  # type: ignore[no-untyped-def]
+def _fit_count(y: np.ndarray, X: pd.DataFrame, family: str, cov_type: str,  # type: ignore[no-untyped-def]
+               alpha: float | None = None):
     import statsmodels.api as sm
 
     if family == "poisson":
@@ -332,13 +333,16 @@ def _fit_count(y: np.ndarray, X: pd.DataFrame, family: str, cov_type: str):  # t
         # alpha is stable where the joint Newton fit fails near alpha = 0
         from scipy.optimize import minimize_scalar
 
+        start = sm.GLM(y, X, family=sm.families.Poisson()).fit().params
+
         def nll(log_alpha: float) -> float:
             fam = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
-            return -float(sm.GLM(y, X, family=fam).fit().llf)
+            return -float(sm.GLM(y, X, family=fam).fit(start_params=start).llf)
 
-        opt = minimize_scalar(nll, bounds=(-12.0, 3.0), method="bounded", options={"xatol": 1e-4})
-        alpha = float(np.exp(opt.x))
-        res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit()
+        if alpha is None:
+            opt = minimize_scalar(nll, bounds=(-9.0, 2.5), method="bounded", options={"xatol": 1e-2})
+            alpha = float(np.exp(opt.x))
+        res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit(start_params=start)
         res.nb_alpha = alpha
         return res
     raise ValueError(f"family must be 'poisson' or 'negbin', not {family!r}")
@@ -358,7 +362,7 @@ def event_study(
     window: tuple[int, int] = (-6, 6),
     reference: int = -1,
     units: Iterable[str] | None = None,
-    family: Literal["poisson", "negbin"] = "poisson",
+    family: Literal["poisson", "negbin"] = "negbin",
     cov_type: str = "HC1",
     level: float = 0.95,
 ) -> EventStudyResult:
@@ -409,6 +413,7 @@ def event_study(
     notes: dict[str, object] = {"dropped_units": d.attrs["dropped_units"],
                                 "treated_absent": d.attrs["treated_absent"]}
     res = _fit_count(y, _fe_matrix(d, terms), family, cov_type)
+    nb_alpha = getattr(res, "nb_alpha", None)  # NB: one dispersion, from the event-study model, for all three
     params, bse, pvals = res.params, res.bse, res.pvalues
     rows = []
     for k in range(lo, hi + 1):
@@ -439,13 +444,13 @@ def event_study(
     pre["trend"] = pre["treated"] * pre["k"]
     pre = pre[pre["unit"].isin(pre.groupby("unit")["y"].sum().pipe(lambda s: s[s > 0]).index)]
     if pre["treated"].sum() and pre["k"].nunique() >= 3 and pre.loc[pre["treated"] == 1, "y"].sum() > 0:
-        r3 = _fit_count(pre["y"].to_numpy(float), _fe_matrix(pre, ["trend"]), family, cov_type)
+        r3 = _fit_count(pre["y"].to_numpy(float), _fe_matrix(pre, ["trend"]), family, cov_type, nb_alpha)
         bt, st = float(r3.params["trend"]), float(r3.bse["trend"])
         pt.update(slope_rate_ratio=float(np.exp(bt)), slope_ci_low=float(np.exp(bt - z * st)),
                   slope_ci_high=float(np.exp(bt + z * st)), slope_p_value=float(r3.pvalues["trend"]))
     else:
         pt.update(slope_rate_ratio=np.nan, slope_ci_low=np.nan, slope_ci_high=np.nan, slope_p_value=np.nan)
-    r2 = _fit_count(y, _fe_matrix(d, ["post"]), family, cov_type)
+    r2 = _fit_count(y, _fe_matrix(d, ["post"]), family, cov_type, nb_alpha)
     bp, sp = float(r2.params["post"]), float(r2.bse["post"])
     post = {"coef": bp, "se": sp, "rate_ratio": float(np.exp(bp)), "ci_low": float(np.exp(bp - z * sp)),
             "ci_high": float(np.exp(bp + z * sp)), "p_value": float(r2.pvalues["post"])}
@@ -453,8 +458,7 @@ def event_study(
     notes["treated_pre_mean"] = float(tr.loc[tr["k"] < 0, "y"].mean())
     notes["treated_post_mean"] = float(tr.loc[tr["k"] >= 0, "y"].mean())
     if family == "negbin":
-        notes["alpha"] = float(res.nb_alpha)  # event-study model
-        notes["alpha_post"] = float(r2.nb_alpha)  # pooled post model
+        notes["alpha"] = float(res.nb_alpha)
     return EventStudyResult(coefficients=coef, post=post, pretrend=pt, n_obs=len(d),
                             n_units=int(d["unit"].nunique()), n_treated=len(d.attrs["treated"]),
                             family=family, design=d, notes=notes)
@@ -629,6 +633,26 @@ def _fit_alpha(c: pd.DataFrame) -> tuple[float, float, float]:
     return float(res.params["logk"]), float(res.bse["logk"]), 0.0
 
 
+def _alpha_concentrated(c: pd.DataFrame) -> float:
+    """The same ``alpha`` as :func:`_fit_alpha` from the likelihood with the year effects profiled
+    out (Poisson with year effects = multinomial within years): a 1-D optimisation, for replicates."""
+    from scipy.optimize import minimize_scalar
+
+    c = c[c["k"] >= 1]
+    year = c["year"].to_numpy()
+    logk = np.log(c["k"].to_numpy(float))
+    n = c["n_at_risk"].to_numpy(float)
+    m = c["gained"].to_numpy(float)
+    _, inv = np.unique(year, return_inverse=True)
+    M = np.bincount(inv, weights=m)
+
+    def nll(a: float) -> float:
+        w = n * np.exp(a * logk)
+        return -(float(a * (m * logk).sum()) - float((M * np.log(np.bincount(inv, weights=w))).sum()))
+
+    return float(minimize_scalar(nll, bounds=(-5.0, 5.0), method="bounded", options={"xatol": 1e-6}).x)
+
+
 def attachment_kernel(
     pairs: pd.DataFrame,
     bins: Sequence[int] = (1, 2, 3, 4, 5, 7, 10, 15),
@@ -688,7 +712,7 @@ def attachment_kernel(
         sh = dated.copy()
         sh["year"] = rng.permutation(sh["year"].to_numpy())
         cr = attachment_counts(sh, side=side)
-        null_a[r] = _fit_alpha(cr)[0]
+        null_a[r] = _alpha_concentrated(cr)
         null_rates.append(_kernel_table(cr, bins, level)["relative_rate"].to_numpy())
     if n_replicates:
         arr = np.vstack(null_rates)
