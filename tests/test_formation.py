@@ -48,6 +48,11 @@ def test_event_study_design_by_hand():
     assert a["post"].tolist() == [0, 0, 1, 1]
     b = d[d["unit"] == "B"]
     assert (b[["lead_2", "lag_0", "lag_1", "post", "treated"]].to_numpy() == 0).all()
+    # a placeholder year left out: its rows and its dummy go
+    e = F.event_study_design(counts, 2002, ["A"], window=(-2, 1), exclude_years=[2003])
+    assert "lag_1" not in e.columns and sorted(set(e["year"])) == [2000, 2001, 2002]
+    with pytest.raises(ValueError, match="reference year"):
+        F.event_study_design(counts, 2002, ["A"], window=(-2, 1), exclude_years=[2001])
     with pytest.raises(ValueError, match="lack years"):
         F.event_study_design(counts, 2003, ["A"], window=(-2, 2))
 

@@ -47,6 +47,7 @@ def test_germany_row_accounting(de):
     assert de.spells["kind"].value_counts().to_dict() == {"twin": 4595, "cooperation": 804,
                                                            "friendship": 459, "unknown": 8}
     assert de.observed == pd.Timestamp("2015-06-18")
+    assert de.notes["rows_dated_2000"] == 698  # seit == 2000 on 701 rows; 3 of them lack a country (rejected)
 
 
 def test_germany_dates_are_years(de):

@@ -217,6 +217,7 @@ def event_study_design(
     window: tuple[int, int] = (-6, 6),
     reference: int = -1,
     units: Iterable[str] | None = None,
+    exclude_years: Iterable[int] = (),
 ) -> pd.DataFrame:
     """The panel and dummies of an event study of formation counts.
 
@@ -236,6 +237,9 @@ def event_study_design(
     units : iterable of str, optional
         Groups kept (default: all); groups with no new partnership inside the window are dropped
         (a fixed-effects Poisson model learns nothing from them), see ``attrs["dropped_units"]``.
+    exclude_years : iterable of int
+        Calendar years left out of the panel (e.g. a year the source uses as a placeholder, such
+        as 2000 in the German register); their relative-year dummy is dropped.
 
     Returns
     -------
@@ -259,7 +263,11 @@ def event_study_design(
     c = counts[(counts["year"] >= event_year + lo) & (counts["year"] <= event_year + hi)]
     if units is not None:
         c = c[c["group"].isin(set(units))]
-    missing = set(range(event_year + lo, event_year + hi + 1)) - set(c["year"])
+    excl = {int(y) for y in exclude_years}
+    if event_year + reference in excl:
+        raise ValueError(f"the reference year {event_year + reference} is excluded")
+    c = c[~c["year"].isin(excl)]
+    missing = set(range(event_year + lo, event_year + hi + 1)) - set(c["year"]) - excl
     if missing:
         raise ValueError(f"counts lack years {sorted(missing)[:5]} of the window")
     tot = c.groupby("group")["formed"].sum()
@@ -275,10 +283,11 @@ def event_study_design(
         if k == reference:
             continue
         d[_kname(k)] = d["treated"] * (d["k"] == k).astype(int)
-    d = d[["unit", "year", "k", "treated", "post", "y", *[_kname(k) for k in range(lo, hi + 1) if k != reference]]]
+    ks = [k for k in range(lo, hi + 1) if k != reference and event_year + k not in excl]
+    d = d[["unit", "year", "k", "treated", "post", "y", *[_kname(k) for k in ks]]]
     d = d.reset_index(drop=True)
     d.attrs.update(event_year=int(event_year), window=(int(lo), int(hi)), reference=int(reference),
-                   treated=sorted(treated & set(d["unit"])), dropped_units=dropped,
+                   treated=sorted(treated & set(d["unit"])), dropped_units=dropped, excluded_years=sorted(excl),
                    treated_absent=sorted(treated - set(d["unit"])))
     return d
 
@@ -362,6 +371,7 @@ def event_study(
     window: tuple[int, int] = (-6, 6),
     reference: int = -1,
     units: Iterable[str] | None = None,
+    exclude_years: Iterable[int] = (),
     family: Literal["poisson", "negbin"] = "negbin",
     cov_type: str = "HC1",
     level: float = 0.95,
@@ -377,7 +387,7 @@ def event_study(
 
     Parameters
     ----------
-    counts, event_year, treated, window, reference, units
+    counts, event_year, treated, window, reference, units, exclude_years
         See :func:`event_study_design`.
     family : {"poisson", "negbin"}
         ``"poisson"``: GLM Poisson, standard errors ``cov_type`` (``"HC1"`` sandwich: robust to
@@ -403,12 +413,13 @@ def event_study(
     >>> res = event_study(counts, 1963, ["FRA"], window=(-6, 6))      # doctest: +SKIP
     >>> res.post["rate_ratio"]                                        # doctest: +SKIP
     """
-    d = event_study_design(counts, event_year, treated, window, reference, units)
+    d = event_study_design(counts, event_year, treated, window, reference, units, exclude_years)
     if not d.attrs["treated"]:
         raise ValueError(f"no treated unit with formation in the window (treated: {sorted(set(treated))})")
     z = stats.norm.ppf(0.5 + level / 2)
     lo, hi = d.attrs["window"]
-    terms = [_kname(k) for k in range(lo, hi + 1) if k != reference]
+    excl = set(d.attrs["excluded_years"])
+    terms = [_kname(k) for k in range(lo, hi + 1) if k != reference and event_year + k not in excl]
     y = d["y"].to_numpy(dtype=float)
     notes: dict[str, object] = {"dropped_units": d.attrs["dropped_units"],
                                 "treated_absent": d.attrs["treated_absent"]}
@@ -417,6 +428,8 @@ def event_study(
     params, bse, pvals = res.params, res.bse, res.pvalues
     rows = []
     for k in range(lo, hi + 1):
+        if event_year + k in excl:
+            continue
         if k == reference:
             rows.append({"k": k, "term": "reference", "coef": 0.0, "se": np.nan, "rate_ratio": 1.0,
                          "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan})
