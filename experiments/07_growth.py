@@ -48,12 +48,20 @@ print(share.to_string(index=False))
 print(f"{len(flag)} partner places with coordinates > 50 km from their stated country:", ", ".join(flag["name"]))
 
 fig = plt.figure(figsize=(15, 9))
-gs = fig.add_gridspec(2, 3, hspace=0.45, wspace=0.32)
+gs = fig.add_gridspec(2, 3, hspace=0.5, wspace=0.45)
 axA = fig.add_subplot(gs[0, :2])
-for (name, g), col in zip(yearly.groupby("dataset", sort=False), CB):
-    axA.plot(g["year"], g["formed"], color=col, lw=1.6, label=f"{name} ({int(g['n_dated'].iloc[0]):,} dated of {int(g['n_pairs'].iloc[0]):,})")
-axA.set(ylabel="new partnerships per year", xlabel="year the partnership began")
-axA.legend(fontsize=8, frameon=False, loc="upper left")
+axA2 = axA.twinx()
+for (name, g), col, ax in zip(yearly.groupby("dataset", sort=False), CB, (axA, axA2)):
+    ax.plot(g["year"], g["formed"], color=col, lw=1.6, label=f"{name} ({int(g['n_dated'].iloc[0]):,} dated of {int(g['n_pairs'].iloc[0]):,})")
+    ax.set_ylabel(f"new per year, {name.split('-')[0]} (" + ("left" if ax is axA else "right") + ")", color=col)
+    ax.set_ylim(0, None)
+g2000 = yearly[(yearly["dataset"] == "germany-partnerships-2015") & (yearly["year"] == 2000)]["formed"].iloc[0]
+axA.annotate("2000: 12% of all rows,\nprobably a placeholder year", (2000, g2000), (1975, g2000 * 0.85), fontsize=8,
+             arrowprops={"arrowstyle": "->", "color": "0.3"})
+axA.set_xlabel("year the partnership began")
+h1, l1 = axA.get_legend_handles_labels()
+h2, l2 = axA2.get_legend_handles_labels()
+axA.legend(h1 + h2, l1 + l2, fontsize=8, frameon=False, loc="upper left")
 axA.set_title("(A) New partnerships per year in the two dated registers", fontsize=10, loc="left")
 
 axB = fig.add_subplot(gs[0, 2])
@@ -70,11 +78,16 @@ axB.set_ylabel("new partnerships per decade")
 axB.legend(fontsize=7.5, frameon=False, ncol=2, title="partner country", title_fontsize=8)
 axB.set_title("(B) German register by partner country", fontsize=10, loc="left")
 
-labels = [f"{p}s\n(n={n})" if p < 2010 else f"2010-14\n(n={n})" for p, n in zip(geo["period"], geo["n_distance"])]
+def ticks(col: str) -> list[str]:
+    return [f"{p}s\n{n}" if p < 2010 else f"2010-14\n{n}" for p, n in zip(geo["period"], geo[col])]
+
+
+
 axC = fig.add_subplot(gs[1, 0])
 axC.errorbar(range(len(geo)), geo["median_km"], yerr=[geo["median_km"] - geo["q25_km"], geo["q75_km"] - geo["median_km"]],
              fmt="o-", color=CB[0], capsize=3)
-axC.set_xticks(range(len(geo)), labels, fontsize=7.5)
+axC.set_xticks(range(len(geo)), ticks("n_distance"), fontsize=7.5)
+axC.set_xlabel("decade begun / partnerships with distance")
 axC.set_ylabel("distance to partner, km (median, IQR)")
 axC.set_title("(C) How far German towns' new partners are", fontsize=10, loc="left")
 axD = fig.add_subplot(gs[1, 1])
@@ -83,7 +96,9 @@ bottom = 0
 for c, col in zip(conts, CB[1:]):
     axD.bar(range(len(geo)), 100 * geo[c], bottom=bottom, color=col, label=c.removeprefix("share_"))
     bottom = bottom + 100 * geo[c]
-axD.set_xticks(range(len(geo)), labels, fontsize=7.5)
+axD.set_xticks(range(len(geo)), ticks("n"), fontsize=7.5)
+axD.set_xlabel("decade begun / partnerships")
+axD.set_ylim(0, float(bottom.max()) * 1.1)
 axD.set_ylabel("% of new partners outside Europe")
 axD.legend(fontsize=8, frameon=False)
 axD.set_title("(D) Continents beyond Europe", fontsize=10, loc="left")
@@ -93,7 +108,7 @@ ypos = range(len(share))[::-1]
 axE.barh(list(ypos), share["dated_share"], color=[CB[3] if s == 0 else CB[0] for s in share["dated_share"]])
 for y, r in zip(ypos, share.itertuples()):
     axE.text(r.dated_share + 0.02, y, f"{r.dated_share:.0%} ({int(r.n_dated):,} of {int(r.n_ties):,})", va="center", fontsize=8)
-axE.set_yticks(list(ypos), share["dataset"], fontsize=8)
+axE.set_yticks(list(ypos), [n.replace("-partnerships", "").replace("-lists", "") for n in share["dataset"]], fontsize=8)
 axE.set(xlim=(0, 1.7), xticks=[0, 0.5, 1], xticklabels=["0%", "50%", "100%"], xlabel="ties with a known start")
 axE.set_title("(E) Which ties can be placed in time", fontsize=10, loc="left")
 fig.suptitle("Twinning over time: dated registers of German (2015) and Czech (2013) municipalities", x=0.01, ha="left")

@@ -22,6 +22,7 @@ DATASETS = ("germany-partnerships-2015", "czechia-partnerships-2013", "curated")
 EAST = ("ALB ARM AZE BGR BIH BLR CZE EST GEO HRV HUN KAZ LTU LVA MDA MKD MNE POL ROU RUS SRB SVK SVN UKR XKX").split()
 GDR = ["Brandenburg", "Mecklenburg-Vorpommern", "Sachsen", "Sachsen-Anhalt", "Thüringen"]
 # (event_id, register, panel unit, treated (None: the event's countries other than the register's), controls left out)
+# 2000 is left out of the German panels: 701 rows (12%) carry it, probably as a placeholder (see the loader)
 SPECS = [("elysee-treaty-1963", "DEU", "partner_country", None, []),
          ("berlin-wall-fall-1989", "DEU", "partner_country", ["POL", "CZE", "SVK"], EAST),
          ("german-reunification-1990", "DEU", "focal_subdivision", GDR, ["Berlin"]),
@@ -31,14 +32,20 @@ SPECS = [("elysee-treaty-1963", "DEU", "partner_country", None, []),
          ("eu-enlargement-2004", "DEU", "partner_country", None, []),
          ("eu-enlargement-2004", "CZE", "partner_country", None, [])]
 WINDOW = (-6, 6)
+EXCLUDE = {"DEU": (2000,), "CZE": ()}
 CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 CAPTIONS = {
     "formation_by_country.png": "New partnerships per year of German municipalities with the 12 most frequent partner "
     "countries, 1946-2014 (germany-partnerships-2015: one country's towns, partnerships still listed when compiled in "
-    "2015; ended ones are missing). Dashed lines: dated events of the event registry that name the partner country.",
+    "2015; ended ones are missing). Dashed lines: dated events of the event registry that name the partner country. "
+    "Black bar: year 2000, 12% of all rows, probably the compiler's placeholder for an unknown year; after 2001 the "
+    "register was evidently not kept up to date.",
     "event_study.png": "Event studies of formation (NB2 count model, partner-country/state and year fixed effects): rate "
     "ratio of the treated group's new partnerships k years from the event relative to k = -1 and to the other groups, "
-    "95% intervals; text: pooled post-event rate ratio and the joint test of the leads (pre-trends).",
+    "95% intervals; text: pooled post-event rate ratio and the joint test of the leads (pre-trends). German "
+    "register 1946-2014 without 2000 (placeholder year); Czech register 1950-2013. Controls: all other partner "
+    "countries, minus former Eastern-bloc and Yugoslav states for the 1989-92 events; unification: the five "
+    "eastern states against the western ones (Berlin left out).",
     "attachment_kernel.png": "Attachment kernel of German towns in germany-partnerships-2015 (k = partners within the "
     "register at the start of a year): new partnerships relative to the year's average rate, exact Poisson 95% "
     "intervals; fitted k^alpha and linear k; grey band: 95% range over date-shuffled registers.",
@@ -60,15 +67,15 @@ top = counts.groupby("group")["n_pairs"].first().sort_values(ascending=False).in
 fig, axes = plt.subplots(3, 4, figsize=(14, 8), sharex=True)
 for ax, iso in zip(axes.flat, top):
     c = counts[counts["group"] == iso]
-    ax.bar(c["year"], c["formed"], width=0.9, color=CB[0])
+    ax.bar(c["year"], c["formed"], width=0.9, color=[CB[7] if y == 2000 else CB[0] for y in c["year"]])
     for eid, e in events.iterrows():
         if iso in F.event_units(e, "DEU") and 1946 <= e["date"].year <= 2014:
             ax.axvline(e["date"].year + (e["date"].day_of_year - 1) / 365.25, color=CB[3], ls="--", lw=1)
     ax.set_title(f"{iso} ({int(c['n_pairs'].iloc[0]):,} partnerships)", fontsize=9, loc="left")
 for ax in axes[:, 0]:
     ax.set_ylabel("new per year")
-fig.suptitle("German municipalities' new partnerships by partner country (dashed: events naming the country)",
-             x=0.01, ha="left")
+fig.suptitle("German municipalities' new partnerships by partner country (dashed: events naming the country; "
+             "black: year 2000, a probable placeholder)", x=0.01, ha="left")
 stamp(fig, "germany-partnerships-2015 (5,859 partnerships, all dated); events: twingraph shock/event registry")
 save(fig, "formation_by_country.png")
 
@@ -82,7 +89,7 @@ for eid, focal, unit, treated, leave_out in SPECS:
     tr = treated or F.event_units(e, focal)
     cnt = F.formation_counts(pairs[focal], by=unit, years=years[focal])
     keep = [g for g in cnt["group"].unique() if g in tr or g not in leave_out]
-    r = F.event_study(cnt, e["date"].year, tr, window=WINDOW, units=keep)
+    r = F.event_study(cnt, e["date"].year, tr, window=WINDOW, units=keep, exclude_years=EXCLUDE[focal])
     label = f"{eid} [{focal} register]"
     coef_rows.append(r.coefficients.assign(event=eid, register=focal))
     summary.append({"event": eid, "register": focal, "event_date": e["date"].date(), "treated": ";".join(r.design.attrs["treated"]),
