@@ -1,25 +1,24 @@
 """Formation dynamics in the dated registers: growth by partner country with political events marked,
-event studies of formation around those events, and the attachment kernel.
+event studies of formation around those events, and the cross-source dating check (the attachment
+kernel is experiment 13).
 
 Events come from the shock/event registry (curated_events.csv, plus events_added.csv while it is not
 merged); an event missing there is skipped and said so.  Treated groups for events coded only as
 "DEU" (the Wall, unification) follow issue 12 and are stated in SPECS.  Outputs: figures/
-formation_by_country.png, event_study.png, event_study.csv, event_study_summary.csv,
-attachment_kernel.png, attachment_kernel.csv, attachment_null.csv, dating_agreement.csv.
+formation_by_country.png, event_study.png, event_study.csv, event_study_summary.csv, dating_agreement.csv.
 """
 
 from importlib.resources import files
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-from _setup import FIGURES, SEED, dataset, save, stamp
+from _setup import FIGURES, dataset, save, stamp
 
 import twingraph as tg
 from twingraph import formation as F
 
 DATASETS = ("germany-partnerships-2015", "czechia-partnerships-2013", "curated")
-EAST = ("ALB ARM AZE BGR BIH BLR CZE EST GEO HRV HUN KAZ LTU LVA MDA MKD MNE POL ROU RUS SRB SVK SVN UKR XKX").split()
+EAST = ["ALB", "ARM", "AZE", "BGR", "BIH", "BLR", "CZE", "EST", "GEO", "HRV", "HUN", "KAZ", "LTU", "LVA", "MDA", "MKD", "MNE", "POL", "ROU", "RUS", "SRB", "SVK", "SVN", "UKR", "XKX"]
 GDR = ["Brandenburg", "Mecklenburg-Vorpommern", "Sachsen", "Sachsen-Anhalt", "Thüringen"]
 # (event_id, register, panel unit, treated (None: the event's countries other than the register's), controls left out)
 # 2000 is left out of the German panels: 701 rows (12%) carry it, probably as a placeholder (see the loader)
@@ -46,9 +45,6 @@ CAPTIONS = {
     "register 1946-2014 without 2000 (placeholder year); Czech register 1950-2013. Controls: all other partner "
     "countries, minus former Eastern-bloc and Yugoslav states for the 1989-92 events; unification: the five "
     "eastern states against the western ones (Berlin left out).",
-    "attachment_kernel.png": "Attachment kernel of German towns in germany-partnerships-2015 (k = partners within the "
-    "register at the start of a year): new partnerships relative to the year's average rate, exact Poisson 95% "
-    "intervals; fitted k^alpha and linear k; grey band: 95% range over date-shuffled registers.",
 }
 
 events = tg.load_shocks()
@@ -90,7 +86,8 @@ for eid, focal, unit, treated, leave_out in SPECS:
     cnt = F.formation_counts(pairs[focal], by=unit, years=years[focal])
     keep = [g for g in cnt["group"].unique() if g in tr or g not in leave_out]
     r = F.event_study(cnt, e["date"].year, tr, window=WINDOW, units=keep, exclude_years=EXCLUDE[focal])
-    label = f"{eid} [{focal} register]"
+    who = "5 eastern states" if unit == "focal_subdivision" else ", ".join(r.design.attrs["treated"])
+    label = f"{eid}\n{focal} register; treated: {who}"
     coef_rows.append(r.coefficients.assign(event=eid, register=focal))
     summary.append({"event": eid, "register": focal, "event_date": e["date"].date(), "treated": ";".join(r.design.attrs["treated"]),
                     "n_units": r.n_units, "n_obs": r.n_obs, **{f"post_{k}": v for k, v in r.post.items()},
@@ -104,22 +101,23 @@ summ.drop(columns="label").to_csv(FIGURES / "event_study_summary.csv", index=Fal
 print(summ[["event", "register", "treated", "post_rate_ratio", "post_ci_low", "post_ci_high", "pretrend_chi2",
             "pretrend_df", "pretrend_p_value"]].to_string(index=False, float_format="%.3g"))
 
-fig, axes = plt.subplots(2, 4, figsize=(15, 7.5), sharex=True)
+fig, axes = plt.subplots(2, 4, figsize=(16, 8), sharex=True, gridspec_kw={"hspace": 0.45, "wspace": 0.3})
 for ax, s in zip(axes.flat, summary):
     c = coefs[(coefs["event"] == s["event"]) & (coefs["register"] == s["register"])]
     ax.axhline(1, color="0.5", lw=0.8)
     ax.axvline(-0.5, color=CB[3], ls="--", lw=1)
-    ok = c["se"].notna()
+    ok = c["se"].notna() & c["rate_ratio"].notna()
     ax.errorbar(c.loc[ok, "k"], c.loc[ok, "rate_ratio"], fmt="o", color=CB[0], ms=4, capsize=2,
                 yerr=[c.loc[ok, "rate_ratio"] - c.loc[ok, "ci_low"], c.loc[ok, "ci_high"] - c.loc[ok, "rate_ratio"]])
     ax.plot([-1], [1], "o", mfc="white", color=CB[0], ms=4)
     ax.set_yscale("log")
-    ax.set_title(f"{s['event']}\n{s['register']} register; treated: {s['treated'][:40]}", fontsize=8, loc="left")
-    ax.text(0.02, 0.97, f"post RR {s['post_rate_ratio']:.2f} [{s['post_ci_low']:.2f}, {s['post_ci_high']:.2f}]\n"
-            f"leads: chi2={s['pretrend_chi2']:.1f}, df={s['pretrend_df']}, p={s['pretrend_p_value']:.2g}",
-            transform=ax.transAxes, fontsize=7.5, va="top")
-for ax in axes[-1]:
-    ax.set_xlabel("years from the event (k; open circle: reference k = -1)")
+    for k in c.loc[c["treated_count"] == 0, "k"]:
+        ax.annotate("0", (k, 1), fontsize=7, color=CB[3], ha="center", va="center")
+    ax.set_title(f"{s['label']}\npost RR {s['post_rate_ratio']:.2f} [{s['post_ci_low']:.2f}, {s['post_ci_high']:.2f}]; "
+                 f"leads chi2={s['pretrend_chi2']:.1f}, df={s['pretrend_df']}, p={s['pretrend_p_value']:.2g}",
+                 fontsize=7.5, loc="left")
+fig.supxlabel("years from the event, k (open circle: reference k = -1; red 0: no treated formation that year, not estimated)",
+              fontsize=9)
 for ax in axes[:, 0]:
     ax.set_ylabel("rate ratio (log scale)")
 for ax in axes.flat[len(summary):]:
@@ -127,38 +125,6 @@ for ax in axes.flat[len(summary):]:
 fig.suptitle("Formation around political events: event-study rate ratios with 95% intervals", x=0.01, ha="left")
 stamp(fig, "germany-partnerships-2015 (1946-2014), czechia-partnerships-2013 (1950-2013); events: shock/event registry")
 save(fig, "event_study.png")
-
-# ---------------------------------------------------------------------------------- attachment kernel
-ak = F.attachment_kernel(pairs["DEU"], n_replicates=200, random_state=SEED)
-kern = ak.kernel.merge(ak.null_kernel_.rename(columns={"mean": "null_mean", "q025": "null_q025", "q975": "null_q975"}), on="label")
-kern.to_csv(FIGURES / "attachment_kernel.csv", index=False, float_format="%.6g")
-lo, hi = np.percentile(ak.null_alpha_, [2.5, 97.5])
-pd.DataFrame({"replicate": range(len(ak.null_alpha_)), "alpha": ak.null_alpha_}).to_csv(
-    FIGURES / "attachment_null.csv", index=False, float_format="%.6g")
-print(f"alpha = {ak.alpha_:.3f} [{ak.alpha_ci_[0]:.3f}, {ak.alpha_ci_[1]:.3f}], p(alpha=1) = {ak.linear_p_value_:.3g}; "
-      f"date-shuffled null: mean {ak.null_alpha_.mean():.3f}, 95% range [{lo:.3f}, {hi:.3f}] ({ak.n_replicates} replicates)")
-
-fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
-kmid = np.sqrt(kern["k_low"] * np.maximum(kern["k_high"], kern["k_low"]))
-ax.fill_between(kmid, kern["null_q025"], kern["null_q975"], color="0.85", label="date-shuffled null (95% range)")
-ax.errorbar(kmid, kern["relative_rate"], yerr=[kern["relative_rate"] - kern["ci_low"], kern["ci_high"] - kern["relative_rate"]],
-            fmt="o", color=CB[0], capsize=2, label="observed A(k), exact 95% CI")
-kk = np.geomspace(1, kmid.max(), 50)
-scale = (kern["observed"].sum() / (kern["expected"] * kmid ** ak.alpha_).sum())
-ax.plot(kk, scale * kk ** ak.alpha_, color=CB[3], label=f"fit k^alpha, alpha = {ak.alpha_:.2f} [{ak.alpha_ci_[0]:.2f}, {ak.alpha_ci_[1]:.2f}]")
-ax.plot(kk, (kern["observed"].sum() / (kern["expected"] * kmid).sum()) * kk, color=CB[2], ls=":", label="linear (alpha = 1)")
-ax.set(xscale="log", yscale="log", xlabel="partners k at the start of the year (bins: " + ", ".join(kern["label"]) + ")",
-       ylabel="relative attachment rate A(k)")
-ax.legend(fontsize=8, frameon=False)
-ax.set_title("(A) Attachment kernel, German towns", fontsize=10, loc="left")
-ax2.hist(ak.null_alpha_, bins=25, color="0.7")
-ax2.axvline(ak.alpha_, color=CB[3], lw=2, label="observed alpha")
-ax2.axvspan(*ak.alpha_ci_, color=CB[3], alpha=0.15)
-ax2.set(xlabel="alpha", ylabel="replicates")
-ax2.legend(fontsize=8, frameon=False)
-ax2.set_title(f"(B) alpha in {ak.n_replicates} date-shuffled registers", fontsize=10, loc="left")
-stamp(fig, "germany-partnerships-2015: degrees within the register (partners of German towns only); k >= 1")
-save(fig, "attachment_kernel.png")
 
 # ------------------------------------------------------------------------------ cross-source dating
 cur = dataset("curated")

@@ -75,8 +75,8 @@ def _simulated_panel(rr: float, seed: int = 7, n_units: int = 40, n_treated: int
 
 
 def test_event_study_matches_statsmodels_formula_and_recovers_rate_ratio():
-    import statsmodels.formula.api as smf
     import statsmodels.api as sm
+    import statsmodels.formula.api as smf
 
     counts, treated = _simulated_panel(rr=2.0)
     res = F.event_study(counts, 1990, treated, window=(-5, 5), family="poisson")
@@ -139,7 +139,7 @@ def test_attachment_counts_by_hand():
     assert kern.loc["1", "expected"] == pytest.approx(3.0) and kern.loc["1", "relative_rate"] == pytest.approx(1.0)
     assert kern.loc["2", "expected"] == pytest.approx(0.5) and kern.loc["2", "observed"] == 0
     assert kern.loc["3+", "relative_rate"] == pytest.approx(2.0)
-    lo, hi = F.exact_poisson_interval(1)
+    _, hi = F.exact_poisson_interval(1)
     assert kern.loc["3+", "ci_high"] == pytest.approx(float(hi) / 0.5)
 
 
@@ -247,3 +247,12 @@ def test_real_german_french_series_around_1963(shared_data, de_pairs):
     # relative to other partner countries (Poisson; NB gives the same point estimate)
     assert res.post["rate_ratio"] == pytest.approx(1.708, abs=0.01)
     assert res.post["ci_low"] > 1.0
+
+
+def test_event_study_year_without_treated_formation_is_not_estimated():
+    counts, treated = _simulated_panel(rr=2.0, seed=5, n_treated=1)
+    counts.loc[(counts["group"] == treated[0]) & (counts["year"] == 1986), "formed"] = 0  # k = -4
+    res = F.event_study(counts, 1990, treated, window=(-5, 5), family="poisson")
+    row = res.coefficients.set_index("k").loc[-4]
+    assert row["treated_count"] == 0 and np.isnan(row["rate_ratio"])
+    assert res.notes["leads_without_treated_formation"] == ["lead_4"] and res.pretrend["df"] == 3

@@ -47,19 +47,19 @@ from .measures.geography import haversine_km
 from .tables import TwinData
 
 __all__ = [
-    "partnerships",
-    "formation_counts",
-    "event_units",
-    "event_study_design",
-    "event_study",
+    "AttachmentKernel",
     "EventStudyResult",
     "attachment_counts",
     "attachment_kernel",
-    "AttachmentKernel",
-    "exact_poisson_interval",
     "coordinate_country_check",
-    "geography_by_period",
     "dating_agreement",
+    "event_study",
+    "event_study_design",
+    "event_units",
+    "exact_poisson_interval",
+    "formation_counts",
+    "geography_by_period",
+    "partnerships",
 ]
 
 
@@ -303,13 +303,15 @@ class EventStudyResult:
     Attributes
     ----------
     coefficients : DataFrame
-        ``k, term, coef, se, rate_ratio, ci_low, ci_high, p_value`` per relative year (the
-        reference year has ``rate_ratio = 1`` and no interval).
+        ``k, term, treated_count, coef, se, rate_ratio, ci_low, ci_high, p_value`` per relative
+        year (the reference year has ``rate_ratio = 1`` and no interval; a year in which the treated
+        units formed nothing has no finite estimate and is reported as NaN).
     post : dict
         Pooled effect of the treated units' post-event years against their pre-event years,
         relative to the other units (``rate_ratio, ci_low, ci_high, p_value, coef, se``).
     pretrend : dict
-        Joint Wald test that every lead other than the reference is zero: ``chi2, df, p_value``;
+        Joint Wald test that every lead other than the reference (and other than leads without
+        treated formation, listed in ``notes``) is zero: ``chi2, df, p_value``;
         and ``slope_rate_ratio`` with interval: a linear treated-specific trend fitted on the
         pre-event years only (1 = parallel pre-trends).
     n_obs, n_units, n_treated : int
@@ -426,21 +428,31 @@ def event_study(
     res = _fit_count(y, _fe_matrix(d, terms), family, cov_type)
     nb_alpha = getattr(res, "nb_alpha", None)  # NB: one dispersion, from the event-study model, for all three
     params, bse, pvals = res.params, res.bse, res.pvalues
+    tr_count = d[d["treated"] == 1].groupby("k")["y"].sum()
+    if tr_count.get(reference, 0) == 0:
+        notes["warning"] = "the treated units formed nothing in the reference year: every rate ratio is unbounded"
     rows = []
     for k in range(lo, hi + 1):
         if event_year + k in excl:
             continue
+        n_k = int(tr_count.get(k, 0))
         if k == reference:
-            rows.append({"k": k, "term": "reference", "coef": 0.0, "se": np.nan, "rate_ratio": 1.0,
-                         "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan})
+            rows.append({"k": k, "term": "reference", "treated_count": n_k, "coef": 0.0, "se": np.nan,
+                         "rate_ratio": 1.0, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan})
             continue
         t = _kname(k)
+        if n_k == 0:  # no treated formation that year: the estimate runs to -inf, nothing to report
+            rows.append({"k": k, "term": t, "treated_count": 0, "coef": np.nan, "se": np.nan, "rate_ratio": np.nan,
+                         "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan})
+            continue
         b, se = float(params[t]), float(bse[t])
-        rows.append({"k": k, "term": t, "coef": b, "se": se, "rate_ratio": float(np.exp(b)),
+        rows.append({"k": k, "term": t, "treated_count": n_k, "coef": b, "se": se, "rate_ratio": float(np.exp(b)),
                      "ci_low": float(np.exp(b - z * se)), "ci_high": float(np.exp(b + z * se)),
                      "p_value": float(pvals[t])})
     coef = pd.DataFrame(rows)
-    leads = [t for t in terms if t.startswith("lead_")]
+    leads = [r["term"] for r in rows if r["term"].startswith("lead_") and r["treated_count"] > 0]
+    notes["leads_without_treated_formation"] = [r["term"] for r in rows
+                                                if r["term"].startswith("lead_") and r["treated_count"] == 0]
     if leads:
         idx = [list(params.index).index(t) for t in leads]
         b = np.asarray(params)[idx]
