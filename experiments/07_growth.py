@@ -13,12 +13,12 @@ growth_dated_share.csv, partner_coordinates_flagged.csv.
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from _setup import FIGURES, REAL, dataset, save, stamp
+from _setup import FIGURES, dataset, save, stamp
 
 import twingraph as tg
 from twingraph import formation as F
 
-DATASETS = (*REAL, "germany-partnerships-2015", "czechia-partnerships-2013", "curated")
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "germany-partnerships-2015", "czechia-partnerships-2013", "curated")
 REGISTERS = {"germany-partnerships-2015": range(1946, 2015), "czechia-partnerships-2013": range(1950, 2014)}
 CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999", "#000000"]
 CAPTIONS = {"growth.png": "Twinning over time in the dated registers: germany-partnerships-2015 (German municipalities' "
