@@ -18,13 +18,15 @@ from _setup import FIGURES, dataset, save, stamp
 import twingraph as tg
 from twingraph import formation as F
 
-DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "germany-partnerships-2015", "czechia-partnerships-2013", "curated")
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "germany-partnerships-2015", "czechia-partnerships-2013",
+            "curated")
 REGISTERS = {"germany-partnerships-2015": range(1946, 2015), "czechia-partnerships-2013": range(1950, 2014)}
 CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999", "#000000"]
-CAPTIONS = {"growth.png": "Twinning over time in the dated registers: germany-partnerships-2015 (German municipalities' "
-            "partnerships, compiled 2015, every one dated; 1946-2014 shown, 3 earlier) and czechia-partnerships-2013 (Czech "
-            "municipalities', scraped Sept 2013, 82 of 965 undated). Both miss partnerships ended before compilation, so "
-            "early years are undercounted, and the last years before compilation look low (reporting lag). (C, D) German "
+CAPTIONS = {"growth.png": "Twinning over time in the dated registers: germany-partnerships-2015 (German "
+            "municipalities' partnerships, compiled 2015, every one dated; 1946-2014 shown, 3 earlier) and "
+            "czechia-partnerships-2013 (Czech municipalities', scraped Sept 2013, 82 of 965 undated). Both miss "
+            "partnerships ended before compilation, so early years are undercounted, and the last years before "
+            "compilation look low (reporting lag). (C, D) German "
             "register only; 14 partners whose coordinates lie > 50 km from their stated country are left out of C."}
 
 data = {name: dataset(name) for name in DATASETS}
@@ -41,7 +43,8 @@ flag = check[check["flagged"]].join(places.set_index("place_id")[["name", "count
 flag.to_csv(FIGURES / "partner_coordinates_flagged.csv", float_format="%.6g")
 geo, detail = F.geography_by_period(de, places, period=10, years=(1950, 2014), coordinate_check=check)
 geo.to_csv(FIGURES / "growth_geography.csv", index=False, float_format="%.6g")
-share = pd.DataFrame([{"dataset": n, **tg.growth(d, years=range(1946, 2015))[["n_ties", "n_dated", "dated_share"]].iloc[0]} for n, d in data.items()])
+cols = ["n_ties", "n_dated", "dated_share"]
+share = pd.DataFrame([{"dataset": n, **tg.growth(d, years=range(1946, 2015))[cols].iloc[0]} for n, d in data.items()])
 share.to_csv(FIGURES / "growth_dated_share.csv", index=False, float_format="%.6g")
 print(geo.to_string(index=False, float_format="%.3g"))
 print(share.to_string(index=False))
@@ -52,7 +55,8 @@ gs = fig.add_gridspec(2, 3, hspace=0.5, wspace=0.45)
 axA = fig.add_subplot(gs[0, :2])
 axA2 = axA.twinx()
 for (name, g), col, ax in zip(yearly.groupby("dataset", sort=False), CB, (axA, axA2)):
-    ax.plot(g["year"], g["formed"], color=col, lw=1.6, label=f"{name} ({int(g['n_dated'].iloc[0]):,} dated of {int(g['n_pairs'].iloc[0]):,})")
+    ax.plot(g["year"], g["formed"], color=col, lw=1.6,
+            label=f"{name} ({int(g['n_dated'].iloc[0]):,} dated of {int(g['n_pairs'].iloc[0]):,})")
     ax.set_ylabel(f"new per year, {name.split('-')[0]} (" + ("left" if ax is axA else "right") + ")", color=col)
     ax.set_ylim(0, None)
 g2000 = yearly[(yearly["dataset"] == "germany-partnerships-2015") & (yearly["year"] == 2000)]["formed"].iloc[0]
@@ -84,7 +88,8 @@ def ticks(col: str) -> list[str]:
 
 
 axC = fig.add_subplot(gs[1, 0])
-axC.errorbar(range(len(geo)), geo["median_km"], yerr=[geo["median_km"] - geo["q25_km"], geo["q75_km"] - geo["median_km"]],
+axC.errorbar(range(len(geo)), geo["median_km"],
+             yerr=[geo["median_km"] - geo["q25_km"], geo["q75_km"] - geo["median_km"]],
              fmt="o-", color=CB[0], capsize=3)
 axC.set_xticks(range(len(geo)), ticks("n_distance"), fontsize=7.5)
 axC.set_xlabel("decade begun / partnerships with distance")
@@ -107,7 +112,8 @@ axE = fig.add_subplot(gs[1, 2])
 ypos = range(len(share))[::-1]
 axE.barh(list(ypos), share["dated_share"], color=[CB[3] if s == 0 else CB[0] for s in share["dated_share"]])
 for y, r in zip(ypos, share.itertuples()):
-    axE.text(r.dated_share + 0.02, y, f"{r.dated_share:.0%} ({int(r.n_dated):,} of {int(r.n_ties):,})", va="center", fontsize=8)
+    axE.text(r.dated_share + 0.02, y, f"{r.dated_share:.0%} ({int(r.n_dated):,} of {int(r.n_ties):,})",
+             va="center", fontsize=8)
 axE.set_yticks(list(ypos), [n.replace("-partnerships", "").replace("-lists", "") for n in share["dataset"]], fontsize=8)
 axE.set(xlim=(0, 1.7), xticks=[0, 0.5, 1], xticklabels=["0%", "50%", "100%"], xlabel="ties with a known start")
 axE.set_title("(E) Which ties can be placed in time", fontsize=10, loc="left")

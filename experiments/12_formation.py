@@ -18,7 +18,8 @@ import twingraph as tg
 from twingraph import formation as F
 
 DATASETS = ("germany-partnerships-2015", "czechia-partnerships-2013", "curated")
-EAST = ["ALB", "ARM", "AZE", "BGR", "BIH", "BLR", "CZE", "EST", "GEO", "HRV", "HUN", "KAZ", "LTU", "LVA", "MDA", "MKD", "MNE", "POL", "ROU", "RUS", "SRB", "SVK", "SVN", "UKR", "XKX"]
+EAST = ("ALB ARM AZE BGR BIH BLR CZE EST GEO HRV HUN KAZ LTU LVA MDA MKD MNE POL ROU RUS SRB SVK SVN UKR "
+        "XKX").split()
 GDR = ["Brandenburg", "Mecklenburg-Vorpommern", "Sachsen", "Sachsen-Anhalt", "Thüringen"]
 # (event_id, register, panel unit, treated (None: the event's countries other than the register's), controls left out)
 # 2000 is left out of the German panels: 701 rows (12%) carry it, probably as a placeholder (see the loader)
@@ -39,7 +40,8 @@ CAPTIONS = {
     "2015; ended ones are missing). Dashed lines: dated events of the event registry that name the partner country. "
     "Black bar: year 2000, 12% of all rows, probably the compiler's placeholder for an unknown year; after 2001 the "
     "register was evidently not kept up to date.",
-    "event_study.png": "Event studies of formation (NB2 count model, partner-country/state and year fixed effects): rate "
+    "event_study.png": "Event studies of formation (NB2 count model, partner-country/state and year fixed effects): "
+    "rate "
     "ratio of the treated group's new partnerships k years from the event relative to k = -1 and to the other groups, "
     "95% intervals; text: pooled post-event rate ratio and the joint test of the leads (pre-trends). German "
     "register 1946-2014 without 2000 (placeholder year); Czech register 1950-2013. Controls: all other partner "
@@ -64,7 +66,7 @@ fig, axes = plt.subplots(3, 4, figsize=(14, 8), sharex=True)
 for ax, iso in zip(axes.flat, top):
     c = counts[counts["group"] == iso]
     ax.bar(c["year"], c["formed"], width=0.9, color=[CB[7] if y == 2000 else CB[0] for y in c["year"]])
-    for eid, e in events.iterrows():
+    for _, e in events.iterrows():
         if iso in F.event_units(e, "DEU") and 1946 <= e["date"].year <= 2014:
             ax.axvline(e["date"].year + (e["date"].day_of_year - 1) / 365.25, color=CB[3], ls="--", lw=1)
     ax.set_title(f"{iso} ({int(c['n_pairs'].iloc[0]):,} partnerships)", fontsize=9, loc="left")
@@ -89,7 +91,8 @@ for eid, focal, unit, treated, leave_out in SPECS:
     who = "5 eastern states" if unit == "focal_subdivision" else ", ".join(r.design.attrs["treated"])
     label = f"{eid}\n{focal} register; treated: {who}"
     coef_rows.append(r.coefficients.assign(event=eid, register=focal))
-    summary.append({"event": eid, "register": focal, "event_date": e["date"].date(), "treated": ";".join(r.design.attrs["treated"]),
+    summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),
+                    "treated": ";".join(r.design.attrs["treated"]),
                     "n_units": r.n_units, "n_obs": r.n_obs, **{f"post_{k}": v for k, v in r.post.items()},
                     **{f"pretrend_{k}": v for k, v in r.pretrend.items()}, "nb_alpha": r.notes.get("alpha"),
                     "treated_mean_pre": r.notes["treated_pre_mean"], "treated_mean_post": r.notes["treated_post_mean"],
@@ -116,7 +119,8 @@ for ax, s in zip(axes.flat, summary):
     ax.set_title(f"{s['label']}\npost RR {s['post_rate_ratio']:.2f} [{s['post_ci_low']:.2f}, {s['post_ci_high']:.2f}]; "
                  f"leads chi2={s['pretrend_chi2']:.1f}, df={s['pretrend_df']}, p={s['pretrend_p_value']:.2g}",
                  fontsize=7.5, loc="left")
-fig.supxlabel("years from the event, k (open circle: reference k = -1; red 0: no treated formation that year, not estimated)",
+fig.supxlabel("years from the event, k (open circle: reference k = -1; "
+              "red 0: no treated formation that year, not estimated)",
               fontsize=9)
 for ax in axes[:, 0]:
     ax.set_ylabel("rate ratio (log scale)")
@@ -128,11 +132,14 @@ save(fig, "event_study.png")
 
 # ------------------------------------------------------------------------------ cross-source dating
 cur = dataset("curated")
-agree = pd.concat([F.dating_agreement(pairs["DEU"], de.places, pairs["CZE"], cz.places, max_km=15).assign(source_b="czechia-partnerships-2013"),
-                   F.dating_agreement(pairs["DEU"], de.places, F.partnerships(cur, focal="DEU"), cur.places).assign(source_b="curated")],
+agree = pd.concat([F.dating_agreement(pairs["DEU"], de.places, pairs["CZE"], cz.places, max_km=15)
+                   .assign(source_b="czechia-partnerships-2013"),
+                   F.dating_agreement(pairs["DEU"], de.places, F.partnerships(cur, focal="DEU"), cur.places)
+                   .assign(source_b="curated")],
                   ignore_index=True)
 agree.insert(0, "source_a", "germany-partnerships-2015")
 agree.to_csv(FIGURES / "dating_agreement.csv", index=False)
 for src, g in agree.groupby("source_b"):
     d = g["difference"].dropna()
-    print(f"{src}: {len(g)} matched, {len(d)} dated by both, same year {(d == 0).sum()}, within 1 year {(d.abs() <= 1).sum()}")
+    print(f"{src}: {len(g)} matched, {len(d)} dated by both, same year {(d == 0).sum()}, "
+          f"within 1 year {(d.abs() <= 1).sum()}")

@@ -26,24 +26,30 @@ CAPTIONS = {
 pairs = F.partnerships(dataset("germany-partnerships-2015"))
 # ---------------------------------------------------------------------------------- attachment kernel
 ak = F.attachment_kernel(pairs, n_replicates=200, random_state=SEED)
-kern = ak.kernel.merge(ak.null_kernel_.rename(columns={"mean": "null_mean", "q025": "null_q025", "q975": "null_q975"}), on="label")
+null = ak.null_kernel_.rename(columns={"mean": "null_mean", "q025": "null_q025", "q975": "null_q975"})
+kern = ak.kernel.merge(null, on="label")
 kern.to_csv(FIGURES / "attachment_kernel.csv", index=False, float_format="%.6g")
 lo, hi = np.percentile(ak.null_alpha_, [2.5, 97.5])
 pd.DataFrame({"replicate": range(len(ak.null_alpha_)), "alpha": ak.null_alpha_}).to_csv(
     FIGURES / "attachment_null.csv", index=False, float_format="%.6g")
 print(f"alpha = {ak.alpha_:.3f} [{ak.alpha_ci_[0]:.3f}, {ak.alpha_ci_[1]:.3f}], p(alpha=1) = {ak.linear_p_value_:.3g}; "
-      f"date-shuffled null: mean {ak.null_alpha_.mean():.3f}, 95% range [{lo:.3f}, {hi:.3f}] ({ak.n_replicates} replicates)")
+      f"date-shuffled null: mean {ak.null_alpha_.mean():.3f}, 95% range [{lo:.3f}, {hi:.3f}] "
+      f"({ak.n_replicates} replicates)")
 
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.6, 1]})
 kmid = np.sqrt(kern["k_low"] * np.maximum(kern["k_high"], kern["k_low"]))
 ax.fill_between(kmid, kern["null_q025"], kern["null_q975"], color="0.85", label="date-shuffled null (95% range)")
-ax.errorbar(kmid, kern["relative_rate"], yerr=[kern["relative_rate"] - kern["ci_low"], kern["ci_high"] - kern["relative_rate"]],
+ax.errorbar(kmid, kern["relative_rate"],
+            yerr=[kern["relative_rate"] - kern["ci_low"], kern["ci_high"] - kern["relative_rate"]],
             fmt="o", color=CB[0], capsize=2, label="observed A(k), exact 95% CI")
 kk = np.geomspace(1, kmid.max(), 50)
 scale = (kern["observed"].sum() / (kern["expected"] * kmid ** ak.alpha_).sum())
-ax.plot(kk, scale * kk ** ak.alpha_, color=CB[3], label=f"fit k^alpha, alpha = {ak.alpha_:.2f} [{ak.alpha_ci_[0]:.2f}, {ak.alpha_ci_[1]:.2f}]")
-ax.plot(kk, (kern["observed"].sum() / (kern["expected"] * kmid).sum()) * kk, color=CB[2], ls=":", label="linear (alpha = 1)")
-ax.set(xscale="log", yscale="log", xlabel="partners k at the start of the year (bins: " + ", ".join(kern["label"]) + ")",
+ax.plot(kk, scale * kk ** ak.alpha_, color=CB[3],
+        label=f"fit k^alpha, alpha = {ak.alpha_:.2f} [{ak.alpha_ci_[0]:.2f}, {ak.alpha_ci_[1]:.2f}]")
+ax.plot(kk, (kern["observed"].sum() / (kern["expected"] * kmid).sum()) * kk, color=CB[2], ls=":",
+        label="linear (alpha = 1)")
+ax.set(xscale="log", yscale="log",
+       xlabel="partners k at the start of the year (bins: " + ", ".join(kern["label"]) + ")",
        ylabel="relative attachment rate A(k)")
 ax.legend(fontsize=8, frameon=False)
 ax.set_title("(A) Attachment kernel, German towns", fontsize=10, loc="left")

@@ -17,8 +17,12 @@ def _pairs(rows):  # type: ignore[no-untyped-def]
 
 
 def test_formation_counts_years_and_decades():
-    p = pd.DataFrame({"partner_country": ["FRA", "FRA", "FRA", "POL", "POL"],
-                      "year": pd.array([1958, 1963, 1963, 1991, None], dtype="Int64")})
+    p = pd.DataFrame(
+        {
+            "partner_country": ["FRA", "FRA", "FRA", "POL", "POL"],
+            "year": pd.array([1958, 1963, 1963, 1991, None], dtype="Int64"),
+        }
+    )
     c = F.formation_counts(p, years=range(1958, 1995))
     fra = c[c["group"] == "FRA"].set_index("year")["formed"]
     assert fra[1963] == 2 and fra[1958] == 1 and fra.sum() == 3
@@ -35,8 +39,13 @@ def test_event_units_from_registry_rows():
 
 
 def test_event_study_design_by_hand():
-    counts = pd.DataFrame({"group": ["A"] * 4 + ["B"] * 4 + ["Z"] * 4, "year": [2000, 2001, 2002, 2003] * 3,
-                           "formed": [1, 2, 3, 4, 2, 2, 2, 2, 0, 0, 0, 0]})
+    counts = pd.DataFrame(
+        {
+            "group": ["A"] * 4 + ["B"] * 4 + ["Z"] * 4,
+            "year": [2000, 2001, 2002, 2003] * 3,
+            "formed": [1, 2, 3, 4, 2, 2, 2, 2, 0, 0, 0, 0],
+        }
+    )
     d = F.event_study_design(counts, 2002, ["A"], window=(-2, 1), reference=-1)
     # Z has no formation in the window: dropped; rows = 2 units x 4 years
     assert d.attrs["dropped_units"] == ["Z"] and len(d) == 8
@@ -57,8 +66,13 @@ def test_event_study_design_by_hand():
         F.event_study_design(counts, 2003, ["A"], window=(-2, 2))
 
 
-def _simulated_panel(rr: float, seed: int = 7, n_units: int = 40, n_treated: int = 8,  # type: ignore[no-untyped-def]
-                     alpha: float = 0.0):
+def _simulated_panel(
+    rr: float,
+    seed: int = 7,
+    n_units: int = 40,
+    n_treated: int = 8,  # type: ignore[no-untyped-def]
+    alpha: float = 0.0,
+):
     rng = np.random.default_rng(seed)
     years = np.arange(1980, 2000)
     unit_fe = rng.normal(1.0, 0.5, n_units)
@@ -103,8 +117,9 @@ def test_event_study_negbin_on_overdispersed_counts():
     assert 0.15 < res.notes["alpha"] < 0.5
     assert res.post["ci_low"] < 2.0 < res.post["ci_high"]
     # same alpha in statsmodels' formula GLM gives the same coefficient
-    ref = smf.glm("y ~ C(unit) + C(year) + post", data=res.design,
-                  family=sm.families.NegativeBinomial(alpha=res.notes["alpha"])).fit()
+    ref = smf.glm(
+        "y ~ C(unit) + C(year) + post", data=res.design, family=sm.families.NegativeBinomial(alpha=res.notes["alpha"])
+    ).fit()
     assert res.post["coef"] == pytest.approx(ref.params["post"], abs=1e-6)
 
 
@@ -124,13 +139,28 @@ def test_exact_poisson_interval_published_values():
 
 def test_attachment_counts_by_hand():
     # x: partners in 2000, 2002, 2002, 2004; y: 2001, 2002; z: 2003 (never at risk before the end)
-    p = _pairs([("x", "a", 2000), ("x", "b", 2002), ("x", "c", 2002), ("x", "d", 2004),
-                ("y", "e", 2001), ("y", "f", 2002), ("z", "g", 2004)])
+    p = _pairs(
+        [
+            ("x", "a", 2000),
+            ("x", "b", 2002),
+            ("x", "c", 2002),
+            ("x", "d", 2004),
+            ("y", "e", 2001),
+            ("y", "f", 2002),
+            ("z", "g", 2004),
+        ]
+    )
     c = F.attachment_counts(p).set_index(["year", "k"])
     # x: k=1 in 2001, 2002 (gains 2 in 2002); k=3 in 2003, 2004 (gains 1 in 2004)
     # y: k=1 in 2002 (gains 1); k=2 in 2003, 2004.  z enters in 2004 (k=0 unobserved).
-    expect = {(2001, 1): (1, 0), (2002, 1): (2, 3), (2003, 2): (1, 0), (2003, 3): (1, 0),
-              (2004, 2): (1, 0), (2004, 3): (1, 1)}
+    expect = {
+        (2001, 1): (1, 0),
+        (2002, 1): (2, 3),
+        (2003, 2): (1, 0),
+        (2003, 3): (1, 0),
+        (2004, 2): (1, 0),
+        (2004, 3): (1, 1),
+    }
     assert {k: tuple(v) for k, v in c[["n_at_risk", "gained"]].iterrows()} == expect
     ak = F.attachment_kernel(p, bins=(1, 2, 3), n_replicates=0)
     kern = ak.kernel.set_index("label")
@@ -172,7 +202,7 @@ def test_attachment_exponent_recovers_simulated_kernel(kernel, alpha):
 
 
 def test_concentrated_alpha_equals_glm_with_year_effects():
-    c = F.attachment_counts(_grow(lambda k: k ** 0.7, seed=2))
+    c = F.attachment_counts(_grow(lambda k: k**0.7, seed=2))
     assert F._alpha_concentrated(c) == pytest.approx(F._fit_alpha(c)[0], abs=1e-4)
 
 
@@ -186,9 +216,14 @@ def test_attachment_null_is_reproducible():
 
 # ----------------------------------------------------------------------------------- geography
 def test_coordinate_country_check():
-    pl = pd.DataFrame({"place_id": ["peking_in_usa", "beijing", "waidhaus", "nowhere"],
-                       "lat": [39.9, 39.9, 49.64, np.nan], "lon": [-75.1, 116.4, 12.50, np.nan],
-                       "country": ["CHN", "CHN", "DEU", "FRA"]})
+    pl = pd.DataFrame(
+        {
+            "place_id": ["peking_in_usa", "beijing", "waidhaus", "nowhere"],
+            "lat": [39.9, 39.9, 49.64, np.nan],
+            "lon": [-75.1, 116.4, 12.50, np.nan],
+            "country": ["CHN", "CHN", "DEU", "FRA"],
+        }
+    )
     chk = F.coordinate_country_check(pl)
     assert bool(chk.loc["peking_in_usa", "flagged"]) and chk.loc["peking_in_usa", "coords_country"] == "USA"
     assert not chk.loc["beijing", "flagged"] and chk.loc["beijing", "coords_country"] == "CHN"
@@ -197,18 +232,42 @@ def test_coordinate_country_check():
 
 
 def test_dating_agreement_by_hand():
-    pa = pd.DataFrame({"pair_id": ["a1", "a2"], "focal": ["de:Cham", "de:Selb"], "partner": ["cz:Klattau", "cz:Pardubitz"],
-                       "focal_country": ["DEU", "DEU"], "partner_country": ["CZE", "CZE"],
-                       "year": pd.array([1993, 2000], dtype="Int64")})
-    pla = pd.DataFrame({"place_id": ["de:Cham", "de:Selb", "cz:Klattau", "cz:Pardubitz"],
-                        "name": ["Cham", "Selb", "Klatovy (Klattau)", "Pardubice (Pardubitz)"],
-                        "lat": [49.22, 50.17, 49.39, 50.04], "lon": [12.66, 12.13, 13.29, 15.78]})
-    pb = pd.DataFrame({"pair_id": ["b1", "b2"], "focal": ["cz:K", "cz:N"], "partner": ["de:C", "de:S"],
-                       "focal_country": ["CZE", "CZE"], "partner_country": ["DEU", "DEU"],
-                       "year": pd.array([1992, 1991], dtype="Int64")})
-    plb = pd.DataFrame({"place_id": ["cz:K", "cz:N", "de:C", "de:S"],
-                        "name": ["Klatovy", "Nejdek", "Cham", "Selb"],  # Nejdek is not Pardubice
-                        "lat": [49.395, 50.32, 49.221, 50.171], "lon": [13.295, 12.73, 12.661, 12.131]})
+    pa = pd.DataFrame(
+        {
+            "pair_id": ["a1", "a2"],
+            "focal": ["de:Cham", "de:Selb"],
+            "partner": ["cz:Klattau", "cz:Pardubitz"],
+            "focal_country": ["DEU", "DEU"],
+            "partner_country": ["CZE", "CZE"],
+            "year": pd.array([1993, 2000], dtype="Int64"),
+        }
+    )
+    pla = pd.DataFrame(
+        {
+            "place_id": ["de:Cham", "de:Selb", "cz:Klattau", "cz:Pardubitz"],
+            "name": ["Cham", "Selb", "Klatovy (Klattau)", "Pardubice (Pardubitz)"],
+            "lat": [49.22, 50.17, 49.39, 50.04],
+            "lon": [12.66, 12.13, 13.29, 15.78],
+        }
+    )
+    pb = pd.DataFrame(
+        {
+            "pair_id": ["b1", "b2"],
+            "focal": ["cz:K", "cz:N"],
+            "partner": ["de:C", "de:S"],
+            "focal_country": ["CZE", "CZE"],
+            "partner_country": ["DEU", "DEU"],
+            "year": pd.array([1992, 1991], dtype="Int64"),
+        }
+    )
+    plb = pd.DataFrame(
+        {
+            "place_id": ["cz:K", "cz:N", "de:C", "de:S"],
+            "name": ["Klatovy", "Nejdek", "Cham", "Selb"],  # Nejdek is not Pardubice
+            "lat": [49.395, 50.32, 49.221, 50.171],
+            "lon": [13.295, 12.73, 12.661, 12.131],
+        }
+    )
     m = F.dating_agreement(pa, pla, pb, plb)
     assert m["pair_a"].tolist() == ["a1"] and m["pair_b"].tolist() == ["b1"]
     assert int(m["difference"].iloc[0]) == -1 and m["rule"].iloc[0] == "coordinates+names"
@@ -231,8 +290,9 @@ def test_real_partnerships_merge_kinds(de_pairs):
 
 def test_real_german_french_series_around_1963(shared_data, de_pairs):
     # independent count from the raw file: pairs (town, postcode, partner) with a French partner, earliest year
-    raw = pd.read_csv(shared_data / "germany-partnerships-2015" / "TwinTowns_clean.csv", dtype=str,
-                      keep_default_na=False)
+    raw = pd.read_csv(
+        shared_data / "germany-partnerships-2015" / "TwinTowns_clean.csv", dtype=str, keep_default_na=False
+    )
     fr = raw[raw["country"] == "France"].copy()
     fr["seit"] = fr["seit"].astype(int)
     first = fr.groupby(["municipality", "plz", "partnergemeinde"])["seit"].min()

@@ -633,7 +633,8 @@ def _kernel_table(c: pd.DataFrame, bins: Sequence[int], level: float) -> pd.Data
     rows = []
     for lo_, hi_ in zip(edges[:-1], edges[1:]):
         m = (c["k"] >= lo_) & (c["k"] < hi_)
-        obs, exp_, risk = int(c.loc[m, "gained"].sum()), float(c.loc[m, "expected"].sum()), int(c.loc[m, "n_at_risk"].sum())
+        obs, exp_ = int(c.loc[m, "gained"].sum()), float(c.loc[m, "expected"].sum())
+        risk = int(c.loc[m, "n_at_risk"].sum())
         lo, hi = exact_poisson_interval(obs, level)
         hi_int = int(c.loc[m, "k"].max()) if m.any() else (int(hi_) - 1 if np.isfinite(hi_) else int(lo_))
         label = f"{int(lo_)}" if hi_ - lo_ == 1 else f"{int(lo_)}-{hi_int}" if np.isfinite(hi_) else f"{int(lo_)}+"
@@ -960,7 +961,8 @@ def dating_agreement(
             d2 = haversine_km(ra["partner_lat"], ra["partner_lon"], c[f"{eb}_lat"], c[f"{eb}_lon"])
             located = ~(np.isnan(d1) | np.isnan(d2))
             ok = ~located | ((d1 <= max_km) & (d2 <= max_km))
-            ok &= np.array([_alike(ra["focal_name"], x, min_name_score) and _alike(ra["partner_name"], y, min_name_score)
+            ok &= np.array([_alike(ra["focal_name"], x, min_name_score)
+                            and _alike(ra["partner_name"], y, min_name_score)
                             for x, y in zip(c[f"{ea}_name"], c[f"{eb}_name"])], dtype=bool)
             if ok.any():
                 tot = np.where(ok, np.where(located, d1 + d2, 2 * max_km), np.inf)

@@ -43,8 +43,9 @@ Year 2000 (a probable placeholder)
     701 rows (12%) carry ``seit = 2000``, three times any other year (1991: 252), and 52% of them
     are contacts (``k``) against 14% in the file: 2000 looks like the compiler's default for an
     unknown year.  The loader keeps the year as given (it cannot know which are true) and counts
-    the loaded ones in ``notes["rows_dated_2000"]`` (698; 3 are rejected); analyses of timing should leave 2000 out or test
-    their sensitivity to it (:func:`twingraph.formation.event_study` ``exclude_years``).  After
+    the loaded ones in ``notes["rows_dated_2000"]`` (698; 3 are rejected); analyses of timing should
+    leave 2000 out or test their sensitivity to it (:func:`twingraph.formation.event_study`
+    ``exclude_years``).  After
     2001 the yearly counts drop to a fifth of the 1990s level: the register's sources were
     evidently not kept up to date, so 2001-2014 are undercounted too.
 
