@@ -1,135 +1,123 @@
-"""Growth of twinning over time, with how much of each dataset is dated.
+"""Growth of twinning over time from the two dated registers, with how much of each dataset is dated.
 
-Only the curated registry carries dates: the Wikipedia lists (2026) and the Wikidata crawl (2016)
-have none, so their ties cannot be placed in time (panel B shows it, computed, not asserted).  The
-registry is a small set of documented cases, not a census: the curves say what the registry holds,
-not how twinning grew worldwide.
-
-Panels: (A) curated ties formed per year and cumulatively, 1920-2025 (``tg.growth``); (B) dated
-share per dataset and, within the registry, per continent; (C, D) the incremental
-sweep (``tg.sweep``, evaluated on 31 December): ties active, and ties ended per year, once leaving
-undated ties out and once counting them as active since before 1920 (undated starts hide most
-recorded endings otherwise).
-Outputs: figures/growth.png, growth.csv, growth_dated_share.csv, sweep_curated.csv.
+The German register (2015) dates every partnership of German municipalities; the Czech register (2013)
+dates 91.5% of Czech municipalities' partnerships.  Both list partnerships as they stood when compiled:
+ended ones are missing, so early decades are undercounted.  The Wikipedia lists and the 2016 crawl carry
+no dates; the curated registry is a small set of documented cases.
+Panels: (A) new partnerships per year and cumulatively in each register; (B) German register by partner
+country and decade; (C) distance to new partners by decade, partner coordinates far from their stated
+country left out; (D) share of partners outside Europe by decade; (E) dated share per dataset.
+Outputs: figures/growth.png, growth.csv, growth_by_country_decade.csv, growth_geography.csv,
+growth_dated_share.csv, partner_coordinates_flagged.csv.
 """
 
-import pandas as pd
-from _setup import REAL, FIGURES, dataset, save, stamp
-
 import matplotlib.pyplot as plt
+import pandas as pd
+from _setup import FIGURES, dataset, save, stamp
+
 import twingraph as tg
+from twingraph import formation as F
 
-YEARS = range(1920, 2026)
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "germany-partnerships-2015", "czechia-partnerships-2013",
+            "curated")
+REGISTERS = {"germany-partnerships-2015": range(1946, 2015), "czechia-partnerships-2013": range(1950, 2014)}
+CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999", "#000000"]
+CAPTIONS = {"growth.png": "Twinning over time in the dated registers: germany-partnerships-2015 (German "
+            "municipalities' partnerships, compiled 2015, every one dated; 1946-2014 shown, 3 earlier) and "
+            "czechia-partnerships-2013 (Czech municipalities', scraped Sept 2013, 82 of 965 undated). Both miss "
+            "partnerships ended before compilation, so early years are undercounted, and the last years before "
+            "compilation look low (reporting lag). (C, D) German "
+            "register only; 14 partners whose coordinates lie > 50 km from their stated country are left out of C."}
 
-# ------------------------------------------------------------------------------------------ data
-cur = dataset("curated")
-growth = pd.concat([tg.growth(cur, years=YEARS), tg.growth(cur, by="continent", years=YEARS)],
-                   ignore_index=True)
-growth.insert(0, "dataset", "curated")
-growth.to_csv(FIGURES / "growth.csv", index=False)
-allg = growth[growth["group"] == "all"]
-n_ties, n_dated = int(allg["n_ties"].iloc[0]), int(allg["n_dated"].iloc[0])
-before = int(allg["cumulative"].iloc[0] - allg["formed"].iloc[0])  # formed before 1920
-
-# dated share: every dataset (years given, so a dataset without any date still gets its row)
-share_rows = []
-for name in (*REAL, "curated"):
-    d = cur if name == "curated" else dataset(name)
-    g = tg.growth(d, years=YEARS)
-    share_rows.append({"dataset": name, "group": "all", **g[["n_ties", "n_dated", "dated_share"]].iloc[0]})
-cont = growth[growth["group"] != "all"].groupby("group", sort=True)[["n_ties", "n_dated", "dated_share"]].first()
-share_rows += [{"dataset": "curated", "group": grp, **row} for grp, row in cont.iterrows()]
-share = pd.DataFrame(share_rows).astype({"n_ties": "int64", "n_dated": "int64"})
-share.to_csv(FIGURES / "growth_dated_share.csv", index=False)
-
-sweeps = pd.concat([tg.sweep(cur, years=YEARS, undated=u).assign(undated=u) for u in ("exclude", "include")],
-                   ignore_index=True)
-sweeps.to_csv(FIGURES / "sweep_curated.csv", index=False)
-sx = sweeps[sweeps["undated"] == "exclude"].set_index("year")
-si = sweeps[sweeps["undated"] == "include"].set_index("year")
-
-print(f"curated registry: {n_ties} ties, {n_dated} with a known start ({n_dated / n_ties:.0%}); "
-      f"{before} formed before {YEARS[0]}")
+data = {name: dataset(name) for name in DATASETS}
+pairs = {name: F.partnerships(data[name]) for name in REGISTERS}
+yearly = pd.concat([F.formation_counts(pairs[n], by=None, years=ys).assign(dataset=n) for n, ys in REGISTERS.items()])
+yearly["cumulative"] = yearly.groupby("dataset")["formed"].cumsum()
+yearly.to_csv(FIGURES / "growth.csv", index=False, float_format="%.6g")
+de = pairs["germany-partnerships-2015"]
+dec = F.formation_counts(de, years=range(1946, 2015), period=10)
+dec.to_csv(FIGURES / "growth_by_country_decade.csv", index=False, float_format="%.6g")
+places = data["germany-partnerships-2015"].places
+check = F.coordinate_country_check(places[places["country"] != "DEU"])
+flag = check[check["flagged"]].join(places.set_index("place_id")[["name", "country", "lat", "lon"]])
+flag.to_csv(FIGURES / "partner_coordinates_flagged.csv", float_format="%.6g")
+geo, detail = F.geography_by_period(de, places, period=10, years=(1950, 2014), coordinate_check=check)
+geo.to_csv(FIGURES / "growth_geography.csv", index=False, float_format="%.6g")
+cols = ["n_ties", "n_dated", "dated_share"]
+share = pd.DataFrame([{"dataset": n, **tg.growth(d, years=range(1946, 2015))[cols].iloc[0]} for n, d in data.items()])
+share.to_csv(FIGURES / "growth_dated_share.csv", index=False, float_format="%.6g")
+print(geo.to_string(index=False, float_format="%.3g"))
 print(share.to_string(index=False))
-ended = pd.DataFrame({"ended (undated excluded)": sx["ties_ended"], "ended (undated included)": si["ties_ended"]})
-print(ended[ended.sum(axis=1) > 0].to_string())
-terminated_no_end = cur.spells[cur.spells["end_status"].notna() & cur.spells["end"].isna()]
-print(f"{len(terminated_no_end)} spells ended (status {sorted(set(terminated_no_end['end_status']))}) "
-      f"without an end date; under the 'earliest' convention the sweep never counts them active: "
-      f"{list(terminated_no_end['tie_id'])}")
+print(f"{len(flag)} partner places with coordinates > 50 km from their stated country:", ", ".join(flag["name"]))
 
-# ---------------------------------------------------------------------------------------- figure
-fig = plt.figure(figsize=(14, 8.6))
-gs = fig.add_gridspec(2, 2, width_ratios=[2.1, 1], hspace=0.55, wspace=0.5)
-axA = fig.add_subplot(gs[0, 0])
-axC = fig.add_subplot(gs[1, 0], sharex=axA)
-axB = fig.add_subplot(gs[0, 1])
-axD = fig.add_subplot(gs[1, 1])
-years = allg["year"].to_numpy()
-
-axA.bar(years, allg["formed"], width=0.85, color="#3b6ea8", label="formed that year (left axis)")
-axA.set_ylabel("ties formed per year")
-axA.set_ylim(0, max(4, allg["formed"].max() + 2))
-axA.yaxis.get_major_locator().set_params(integer=True)
+fig = plt.figure(figsize=(15, 9))
+gs = fig.add_gridspec(2, 3, hspace=0.5, wspace=0.45)
+axA = fig.add_subplot(gs[0, :2])
 axA2 = axA.twinx()
-axA2.step(years, allg["cumulative"], where="post", color="#c0392b", lw=1.8, label="cumulative dated ties (right axis)")
-axA2.set_ylabel("cumulative dated ties", color="#c0392b")
-axA2.set_ylim(0, n_ties * 1.2)
-axA2.axhline(n_ties, color="0.5", lw=0.8, ls=":")
-axA2.text(years[0] + 1, n_ties + 0.8, f"all {n_ties} ties in the registry; {n_ties - n_dated} undated ones never enter the curve",
-          fontsize=7.5, color="0.35", va="bottom")
+for (name, g), col, ax in zip(yearly.groupby("dataset", sort=False), CB, (axA, axA2)):
+    ax.plot(g["year"], g["formed"], color=col, lw=1.6,
+            label=f"{name} ({int(g['n_dated'].iloc[0]):,} dated of {int(g['n_pairs'].iloc[0]):,})")
+    ax.set_ylabel(f"new per year, {name.split('-')[0]} (" + ("left" if ax is axA else "right") + ")", color=col)
+    ax.set_ylim(0, None)
+g2000 = yearly[(yearly["dataset"] == "germany-partnerships-2015") & (yearly["year"] == 2000)]["formed"].iloc[0]
+axA.annotate("2000: 12% of all rows,\nprobably a placeholder year", (2000, g2000), (1975, g2000 * 0.85), fontsize=8,
+             arrowprops={"arrowstyle": "->", "color": "0.3"})
+axA.set_xlabel("year the partnership began")
 h1, l1 = axA.get_legend_handles_labels()
 h2, l2 = axA2.get_legend_handles_labels()
-axA.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(0, 0.8), fontsize=8, frameon=False)
-axA.set_title(f"(A) Ties formed per year: {n_dated} of {n_ties} registry ties dated"
-              + (f"; cumulative includes {before} formed before {YEARS[0]}" if before else ""),
-              fontsize=9.5, loc="left")
-axA.set_xlim(YEARS[0] - 1, YEARS[-1] + 1)
+axA.legend(h1 + h2, l1 + l2, fontsize=8, frameon=False, loc="upper left")
+axA.set_title("(A) New partnerships per year in the two dated registers", fontsize=10, loc="left")
 
-axC.plot(si.index, si["ties_active"], color="#e67e22", lw=1.8, label="undated ties counted as active throughout")
-axC.plot(sx.index, sx["ties_active"], color="#2c3e50", lw=1.8, label="undated ties left out")
-axC.set_ylabel("ties active on 31 December")
-axC.set_ylim(0, n_ties * 1.05)
-axC.set_xlabel("year")
-axC.legend(loc="upper left", fontsize=8, frameon=False)
-axC.set_title("(C) Incremental sweep (tg.sweep): ties active at each year's end", fontsize=9.5, loc="left")
+axB = fig.add_subplot(gs[0, 2])
+tot = dec.groupby("group")["formed"].sum().sort_values(ascending=False)
+top = list(tot.index[:8])
+piv = dec.assign(group=dec["group"].where(dec["group"].isin(top), "other")).pivot_table(
+    index="year", columns="group", values="formed", aggfunc="sum")[top + ["other"]]
+bottom = 0
+for col, c in zip(piv.columns, CB):
+    axB.bar(piv.index, piv[col], bottom=bottom, width=8, color=c, label=col)
+    bottom = bottom + piv[col]
+axB.set_xticks(piv.index, [f"{y}s" if y < 2010 else "2010-14" for y in piv.index], rotation=45, fontsize=8)
+axB.set_ylabel("new partnerships per decade")
+axB.legend(fontsize=7.5, frameon=False, ncol=2, title="partner country", title_fontsize=8)
+axB.set_title("(B) German register by partner country", fontsize=10, loc="left")
 
-recent = [y for y in YEARS if y >= 2005]
-axD.bar([y - 0.2 for y in recent], si.loc[recent, "ties_ended"], width=0.4, color="#e67e22",
-        label="undated ties counted")
-axD.bar([y + 0.2 for y in recent], sx.loc[recent, "ties_ended"], width=0.4, color="#2c3e50",
-        label="undated ties left out")
-axD.set_ylabel("ties ended that year")
-axD.set_xlabel("year")
-axD.set_xticks(range(2005, 2026, 5))
-axD.yaxis.get_major_locator().set_params(integer=True)
-axD.set_ylim(0, si["ties_ended"].max() + 1.5)
-axD.legend(loc="upper left", fontsize=8, frameon=False)
-axD.set_title(f"(D) Ties ended per year, {recent[0]}-{recent[-1]}", fontsize=9.5, loc="left")
-early = int(si.loc[:recent[0] - 1, "ties_ended"].sum())
-axD.text(0.01, 0.72, ("No tie" if early == 0 else f"{early} ties") + f" ended before {recent[0]}.\n"
-         f"{len(terminated_no_end)} ties marked terminated but without an\nend date are never counted active in C.",
-         transform=axD.transAxes, fontsize=7.5, va="top", color="0.3")
+def ticks(col: str) -> list[str]:
+    return [f"{p}s\n{n}" if p < 2010 else f"2010-14\n{n}" for p, n in zip(geo["period"], geo[col])]
 
-labels = [f"{r.dataset}" if r.group == "all" else f"curated: {r.group}" for r in share.itertuples()]
-ypos = list(range(len(share)))[::-1]
-colors = ["#c0392b" if r.dataset != "curated" else ("#3b6ea8" if r.group == "all" else "#85a9d6")
-          for r in share.itertuples()]
-axB.barh(ypos, share["dated_share"], color=colors, height=0.7)
+
+
+axC = fig.add_subplot(gs[1, 0])
+axC.errorbar(range(len(geo)), geo["median_km"],
+             yerr=[geo["median_km"] - geo["q25_km"], geo["q75_km"] - geo["median_km"]],
+             fmt="o-", color=CB[0], capsize=3)
+axC.set_xticks(range(len(geo)), ticks("n_distance"), fontsize=7.5)
+axC.set_xlabel("decade begun / partnerships with distance")
+axC.set_ylabel("distance to partner, km (median, IQR)")
+axC.set_title("(C) How far German towns' new partners are", fontsize=10, loc="left")
+axD = fig.add_subplot(gs[1, 1])
+conts = [c for c in geo.columns if c.startswith("share_") and c not in ("share_Europe", "share_over_1000km")]
+bottom = 0
+for c, col in zip(conts, CB[1:]):
+    axD.bar(range(len(geo)), 100 * geo[c], bottom=bottom, color=col, label=c.removeprefix("share_"))
+    bottom = bottom + 100 * geo[c]
+axD.set_xticks(range(len(geo)), ticks("n"), fontsize=7.5)
+axD.set_xlabel("decade begun / partnerships")
+axD.set_ylim(0, float(bottom.max()) * 1.1)
+axD.set_ylabel("% of new partners outside Europe")
+axD.legend(fontsize=8, frameon=False)
+axD.set_title("(D) Continents beyond Europe", fontsize=10, loc="left")
+
+axE = fig.add_subplot(gs[1, 2])
+ypos = range(len(share))[::-1]
+axE.barh(list(ypos), share["dated_share"], color=[CB[3] if s == 0 else CB[0] for s in share["dated_share"]])
 for y, r in zip(ypos, share.itertuples()):
-    txt = f"{r.dated_share:.0%}  ({int(r.n_dated):,} of {int(r.n_ties):,})"
-    axB.text(r.dated_share + 0.02, y, txt, va="center", fontsize=8,
-             color="#c0392b" if r.n_dated == 0 else "black")
-axB.set_yticks(ypos, labels, fontsize=8.5)
-axB.set_xlim(0, 1.6)
-axB.set_xticks([0, 0.5, 1.0], ["0%", "50%", "100%"])
-axB.set_xlabel("dated share (ties with a known start)")
-axB.set_title("(B) Which ties can be placed in time", fontsize=9.5, loc="left")
-axB.text(0.0, -0.24, "Wikipedia lists and the 2016 crawl carry no dates.\nA continent counts every tie touching it.",
-         transform=axB.transAxes, fontsize=7.5, va="top", ha="left", color="0.3")
-
-fig.suptitle(f"Twinning over time in a curated registry of {n_ties} documented cases (not a census)",
-             fontsize=12, x=0.01, ha="left", y=0.97)
-stamp(fig, "curated registry (twingraph/data/curated_tie_events.csv, every row sourced), panels A-D; "
-      "dated shares in B also from wikipedia-lists-2026 and wikidata-crawl-2016")
+    axE.text(r.dated_share + 0.02, y, f"{r.dated_share:.0%} ({int(r.n_dated):,} of {int(r.n_ties):,})",
+             va="center", fontsize=8)
+axE.set_yticks(list(ypos), [n.replace("-partnerships", "").replace("-lists", "") for n in share["dataset"]], fontsize=8)
+axE.set(xlim=(0, 1.7), xticks=[0, 0.5, 1], xticklabels=["0%", "50%", "100%"], xlabel="ties with a known start")
+axE.set_title("(E) Which ties can be placed in time", fontsize=10, loc="left")
+fig.suptitle("Twinning over time: dated registers of German (2015) and Czech (2013) municipalities", x=0.01, ha="left")
+stamp(fig, "germany-partnerships-2015, czechia-partnerships-2013 (partnerships as listed when compiled); "
+      "E also wikipedia-lists-2026, wikidata-crawl-2016, curated")
 save(fig, "growth.png")

@@ -29,8 +29,10 @@ def cz(shared_data):  # type: ignore[no-untyped-def]
 def _tie(data, a_name, b_name, kind=None):  # type: ignore[no-untyped-def]
     names = data.places.set_index("place_id")["name"]
     s = data.spells
-    hit = s[((s["a"].map(names) == a_name) & (s["b"].map(names) == b_name))
-            | ((s["a"].map(names) == b_name) & (s["b"].map(names) == a_name))]
+    hit = s[
+        ((s["a"].map(names) == a_name) & (s["b"].map(names) == b_name))
+        | ((s["a"].map(names) == b_name) & (s["b"].map(names) == a_name))
+    ]
     if kind is not None:
         hit = hit[hit["kind"] == kind]
     return hit
@@ -44,9 +46,14 @@ def test_germany_row_accounting(de):
     assert len(de.spells) == 5866 and de.notes["ties_listed_twice"] == 8
     assert int(de.spells["n_rows"].sum()) == de.rows_loaded
     # form counts minus the rejected rows (all 7 have form p) and the merged repeats
-    assert de.spells["kind"].value_counts().to_dict() == {"twin": 4595, "cooperation": 804,
-                                                           "friendship": 459, "unknown": 8}
+    assert de.spells["kind"].value_counts().to_dict() == {
+        "twin": 4595,
+        "cooperation": 804,
+        "friendship": 459,
+        "unknown": 8,
+    }
     assert de.observed == pd.Timestamp("2015-06-18")
+    assert de.notes["rows_dated_2000"] == 698  # seit == 2000 on 701 rows; 3 of them lack a country (rejected)
 
 
 def test_germany_dates_are_years(de):
@@ -59,7 +66,9 @@ def test_germany_dates_are_years(de):
 def test_germany_hand_checked_rows(de):
     reims = _tie(de, "Aachen", "Reims")  # line 4: Aachen,52062,...,Reims,Frankreich,France,...,1967,p
     assert len(reims) == 1 and reims["kind"].iloc[0] == "twin"
-    assert reims["start"].iloc[0] == pd.Timestamp("1967-01-01") and reims["reference"].iloc[0] == "TwinTowns_clean.csv:4"
+    assert (
+        reims["start"].iloc[0] == pd.Timestamp("1967-01-01") and reims["reference"].iloc[0] == "TwinTowns_clean.csv:4"
+    )
     monte = _tie(de, "Aachen", "Montebourg")  # line 5: ...,1960,f
     assert monte["kind"].tolist() == ["friendship"] and monte["start"].iloc[0].year == 1960
     brugg = _tie(de, "Rottweil", "Brugg")  # the oldest: 1913
@@ -99,21 +108,30 @@ def _write_de(tmp_path, rows):  # type: ignore[no-untyped-def]
 
 
 def test_germany_small_file(tmp_path):
-    base = "Aachen,52062,Nordrhein-Westfalen,North Rhine-Westphalia,50.77,6.08,x,{p},{land},{country},Europa,Europe,{y},{f},49.2,4.0,y"
-    f = _write_de(tmp_path, [
-        base.format(p="Reims", land="Frankreich", country="France", y="1967", f="p"),
-        base.format(p="Reims", land="Frankreich", country="France", y="1967", f="p"),   # repeat
-        base.format(p="Reims", land="Frankreich", country="France", y="1960", f="f"),   # other kind
-        base.format(p="Minsk", land="", country="", y="2000", f="p"),                    # missing-country
-        base.format(p="X", land="", country="Atlantis", y="2000", f="p"),               # unknown-country
-        base.format(p="Y", land="", country="France", y="37546", f="p"),                # bad-year
-        base.format(p="Z", land="", country="France", y="2000", f="q"),                 # unknown-kind
-        "too,few,fields",
-    ])
+    base = ("Aachen,52062,Nordrhein-Westfalen,North Rhine-Westphalia,50.77,6.08,x,"
+            "{p},{land},{country},Europa,Europe,{y},{f},49.2,4.0,y")
+    f = _write_de(
+        tmp_path,
+        [
+            base.format(p="Reims", land="Frankreich", country="France", y="1967", f="p"),
+            base.format(p="Reims", land="Frankreich", country="France", y="1967", f="p"),  # repeat
+            base.format(p="Reims", land="Frankreich", country="France", y="1960", f="f"),  # other kind
+            base.format(p="Minsk", land="", country="", y="2000", f="p"),  # missing-country
+            base.format(p="X", land="", country="Atlantis", y="2000", f="p"),  # unknown-country
+            base.format(p="Y", land="", country="France", y="37546", f="p"),  # bad-year
+            base.format(p="Z", land="", country="France", y="2000", f="q"),  # unknown-kind
+            "too,few,fields",
+        ],
+    )
     d = load_germany_register(f)
     assert d.rows_read == 8 and d.rows_loaded == 3 and d.rows_rejected == 5
-    assert d.rejected_by_reason() == {"bad-year": 1, "missing-country": 1, "unknown-country": 1,
-                                      "unknown-kind": 1, "wrong-field-count": 1}
+    assert d.rejected_by_reason() == {
+        "bad-year": 1,
+        "missing-country": 1,
+        "unknown-country": 1,
+        "unknown-kind": 1,
+        "wrong-field-count": 1,
+    }
     assert sorted(d.spells["kind"]) == ["friendship", "twin"]
     assert d.spells.set_index("kind").loc["twin", "n_rows"] == 2
 

@@ -290,7 +290,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.summary import konect_stats
 
-    data = _with_associations(_load(args.source, args.format, columns=args.columns, enrich=args.enrich_population), args.associations)
+    loaded = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
+    data = _with_associations(loaded, args.associations)
     g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))
     stats = konect_stats(g, distances=not args.no_distances)
     if args.json:
@@ -305,7 +306,8 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.centrality import rank_table
 
-    data = _with_associations(_load(args.source, args.format, columns=args.columns, enrich=args.enrich_population), args.associations)
+    loaded = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
+    data = _with_associations(loaded, args.associations)
     g, _ = to_igraph(simple_graph(data, isolates=False, associations=args.associations))
     if args.associations == "groups":  # rank places only, not the association nodes
         g.delete_vertices([v.index for v in g.vs if str(v["name"]).startswith("assoc:")])
