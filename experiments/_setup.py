@@ -11,6 +11,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import twingraph as tg  # noqa: E402
+from twingraph.plotting import style  # noqa: E402
+
+style()
 
 FIGURES = Path(__file__).resolve().parents[1] / "figures"
 FIGURES.mkdir(exist_ok=True)
@@ -32,8 +35,10 @@ def stamp(fig: plt.Figure, text: str) -> None:
 
 
 def save(fig: plt.Figure, name: str) -> Path:
-    path = FIGURES / name
-    fig.savefig(path, dpi=150, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    print(f"wrote {path.relative_to(FIGURES.parent)}")
-    return path
+    """Write ``figures/<name>`` as a 300-dpi PNG plus a vector PDF, byte-identical across runs."""
+    from twingraph.plotting import save_figure
+
+    paths = save_figure(fig, name, FIGURES)
+    for p in paths:
+        print(f"wrote {p.relative_to(FIGURES.parent)}")
+    return paths[0]

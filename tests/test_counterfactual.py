@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twingraph.counterfactual import counterfactual_removal, exposed_edges, remove_ties
+from twingraph.counterfactual import (counterfactual_removal, country_cut_null, exposed_edges, foreign_edges,
+                                      remove_ties)
 
 
 def barbell() -> nx.Graph:
@@ -38,41 +39,52 @@ def test_remove_ties_by_edges_and_mask():
 
 def test_bridge_removal_splits_lcc_exactly():
     G = barbell()
-    df = counterfactual_removal(G, [("a1", "b1")], n_random=200, seed=1)
+    df = counterfactual_removal(G, [("a1", "b1")], n_replicates=200, random_state=1)
     lcc = row(df, "lcc_size")
     assert lcc["baseline"] == 7 and lcc["observed"] == 4  # {b1,b2,b3,c} remains, {a1,a2,a3} splits off
     assert row(df, "n_components")["observed"] == 2
     H = remove_ties(G, [("a1", "b1")])
     assert row(df, "efficiency")["baseline"] == pytest.approx(nx.global_efficiency(G), rel=1e-12)
     assert row(df, "efficiency")["observed"] == pytest.approx(nx.global_efficiency(H), rel=1e-12)
-    big = H.subgraph(max(nx.connected_components(H), key=len))
-    assert row(df, "mean_distance")["observed"] == pytest.approx(nx.average_shortest_path_length(big), rel=1e-12)
+    # mean over connected pairs: components {a1,a2,a3} (3 pairs at 1) and {b1,b2,b3,c}
+    d = dict(nx.all_pairs_shortest_path_length(H))
+    pairs = [d[u][v] for u in H for v in d[u] if u < v]
+    assert row(df, "mean_distance")["observed"] == pytest.approx(np.mean(pairs), rel=1e-12)
     assert row(df, "mean_distance")["baseline"] == pytest.approx(nx.average_shortest_path_length(G), rel=1e-12)
     # a random single cut leaves an LCC of 4 (the bridge, p = 1/8), 6 (b2-c, 1/8) or 7 (6/8): mean 6.5, sd 1
-    assert row(df, "lcc_size")["random_mean"] == pytest.approx(6.5, abs=0.3)
-    assert row(df, "lcc_size")["random_sd"] == pytest.approx(1.0, abs=0.2)
-    assert row(df, "lcc_size")["p_low"] == pytest.approx(1 / 8, abs=0.07)  # P(random LCC <= 4)
+    assert row(df, "lcc_size")["null_mean"] == pytest.approx(6.5, abs=0.3)
+    assert row(df, "lcc_size")["null_sd"] == pytest.approx(1.0, abs=0.2)
+    # two-sided: |null - 6.5| >= |4 - 6.5| only for LCC 4 (p = 1/8)
+    assert row(df, "lcc_size")["p_value"] == pytest.approx(1 / 8, abs=0.07)
     assert df.attrs["k"] == 1 and df.attrs["distances"] == "exact"
 
 
 def test_removing_nothing_changes_nothing():
     G = barbell()
-    df = counterfactual_removal(G, [], hubs=["b2"], n_random=10, seed=0)
+    df = counterfactual_removal(G, [], hubs=["b2"], n_replicates=10, random_state=0)
     assert (df["observed"] == df["baseline"]).all()
-    assert np.allclose(df["random_mean"], df["baseline"]) and (df["random_sd"] == 0).all()
-    assert df["z"].isna().all() and (df["p"] == 1.0).all()
+    btw = df["measure"].str.startswith("betweenness_rank")  # exact for intact/cut graphs only
+    assert btw.sum() == 1 and df.loc[btw, "null_mean"].isna().all() and (df.loc[btw, "n_replicates"] == 0).all()
+    rest = df[~btw]
+    assert np.allclose(rest["null_mean"], rest["baseline"]) and (rest["null_sd"] == 0).all()
+    assert rest["z"].isna().all() and (rest["p_value"] == 1.0).all()
 
 
 def test_seeds_reproducible_and_n_jobs_invariant():
     G = nx.relabel_nodes(nx.karate_club_graph(), lambda i: f"k{i:02d}")
     cut = [("k00", "k01"), ("k00", "k02"), ("k32", "k33")]
-    a = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_random=30, seed=7)
-    b = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_random=30, seed=7)
+    a = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7)
+    b = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7)
     pd.testing.assert_frame_equal(a, b)
-    c = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_random=30, seed=8)
-    assert not np.allclose(a["random_mean"], c["random_mean"])
-    d = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_random=30, seed=7, n_jobs=2)
+    c = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=8)
+    assert not np.allclose(a["null_mean"], c["null_mean"])
+    d = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7, n_jobs=2)
     pd.testing.assert_frame_equal(a, d)
+    from joblib import parallel_config
+
+    with parallel_config(backend="threading", n_jobs=2):
+        e = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7)
+    pd.testing.assert_frame_equal(a, e)
     # Louvain on the intact karate club: modularity ~0.42 (Blondel et al. report 0.42)
     assert row(a, "modularity")["baseline"] == pytest.approx(0.4188, abs=0.01)
 
@@ -80,7 +92,7 @@ def test_seeds_reproducible_and_n_jobs_invariant():
 def test_hub_ranks_and_modularity_hand_case():
     # star centre s with 4 leaves, leaf l1 also tied to x-y-z path: s is the top hub
     G = nx.Graph([("s", "l1"), ("s", "l2"), ("s", "l3"), ("s", "l4"), ("l1", "x"), ("x", "y"), ("y", "z")])
-    df = counterfactual_removal(G, [("s", "l2"), ("s", "l3"), ("s", "l4")], hubs=["s", "x"], n_random=5, seed=0)
+    df = counterfactual_removal(G, [("s", "l2"), ("s", "l3"), ("s", "l4")], hubs=["s", "x"], n_replicates=5, random_state=0)
     assert row(df, "degree_rank[s]")["baseline"] == 1
     assert row(df, "degree_rank[s]")["observed"] == 4  # degree 1 now, below l1, x, y (degree 2)
     assert row(df, "betweenness_rank[s]")["baseline"] == 1  # s carries 15 shortest paths, l1 12
@@ -91,32 +103,51 @@ def test_hub_ranks_and_modularity_hand_case():
     K.add_edges_from(nx.complete_graph(["p1", "p2", "p3", "p4"]).edges())
     K.add_edges_from(nx.complete_graph(["q1", "q2", "q3", "q4"]).edges())
     K.add_edge("p1", "q1")
-    m = row(counterfactual_removal(K, [], n_random=0), "modularity")["baseline"]
+    m = row(counterfactual_removal(K, [], n_replicates=0), "modularity")["baseline"]
     want = nx.community.modularity(K, [{"p1", "p2", "p3", "p4"}, {"q1", "q2", "q3", "q4"}])
     assert m == pytest.approx(want, rel=1e-12) and want == pytest.approx(2 * (6 / 13 - (13 / 26) ** 2))
     with pytest.raises(ValueError, match="hub"):
-        counterfactual_removal(K, [], hubs=["nowhere"], n_random=0)
+        counterfactual_removal(K, [], hubs=["nowhere"], n_replicates=0)
 
 
-def test_sampled_distances_equal_exact_when_all_sources_sampled():
+def test_efficiency_and_distances_are_exact_against_networkx():
     G = nx.relabel_nodes(nx.les_miserables_graph(), str)
     G = nx.Graph(G.edges())
-    cut = list(G.edges())[:10]
-    exact = counterfactual_removal(G, cut, measures=("efficiency", "mean_distance"), n_random=3, seed=2)
-    all_src = counterfactual_removal(G, cut, measures=("efficiency", "mean_distance"), n_random=3, seed=2,
-                                     exact_max=0, n_sources=G.number_of_nodes())
-    pd.testing.assert_frame_equal(exact, all_src, check_exact=False, rtol=1e-12)
-    sampled = counterfactual_removal(G, cut, measures=("efficiency",), n_random=0, seed=2, exact_max=0, n_sources=40)
-    assert sampled.attrs["distances"] == "sampled from 40 sources"
-    assert row(sampled, "efficiency")["baseline"] == pytest.approx(nx.global_efficiency(G), rel=0.15)
+    cut = sorted(G.edges())[:30]
+    df = counterfactual_removal(G, cut, measures=("efficiency", "mean_distance"), n_replicates=3, random_state=2)
+    H = remove_ties(G, cut)
+    assert row(df, "efficiency")["baseline"] == pytest.approx(nx.global_efficiency(G), rel=1e-12)
+    assert row(df, "efficiency")["observed"] == pytest.approx(nx.global_efficiency(H), rel=1e-12)
+    assert row(df, "mean_distance")["baseline"] == pytest.approx(nx.average_shortest_path_length(G), rel=1e-12)
+    assert df.attrs["distances"] == "exact"
+    assert df.attrs["replicates"].shape == (3, 2)
+
+
+def test_country_cut_null_ranks_every_country():
+    # country X is a bridge between two halves; Y and Z hang off one side
+    G = nx.Graph([("x1", "a1"), ("x1", "b1"), ("a1", "a2"), ("b1", "b2"), ("y1", "a2"), ("z1", "b2"),
+                  ("x1", "x2")])
+    ctry = {"x1": "X", "x2": "X", "a1": "A", "a2": "A", "b1": "B", "b2": "B", "y1": "Y", "z1": "Z"}
+    nx.set_node_attributes(G, ctry, "country")
+    df = country_cut_null(G, "X", comparable=(0.1, 10))
+    base = nx.global_efficiency(G)
+    for c in "XABYZ":
+        H = remove_ties(G, foreign_edges(G, c))
+        got = df.set_index("country").loc[c]
+        assert got["efficiency"] == pytest.approx(nx.global_efficiency(H), rel=1e-12)
+        assert got["loss"] == pytest.approx(base - nx.global_efficiency(H), rel=1e-9)
+    assert df.attrs["focal_rank"] == 1 and df["country"].iloc[0] == "X"
+    assert df.set_index("country").loc["X", "k_foreign"] == 2
+    assert df.attrs["matched"].statistic == pytest.approx(df["loss"].iloc[0])
+    assert df.attrs["n_comparable"] == 4
 
 
 def test_random_pool_restricts_the_null():
     G = barbell()
     # random cuts drawn only from the two triangles' internal edges never disconnect anything
     pool = [("a1", "a2"), ("a2", "a3"), ("b2", "b3")]
-    df = counterfactual_removal(G, [("a1", "b1")], measures=("lcc",), pool=pool, n_random=10, seed=0)
-    assert row(df, "lcc_size")["random_mean"] == 7 and row(df, "lcc_size")["random_sd"] == 0
+    df = counterfactual_removal(G, [("a1", "b1")], measures=("lcc",), pool=pool, n_replicates=10, random_state=0)
+    assert row(df, "lcc_size")["null_mean"] == 7 and row(df, "lcc_size")["null_sd"] == 0
     with pytest.raises(ValueError, match="pool"):
         counterfactual_removal(G, [("a1", "b1"), ("b2", "c")], measures=("lcc",), pool=[("a1", "a2")])
 

@@ -30,6 +30,7 @@ _LAZY: dict[str, str] = {
     "ExposureRule": "shocks", "default_rules": "shocks", "exposure": "shocks", "exposure_dates": "shocks",
     "load_shocks": "shocks",
     "counterfactual_removal": "counterfactual", "exposed_edges": "counterfactual", "remove_ties": "counterfactual",
+    "country_cut_null": "counterfactual", "foreign_edges": "counterfactual",
     "CoxPH": "survival", "CumulativeIncidence": "survival", "KaplanMeier": "survival",
     "counting_process": "survival", "event_study": "survival", "exclusions": "survival",
     "logrank_test": "survival", "FirthCoxPH": "survival", "FineGray": "survival", "cox_zph": "survival",
@@ -39,7 +40,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
-    from .counterfactual import counterfactual_removal, exposed_edges, remove_ties
+    from .counterfactual import counterfactual_removal, country_cut_null, exposed_edges, foreign_edges, remove_ties
     from .datasets import DATASETS, DatasetError, data_dir, fetch
     from .dates import resolve_dates, resolve_spell_dates
     from .graphs import (active_mask, country_graph, multigraph, project, simple_graph, snapshot,
@@ -94,7 +95,7 @@ __all__ = [
     "simulate_network",
     "simulate_network_with_truth",
     "validate_survival",
-    "counterfactual_removal",
+    "counterfactual_removal", "country_cut_null", "foreign_edges",
     "default_rules",
     "exposed_edges",
     "exposure",

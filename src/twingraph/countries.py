@@ -168,3 +168,41 @@ def continent(iso3: str | None, scheme: Literal["continent", "continent_7"] = "c
         return "Europe" if iso3.upper() == "XKX" else None
     value = hit[0] if scheme == "continent" else hit[1]
     return value or None
+
+
+@lru_cache(maxsize=1)
+def _iso3_to_iso2() -> dict[str, str]:
+    t = _converter().data
+    # country_converter's ISO2 column holds regexes for a few ("^GB$|^UK$"): keep the first code
+    return {a: b.split("|")[0].strip("^$") for a, b in zip(t["ISO3"], t["ISO2"])
+            if isinstance(a, str) and isinstance(b, str) and b}
+
+
+def official_languages(iso3: str) -> tuple[str, ...]:
+    """Official (de jure or de facto) languages of a country, from Unicode CLDR via Babel.
+
+    Parameters
+    ----------
+    iso3 : str
+        ISO 3166-1 alpha-3 code.
+
+    Returns
+    -------
+    tuple of str
+        CLDR language codes (e.g. ``("nl", "fr", "de")`` for BEL); empty when CLDR lists none or
+        the code is unknown.
+
+    References
+    ----------
+    Unicode CLDR supplemental ``territoryInfo`` (languagePopulation with officialStatus), as
+    shipped in Babel (``babel.languages.get_official_languages(territory, de_facto=True)``).
+
+    Examples
+    --------
+    >>> official_languages("AUT")
+    ('de',)
+    """
+    from babel.languages import get_official_languages
+
+    code = _iso3_to_iso2().get(iso3)
+    return tuple(get_official_languages(code, de_facto=True)) if code else ()

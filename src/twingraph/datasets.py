@@ -47,6 +47,7 @@ _HEKMAN = "https://raw.githubusercontent.com/Hekman/twincities/84ebdec26ee687836
 _L3V = "https://raw.githubusercontent.com/L3viathan/sister-cities/d3028c22c7e47f18947eb39a41c13e4f2751342e"
 _MUENCH = "https://raw.githubusercontent.com/muenchdo/TwinTowns/e2511afcd1b4a619a92cd7eb106e383932f2bd9b"
 _ECONOMIA = "https://raw.githubusercontent.com/economia/partnerska-mesta/421d5eabf8fd2f6a6f705217e2b1d117fb3d181d"
+_NE = "https://raw.githubusercontent.com/jarvis-wu/my-flight-map/7adc13d55c1a9067f00bfafb09c159a086a48b94"
 
 DATASETS: dict[str, Dataset] = {
     "wikipedia-lists-2026": Dataset(
@@ -102,6 +103,18 @@ DATASETS: dict[str, Dataset] = {
                      "06ce3471375fed1f1fef0ed2c746f303796f2eef6555594d3f772358896375ed"),
         ),
         loader="load_czechia_register",
+    ),
+    "natural-earth-110m": Dataset(
+        name="natural-earth-110m",
+        description="Natural Earth 1:110m admin-0 country polygons (177 features with ISO_A3, CONTINENT, "
+        "POP_EST): land and country outlines for maps (twingraph.maps), not a twinning network.",
+        origin="github.com/jarvis-wu/my-flight-map @ 7adc13d55c1a9067f00bfafb09c159a086a48b94",
+        licence="public domain (Natural Earth)",
+        files=(
+            DataFile("ne_110m_admin_0_countries.geojson", f"{_NE}/ne_110m_admin_0_countries.geojson",
+                     "a4d67eac9c75d5b6f20170d2b07bb53ea791536b0c8e5ebae3ba94df093f76e0"),
+        ),
+        loader="",  # outlines, read by twingraph.maps.countries()
     ),
 }
 

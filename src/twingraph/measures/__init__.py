@@ -6,7 +6,7 @@ One module per topic: :mod:`.size`, :mod:`.distances`, :mod:`.degree`, :mod:`.cl
 :mod:`.nullmodels`, :mod:`.summary`.
 """
 
-from ._common import as_igraph, child_seeds
+from ._common import TestResult, as_igraph, check_random_state, child_seeds, empirical_test, igraph_rng
 from .assortativity import (continent_of, degree_assortativity, nominal_assortativity,
                             same_label_share, size_assortativity)
 from .centrality import (CENTRALITIES, approximate_betweenness, betweenness, closeness, core_number,
@@ -18,7 +18,8 @@ from .degree import (KONECT_ALPHA_GRID, PowerLawFit, degree_ccdf, degrees, edge_
                      fit_powerlaw, gini, lorenz_curve, max_degree, mean_degree, powerlaw_exponent_konect,
                      powerlaw_ks, powerlaw_pvalue, sample_discrete_powerlaw)
 from .distances import (DistanceDistribution, diameter, distance_distribution, distance_stats,
-                        effective_diameter, effective_diameter_int, mean_distance, median_distance)
+                        effective_diameter, effective_diameter_int, global_efficiency, mean_distance,
+                        median_distance)
 from .geography import (EARTH_RADIUS_KM, distance_by_group_pair, distance_null_test, edge_distances,
                         haversine_km, null_distances)
 from .nullmodels import STATISTICS, null_ensemble, rewire, z_scores
@@ -27,7 +28,7 @@ from .size import (claw_count, component_sizes, largest_component, lcc_size, n_c
 from .summary import KONECT_KEYS, konect_stats
 
 __all__ = [
-    "as_igraph", "child_seeds",
+    "TestResult", "as_igraph", "check_random_state", "child_seeds", "empirical_test", "igraph_rng",
     "continent_of", "degree_assortativity", "nominal_assortativity", "same_label_share",
     "size_assortativity",
     "CENTRALITIES", "approximate_betweenness", "betweenness", "closeness", "core_number",
@@ -38,7 +39,7 @@ __all__ = [
     "fit_powerlaw", "gini", "lorenz_curve", "max_degree", "mean_degree", "powerlaw_exponent_konect",
     "powerlaw_ks", "powerlaw_pvalue", "sample_discrete_powerlaw",
     "DistanceDistribution", "diameter", "distance_distribution", "distance_stats",
-    "effective_diameter", "effective_diameter_int", "mean_distance", "median_distance",
+    "effective_diameter", "effective_diameter_int", "global_efficiency", "mean_distance", "median_distance",
     "EARTH_RADIUS_KM", "distance_by_group_pair", "distance_null_test", "edge_distances",
     "haversine_km", "null_distances",
     "STATISTICS", "null_ensemble", "rewire", "z_scores",
