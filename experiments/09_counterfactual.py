@@ -46,24 +46,26 @@ scenarios = {"russia": ("Russia: all foreign ties", rules["russia-invasion-2022"
              "usa_chn": ("all USA-China ties", tg.ExposureRule(
                  "usa-chn", "exposed_usa_chn", ties_between("USA", "CHN"), description="hypothetical"))}
 
+with parallel_config(n_jobs=N_JOBS):
+    countries = tg.country_cut_null(G, "RUS")
+countries.to_csv(FIGURES / "counterfactual_countries.csv", index=False, float_format="%.10g")
+m = countries.attrs["matched"]
+print(f"matched null: intact efficiency {countries.attrs['baseline']:.6f}; RUS rank {countries.attrs['focal_rank']} "
+      f"of {countries.attrs['n_countries']} (per tie {countries.attrs['focal_rank_per_tie']}); loss / comparable "
+      f"mean {m.effect_size:.3g} [{m.ci_low:.3g}, {m.ci_high:.3g}] over {m.n_replicates} comparable countries, "
+      f"p {m.p_value:.3g}", flush=True)
+
 results, reps = {}, {}
 for key, (label, rule) in scenarios.items():
     edges = tg.exposed_edges(data.spells, tg.exposure(data, rule))
     with parallel_config(n_jobs=N_JOBS):
         res = tg.counterfactual_removal(G, edges, hubs=HUBS, n_replicates=N_REPLICATES, random_state=SEED)
-    print(label, f"{res.attrs['k']} edges cut\n", res.to_string(index=False, float_format=lambda x: f"{x:.6g}"))
+    print(label, f"{res.attrs['k']} edges cut\n", res.to_string(index=False, float_format=lambda x: f"{x:.6g}"),
+          flush=True)
     results[key] = res.assign(scenario=key, k_removed=res.attrs["k"], n=res.attrs["n"], m=res.attrs["m"])
     reps[key] = res.attrs["replicates"].assign(scenario=key)
-pd.concat(results.values()).to_csv(FIGURES / "counterfactual.csv", index=False, float_format="%.10g")
-pd.concat(reps.values()).to_csv(FIGURES / "counterfactual_replicates.csv", index=False, float_format="%.10g")
-
-with parallel_config(n_jobs=N_JOBS):
-    countries = tg.country_cut_null(G, "RUS")
-countries.to_csv(FIGURES / "counterfactual_countries.csv", index=False, float_format="%.10g")
-m = countries.attrs["matched"]
-print(f"matched null: RUS rank {countries.attrs['focal_rank']} of {countries.attrs['n_countries']} "
-      f"(per tie {countries.attrs['focal_rank_per_tie']}); loss / comparable mean {m.effect_size:.3g} "
-      f"[{m.ci_low:.3g}, {m.ci_high:.3g}], {m.n_replicates} comparable countries, p {m.p_value:.3g}")
+    pd.concat(results.values()).to_csv(FIGURES / "counterfactual.csv", index=False, float_format="%.10g")
+    pd.concat(reps.values()).to_csv(FIGURES / "counterfactual_replicates.csv", index=False, float_format="%.10g")
 
 fig, axes = plt.subplots(1, 3, figsize=(7.2, 2.5), gridspec_kw={"width_ratios": [1, 1, 1.3]})
 for ax, key in zip(axes[:2], results):

@@ -129,13 +129,13 @@ def test_fit_on_graph_uses_positive_degrees():
 def test_bootstrap_pvalue_distinguishes_power_law_from_poisson():
     rng = np.random.default_rng(6)
     pl = Dg.sample_discrete_powerlaw(2.5, 1, 2000, rng)
-    p_pl, ks = Dg.powerlaw_pvalue(pl, n_boot=40, seed=1)
+    p_pl, ks = Dg.powerlaw_pvalue(pl, n_replicates=40, random_state=1)
     assert len(ks) == 40 and p_pl > 0.1
     pois = rng.poisson(8, size=4000) + 1
-    p_pois, _ = Dg.powerlaw_pvalue(pois, n_boot=40, seed=1)
+    p_pois, _ = Dg.powerlaw_pvalue(pois, n_replicates=40, random_state=1)
     assert p_pois < p_pl
     # reproducible
-    assert Dg.powerlaw_pvalue(pl, n_boot=10, seed=3)[1].tolist() == Dg.powerlaw_pvalue(pl, n_boot=10, seed=3)[1].tolist()
+    assert Dg.powerlaw_pvalue(pl, n_replicates=10, random_state=3)[1].tolist() == Dg.powerlaw_pvalue(pl, n_replicates=10, random_state=3)[1].tolist()
 
 
 @settings(max_examples=30, deadline=None)
@@ -152,3 +152,17 @@ def test_degree_stats_agree_with_networkx(n, p, seed):
         # Gini via mean absolute difference: G = sum_ij |xi - xj| / (2 n^2 mean)
         mad = np.abs(pos[:, None] - pos[None, :]).sum() / (2 * len(pos) ** 2 * pos.mean())
         assert Dg.gini(g) == pytest.approx(mad)
+
+
+def test_compare_tail_fits_detects_the_generating_law() -> None:
+    # lognormal data: the lognormal must win against the power law; discrete power-law data:
+    # the exponential must lose (positive LR), with the exact discrete MLE alpha near the truth
+    rng = np.random.default_rng(5)
+    ln = np.maximum(1, np.round(rng.lognormal(1.0, 1.0, 4000))).astype(int)
+    t = Dg.compare_tail_fits(ln, xmin=3).set_index("alternative")
+    assert t.loc["lognormal", "loglik_ratio"] < 0
+    pl = Dg.sample_discrete_powerlaw(2.5, 2, 4000, rng)
+    t = Dg.compare_tail_fits(pl, xmin=2).set_index("alternative")
+    assert t.loc["exponential", "loglik_ratio"] > 0 and t.loc["exponential", "favoured"] == "power_law"
+    assert t["alpha"].iloc[0] == pytest.approx(2.5, abs=0.1)
+    assert t.loc["truncated_power_law", "loglik_ratio"] <= 1e-6  # nested: never better than the truncated law

@@ -135,6 +135,8 @@ def draw_choropleth(ax: Axes, world: gpd.GeoDataFrame, values: Mapping[str, Any]
 
     w = world.to_crs(crs)
     w.plot(ax=ax, color=missing, edgecolor=edgecolor, linewidth=linewidth)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
     if values is None:
         return None
     v = pd.Series(values)

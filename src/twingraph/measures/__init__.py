@@ -14,7 +14,7 @@ from .centrality import (CENTRALITIES, approximate_betweenness, betweenness, clo
                          rank_table)
 from .clustering import average_local_clustering, clustering_by_degree, local_clustering, transitivity
 from .communities import CommunityResult, leiden, louvain, mixing_matrix, modularity
-from .degree import (KONECT_ALPHA_GRID, PowerLawFit, degree_ccdf, degrees, edge_distribution_entropy,
+from .degree import (KONECT_ALPHA_GRID, TAIL_ALTERNATIVES, compare_tail_fits, PowerLawFit, degree_ccdf, degrees, edge_distribution_entropy,
                      fit_powerlaw, gini, lorenz_curve, max_degree, mean_degree, powerlaw_exponent_konect,
                      powerlaw_ks, powerlaw_pvalue, sample_discrete_powerlaw)
 from .distances import (DistanceDistribution, diameter, distance_distribution, distance_stats,
@@ -22,10 +22,12 @@ from .distances import (DistanceDistribution, diameter, distance_distribution, d
                         median_distance)
 from .geography import (EARTH_RADIUS_KM, distance_by_group_pair, distance_null_test, edge_distances,
                         haversine_km, null_distances)
+from .gravity import (country_anchors, country_pair_null, country_pairs, distance_decay, gravity_model,
+                      short_tie_excess)
 from .nullmodels import STATISTICS, null_ensemble, rewire, z_scores
 from .size import (claw_count, component_sizes, largest_component, lcc_size, n_components, n_edges,
                    n_nodes, size_stats, star_count, triangle_count, wedge_count)
-from .summary import KONECT_KEYS, konect_stats
+from .summary import KONECT_KEYS, KONECT_TWIN, KONECT_TWIN_SOURCE, konect_stats
 
 __all__ = [
     "TestResult", "as_igraph", "check_random_state", "child_seeds", "empirical_test", "igraph_rng",
@@ -35,15 +37,17 @@ __all__ = [
     "degree_centrality", "eigenvector", "harmonic", "hoeffding_sample_size", "pagerank", "rank_table",
     "average_local_clustering", "clustering_by_degree", "local_clustering", "transitivity",
     "CommunityResult", "leiden", "louvain", "mixing_matrix", "modularity",
-    "KONECT_ALPHA_GRID", "PowerLawFit", "degree_ccdf", "degrees", "edge_distribution_entropy",
+    "KONECT_ALPHA_GRID", "TAIL_ALTERNATIVES", "compare_tail_fits", "PowerLawFit", "degree_ccdf", "degrees", "edge_distribution_entropy",
     "fit_powerlaw", "gini", "lorenz_curve", "max_degree", "mean_degree", "powerlaw_exponent_konect",
     "powerlaw_ks", "powerlaw_pvalue", "sample_discrete_powerlaw",
     "DistanceDistribution", "diameter", "distance_distribution", "distance_stats",
     "effective_diameter", "effective_diameter_int", "global_efficiency", "mean_distance", "median_distance",
     "EARTH_RADIUS_KM", "distance_by_group_pair", "distance_null_test", "edge_distances",
     "haversine_km", "null_distances",
+    "country_anchors", "country_pair_null", "country_pairs", "distance_decay", "gravity_model",
+    "short_tie_excess",
     "STATISTICS", "null_ensemble", "rewire", "z_scores",
     "claw_count", "component_sizes", "largest_component", "lcc_size", "n_components", "n_edges",
     "n_nodes", "size_stats", "star_count", "triangle_count", "wedge_count",
-    "KONECT_KEYS", "konect_stats",
+    "KONECT_KEYS", "KONECT_TWIN", "KONECT_TWIN_SOURCE", "konect_stats",
 ]

@@ -35,7 +35,7 @@ import pandas as pd
 from ._common import GraphLike, RandomState, TestResult, as_igraph, check_random_state, empirical_test
 from .geography import edge_distances, haversine_km
 
-__all__ = ["distance_decay", "country_pairs", "gravity_model", "country_pair_null", "short_tie_excess",
+__all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null", "short_tie_excess",
            "DEFAULT_DECAY_BINS_KM"]
 
 #: log-spaced distance bins, 1 km to half the Earth's circumference
@@ -108,6 +108,24 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
                          "p_low": np.clip(centre - half, 0, 1), "p_high": np.clip(centre + half, 0, 1)})
 
 
+def country_anchors(g: GraphLike, country: str = "country") -> pd.DataFrame:
+    """Where each country's places are: median latitude and longitude of its geolocated places.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ISO3 (sorted), columns ``lat, lon, n`` (number of geolocated places).
+    """
+    g = as_igraph(g)
+    _, lat, lon, ok = _located(g)
+    c = np.asarray([x if isinstance(x, str) and x else "" for x in g.vs[country]], dtype=object)
+    ok = ok & (c != "")
+    places = pd.DataFrame({"c": c[ok], "lat": lat[ok], "lon": lon[ok]})
+    out = places.groupby("c").agg(lat=("lat", "median"), lon=("lon", "median"), n=("lat", "size"))
+    out.index.name = "iso3"
+    return out
+
+
 def country_pairs(g: GraphLike, borders: Collection[tuple[str, str]] = (),
                   languages: Mapping[str, Collection[str]] | None = None,
                   country: str = "country") -> pd.DataFrame:
@@ -134,11 +152,8 @@ def country_pairs(g: GraphLike, borders: Collection[tuple[str, str]] = (),
         ``shared_language`` (0/1 or NaN).  Sorted by the pair.
     """
     g = as_igraph(g)
-    _, lat, lon, ok = _located(g)
     c = np.asarray([x if isinstance(x, str) and x else "" for x in g.vs[country]], dtype=object)
-    ok = ok & (c != "")
-    places = pd.DataFrame({"c": c[ok], "lat": lat[ok], "lon": lon[ok]})
-    anchor = places.groupby("c").agg(lat=("lat", "median"), lon=("lon", "median"), n=("lat", "size"))
+    anchor = country_anchors(g, country)
     codes = anchor.index.to_numpy()
     ia, ib = np.triu_indices(len(codes), k=1)
     df = pd.DataFrame({"country_a": codes[ia], "country_b": codes[ib]})
@@ -211,9 +226,11 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     y = d["n_ties"].to_numpy(dtype=float)
     alpha = float("nan")
     if family == "poisson":
-        res = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC1", maxiter=200)
+        res = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC1", maxiter=200, tol=1e-10)
     elif family == "negbin":
-        nb = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(disp=0, maxiter=500, method="bfgs")
+        pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(maxiter=200)
+        nb = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(
+            start_params=np.r_[pois.params.to_numpy(), 1.0], disp=0, maxiter=200, method="newton")
         alpha = float(nb.params["alpha"])
         res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha)).fit(maxiter=200)
     else:
