@@ -6,8 +6,6 @@ bootstrap p-value, likelihood-ratio tests against lognormal, truncated power law
 stretched exponential tails, the Gini coefficient, and KONECT's published "twin" values.
 """
 
-import os
-
 import numpy as np
 import pandas as pd
 from _setup import FIGURES, SEED, dataset, save
@@ -20,7 +18,7 @@ from twingraph.measures import (KONECT_TWIN, KONECT_TWIN_SOURCE, compare_tail_fi
 from twingraph.plotting import category_colors, panel_letters
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
-N_REPLICATES = int(os.environ.get("TWINGRAPH_N_BOOT", "500"))
+N_REPLICATES = 500
 CAPTIONS = {
     "degree.png": (
         "Degree distributions of wikipedia-lists-2026 (17,212 places) and wikidata-crawl-2016 (10,055 places), "
@@ -28,7 +26,7 @@ CAPTIONS = {
         "with the discrete power law fitted to the tail k >= x_min (solid) and the best competing tail, a "
         "lognormal (dashed), both by maximum likelihood on the same tail; the tail-fit table "
         "(degree_tail_fits.csv) gives the likelihood-ratio tests. (b) Lorenz curves of the degree with Gini "
-        f"coefficients; dotted: equality. KONECT's twin network (2017) has Gini {KONECT_TWIN['gini']:.3f}."),
+        "coefficients; dotted: equality. KONECT's published twin values are in degree_powerlaw_fits.csv."),
     "degree_powerlaw_fits.csv": f"Power-law tail fit per dataset: alpha (MLE), x_min, KS, tail size, bootstrap "
                                 f"p ({N_REPLICATES} replicates), KONECT-style exponents, Gini, and KONECT's "
                                 "published twin values for comparison.",

@@ -19,7 +19,7 @@ from twingraph.plotting import ACCENT, NEUTRAL, panel_letters
 DATASETS = ("wikipedia-lists-2026", "natural-earth-110m")
 N_REPLICATES = 200
 THRESHOLDS = (50, 100, 300, 1000)
-MIN_TIES_MAP = 10
+MIN_TIES_MAP = {"world": 25, "europe": 10}
 CAPTIONS = {
     "geo_distance_decay.png": (
         "Distance and twinning (wikipedia-lists-2026, 24,850 geolocated ties). (a) Probability that two "
@@ -31,7 +31,8 @@ CAPTIONS = {
         "per doubling of distance, for a shared land border (Natural Earth 1:110m) and a shared official "
         "language (CLDR)."),
     "geo_ties_map.png": (
-        f"Twinning ties aggregated by country pair (pairs with at least {MIN_TIES_MAP} ties; one great-circle "
+        f"Twinning ties aggregated by country pair ((a) pairs with at least {MIN_TIES_MAP['world']} ties, (b) "
+        f"at least {MIN_TIES_MAP['europe']}; one great-circle "
         "arc from the median position of each country's places; width and colour: number of ties, log "
         "scale), on Natural Earth 1:110m outlines in the Equal Earth projection; (b) Europe enlarged."),
     "geo_distance_decay.csv": "P(tie | distance): ties, all place pairs, probability and Wilson 95% interval per bin.",
@@ -45,6 +46,7 @@ CAPTIONS = {
 wp = dataset(DATASETS[0])
 g, ids = tg.to_igraph(tg.simple_graph(wp))
 world = maps.countries()
+world = world[world["iso3"] != "ATA"]
 
 decay = tm.distance_decay(g)
 decay.to_csv(FIGURES / "geo_distance_decay.csv", index=False, float_format="%.6g")
@@ -92,6 +94,7 @@ ax.axvline(1, color="0.5", lw=0.8, ls="--")
 ax.set_yticks(y, [labels[t] for t in rr["term"]])
 ax.set(xscale="log", xlabel="rate ratio of ties (95% CI)")
 ax.set_xticks([0.5, 1, 2, 3], ["0.5", "1", "2", "3"])
+ax.xaxis.set_minor_formatter(plt.NullFormatter())
 panel_letters(axes)
 fig.tight_layout()
 save(fig, "geo_distance_decay.png")
@@ -100,10 +103,11 @@ fig = plt.figure(figsize=(7.2, 5.6))
 axw = fig.add_axes((0.0, 0.42, 1.0, 0.58))
 axe = fig.add_axes((0.0, 0.0, 0.62, 0.42))
 cax = fig.add_axes((0.68, 0.08, 0.02, 0.28))
-big = pairs[pairs["n_ties"] >= MIN_TIES_MAP]
-for ax, box in ((axw, None), (axe, maps.EUROPE)):
+norm = plt.matplotlib.colors.LogNorm(MIN_TIES_MAP["europe"], pairs["n_ties"].max())
+for ax, box, key in ((axw, None, "world"), (axe, maps.EUROPE, "europe")):
     maps.draw_choropleth(ax, world)
-    sm = maps.draw_country_pairs(ax, big, anchors, max_width=2.0 if box is None else 3.0)
+    sm = maps.draw_country_pairs(ax, pairs[pairs["n_ties"] >= MIN_TIES_MAP[key]], anchors, norm=norm,
+                                 max_width=2.0 if box is None else 3.0)
     if box is not None:
         maps.set_extent(ax, box)
 fig.colorbar(sm, cax=cax, label="ties per country pair")

@@ -21,7 +21,7 @@ from twingraph.shocks import ties_between
 
 DATASETS = ("wikipedia-lists-2026",)
 N_JOBS = int(os.environ.get("TWINGRAPH_N_JOBS", "2"))
-N_REPLICATES = int(os.environ.get("TWINGRAPH_N_REPLICATES", "500"))
+N_REPLICATES = 500
 HUBS = ("wp:RUS:Saint Petersburg", "wp:CHN:Shanghai")
 CAPTIONS = {
     "counterfactual.png": (
