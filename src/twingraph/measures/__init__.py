@@ -13,7 +13,8 @@ from .centrality import (CENTRALITIES, approximate_betweenness, betweenness, clo
                          degree_centrality, eigenvector, harmonic, hoeffding_sample_size, pagerank,
                          rank_table)
 from .clustering import average_local_clustering, clustering_by_degree, local_clustering, transitivity
-from .communities import CommunityResult, leiden, louvain, mixing_matrix, modularity
+from .communities import (CommunityResult, best_partition, leiden, louvain, mixing_matrix, modularity,
+                          modularity_null, resolution_profile)
 from .degree import (KONECT_ALPHA_GRID, TAIL_ALTERNATIVES, compare_tail_fits, PowerLawFit, degree_ccdf, degrees, edge_distribution_entropy,
                      fit_powerlaw, gini, lorenz_curve, max_degree, mean_degree, powerlaw_exponent_konect,
                      powerlaw_ks, powerlaw_pvalue, sample_discrete_powerlaw)
@@ -36,7 +37,8 @@ __all__ = [
     "CENTRALITIES", "approximate_betweenness", "betweenness", "closeness", "core_number",
     "degree_centrality", "eigenvector", "harmonic", "hoeffding_sample_size", "pagerank", "rank_table",
     "average_local_clustering", "clustering_by_degree", "local_clustering", "transitivity",
-    "CommunityResult", "leiden", "louvain", "mixing_matrix", "modularity",
+    "CommunityResult", "best_partition", "leiden", "louvain", "mixing_matrix", "modularity",
+    "modularity_null", "resolution_profile",
     "KONECT_ALPHA_GRID", "TAIL_ALTERNATIVES", "compare_tail_fits", "PowerLawFit", "degree_ccdf", "degrees", "edge_distribution_entropy",
     "fit_powerlaw", "gini", "lorenz_curve", "max_degree", "mean_degree", "powerlaw_exponent_konect",
     "powerlaw_ks", "powerlaw_pvalue", "sample_discrete_powerlaw",
