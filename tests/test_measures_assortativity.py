@@ -73,7 +73,7 @@ def size_graph() -> ig.Graph:
 def test_size_assortativity_pearson_spearman_and_null():
     g = size_graph()
     g.vs[0]["population"] = None  # dropped
-    res = A.size_assortativity(g, n_null=60, seed=1)
+    res = A.size_assortativity(g, n_replicates=60, random_state=1)
     sub = g.induced_subgraph([i for i in range(g.vcount()) if g.vs[i]["population"] is not None])
     x = np.log10(sub.vs["population"])
     assert res["pearson"] == pytest.approx(sub.assortativity(x.tolist(), directed=False))
@@ -84,9 +84,9 @@ def test_size_assortativity_pearson_spearman_and_null():
     assert res["pearson"] > 0.9 and res["z_pearson"] > 5 and res["p_pearson"] == pytest.approx(1 / 61)
     assert abs(res["null_mean_pearson"]) < 0.1
     assert res["n_vertices"] == 119
-    again = A.size_assortativity(g, n_null=60, seed=1)
+    again = A.size_assortativity(g, n_replicates=60, random_state=1)
     assert again == res
-    rew = A.size_assortativity(g, null="rewire", n_null=20, seed=2)
+    rew = A.size_assortativity(g, null="rewire", n_replicates=20, random_state=2)
     assert rew["z_pearson"] > 3
 
 
@@ -114,6 +114,6 @@ def test_agree_with_networkx(n, p, seed):
         for u in G:
             G.nodes[u]["logpop"] = math.log10(G.nodes[u]["population"])
         r_num = nx.numeric_assortativity_coefficient(G, "logpop")
-        res = A.size_assortativity(g, n_null=2, seed=0)
+        res = A.size_assortativity(g, n_replicates=2, random_state=0)
         if np.isfinite(r_num):
             assert res["pearson"] == pytest.approx(r_num, abs=1e-9)

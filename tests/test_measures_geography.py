@@ -58,16 +58,16 @@ def spread_graph(local: bool, seed: int = 0) -> ig.Graph:
 
 def test_null_distances_configuration_keeps_degrees():
     g = spread_graph(local=True)
-    d = Ge.null_distances(g, "configuration", seed=1)
+    d = Ge.null_distances(g, "configuration", random_state=1)
     assert g.ecount() - 20 <= len(d) <= g.ecount()  # only self-pairs are dropped
-    assert Ge.null_distances(g, "configuration", seed=1).tolist() == d.tolist()
-    r = Ge.null_distances(g, "rewire", seed=1)
+    assert Ge.null_distances(g, "configuration", random_state=1).tolist() == d.tolist()
+    r = Ge.null_distances(g, "rewire", random_state=1)
     assert len(r) == g.ecount()
 
 
 def test_local_ties_are_detected():
     g = spread_graph(local=True)
-    res = Ge.distance_null_test(g, n_null=50, seed=0)
+    res = Ge.distance_null_test(g, n_replicates=50, random_state=0)
     assert res["n_edges"] == g.ecount()
     assert res["ratio_median"] < 0.3
     assert res["z_median"] < -5 and res["z_mean"] < -5 and res["p_median"] == pytest.approx(1 / 51)
@@ -77,10 +77,10 @@ def test_local_ties_are_detected():
 
 @pytest.mark.parametrize("model", ["configuration", "rewire"])
 def test_random_ties_look_like_the_null(model):
-    res = Ge.distance_null_test(spread_graph(local=False, seed=2), model=model, n_null=50, seed=1)
+    res = Ge.distance_null_test(spread_graph(local=False, seed=2), model=model, n_replicates=50, random_state=1)
     assert abs(res["z_mean"]) < 3.5
     assert res["ratio_median"] == pytest.approx(1.0, abs=0.25)
-    assert Ge.distance_null_test(spread_graph(local=False, seed=2), model=model, n_null=50, seed=1) == res
+    assert Ge.distance_null_test(spread_graph(local=False, seed=2), model=model, n_replicates=50, random_state=1) == res
 
 
 def test_distance_by_group_pair():

@@ -10,7 +10,7 @@ from ._common import TestResult, as_igraph, check_random_state, child_seeds, emp
 from .assortativity import (continent_of, degree_assortativity, nominal_assortativity,
                             same_label_share, size_assortativity)
 from .centrality import (CENTRALITIES, approximate_betweenness, betweenness, closeness, core_number,
-                         degree_centrality, eigenvector, harmonic, hoeffding_sample_size, pagerank,
+                         degree_centrality, eigenvector, harmonic, hoeffding_sample_size, pagerank, place_scores,
                          rank_table)
 from .clustering import average_local_clustering, clustering_by_degree, local_clustering, transitivity
 from .communities import (CommunityResult, best_partition, leiden, louvain, mixing_matrix, modularity,
@@ -35,7 +35,8 @@ __all__ = [
     "continent_of", "degree_assortativity", "nominal_assortativity", "same_label_share",
     "size_assortativity",
     "CENTRALITIES", "approximate_betweenness", "betweenness", "closeness", "core_number",
-    "degree_centrality", "eigenvector", "harmonic", "hoeffding_sample_size", "pagerank", "rank_table",
+    "degree_centrality", "eigenvector", "harmonic", "hoeffding_sample_size", "pagerank", "place_scores",
+    "rank_table",
     "average_local_clustering", "clustering_by_degree", "local_clustering", "transitivity",
     "CommunityResult", "best_partition", "leiden", "louvain", "mixing_matrix", "modularity",
     "modularity_null", "resolution_profile",

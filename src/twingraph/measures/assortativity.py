@@ -105,17 +105,17 @@ def _z_p(obs: float, null: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def size_assortativity(g: GraphLike, population: str | Sequence[float] = "population",
-                       null: Literal["permute", "rewire"] = "permute", n_null: int = 200,
-                       seed: int = 0) -> dict[str, float]:
+                       null: Literal["permute", "rewire"] = "permute", n_replicates: int = 200,
+                       random_state: int = 0) -> dict[str, float]:
     """Do twinned places have similar sizes?  Correlation of log10(population) across edges.
 
     Pearson and Spearman correlations over the edge list taken in both orientations (so the
     Pearson value is Newman's scalar assortativity), on the vertices with a positive population.
-    Null model (``n_null`` replicates, replicate ``i`` seeded by the ``i``-th child of
-    ``SeedSequence(seed)``): ``"permute"`` shuffles populations over the vertices (graph fixed);
+    Null model (``n_replicates`` replicates, replicate ``i`` seeded by the ``i``-th child of
+    ``SeedSequence(random_state)``): ``"permute"`` shuffles populations over the vertices (graph fixed);
     ``"rewire"`` keeps populations and rewires the graph (degree-preserving, 10 m swaps).
     Returns observed values, null mean/sd, z-scores and two-sided empirical p-values
-    (``(1 + #|null - mean| >= |obs - mean|) / (n_null + 1)``).
+    (``(1 + #|null - mean| >= |obs - mean|) / (n_replicates + 1)``).
     """
     g = as_igraph(g)
     vals = [float(v) if not _missing(v) else float("nan") for v in vertex_values(g, population)]
@@ -127,7 +127,7 @@ def size_assortativity(g: GraphLike, population: str | Sequence[float] = "popula
         return out | {"pearson": float("nan"), "spearman": float("nan")}
     pearson, spearman = _edge_correlations(sub, x)
     null_p, null_s = [], []
-    for s in child_seeds(seed, n_null):
+    for s in child_seeds(random_state, n_replicates):
         if null == "permute":
             rng = np.random.default_rng(s)
             p_, s_ = _edge_correlations(sub, rng.permutation(x))

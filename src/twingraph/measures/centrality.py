@@ -34,7 +34,7 @@ from ._common import SCORE_DIGITS, GraphLike, as_igraph, round_sig, vertex_value
 __all__ = [
     "degree_centrality", "betweenness", "hoeffding_sample_size", "approximate_betweenness",
     "eigenvector", "pagerank", "harmonic", "closeness", "core_number", "CENTRALITIES",
-    "rank_table",
+    "rank_table", "place_scores",
 ]
 
 
@@ -250,3 +250,32 @@ def rank_table(g: GraphLike, by: str | Sequence[float] | np.ndarray = "betweenne
     df.insert(0, "rank", df["score"].rank(method="min", ascending=False).astype(int))
     df.attrs["measure"] = label
     return df
+
+
+def place_scores(g: GraphLike, by: str = "betweenness") -> pd.Series:
+    """One centrality per place, as a pandas Series indexed by place id (the vertex ``name``).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        A networkx graph's nodes (place ids) become the index; an igraph graph needs a ``name``
+        vertex attribute (else the vertex index is used).
+    by : str
+        A key of :data:`CENTRALITIES`.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``by``, index named ``place_id``, in vertex order.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> place_scores(nx.path_graph(["a", "b", "c"]), "degree").to_dict()
+    {'a': 1.0, 'b': 2.0, 'c': 1.0}
+    """
+    if by not in CENTRALITIES:
+        raise KeyError(f"unknown centrality {by!r}; choose from {sorted(CENTRALITIES)}")
+    h = as_igraph(g)
+    ids = list(h.vs["name"]) if "name" in h.vs.attributes() else list(range(h.vcount()))
+    return pd.Series(CENTRALITIES[by](h), index=pd.Index(ids, name="place_id"), name=by)

@@ -73,21 +73,21 @@ def _located_subgraph(g: ig.Graph, lat: Any, lon: Any) -> tuple[ig.Graph, np.nda
 
 
 def null_distances(g: GraphLike, model: Literal["configuration", "rewire"] = "configuration",
-                   seed: int = 0, lat: str | Sequence[float] = "lat",
+                   random_state: int = 0, lat: str | Sequence[float] = "lat",
                    lon: str | Sequence[float] = "lon") -> np.ndarray:
     """Edge lengths (km) of one null-model replicate of the geolocated subgraph (see module doc)."""
     sub, la, lo = _located_subgraph(as_igraph(g), lat, lon)
     if sub.ecount() == 0:
         return np.zeros(0)
     if model == "configuration":
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(random_state)
         stubs = rng.permutation(np.repeat(np.arange(sub.vcount()), sub.degree()))
         a, b = stubs[0::2], stubs[1::2]
         keep = a != b
         a, b = a[keep], b[keep]
     elif model == "rewire":
         h = sub.copy()
-        with igraph_seed(seed):
+        with igraph_seed(random_state):
             h.rewire(n=10 * h.ecount(), allowed_edge_types="simple")
         e = np.asarray(h.get_edgelist(), dtype=np.int64)
         a, b = e[:, 0], e[:, 1]
@@ -97,11 +97,11 @@ def null_distances(g: GraphLike, model: Literal["configuration", "rewire"] = "co
 
 
 def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] = "configuration",
-                       n_null: int = 200, seed: int = 0, lat: str | Sequence[float] = "lat",
+                       n_replicates: int = 200, random_state: int = 0, lat: str | Sequence[float] = "lat",
                        lon: str | Sequence[float] = "lon",
                        thresholds_km: Sequence[float] = (500.0, 1000.0)) -> dict[str, float]:
-    """Compare observed tie lengths with ``n_null`` null replicates (replicate ``i`` seeded by the
-    ``i``-th child of ``SeedSequence(seed)``).
+    """Compare observed tie lengths with ``n_replicates`` null replicates (replicate ``i`` seeded by the
+    ``i``-th child of ``SeedSequence(random_state)``).
 
     Returns, for the geolocated ties: observed mean and median length; null mean/sd of those
     summaries; z-scores and two-sided empirical p-values; the share of ties shorter than each
@@ -114,14 +114,14 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     g = as_igraph(g)
     obs = edge_distances(g, lat, lon)
     obs = obs[np.isfinite(obs)]
-    out: dict[str, float] = {"n_edges": float(len(obs)), "n_null": float(n_null)}
+    out: dict[str, float] = {"n_edges": float(len(obs)), "n_replicates": float(n_replicates)}
     if len(obs) == 0:
         return out
     means: list[float] = []
     medians: list[float] = []
     shares: dict[float, list[float]] = {t: [] for t in thresholds_km}
     pooled: list[np.ndarray] = []
-    for s in child_seeds(seed, n_null):
+    for s in child_seeds(random_state, n_replicates):
         d = null_distances(g, model, s, lat, lon)
         means.append(float(d.mean()))
         medians.append(float(np.median(d)))
