@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     G.add_nodes_from(range(g.vcount()))
     N = to_networkit(g) if nk else None
     n = g.vcount()
-    print(f"graph: {label}: n={n:,}, m={g.ecount():,}; networkit {'%s' % nk.__version__ if nk else 'not installed'}")
+    version = nk.__version__ if nk else "not installed"
+    print(f"graph: {label}: n={n:,}, m={g.ecount():,}; networkit {version}")
     rng = np.random.default_rng(args.seed)
     members = np.flatnonzero(np.asarray(g.connected_components().membership)
                              == int(np.argmax(g.connected_components().sizes())))

@@ -48,7 +48,8 @@ for i, name in enumerate(DATASETS):
                  "gamma_konect": powerlaw_exponent_konect(d), "gini": gini(d), "max_degree": int(d.max())})
     tails.append(compare_tail_fits(d, xmin=fit.xmin).assign(dataset=name))
 fits.append({"dataset": KONECT_TWIN_SOURCE, "n_places": KONECT_TWIN["n_nodes"],
-             "gamma_konect": KONECT_TWIN["powerlaw_exponent_konect"], "alpha_mle": KONECT_TWIN["powerlaw_exponent_tail"],
+             "gamma_konect": KONECT_TWIN["powerlaw_exponent_konect"],
+             "alpha_mle": KONECT_TWIN["powerlaw_exponent_tail"],
              "gini": KONECT_TWIN["gini"], "max_degree": KONECT_TWIN["max_degree"]})
 fits = pd.DataFrame(fits)
 tails = pd.concat(tails, ignore_index=True)
@@ -69,7 +70,8 @@ for (name, d), c in zip(deg.items(), category_colors(2)):
               lw=1.2, label=f"  power law α = {f['alpha_mle']:.2f}, k ≥ {int(f['xmin'])}")
     ln = tails[(tails["dataset"] == name) & (tails["alternative"] == "lognormal")].iloc[0]
     mu, sigma = (float(v.split("=")[1]) for v in ln["parameters"].split("; "))
-    surv = stats.lognorm(s=sigma, scale=np.exp(mu)).sf(kk - 0.5) / stats.lognorm(s=sigma, scale=np.exp(mu)).sf(f["xmin"] - 0.5)
+    lognormal = stats.lognorm(s=sigma, scale=np.exp(mu))
+    surv = lognormal.sf(kk - 0.5) / lognormal.sf(f["xmin"] - 0.5)
     ax.loglog(kk, share * surv, "--", color=c, lw=1.0, label=f"  lognormal (LR p = {ln['p_value']:.1g})")
     x, y = lorenz_curve(d)
     bx.plot(x, y, color=c, lw=1.4, label=f"{name}\nGini {f['gini']:.3f}")

@@ -68,7 +68,8 @@ colors = dict(zip(range(1, best.n_communities + 1), category_colors(best.n_commu
 maps.draw_choropleth(ax, world, members.set_index("iso3")["community"], colors=colors)
 for k, c in colors.items():
     top = members[members["community"] == k].head(3)["iso3"].tolist()
-    ax.scatter([], [], color=c, marker="s", s=30, label=f"{k}: {', '.join(top)}, … ({(members['community'] == k).sum()})")
+    size = int((members["community"] == k).sum())
+    ax.scatter([], [], color=c, marker="s", s=30, label=f"{k}: {', '.join(top)}, … ({size})")
 ax.legend(loc="lower left", fontsize=6.5, title="community: largest members (countries)", title_fontsize=6.5)
 bx = fig.add_axes((0.08, 0.07, 0.38, 0.25))
 bx.bar(range(len(profile)), profile["n_communities"], color=NEUTRAL, alpha=0.6)

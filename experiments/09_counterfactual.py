@@ -9,7 +9,6 @@ country in turn and rank Russia's loss of efficiency among all countries.
 
 import os
 
-import numpy as np
 import pandas as pd
 from _setup import FIGURES, SEED, dataset, save
 

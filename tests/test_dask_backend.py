@@ -21,8 +21,8 @@ def test_counterfactual_on_a_local_dask_cluster_matches_serial() -> None:
     G = nx.relabel_nodes(nx.karate_club_graph(), lambda i: f"k{i:02d}")
     cut = [("k00", "k01"), ("k00", "k02"), ("k32", "k33")]
     serial = counterfactual_removal(G, cut, hubs=["k00"], n_replicates=24, random_state=3, n_jobs=1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
         with parallel_config(backend="dask"):
             remote = counterfactual_removal(G, cut, hubs=["k00"], n_replicates=24, random_state=3)
         assert len(client.scheduler_info()["workers"]) == 2

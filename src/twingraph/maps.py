@@ -117,8 +117,9 @@ def project_lonlat(lon: Any, lat: Any, crs: str = EQUAL_EARTH) -> tuple[np.ndarr
 
 def set_extent(ax: Axes, box: tuple[float, float, float, float], crs: str = EQUAL_EARTH) -> None:
     """Limit ``ax`` (projected coordinates) to a lon/lat ``box = (west, east, south, north)``."""
-    lo = np.r_[np.linspace(box[0], box[1], 50), np.full(50, box[1]), np.linspace(box[1], box[0], 50), np.full(50, box[0])]
-    la = np.r_[np.full(50, box[2]), np.linspace(box[2], box[3], 50), np.full(50, box[3]), np.linspace(box[3], box[2], 50)]
+    w, e, s, n = box
+    lo = np.r_[np.linspace(w, e, 50), np.full(50, e), np.linspace(e, w, 50), np.full(50, w)]
+    la = np.r_[np.full(50, s), np.linspace(s, n, 50), np.full(50, n), np.linspace(n, s, 50)]
     x, y = project_lonlat(lo, la, crs)
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(y.min(), y.max())

@@ -15,7 +15,8 @@ from .centrality import (CENTRALITIES, approximate_betweenness, betweenness, clo
 from .clustering import average_local_clustering, clustering_by_degree, local_clustering, transitivity
 from .communities import (CommunityResult, best_partition, leiden, louvain, mixing_matrix, modularity,
                           modularity_null, resolution_profile)
-from .degree import (KONECT_ALPHA_GRID, TAIL_ALTERNATIVES, compare_tail_fits, PowerLawFit, degree_ccdf, degrees, edge_distribution_entropy,
+from .degree import (KONECT_ALPHA_GRID, TAIL_ALTERNATIVES, PowerLawFit, compare_tail_fits, degree_ccdf, degrees,
+                     edge_distribution_entropy,
                      fit_powerlaw, gini, lorenz_curve, max_degree, mean_degree, powerlaw_exponent_konect,
                      powerlaw_ks, powerlaw_pvalue, sample_discrete_powerlaw)
 from .distances import (DistanceDistribution, diameter, distance_distribution, distance_stats,
@@ -40,7 +41,8 @@ __all__ = [
     "average_local_clustering", "clustering_by_degree", "local_clustering", "transitivity",
     "CommunityResult", "best_partition", "leiden", "louvain", "mixing_matrix", "modularity",
     "modularity_null", "resolution_profile",
-    "KONECT_ALPHA_GRID", "TAIL_ALTERNATIVES", "compare_tail_fits", "PowerLawFit", "degree_ccdf", "degrees", "edge_distribution_entropy",
+    "KONECT_ALPHA_GRID", "TAIL_ALTERNATIVES", "compare_tail_fits", "PowerLawFit", "degree_ccdf", "degrees",
+    "edge_distribution_entropy",
     "fit_powerlaw", "gini", "lorenz_curve", "max_degree", "mean_degree", "powerlaw_exponent_konect",
     "powerlaw_ks", "powerlaw_pvalue", "sample_discrete_powerlaw",
     "DistanceDistribution", "diameter", "distance_distribution", "distance_stats",

@@ -286,7 +286,8 @@ def compare_tail_fits(data: GraphLike | np.ndarray, xmin: int | None = None,
     the same tail ``x >= xmin`` by exact discrete maximum likelihood (``estimate_discrete=False``;
     the power law itself by :func:`fit_powerlaw`);
     ``loglik_ratio`` = power law minus alternative (positive favours the power law), ``R`` = its
-    normalised form ``LR / (sigma sqrt(n))`` (the raw LR for the nested case); ``p`` = Vuong's two-sided test that ``R`` differs from 0
+    normalised form ``LR / (sigma sqrt(n))`` (the raw LR for the nested case); ``p`` = Vuong's
+    two-sided test that ``R`` differs from 0
     (normalised ratio), except for the nested truncated power law, where ``p`` is the chi2(1)
     likelihood-ratio test (Wilks; ``R <= 0`` always, the truncated law nests the power law).
 

@@ -35,7 +35,8 @@ import pandas as pd
 from ._common import GraphLike, RandomState, TestResult, as_igraph, check_random_state, empirical_test
 from .geography import edge_distances, haversine_km
 
-__all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null", "short_tie_excess",
+__all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null",
+           "short_tie_excess",
            "DEFAULT_DECAY_BINS_KM"]
 
 #: log-spaced distance bins, 1 km to half the Earth's circumference
@@ -239,7 +240,8 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     out = pd.DataFrame({"term": cols, "coef": res.params[cols].to_numpy(), "se": res.bse[cols].to_numpy(),
                         "ci_low": ci.loc[cols, 0].to_numpy(), "ci_high": ci.loc[cols, 1].to_numpy(),
                         "p_value": res.pvalues[cols].to_numpy()})
-    out["rate_ratio"], out["rr_low"], out["rr_high"] = np.exp(out["coef"]), np.exp(out["ci_low"]), np.exp(out["ci_high"])
+    out["rate_ratio"] = np.exp(out["coef"])
+    out["rr_low"], out["rr_high"] = np.exp(out["ci_low"]), np.exp(out["ci_high"])
     out = out[["term", "coef", "se", "ci_low", "ci_high", "rate_ratio", "rr_low", "rr_high", "p_value"]]
     out.attrs.update(n_pairs=len(d), n_countries=len(set(d["country_a"]) | set(d["country_b"])),
                      n_dropped=len(pairs) - len(d), family=family, alpha=alpha,
