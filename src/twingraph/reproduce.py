@@ -5,7 +5,8 @@ separate processes with the folder's parent as working directory, so each is ind
 re-runnable on its own (``python experiments/01_….py``).  A progress bar shows which is running; a
 failing script is reported with its exit status and the run goes on, so one broken figure does not
 hide the others; the exit status is non-zero if any failed.  Afterwards ``figures/README.md`` is
-generated from every script's ``CAPTIONS`` (:func:`write_figures_readme`).
+generated from every script's ``CAPTIONS`` as the script held them when it finished (captured by
+running each script through :mod:`runpy`; scripts not run this time are read statically).
 
 Before anything runs, the datasets every selected script needs are checked (each script declares
 ``DATASETS = (...)`` at module level, read with :mod:`ast` without importing the script; a script
@@ -16,7 +17,10 @@ without it is scanned for dataset names).  When any is missing from the data dir
 from __future__ import annotations
 
 import ast
+import json
+import os
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -160,7 +164,8 @@ def declared_captions(script: Path) -> dict[str, str]:
     return {}
 
 
-def figures_readme(folder: Path, figures: Path | None = None) -> str:
+def figures_readme(folder: Path, figures: Path | None = None,
+                   captions: dict[str, dict[str, str]] | None = None) -> str:
     """The text of ``figures/README.md``: one section per experiment script, in run order.
 
     Each section has the script's name and the first line of its docstring, then one bullet per
@@ -175,6 +180,10 @@ def figures_readme(folder: Path, figures: Path | None = None) -> str:
         The experiments folder.
     figures : Path, optional
         The output folder (default: ``folder/../figures``).
+    captions : dict, optional
+        Script file name -> the ``CAPTIONS`` the script held when it finished (captured by
+        :func:`reproduce`, so computed captions are exact); scripts not in it are read statically
+        with :func:`declared_captions`, and when that is impossible the section says so.
 
     Returns
     -------
@@ -188,13 +197,20 @@ def figures_readme(folder: Path, figures: Path | None = None) -> str:
              "Every figure is written as a 300-dpi PNG and a vector PDF of the same name.", ""]
     described: set[str] = {"README.md"}
     for script in experiment_scripts(folder):
-        caps = declared_captions(script)
+        note = ""
+        if captions is not None and script.name in captions:
+            caps = captions[script.name]
+        else:
+            try:
+                caps = declared_captions(script)
+            except ValueError:
+                caps, note = {}, "(CAPTIONS are computed when the script runs: run `twingraph reproduce` to list them)"
         doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
         lines += [f"## {script.name}", ""]
         if doc:
             lines += [doc.strip().splitlines()[0], ""]
         if not caps:
-            lines += ["(no CAPTIONS declared)", ""]
+            lines += [note or "(no CAPTIONS declared)", ""]
         for name, caption in caps.items():
             described.add(name)
             if name.endswith(".png"):
@@ -208,14 +224,29 @@ def figures_readme(folder: Path, figures: Path | None = None) -> str:
     return "\n".join(lines)
 
 
-def write_figures_readme(folder: Path, figures: Path | None = None) -> Path:
+def write_figures_readme(folder: Path, figures: Path | None = None,
+                         captions: dict[str, dict[str, str]] | None = None) -> Path:
     """Write :func:`figures_readme` to ``figures/README.md``; returns its path."""
     folder = Path(folder)
     figures = Path(figures) if figures is not None else folder.resolve().parent / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     out = figures / "README.md"
-    out.write_bytes(figures_readme(folder, figures).encode("utf-8"))
+    out.write_bytes(figures_readme(folder, figures, captions).encode("utf-8"))
     return out
+
+
+# Runs one experiment script as ``python script.py`` would (its folder first on sys.path, __main__),
+# then writes the CAPTIONS it holds at the end as JSON to the path in $TWINGRAPH_CAPTIONS_OUT.
+_RUNNER = (
+    "import json, os, runpy, sys\n"
+    "script = sys.argv[1]\n"
+    "sys.path.insert(0, os.path.dirname(script))\n"
+    "sys.argv = [script]\n"
+    "ns = runpy.run_path(script, run_name='__main__')\n"
+    "caps = ns.get('CAPTIONS') or {}\n"
+    "with open(os.environ['TWINGRAPH_CAPTIONS_OUT'], 'w', encoding='utf-8') as fh:\n"
+    "    json.dump({str(k): str(v) for k, v in dict(caps).items()}, fh)\n"
+)
 
 
 def experiment_scripts(folder: Path, only: str | None = None) -> list[Path]:
@@ -242,22 +273,26 @@ def reproduce(folder: Path = Path("experiments"), only: str | None = None) -> in
         print(_missing_message(missing), file=sys.stderr)
         return 2
     failed = []
+    captured: dict[str, dict[str, str]] = {}
+    tmp = tempfile.TemporaryDirectory(prefix="twingraph-captions-")
     bar = tqdm(scripts, unit="script", desc="reproduce")
     for script in bar:
         bar.set_postfix_str(script.name)
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(script.resolve())], cwd=folder.resolve().parent)
+        out_json = Path(tmp.name) / f"{script.stem}.json"
+        env = {**os.environ, "TWINGRAPH_CAPTIONS_OUT": str(out_json)}
+        proc = subprocess.run([sys.executable, "-c", _RUNNER, str(script.resolve())],
+                              cwd=folder.resolve().parent, env=env)
+        if proc.returncode == 0 and out_json.is_file():
+            captured[script.name] = json.loads(out_json.read_text(encoding="utf-8"))
         dt = time.perf_counter() - t0
         status = "ok" if proc.returncode == 0 else f"FAILED (exit {proc.returncode})"
         tqdm.write(f"{script.name:<40} {status:<18} {dt:7.1f} s")
         if proc.returncode != 0:
             failed.append(script.name)
-    try:
-        readme = write_figures_readme(folder)
-        tqdm.write(f"wrote {readme}")
-    except ValueError as exc:
-        print(f"twingraph: error: {exc}", file=sys.stderr)
-        return 1
+    tmp.cleanup()
+    readme = write_figures_readme(folder, captions=captured)
+    tqdm.write(f"wrote {readme}")
     if failed:
         print(f"twingraph: {len(failed)} experiment(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
