@@ -68,7 +68,7 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
     DataFrame
         ``bin_lo_km, bin_hi_km, km_mid`` (geometric mid), ``n_ties``, ``n_pairs`` (unordered pairs of
         distinct geolocated places), ``p_tie = n_ties / n_pairs`` and its 95% Wilson interval
-        ``p_low, p_high``.
+        ``p_low, p_high`` (NaN for a bin without pairs).
 
     Examples
     --------
@@ -104,9 +104,12 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
     denom = 1 + z * z / np.maximum(pairs, 1)
     centre = (p + z * z / (2 * np.maximum(pairs, 1))) / denom
     half = z * np.sqrt(p * (1 - p) / np.maximum(pairs, 1) + z * z / (4 * np.maximum(pairs, 1) ** 2)) / denom
+    empty = pairs == 0  # no pair at that distance: no probability
+    p_low = np.where(empty, np.nan, np.minimum(p, np.clip(centre - half, 0, 1)))
+    p_high = np.where(empty, np.nan, np.maximum(p, np.clip(centre + half, 0, 1)))
     return pd.DataFrame({"bin_lo_km": bins[:-1], "bin_hi_km": bins[1:], "km_mid": np.sqrt(bins[:-1] * bins[1:]),
-                         "n_ties": ties, "n_pairs": pairs, "p_tie": p,
-                         "p_low": np.clip(centre - half, 0, 1), "p_high": np.clip(centre + half, 0, 1)})
+                         "n_ties": ties, "n_pairs": pairs, "p_tie": np.where(empty, np.nan, p),
+                         "p_low": p_low, "p_high": p_high})
 
 
 def country_anchors(g: GraphLike, country: str = "country") -> pd.DataFrame:
