@@ -41,7 +41,7 @@ CAPTIONS = {
 data = dataset(DATASETS[0])
 G = tg.simple_graph(data)
 rules = {r.shock_id: r for r in tg.default_rules()}
-scenarios = {"russia": ("Russia: all foreign ties", rules["russia-invasion-2022"]),
+scenarios = {"russia": ("Russia, all foreign ties", rules["russia-invasion-2022"]),
              "usa_chn": ("all USA-China ties", tg.ExposureRule(
                  "usa-chn", "exposed_usa_chn", ties_between("USA", "CHN"), description="hypothetical"))}
 
@@ -74,8 +74,7 @@ for ax, key in zip(axes[:2], results):
     ax.axvline(r["baseline"], color="0.3", ls="--", lw=1, label="intact")
     ax.axvline(r["observed"], color=ACCENT, lw=2, label="targeted cut")
     ax.set_xlabel("global efficiency (exact)")
-    ax.set_title(f"{scenarios[key][0]}\n{int(results[key]['k_removed'].iloc[0]):,} edges cut",
-                 fontsize=8)
+    ax.set_title(f"{scenarios[key][0]} ({int(results[key]['k_removed'].iloc[0]):,} edges)", fontsize=7.5)
     ax.ticklabel_format(axis="x", style="plain", useOffset=False)
     ax.xaxis.set_major_locator(plt.MaxNLocator(3))
 axes[0].set_ylabel("random cuts")
@@ -87,13 +86,13 @@ ax.scatter(countries["k_foreign"], 1e3 * countries["loss"], s=6, color="0.6", lw
 ax.scatter(countries.loc[comp, "k_foreign"], 1e3 * countries.loc[comp, "loss"], s=10, color=NEUTRAL, lw=0,
            label="comparable (½-2× RUS ties)")
 ax.scatter(countries.loc[rus, "k_foreign"], 1e3 * countries.loc[rus, "loss"], s=25, color=ACCENT, label="Russia")
-for row in countries.head(6).itertuples():
+for row in countries.head(3).itertuples():
     ax.annotate(row.country, (row.k_foreign, 1e3 * row.loss), fontsize=6, xytext=(2, 2), textcoords="offset points")
 ax.set_xscale("log")
 ax.set_xlabel("foreign edges of the country (cut)")
 ax.set_ylabel("efficiency lost (×10⁻³)")
-ax.set_title(f"matched null: Russia ranks {countries.attrs['focal_rank']} of {countries.attrs['n_countries']}",
-             fontsize=8)
+ax.set_title(f"each country's foreign ties cut: Russia ranks {countries.attrs['focal_rank']} of "
+             f"{countries.attrs['n_countries']}", fontsize=7.5)
 ax.legend(loc="upper left", fontsize=6.5)
 panel_letters(axes)
 fig.tight_layout()

@@ -35,7 +35,8 @@ Measures (rows of the result)
 Each row gives the ``baseline`` (intact graph), the ``observed`` value after the targeted removal,
 the replicates' ``null_mean`` / ``null_sd``, the effect ``loss_ratio = (baseline - observed) /
 (baseline - null_mean)`` (how many times the random cut's change the targeted cut causes) with a
-95% interval from the replicates' 2.5/97.5 percentiles, ``z``, and the two-sided empirical
+95% interval from the replicates' 2.5/97.5 percentiles (NaN when random cuts change the measure in
+both directions), ``z``, and the two-sided empirical
 ``p_value = (1 + #{|null - mean| >= |observed - mean|}) / (n_replicates + 1)``.
 """
 
@@ -223,6 +224,8 @@ def _summary_row(name: str, base: float, obs: float, r: np.ndarray) -> dict[str,
     ratio = (base - obs) / denom if denom else float("nan")
     # interval: the targeted change over the 2.5 / 97.5 percentiles of the random change
     ends = [(base - obs) / (base - q) if base != q else float("nan") for q in (lo, hi)]
+    if (base - lo) * (base - hi) <= 0:  # random changes of both signs: the ratio has no interval
+        ends = [float("nan"), float("nan")]
     return {"measure": name, "baseline": base, "observed": obs, "null_mean": mean, "null_sd": sd,
             "null_q025": float(lo), "null_q975": float(hi),
             "z": (obs - mean) / sd if sd and np.isfinite(sd) else float("nan"),
