@@ -64,7 +64,7 @@ def category_colors(n: int) -> list[str]:
         return base[:n]
     import matplotlib
 
-    extra = [matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab20"].colors]
+    extra = [matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab20"].colors]  # type: ignore[attr-defined]
     return (base + extra * (n // len(extra) + 1))[:n]
 
 
@@ -72,13 +72,14 @@ def style() -> None:
     """Set the shared rcParams: sans-serif 8-9 pt text, no top/right spines, light grid off, PDF
     fonts embedded as Type 42 (editable text), fixed SVG hash salt."""
     import matplotlib as mpl
+    from cycler import cycler
 
     mpl.rcParams.update({
         "font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "xtick.labelsize": 7.5,
         "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "legend.frameon": False,
         "axes.spines.top": False, "axes.spines.right": False, "axes.titlelocation": "left",
         "pdf.fonttype": 42, "svg.hashsalt": "twingraph", "savefig.dpi": FIGURE_DPI,
-        "axes.prop_cycle": mpl.cycler(color=category_colors(8)), "image.cmap": "viridis",
+        "axes.prop_cycle": cycler(color=category_colors(8)), "image.cmap": "viridis",
     })
 
 
