@@ -393,11 +393,11 @@ def test_merge_invariants(rows: list[Any]) -> None:
 # --------------------------------------------------------------------------- HTTP: faults, resume
 
 def test_client_recovers_from_every_fault(wdqs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    faults = {"Q183-0": [("status", 429, {"Retry-After": "7"}), ("status", 500), ("stall", 1.5),
+    faults = {"Q183-0": [("status", 429, {"Retry-After": "7"}), ("status", 500), ("stall", 3.0),
                          ("truncate",), ("cut",), ("drop",)]}
     server = wdqs(faults, gzip_keys={"Q142-0"})
     sleeps: list[float] = []
-    client = make_client(server.url, tmp_path, sleeps, max_retries=6, timeout=0.5)
+    client = make_client(server.url, tmp_path, sleeps, max_retries=6, timeout=1.5)
     paths = fetch_p190(client, page_size=PAGE_SIZE, progress=False)
 
     # the 429's Retry-After is obeyed as given; the rest back off 0.5 * 2**(k-1)
