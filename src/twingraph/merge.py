@@ -49,6 +49,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -138,7 +139,8 @@ def _pool(values: list[tuple[pd.Timestamp, str, str]], latest: bool) -> tuple[pd
         return pd.NaT, "unknown", False
     order = {"day": 0, "month": 1, "year": 2}
     bounds = [period_bounds(ts, p) for ts, p, _ in known]
-    conflict = any(b1[1] <= b2[0] or b2[1] <= b1[0] for i, b1 in enumerate(bounds) for b2 in bounds[i + 1:])
+    conflict = any(b1[1] <= b2[0] or b2[1] <= b1[0]  # type: ignore[operator]
+                   for i, b1 in enumerate(bounds) for b2 in bounds[i + 1:])
     if conflict:
         pick = max(known, key=lambda v: v[0]) if latest else min(known, key=lambda v: v[0])
         return pick[0], pick[1], True
@@ -199,7 +201,7 @@ def merge_sources(
         rows_loaded += d.rows_loaded
         for r in d.rejections.itertuples(index=False):
             rej.add(f"{d.source}/{r.file}", int(r.line), str(r.reason), str(r.detail), str(r.raw))
-    groups: dict[tuple[str, str], list[tuple[str, dict[str, object]]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     self_ties = 0
     for d in datas:
         for sp in d.spells.to_dict("records"):
@@ -222,7 +224,7 @@ def merge_sources(
     for (a, b), members in sorted(groups.items()):
         tie_id = f"{a}|{b}"
         members.sort(key=lambda m: (rank[m[0]], str(m[1]["tie_id"]), int(m[1]["spell"])))
-        by_src: dict[str, list[dict[str, object]]] = defaultdict(list)
+        by_src: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for src, sp in members:
             by_src[src].append(sp)
             attest.append({
@@ -233,11 +235,11 @@ def merge_sources(
             })
         srcs = sorted(by_src, key=rank.__getitem__)
         # attesting units: one per source tie (a source can give two ties that resolve to one pair)
-        units: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+        units: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for src, sp in members:
             units[(src, str(sp["tie_id"]))].append(sp)
 
-        def info(sps: list[dict[str, object]]) -> int:
+        def info(sps: list[dict[str, Any]]) -> int:
             return sum(int(sp["start_precision"] != "unknown") + int(sp["end_precision"] != "unknown")
                        + int(sp["end_status"] is not None and not pd.isna(sp["end_status"])) for sp in sps)
 
@@ -354,7 +356,7 @@ def merge(*sources: TwinData | str | Path, overrides: str | Path | pd.DataFrame 
     return merge_sources(*sources, overrides=overrides, **resolve_options).data
 
 
-def overlap_report(data: TwinData) -> dict[str, object]:
+def overlap_report(data: TwinData) -> dict[str, Any]:
     """How the sources of a merged :class:`TwinData` overlap.
 
     Returns

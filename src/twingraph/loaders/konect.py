@@ -202,7 +202,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
     if mismatch:
         notes["header_mismatch"] = "; ".join(mismatch)
     return make_twindata(places, acc.records(), rej, rows_read, rows_loaded,
-                         source=source or str(path), notes=notes, observed=observed_from_meta(notes["meta"]))
+                         source=source or str(path), notes=notes, observed=observed_from_meta(notes["meta"]))  # type: ignore[arg-type]
 
 
 def observed_from_meta(meta: dict[str, str]) -> pd.Timestamp | None:

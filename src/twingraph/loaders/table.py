@@ -45,6 +45,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -174,7 +175,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
         used = set(where.values())
         ignored = [h for i, h in enumerate(header) if i not in used]
         rej = Rejections()
-        rows: list[dict[str, object]] = []
+        rows: list[dict[str, Any]] = []
         rows_read = 0
         unresolved: set[str] = set()
         odd_kinds: dict[str, int] = defaultdict(int)
@@ -191,7 +192,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
             def get(c: str, row: list[str] = row) -> str:
                 return row[where[c]].strip() if c in where else ""
 
-            rec: dict[str, object] = {"line": line}
+            rec: dict[str, Any] = {"line": line}
             try:
                 for side in ("a", "b"):
                     name = get(f"{side}_name")
@@ -221,7 +222,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                     except ValueError as exc:
                         raise _Reject("bad-date", f"{fld}: {exc}") from None
                 (s0, p0), (e0, p1) = rec["start"], rec["end"]  # type: ignore[misc]
-                if s0 is not None and e0 is not None and period_bounds(e0, p1)[1] <= period_bounds(s0, p0)[0]:
+                if s0 is not None and e0 is not None and period_bounds(e0, p1)[1] <= period_bounds(s0, p0)[0]:  # type: ignore[operator]
                     raise _Reject("end-before-start", f"start {get('start')}, end {get('end')}")
             except _Reject as r:
                 rej.add(fname, line, r.reason, r.detail, raw)
@@ -316,7 +317,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
         "unresolved_countries": len(unresolved),
         "homonym_names_split_by_coordinates": homonym_keys,
         "unknown_kinds": sum(odd_kinds.values()),
-        "pairs_listed_more_than_once": sum(1 for t in spells if int(t["n_rows"]) > 1),  # type: ignore[call-overload]
+        "pairs_listed_more_than_once": sum(1 for t in spells if int(t["n_rows"]) > 1),  # type: ignore[call-overload,misc]
     }
     pl = [p for pid, p in places.items() if pid in used_places]
     return make_twindata(pl, spells, rej, rows_read, rows_loaded, source=source or str(path), notes=notes)
