@@ -70,10 +70,10 @@ def test_igraph_rng_restores_the_global_generator() -> None:
         with igraph_rng(5):
             raise RuntimeError
     random.seed(3)
-    x = g.rewire(n=10, mode="simple") or g.get_edgelist()
+    x = g.rewire(n=10, allowed_edge_types="simple") or g.get_edgelist()
     random.seed(3)
     g2 = ig.Graph.Famous("Zachary")
-    y = g2.rewire(n=10, mode="simple") or g2.get_edgelist()
+    y = g2.rewire(n=10, allowed_edge_types="simple") or g2.get_edgelist()
     assert x == y  # igraph draws from the global `random` again
 
 
