@@ -2,13 +2,11 @@
 event studies of formation around those events, and the cross-source dating check (the attachment
 kernel is experiment 13).
 
-Events come from the shock/event registry (curated_events.csv, plus events_added.csv while it is not
-merged); an event missing there is skipped and said so.  Treated groups for events coded only as
+Events come from the shock/event registry (curated_events.csv); an event missing there is skipped and
+said so.  Treated groups for events coded only as
 "DEU" (the Wall, unification) follow issue 12 and are stated in SPECS.  Outputs: figures/
 formation_by_country.png, event_study.png, event_study.csv, event_study_summary.csv, dating_agreement.csv.
 """
-
-from importlib.resources import files
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -49,12 +47,7 @@ CAPTIONS = {
     "eastern states against the western ones (Berlin left out).",
 }
 
-events = tg.load_shocks()
-added = files("twingraph") / "data" / "events_added.csv"
-if added.is_file():  # not yet merged into curated_events.csv
-    more = tg.load_shocks(added)
-    events = pd.concat([events[~events["event_id"].isin(more["event_id"])], more], ignore_index=True)
-events = events.set_index("event_id")
+events = tg.load_shocks().set_index("event_id")
 de, cz = dataset("germany-partnerships-2015"), dataset("czechia-partnerships-2013")
 pairs = {"DEU": F.partnerships(de), "CZE": F.partnerships(cz)}
 years = {"DEU": range(1946, 2015), "CZE": range(1950, 2014)}
