@@ -13,13 +13,13 @@ from _setup import FIGURES, REAL, dataset
 
 import twingraph as tg
 from twingraph.associations import flag_associations, structure_with_without
-from twingraph.measures.summary import KONECT_KEYS, konect_stats
+from twingraph.measures.summary import KONECT_KEYS, KONECT_TWIN
 
-DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "curated")
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 CAPTIONS = {
     "table2_structure.md": "Network structure (KONECT statistics) of the 2026 English Wikipedia lists and the 2016 "
     "Wikidata crawl, each with all ties and as the bilateral network (ties between co-members of the Douzelage "
-    "and the Charter of European Rural Communities removed), beside the curated registry and KONECT's published "
+    "and the Charter of European Rural Communities removed), beside KONECT's published "
     "'twin' network; explained_* rows: share of ties, triangles and wedges held by association-implied ties.",
 }
 LABELS = {
@@ -35,11 +35,6 @@ LABELS = {
     "explained_triangles_removed": "triangles holding one", "explained_triangle_share": "  share of triangles",
     "explained_wedges_removed": "wedges holding one", "explained_wedge_share": "  share of wedges",
 }
-KONECT_TWIN = {  # http://konect.cc/networks/twin/ (also quoted in twingraph.measures.summary)
-    "n_nodes": 14_274, "n_edges": 20_573, "wedges": 170_445, "triangles": 6_327, "max_degree": 99,
-    "mean_degree": 2.88258, "lcc_size": 10_320, "diameter": 25, "transitivity": 0.111361,
-    "degree_assortativity": 0.386786, "gini": 0.506040, "powerlaw_exponent_konect": 2.60121,
-}
 KONECT_COL = "KONECT twin (Wikidata 2017-10)"
 ROWS = [k for k in LABELS]
 
@@ -49,8 +44,6 @@ for name in REAL:
     columns[name] = t["with associations"]
     columns[f"{name} bilateral"] = t["bilateral (excluded)"]
     print(f"{name}: measured")
-g, _ = tg.to_igraph(tg.simple_graph(dataset("curated"), isolates=True))
-columns["curated"] = pd.Series(konect_stats(g), dtype=object)
 columns[KONECT_COL] = pd.Series({k: KONECT_TWIN.get(k) for k in KONECT_KEYS}, dtype=object)
 
 table = pd.DataFrame({c: v.reindex(ROWS) for c, v in columns.items()}).astype(object)
@@ -79,12 +72,12 @@ lines = [
     "the data that holds them (`twingraph.associations.attach`). A removed tie may also exist bilaterally: the "
     "lists carry no dates. Distances are exact over the largest component (KONECT's conventions). The last column "
     "is KONECT's published values for \"twin\" (Wikidata 2017-10, http://konect.cc/networks/twin/); blank = not "
-    "published or computed differently there. The curated registry (85 places) is too small for its "
-    "degree-distribution statistics to mean much.", "",
+    "published there; KONECT's distances are HyperANF estimates. The curated registry is left out: 85 places "
+    "and 55 ties selected for their dates are not a network sample.", "",
     "| statistic | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols),
 ]
 for key in ROWS:
     lines.append(f"| {LABELS[key]} | " + " | ".join(fmt(key, table.at[key, c]) for c in cols) + " |")
-lines += ["", "Data: " + ", ".join(REAL) + ", curated (twingraph registry); KONECT twin as cited.", ""]
+lines += ["", "Data: " + ", ".join(REAL) + "; KONECT twin as cited.", ""]
 (FIGURES / "table2_structure.md").write_text("\n".join(lines), encoding="utf-8")
 print("\n".join(lines))
