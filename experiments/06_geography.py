@@ -32,9 +32,9 @@ CAPTIONS = {
         "language (CLDR)."),
     "geo_ties_map.png": (
         f"Twinning ties aggregated by country pair ((a) pairs with at least {MIN_TIES_MAP['world']} ties, (b) "
-        f"at least {MIN_TIES_MAP['europe']}; one great-circle "
+        f"pairs of two European countries with at least {MIN_TIES_MAP['europe']}, Europe enlarged; one great-circle "
         "arc from the median position of each country's places; width and colour: number of ties, log "
-        "scale), on Natural Earth 1:110m outlines in the Equal Earth projection; (b) Europe enlarged."),
+        "scale), on Natural Earth 1:110m outlines in the Equal Earth projection."),
     "geo_distance_decay.csv": "P(tie | distance): ties, all place pairs, probability and Wilson 95% interval per bin.",
     "geo_short_ties.csv": "Observed vs country-pair-null share of ties below each threshold: ratio, 95% "
                           "interval, one-sided empirical p.",
@@ -104,9 +104,12 @@ axw = fig.add_axes((0.0, 0.42, 1.0, 0.58))
 axe = fig.add_axes((0.0, 0.0, 0.62, 0.42))
 cax = fig.add_axes((0.68, 0.08, 0.02, 0.28))
 norm = plt.matplotlib.colors.LogNorm(MIN_TIES_MAP["europe"], pairs["n_ties"].max())
+lo0, lo1, la0, la1 = maps.EUROPE
+europe = anchors.index[anchors["lon"].between(lo0, lo1) & anchors["lat"].between(la0, la1)]
 for ax, box, key in ((axw, None, "world"), (axe, maps.EUROPE, "europe")):
     maps.draw_choropleth(ax, world)
-    sm = maps.draw_country_pairs(ax, pairs[pairs["n_ties"] >= MIN_TIES_MAP[key]], anchors, norm=norm,
+    shown = pairs if box is None else pairs[pairs["country_a"].isin(europe) & pairs["country_b"].isin(europe)]
+    sm = maps.draw_country_pairs(ax, shown[shown["n_ties"] >= MIN_TIES_MAP[key]], anchors, norm=norm,
                                  max_width=2.0 if box is None else 3.0)
     if box is not None:
         maps.set_extent(ax, box)
