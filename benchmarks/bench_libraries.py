@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("statistics table", t_tw, t_ig, t_nx0 * scale, t_nk0 * scale, "~nx ~nk"))
 
     stats = ("transitivity", "degree_assortativity")
-    t_tw, _ = timed(lambda: M.null_ensemble(g, stats, n_replicates=args.replicates, seed=args.seed, n_jobs=args.n_jobs))
+    t_tw, _ = timed(lambda: M.null_ensemble(g, stats, n_replicates=args.replicates, random_state=args.seed, n_jobs=args.n_jobs))
 
     def ig_loop() -> None:
         for _ in range(args.replicates):

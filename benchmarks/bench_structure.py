@@ -179,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     stats = ["transitivity", "degree_assortativity", "mean_distance"]
     if "lat" in g.vs.attributes() and "lon" in g.vs.attributes():
         stats.append("mean_geo_km")
-    t1, z1 = timed(lambda: M.z_scores(g, stats, n_replicates=args.replicates, seed=args.seed, n_jobs=1))
-    t2, z2 = timed(lambda: M.z_scores(g, stats, n_replicates=args.replicates, seed=args.seed, n_jobs=2))
+    t1, z1 = timed(lambda: M.z_scores(g, stats, n_replicates=args.replicates, random_state=args.seed, n_jobs=1))
+    t2, z2 = timed(lambda: M.z_scores(g, stats, n_replicates=args.replicates, random_state=args.seed, n_jobs=2))
     assert z1.equals(z2)
     print(f"\nnull-model ensemble ({args.replicates} rewired replicates, 10 m swap trials each, {stats}):")
     print(f"  n_jobs=1: {t1:.2f} s   n_jobs=2: {t2:.2f} s   speed-up {t1 / t2:.2f}x")

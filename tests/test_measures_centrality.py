@@ -67,15 +67,15 @@ def test_approximate_betweenness_within_bound():
     with igraph_seed(11):
         g = ig.Graph.Barabasi(3000, 2)
     eps = 0.1
-    est, k = Ce.approximate_betweenness(g, epsilon=eps, delta=0.1, seed=3, normalized=True)
+    est, k = Ce.approximate_betweenness(g, epsilon=eps, delta=0.1, random_state=3, normalized=True)
     assert k == Ce.hoeffding_sample_size(3000, eps, 0.1) < 3000
     exact = Ce.betweenness(g, normalized=True)
     assert np.abs(est - exact).max() <= eps
     # the estimate is unbiased: the raw scale matches on the top vertex within a few percent
-    raw, _ = Ce.approximate_betweenness(g, epsilon=eps, delta=0.1, seed=3)
+    raw, _ = Ce.approximate_betweenness(g, epsilon=eps, delta=0.1, random_state=3)
     top = int(np.argmax(exact))
     assert raw[top] == pytest.approx(Ce.betweenness(g)[top], rel=0.1)
-    assert Ce.approximate_betweenness(g, epsilon=eps, seed=3)[0].tolist() == raw.tolist()
+    assert Ce.approximate_betweenness(g, epsilon=eps, random_state=3)[0].tolist() == raw.tolist()
 
 
 def test_approximate_betweenness_small_graph_is_exact():

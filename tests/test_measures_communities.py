@@ -35,7 +35,7 @@ def country_like() -> tuple[ig.Graph, nx.Graph]:
 
 def test_two_cliques_found_by_both_methods():
     g = two_cliques()
-    for res in (Co.leiden(g, seed=1), Co.louvain(g, seed=1)):
+    for res in (Co.leiden(g, random_state=1), Co.louvain(g, random_state=1)):
         assert res.n_communities == 2
         assert res.membership == [0] * 5 + [1] * 5
         # Q = sum_c [L_c/m - (d_c/2m)^2] with m = 21, L_c = 10, d_c = 21
@@ -45,11 +45,11 @@ def test_two_cliques_found_by_both_methods():
 def test_modularity_matches_networkx_with_weights_and_loops():
     g, G = country_like()
     nodes = g.vs["name"]
-    for res in (Co.leiden(g, seed=0), Co.louvain(g, seed=0), Co.leiden(g, resolution=0.5, seed=0)):
+    for res in (Co.leiden(g, random_state=0), Co.louvain(g, random_state=0), Co.leiden(g, resolution=0.5, random_state=0)):
         parts = [{nodes[i] for i, c in enumerate(res.membership) if c == k} for k in range(res.n_communities)]
         ref = nx_modularity(G, parts, weight="weight", resolution=res.resolution)
         assert res.modularity == pytest.approx(ref)
-    best = Co.leiden(g, seed=0)
+    best = Co.leiden(g, random_state=0)
     groups = sorted(sorted(nodes[i] for i, c in enumerate(best.membership) if c == k) for k in range(best.n_communities))
     assert groups == [["CHN", "JPN", "USA"], ["DEU", "FRA", "POL"]]
     # unweighted modularity differs from the weighted one
@@ -61,9 +61,9 @@ def test_seeded_results_are_reproducible():
     G = nx.planted_partition_graph(4, 25, 0.3, 0.02, seed=3)
     g = ig.Graph(n=G.number_of_nodes(), edges=list(G.edges()))
     g.es["weight"] = rng.integers(1, 5, size=g.ecount()).astype(float).tolist()
-    assert Co.leiden(g, seed=5) == Co.leiden(g, seed=5)
-    assert Co.louvain(g, seed=5) == Co.louvain(g, seed=5)
-    assert Co.leiden(g, seed=5).n_communities == 4
+    assert Co.leiden(g, random_state=5) == Co.leiden(g, random_state=5)
+    assert Co.louvain(g, random_state=5) == Co.louvain(g, random_state=5)
+    assert Co.leiden(g, random_state=5).n_communities == 4
 
 
 def test_mixing_matrix_counts_and_newman_normalisation():
@@ -87,7 +87,7 @@ def test_mixing_matrix_counts_and_newman_normalisation():
 
 def test_networkx_country_graph_keeps_self_loops():
     _, G = country_like()
-    res = Co.leiden(G, seed=0)  # networkx input converted with its self-loops
+    res = Co.leiden(G, random_state=0)  # networkx input converted with its self-loops
     nodes = sorted(G)
     parts = [{nodes[i] for i, c in enumerate(res.membership) if c == k} for k in range(res.n_communities)]
     assert res.modularity == pytest.approx(nx_modularity(G, parts, weight="weight"))

@@ -30,16 +30,16 @@ def test_child_seeds_are_deterministic_and_distinct():
 def test_rewire_keeps_degrees_and_simplicity():
     with igraph_seed(1):
         g = ig.Graph.Barabasi(500, 2)
-    h = Nm.rewire(g, seed=3)
+    h = Nm.rewire(g, random_state=3)
     assert h.degree() == g.degree() and h.is_simple()
     assert set(h.get_edgelist()) != set(g.get_edgelist())
-    assert Nm.rewire(g, seed=3).get_edgelist() == h.get_edgelist()
-    assert g.get_edgelist() == Nm.rewire(g, n_swaps=0, seed=3).get_edgelist()
+    assert Nm.rewire(g, random_state=3).get_edgelist() == h.get_edgelist()
+    assert g.get_edgelist() == Nm.rewire(g, n_swaps=0, random_state=3).get_edgelist()
 
 
 def test_z_scores_detect_clustering():
     z = Nm.z_scores(triangles_graph(), ("transitivity", "triangles", "degree_assortativity"),
-                    n_replicates=30, seed=0)
+                    n_replicates=30, random_state=0)
     row = z.set_index("statistic")
     assert row.loc["transitivity", "observed"] == pytest.approx(3 * 40 / (3 * 40 + 2 * 39 * 2 + 0))
     assert row.loc["transitivity", "z"] > 10
@@ -53,8 +53,8 @@ def test_ensemble_reproducible_and_parallel_equals_serial():
     g.vs["lat"] = np.linspace(-60, 60, g.vcount()).tolist()
     g.vs["lon"] = np.linspace(-170, 170, g.vcount()).tolist()
     stats = ("transitivity", "mean_distance", "mean_geo_km")
-    a = Nm.null_ensemble(g, stats, n_replicates=6, seed=9)
-    b = Nm.null_ensemble(g, stats, n_replicates=6, seed=9, n_jobs=2)
+    a = Nm.null_ensemble(g, stats, n_replicates=6, random_state=9)
+    b = Nm.null_ensemble(g, stats, n_replicates=6, random_state=9, n_jobs=2)
     assert a.equals(b)
     assert a["seed"].tolist() == child_seeds(9, 6)
     assert list(a.columns) == ["replicate", "seed", *stats]
@@ -66,7 +66,7 @@ def _max_degree(g: ig.Graph) -> float:
 
 def test_custom_statistic_mapping():
     g = triangles_graph()
-    z = Nm.z_scores(g, {"max_degree": _max_degree}, n_replicates=5, seed=1)
+    z = Nm.z_scores(g, {"max_degree": _max_degree}, n_replicates=5, random_state=1)
     assert z.loc[0, "observed"] == 3.0 and z.loc[0, "null_mean"] == 3.0  # degrees are preserved
     assert np.isnan(z.loc[0, "z"])  # zero variance
     with pytest.raises(KeyError):

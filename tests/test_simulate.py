@@ -85,7 +85,7 @@ def test_simulation_at_1e5_ties():
 
 
 def test_validate_survival_coverage_and_bias():
-    res = validate_survival(replicates=40, hazard_ratio=2.0, seed=0, n_jobs=2, n_ties=1000, n_places=200)
+    res = validate_survival(n_replicates=40, hazard_ratio=2.0, seed=0, n_jobs=2, n_ties=1000, n_places=200)
     assert res["replicates"] == 40 and res["hazard_ratio_true"] == 2.0
     assert res["n_not_estimable"] + res["n_used"] == 40   # non-estimable replicates counted, not averaged
     # P(X <= 33 | Bin(40, 0.95)) = 0.003: coverage below 34/40 would reject nominal 95% coverage
@@ -95,8 +95,8 @@ def test_validate_survival_coverage_and_bias():
     assert 0.7 < res["se_mean"] / res["sd_log_hr"] < 1.4
     assert res["km_max_abs_error"] < 0.08
     assert res["exposed_events_mean"] > 10
-    again = validate_survival(replicates=4, seed=1, n_jobs=1, n_ties=600, n_places=150)
-    first4 = validate_survival(replicates=4, seed=1, n_jobs=2, n_ties=600, n_places=150)
+    again = validate_survival(n_replicates=4, seed=1, n_jobs=1, n_ties=600, n_places=150)
+    first4 = validate_survival(n_replicates=4, seed=1, n_jobs=2, n_ties=600, n_places=150)
     assert again["bias"] == first4["bias"]  # seeded, independent of the number of workers
 
 
@@ -182,7 +182,7 @@ def test_cli_validate_survival_dyadic(capsys):
 
 def test_validate_survival_counts_and_excludes_non_estimable_replicates():
     """Issue 10: non-estimable replicates were counted as covering the truth."""
-    r = validate_survival(replicates=8, seed=3, n_jobs=1, n_ties=60, n_places=40, baseline_hazard=0.01,
+    r = validate_survival(n_replicates=8, seed=3, n_jobs=1, n_ties=60, n_places=40, baseline_hazard=0.01,
                           window_years=3.0)
     assert r["n_not_estimable"] == 6 and r["n_used"] == 2     # tiny networks: few ends, mostly separated
     assert 0 <= r["coverage_95"] <= 1 and np.isfinite(r["bias"])

@@ -390,7 +390,7 @@ def _cmd_validate_survival(args: argparse.Namespace) -> int:
         else:
             print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         return 0
-    result = validate_survival(replicates=args.replicates, hazard_ratio=args.hazard_ratio, seed=args.seed,
+    result = validate_survival(n_replicates=args.replicates, hazard_ratio=args.hazard_ratio, seed=args.seed,
                                n_jobs=args.jobs)
     if args.json:
         print(json.dumps(result, indent=2))

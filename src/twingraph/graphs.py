@@ -39,7 +39,7 @@ projection can choose with ``associations=``:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import igraph as ig
 import networkx as nx
@@ -51,6 +51,7 @@ from .dates import resolve_spell_dates
 from .tables import TwinData
 
 __all__ = [
+    "igraph_skeleton",
     "multigraph",
     "project",
     "simple_graph",
@@ -250,18 +251,49 @@ def to_igraph(G: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list[str]]
     """
     if G.is_multigraph() or G.is_directed():
         raise TypeError("to_igraph expects a simple undirected graph: call project() first")
-    ids = sorted(G.nodes())
-    index = {n: i for i, n in enumerate(ids)}
-    edges = [(index[u], index[v]) for u, v in G.edges() if u != v]
-    g = ig.Graph(n=len(ids), edges=edges, directed=False)
-    g.vs["name"] = ids
+    g, ids, edge_data = igraph_skeleton(G)
     nodes = G.nodes
     g.vs["label"] = [nodes[n].get("name", n) for n in ids]
     g.vs["country"] = [nodes[n].get("country") for n in ids]
     for attr in ("lat", "lon", "population"):
         g.vs[attr] = [float(nodes[n][attr]) if nodes[n].get(attr) is not None else float("nan") for n in ids]
-    g.es["weight"] = [float(d.get(weight, 1)) for u, v, d in G.edges(data=True) if u != v]
+    g.es["weight"] = [float(d.get(weight, 1)) for d in edge_data]
     return g, ids
+
+
+def igraph_skeleton(G: nx.Graph, keep_loops: bool = False) -> tuple[ig.Graph, list[Any], list[dict[str, Any]]]:
+    """The one networkx -> igraph numbering: vertices and edges only, no attributes but ``name``.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Undirected, not a multigraph (not checked here: callers refuse the others with their own error).
+    keep_loops : bool
+        Keep self-loops (dropped by default).
+
+    Returns
+    -------
+    (igraph.Graph, list, list of dict)
+        The graph (vertex ``i`` is ``nodes[i]``, also its ``name`` attribute), the nodes in sorted
+        order (insertion order when they are not sortable), and the data dict of each kept edge in
+        igraph edge order.
+
+    Examples
+    --------
+    >>> g, ids, _ = igraph_skeleton(nx.Graph([("b", "a"), ("a", "a")]))
+    >>> ids, g.get_edgelist()
+    (['a', 'b'], [(0, 1)])
+    """
+    ids = list(G.nodes())
+    try:
+        ids = sorted(ids)
+    except TypeError:
+        pass
+    index = {n: i for i, n in enumerate(ids)}
+    kept = [(u, v, d) for u, v, d in G.edges(data=True) if keep_loops or u != v]
+    g = ig.Graph(n=len(ids), edges=[(index[u], index[v]) for u, v, _ in kept], directed=False)
+    g.vs["name"] = ids
+    return g, ids, [d for _, _, d in kept]
 
 
 def country_graph(data: TwinData, convention: ParallelConvention = "ties") -> nx.Graph:

@@ -270,7 +270,7 @@ def _replicate(seed: np.random.SeedSequence, hazard_ratio: float, kwargs: dict[s
 
 
 def validate_survival(
-    replicates: int = 200,
+    n_replicates: int = 200,
     hazard_ratio: float = 2.0,
     seed: int = 0,
     n_jobs: int = 2,
@@ -281,7 +281,7 @@ def validate_survival(
     window_years: float | None = 10.0,
     **simulate_kwargs: Any,
 ) -> dict[str, Any]:
-    """Simulate ``replicates`` networks with a known shock hazard ratio and check the estimators.
+    """Simulate ``n_replicates`` networks with a known shock hazard ratio and check the estimators.
 
     Each replicate (seeded by ``numpy.random.SeedSequence(seed).spawn``, run in parallel with
     joblib) fits ``CoxPH`` with the time-varying covariate ``shock`` (0 before the shock date, 1
@@ -307,7 +307,7 @@ def validate_survival(
     from joblib import Parallel, delayed
 
     kwargs = dict(n_ties=n_ties, n_places=n_places, baseline_hazard=baseline_hazard, **simulate_kwargs)
-    seeds = np.random.SeedSequence(seed).spawn(replicates)
+    seeds = np.random.SeedSequence(seed).spawn(n_replicates)
     t_start = time.perf_counter()
     out = Parallel(n_jobs=n_jobs)(delayed(_replicate)(s, hazard_ratio, kwargs, km_horizon, window_years)
                                   for s in seeds)
@@ -321,7 +321,7 @@ def validate_survival(
     c = float(cover.mean()) if len(b) else float("nan")
     used = int(ok.sum())
     return {
-        "replicates": int(replicates), "n_not_estimable": int((~ok).sum()), "n_used": used,
+        "replicates": int(n_replicates), "n_not_estimable": int((~ok).sum()), "n_used": used,
         "hazard_ratio_true": float(hazard_ratio),
         "hazard_ratio_mean": float(np.exp(b).mean()), "hazard_ratio_geomean": float(np.exp(b.mean())),
         "bias": float(b.mean() - truth), "bias_scale": "log hazard ratio",

@@ -18,13 +18,15 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
+from ..graphs import igraph_skeleton
+
 #: What every measure accepts.  An explicit alias: mypy analyses igraph from its source
 #: (``follow_untyped_imports`` in pyproject.toml) and networkx through types-networkx, so passing
 #: anything else (a TwinData, a DataFrame, a path) is a type error, not a silent ``Any``.
 GraphLike: TypeAlias = ig.Graph | nx.Graph
 
 __all__ = ["GraphLike", "as_igraph", "igraph_seed", "igraph_rng", "check_random_state", "vertex_values",
-           "child_seeds", "round_sig", "RandomState", "TestResult", "empirical_test", "SCORE_DIGITS"]
+           "child_seeds", "int_seed", "round_sig", "RandomState", "TestResult", "empirical_test", "SCORE_DIGITS"]
 
 #: what every ``random_state`` argument accepts: an int seed, a numpy Generator, or None (fresh entropy)
 RandomState = int | np.random.Generator | None
@@ -40,21 +42,16 @@ def _nx_to_igraph(G: nx.Graph, keep_loops: bool = False) -> ig.Graph:
     if G.is_multigraph():
         raise ValueError("measures expect a simple graph; project the multigraph first "
                          "(twingraph.graphs.project)")
-    nodes = list(G.nodes())
-    try:
-        nodes = sorted(nodes)
-    except TypeError:
-        pass
-    index = {u: i for i, u in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in G.edges() if keep_loops or u != v]
-    g = ig.Graph(n=len(nodes), edges=edges, directed=False)
+    # numbering and edges from the package's one converter (graphs.igraph_skeleton, also behind
+    # graphs.to_igraph); measures stringify names and copy every attribute as is
+    g, nodes, edge_data = igraph_skeleton(G, keep_loops=keep_loops)
     g.vs["name"] = [str(u) for u in nodes]
     keys = sorted({k for _, d in G.nodes(data=True) for k in d} - {"name"})
     for k in keys:
         g.vs[k] = [G.nodes[u].get(k) for u in nodes]
     ekeys = sorted({k for _, _, d in G.edges(data=True) for k in d})
     for k in ekeys:
-        g.es[k] = [d.get(k) for u, v, d in G.edges(data=True) if keep_loops or u != v]
+        g.es[k] = [d.get(k) for d in edge_data]
     return g
 
 
@@ -147,11 +144,7 @@ def igraph_rng(random_state: RandomState) -> Iterator[None]:
     >>> a == b
     True
     """
-    if isinstance(random_state, (int, np.integer)):
-        seed = int(random_state)
-    else:
-        seed = int(check_random_state(random_state).integers(2**63 - 1))
-    ig.set_random_number_generator(random.Random(seed))
+    ig.set_random_number_generator(random.Random(int_seed(random_state)))
     try:
         yield
     finally:
@@ -287,6 +280,20 @@ def empirical_test(statistic: float, null: np.ndarray, null_model: str, alternat
         raise ValueError(f"unknown effect {effect!r}")
     return TestResult(float(statistic), p, conv, mean, sd, float(eff), name, float(ci[0]), float(ci[1]),
                       0.95, R, null_model)
+
+
+def int_seed(random_state: RandomState, high: int = 2**63 - 1) -> int:
+    """An integer seed from a ``random_state``: an int is returned as is; a Generator gives one draw
+    in ``[0, high)`` (and is advanced); None gives a fresh one.
+
+    Examples
+    --------
+    >>> int_seed(7)
+    7
+    """
+    if isinstance(random_state, (int, np.integer)):
+        return int(random_state)
+    return int(check_random_state(random_state).integers(high))
 
 
 def child_seeds(master_seed: int, n: int) -> list[int]:

@@ -29,7 +29,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ._common import SCORE_DIGITS, GraphLike, as_igraph, round_sig, vertex_values
+from ._common import SCORE_DIGITS, GraphLike, RandomState, as_igraph, check_random_state, round_sig, vertex_values
 
 __all__ = [
     "degree_centrality", "betweenness", "hoeffding_sample_size", "approximate_betweenness",
@@ -86,11 +86,12 @@ def hoeffding_sample_size(n: int, epsilon: float, delta: float) -> int:
     return int(math.ceil(r * r * math.log(2.0 * n / delta) / (2.0 * epsilon * epsilon)))
 
 
-def approximate_betweenness(g: GraphLike, epsilon: float = 0.01, delta: float = 0.1, seed: int = 0,
+def approximate_betweenness(g: GraphLike, epsilon: float = 0.01, delta: float = 0.1,
+                            random_state: RandomState = 0,
                             normalized: bool = False) -> tuple[np.ndarray, int]:
     """Betweenness estimated from ``k = hoeffding_sample_size(n, epsilon, delta)`` sources.
 
-    ``k`` distinct sources are drawn uniformly (numpy Generator seeded with ``seed``); igraph
+    ``k`` distinct sources are drawn uniformly (numpy Generator from ``random_state``: int, Generator or None); igraph
     computes the one-source dependencies in C (``betweenness(sources=S)``), scaled by ``n/k``.
     Guarantee: ``P(max_v |b_hat(v) - b(v)| <= epsilon) >= 1 - delta`` for the *normalized*
     betweenness ``b = BC / ((n-1)(n-2)/2)``.  When ``k >= n`` the exact values are returned.
@@ -104,7 +105,7 @@ def approximate_betweenness(g: GraphLike, epsilon: float = 0.01, delta: float = 
     k = hoeffding_sample_size(n, epsilon, delta) if n > 2 else n
     if k >= n:
         return betweenness(g, normalized=normalized), n
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(random_state)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
     part = np.asarray(g.betweenness(directed=False, sources=sources), dtype=float)
     est = part * (n / k)

@@ -19,7 +19,7 @@ import leidenalg
 import numpy as np
 import pandas as pd
 
-from ._common import GraphLike, TestResult, as_igraph, igraph_seed, vertex_values
+from ._common import GraphLike, RandomState, TestResult, as_igraph, igraph_rng, int_seed, vertex_values
 
 __all__ = ["CommunityResult", "modularity", "leiden", "louvain", "mixing_matrix", "best_partition",
            "resolution_profile", "modularity_null"]
@@ -59,26 +59,28 @@ def modularity(g: GraphLike, membership: Sequence[int], weights: str | None = "w
                               directed=False))
 
 
-def leiden(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0, seed: int = 0,
-           n_iterations: int = -1) -> CommunityResult:
+def leiden(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0,
+           random_state: RandomState = 0, n_iterations: int = -1) -> CommunityResult:
     """Leiden algorithm (leidenalg) optimising modularity with a resolution parameter.
 
-    Uses ``RBConfigurationVertexPartition`` (= modularity at ``resolution=1``), seeded;
+    Uses ``RBConfigurationVertexPartition`` (= modularity at ``resolution=1``), seeded from
+    ``random_state`` (int, numpy Generator or None);
     ``n_iterations=-1`` iterates until the partition is stable.
     """
     g = as_igraph(g, require_simple=False)
     part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition,
                                     weights=_weights(g, weights), resolution_parameter=resolution,
-                                    n_iterations=n_iterations, seed=int(seed))
+                                    n_iterations=n_iterations, seed=int_seed(random_state, 2**31 - 1))
     mem = _relabel(part.membership)
     return CommunityResult(mem, modularity(g, mem, weights, resolution), len(set(mem)), "leiden", resolution)
 
 
 def louvain(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0,
-            seed: int = 0) -> CommunityResult:
-    """Louvain (igraph ``community_multilevel``), final level, seeded via igraph's RNG."""
+            random_state: RandomState = 0) -> CommunityResult:
+    """Louvain (igraph ``community_multilevel``), final level, igraph drawing from ``random_state``
+    (int, numpy Generator or None; igraph's global RNG is restored)."""
     g = as_igraph(g, require_simple=False)
-    with igraph_seed(seed):
+    with igraph_rng(random_state):
         cl = g.community_multilevel(weights=_weights(g, weights), resolution=resolution)
     mem = _relabel(cl.membership)
     return CommunityResult(mem, modularity(g, mem, weights, resolution), len(set(mem)), "louvain", resolution)
@@ -141,7 +143,7 @@ def best_partition(g: GraphLike, method: str = "leiden", resolution: float = 1.0
 
     fn = {"leiden": leiden, "louvain": louvain}[method]
     g = as_igraph(g, require_simple=False)
-    parts = [fn(g, weights=weights, resolution=resolution, seed=s) for s in child_seeds(random_state, n_seeds)]
+    parts = [fn(g, weights=weights, resolution=resolution, random_state=s) for s in child_seeds(random_state, n_seeds)]
     qs = np.array([p.modularity for p in parts])
     best = parts[int(np.argmax(qs))]
     runs = pd.DataFrame({"seed": child_seeds(random_state, n_seeds), "modularity": qs,

@@ -3,7 +3,8 @@
 A replicate is a copy of the graph rewired by igraph's ``rewire`` (edge-swap Markov chain,
 ``n_swaps`` swap *trials*, default ``10 m``; loops and parallel edges are never created, so
 every degree is kept exactly).  Vertex attributes (coordinates, countries) stay on their
-vertices.  Replicate ``i`` is seeded by the ``i``-th child of ``numpy.random.SeedSequence(seed)``,
+vertices.  Replicate ``i`` is seeded by the ``i``-th child of ``numpy.random.SeedSequence(random_state)``
+(a Generator or None first gives one integer draw),
 so results do not depend on ``n_jobs`` (joblib, process-based).
 
 ``z = (observed - mean(null)) / sd(null)`` (sample sd, ddof=1); ``p_empirical`` is two-sided:
@@ -18,7 +19,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from ._common import GraphLike, as_igraph, child_seeds, igraph_seed
+from ._common import GraphLike, RandomState, as_igraph, child_seeds, igraph_rng, int_seed
 from .assortativity import degree_assortativity
 from .clustering import average_local_clustering, transitivity
 from .distances import distance_distribution, mean_distance
@@ -73,11 +74,12 @@ def _resolve(statistics: StatSpec) -> dict[str, Statistic]:
     return out
 
 
-def rewire(g: GraphLike, n_swaps: int | None = None, seed: int | None = 0) -> ig.Graph:
-    """A degree-preserving rewired copy of ``g`` (``n_swaps`` trials, default ``10 m``)."""
+def rewire(g: GraphLike, n_swaps: int | None = None, random_state: RandomState = 0) -> ig.Graph:
+    """A degree-preserving rewired copy of ``g`` (``n_swaps`` trials, default ``10 m``), igraph drawing
+    from ``random_state`` (int, numpy Generator or None; igraph's global RNG is restored)."""
     h = as_igraph(g).copy()
     if h.ecount() >= 2:
-        with igraph_seed(seed):
+        with igraph_rng(random_state):
             h.rewire(n=10 * h.ecount() if n_swaps is None else int(n_swaps), allowed_edge_types="simple")
     return h
 
@@ -92,15 +94,15 @@ def _replicate(g: ig.Graph, names: Sequence[str], statistics: StatSpec, n_swaps:
 
 
 def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity"),
-                  n_replicates: int = 100, n_swaps: int | None = None, seed: int = 0,
-                  n_jobs: int = 1) -> pd.DataFrame:
+                  n_replicates: int = 100, n_swaps: int | None = None,
+                  random_state: RandomState = 0, n_jobs: int = 1) -> pd.DataFrame:
     """Statistics of ``n_replicates`` rewired replicates: one row per replicate, columns
     ``replicate``, ``seed`` and one per statistic.  Custom statistics (a mapping name ->
     function) must be picklable (top-level functions) when ``n_jobs != 1``."""
     g = as_igraph(g)
     names = list(_resolve(statistics))
     spec: StatSpec = statistics if isinstance(statistics, Mapping) else tuple(statistics)
-    seeds = child_seeds(seed, n_replicates)
+    seeds = child_seeds(int_seed(random_state), n_replicates)
     if n_jobs == 1:
         rows = [_replicate(g, names, spec, n_swaps, s) for s in seeds]
     else:
@@ -113,7 +115,7 @@ def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_
 
 
 def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity", "mean_distance"),
-             n_replicates: int = 100, n_swaps: int | None = None, seed: int = 0,
+             n_replicates: int = 100, n_swaps: int | None = None, random_state: RandomState = 0,
              n_jobs: int = 1) -> pd.DataFrame:
     """Observed statistics against the rewiring ensemble.
 
@@ -123,7 +125,7 @@ def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assor
     """
     g = as_igraph(g)
     funcs = _resolve(statistics)
-    null = null_ensemble(g, statistics, n_replicates, n_swaps, seed, n_jobs)
+    null = null_ensemble(g, statistics, n_replicates, n_swaps, int_seed(random_state), n_jobs)
     rows = []
     for name, f in funcs.items():
         obs = float(f(g))
