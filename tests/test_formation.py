@@ -322,6 +322,24 @@ def test_event_studies_equals_single_runs_and_skips_missing_events():
     assert set(coefs["event"]) == {"ev"} and len(coefs) == 2 * len(one.coefficients)
 
 
+def test_formation_by_source_top_groups_and_period_labels():
+    a = pd.DataFrame({"partner_country": ["FRA", "FRA", "POL"], "year": pd.array([1950, 1952, 1952], dtype="Int64")})
+    b = pd.DataFrame({"partner_country": ["DEU"], "year": pd.array([1951], dtype="Int64")})
+    y = F.formation_by_source({"a": a, "b": b}, {"b": range(1950, 1953), "a": range(1950, 1953)})
+    assert y["dataset"].tolist() == ["b"] * 3 + ["a"] * 3  # in the order of ``years``
+    assert y.loc[y["dataset"] == "a", "formed"].tolist() == [1, 0, 2]
+    assert y.loc[y["dataset"] == "a", "cumulative"].tolist() == [1, 1, 3]
+    assert y.loc[y["dataset"] == "b", "cumulative"].tolist() == [0, 1, 1]
+    c = pd.DataFrame({"group": ["FRA", "POL", "USA", "FRA", "USA", "ITA"], "year": [1950, 1950, 1950, 1960, 1960, 1960],
+                      "formed": [3, 1, 2, 4, 1, 1]})
+    t = F.top_groups_by_period(c, n=2)  # FRA 7, USA 3 kept; POL 1 and ITA 1 pooled
+    assert list(t.columns) == ["FRA", "USA", "other"]
+    assert t.loc[1950].tolist() == [3, 2, 1] and t.loc[1960].tolist() == [4, 1, 1]
+    assert t.to_numpy().sum() == c["formed"].sum()
+    assert F.period_labels([1990, 2010]) == ["1990s", "2010s"]
+    assert F.period_labels([2000, 2010], [3, 4], last=(2010, "2010-14")) == ["2000s\n3", "2010-14\n4"]
+
+
 # ------------------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
 def de_pairs(shared_data):  # type: ignore[no-untyped-def]

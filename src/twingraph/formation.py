@@ -61,9 +61,12 @@ __all__ = [
     "event_times",
     "event_units",
     "exact_poisson_interval",
+    "formation_by_source",
     "formation_counts",
     "geography_by_period",
     "partnerships",
+    "period_labels",
+    "top_groups_by_period",
 ]
 
 
@@ -182,6 +185,87 @@ def formation_counts(
                          "n_dated": nd, "dated_share": nd / n if n else float("nan")})
     cols = ["group", "year", "formed", "n_pairs", "n_dated", "dated_share"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def formation_by_source(pairs: dict[str, pd.DataFrame], years: dict[str, Iterable[int]]) -> pd.DataFrame:
+    """New partnerships per year of several registers, stacked, with their running totals.
+
+    Parameters
+    ----------
+    pairs : dict of str to DataFrame
+        :func:`partnerships` of each register (its name).
+    years : dict of str to iterable of int
+        Years counted for each register (the order of the output).
+
+    Returns
+    -------
+    DataFrame
+        :func:`formation_counts` (``by=None``) of each register with ``dataset`` and
+        ``cumulative`` (running sum of ``formed`` within the register, from the first year shown).
+    """
+    out = pd.concat([formation_counts(pairs[n], by=None, years=ys).assign(dataset=n) for n, ys in years.items()])
+    out["cumulative"] = out.groupby("dataset")["formed"].cumsum()
+    return out
+
+
+def top_groups_by_period(counts: pd.DataFrame, n: int = 8, other: str = "other") -> pd.DataFrame:
+    """Formation per period of the ``n`` groups with most formation, the rest pooled as ``other``.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`formation_counts` output (``group``, ``year``, ``formed``).
+    n : int
+        Number of groups kept.
+    other : str
+        Name of the pooled rest.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year`` (period start), columns the top groups by total formation (descending),
+        then ``other``; values the summed ``formed``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group": ["A", "B", "C", "A"], "year": [1950, 1950, 1960, 1960], "formed": [1, 2, 4, 5]})
+    >>> top_groups_by_period(c, n=1).to_dict("list")
+    {'A': [1, 5], 'other': [2, 4]}
+    """
+    tot = counts.groupby("group")["formed"].sum().sort_values(ascending=False)
+    top = list(tot.index[:n])
+    return counts.assign(group=counts["group"].where(counts["group"].isin(top), other)).pivot_table(
+        index="year", columns="group", values="formed", aggfunc="sum")[top + [other]]
+
+
+def period_labels(starts: Iterable[int], counts: Iterable[Any] | None = None,
+                  last: tuple[int, str] | None = None) -> list[str]:
+    """Axis labels of periods (decades): ``"1950s"``, optionally with a count on a second line.
+
+    Parameters
+    ----------
+    starts : iterable of int
+        First years of the periods.
+    counts : iterable, optional
+        A number per period, shown under the label.
+    last : (int, str), optional
+        Periods starting at or after ``last[0]`` are labelled ``last[1]`` (an incomplete last
+        period, e.g. ``(2010, "2010-14")``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> period_labels([1990, 2000, 2010], [5, 7, 1], last=(2010, "2010-14"))
+    ['1990s\\n5', '2000s\\n7', '2010-14\\n1']
+    """
+    st = list(starts)
+    labels = [last[1] if last is not None and p >= last[0] else f"{p}s" for p in st]
+    if counts is None:
+        return labels
+    return [f"{lab}\n{c}" for lab, c in zip(labels, counts)]
 
 
 # -------------------------------------------------------------------------------------- event study
