@@ -21,6 +21,7 @@ from twingraph import formation as F
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "germany-partnerships-2015", "czechia-partnerships-2013",
             "curated")
 REGISTERS = {"germany-partnerships-2015": range(1946, 2015), "czechia-partnerships-2013": range(1950, 2014)}
+LAST = (2010, "2010-14")  # the last decade is incomplete
 CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999", "#000000"]
 CAPTIONS = {"growth.png": "Twinning over time in the dated registers: germany-partnerships-2015 (German "
             "municipalities' partnerships, compiled 2015, every one dated; 1946-2014 shown, 3 earlier) and "
@@ -31,8 +32,7 @@ CAPTIONS = {"growth.png": "Twinning over time in the dated registers: germany-pa
 
 data = {name: dataset(name) for name in DATASETS}
 pairs = {name: F.partnerships(data[name]) for name in REGISTERS}
-yearly = pd.concat([F.formation_counts(pairs[n], by=None, years=ys).assign(dataset=n) for n, ys in REGISTERS.items()])
-yearly["cumulative"] = yearly.groupby("dataset")["formed"].cumsum()
+yearly = F.formation_by_source(pairs, REGISTERS)
 yearly.to_csv(FIGURES / "growth.csv", index=False, float_format="%.6g")
 de = pairs["germany-partnerships-2015"]
 dec = F.formation_counts(de, years=range(1946, 2015), period=10)
@@ -69,29 +69,21 @@ axA.legend(h1 + h2, l1 + l2, fontsize=8, frameon=False, loc="upper left")
 axA.set_title("(A) New partnerships per year in the two dated registers", fontsize=10, loc="left")
 
 axB = fig.add_subplot(gs[0, 2])
-tot = dec.groupby("group")["formed"].sum().sort_values(ascending=False)
-top = list(tot.index[:8])
-piv = dec.assign(group=dec["group"].where(dec["group"].isin(top), "other")).pivot_table(
-    index="year", columns="group", values="formed", aggfunc="sum")[top + ["other"]]
+piv = F.top_groups_by_period(dec, n=8)
 bottom = 0
 for col, c in zip(piv.columns, CB):
     axB.bar(piv.index, piv[col], bottom=bottom, width=8, color=c, label=col)
     bottom = bottom + piv[col]
-axB.set_xticks(piv.index, [f"{y}s" if y < 2010 else "2010-14" for y in piv.index], rotation=45, fontsize=8)
+axB.set_xticks(piv.index, F.period_labels(piv.index, last=LAST), rotation=45, fontsize=8)
 axB.set_ylabel("new partnerships per decade")
 axB.legend(fontsize=7.5, frameon=False, ncol=2, title="partner country", title_fontsize=8)
 axB.set_title("(B) German register by partner country", fontsize=10, loc="left")
-
-def ticks(col: str) -> list[str]:
-    return [f"{p}s\n{n}" if p < 2010 else f"2010-14\n{n}" for p, n in zip(geo["period"], geo[col])]
-
-
 
 axC = fig.add_subplot(gs[1, 0])
 axC.errorbar(range(len(geo)), geo["median_km"],
              yerr=[geo["median_km"] - geo["q25_km"], geo["q75_km"] - geo["median_km"]],
              fmt="o-", color=CB[0], capsize=3)
-axC.set_xticks(range(len(geo)), ticks("n_distance"), fontsize=7.5)
+axC.set_xticks(range(len(geo)), F.period_labels(geo["period"], geo["n_distance"], last=LAST), fontsize=7.5)
 axC.set_xlabel("decade begun / partnerships with distance")
 axC.set_ylabel("distance to partner, km (median, IQR)")
 axC.set_title("(C) How far German towns' new partners are", fontsize=10, loc="left")
@@ -101,7 +93,7 @@ bottom = 0
 for c, col in zip(conts, CB[1:]):
     axD.bar(range(len(geo)), 100 * geo[c], bottom=bottom, color=col, label=c.removeprefix("share_"))
     bottom = bottom + 100 * geo[c]
-axD.set_xticks(range(len(geo)), ticks("n"), fontsize=7.5)
+axD.set_xticks(range(len(geo)), F.period_labels(geo["period"], geo["n"], last=LAST), fontsize=7.5)
 axD.set_xlabel("decade begun / partnerships")
 axD.set_ylim(0, float(bottom.max()) * 1.1)
 axD.set_ylabel("% of new partners outside Europe")

@@ -47,21 +47,12 @@ tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_tie
                                                       float_format="%.6g")
 surv_ship = C.survivorship(tab)
 surv_ship.to_csv(FIGURES / "cohort_2022_survivorship.csv", index=False)
-tab.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index().to_csv(
-    FIGURES / "cohort_2022_outcomes.csv", index=False)
+C.outcome_counts(tab).to_csv(FIGURES / "cohort_2022_outcomes.csv", index=False)
 print(f"linked {tab.attrs['match_rate']:.1%} of place ends to wikipedia-lists-2026", surv_ship.to_string(index=False))
 pre, late = tab[tab["pre_shock"]], tab[~tab["pre_shock"] & tab["in_2026"]]
-
-
-def by_partner(df: pd.DataFrame, label: str, min_n: int = 1) -> dict[str, pd.DataFrame]:
-    big = [c for c, n in df["partner"].value_counts().items() if n >= min_n] if df["partner"].nunique() > 1 else []
-    return {f"{label}: all": df, **{f"{label}: {c}": df[df["partner"] == c] for c in sorted(big)}}
-
-
-panels = {"attested before the shock (primary)": by_partner(pre, "pre-shock", MIN_N),
-          "known only from the 2026 lists (selected)": by_partner(late, "2026-only", MIN_N)}
-km = pd.concat([C.share_ended(s := C.survival_table(g), MONTHS).assign(set=k, n=len(s))
-                for d, lab in ((pre, "pre-shock"), (late, "2026-only")) for k, g in by_partner(d, lab).items()])
+panels = {"Ties attested before the shock (primary)": C.partner_sets(pre, "pre-shock", MIN_N),
+          "Ties known only from the 2026 lists (selected)": C.partner_sets(late, "2026-only", MIN_N)}
+km = C.share_ended_sets({"pre-shock": pre, "2026-only": late}, MONTHS)
 km.to_csv(FIGURES / "cohort_2022_km.csv", index=False, float_format="%.6g")
 surv = C.survival_table(pre, covariates=COV + COV16[1:] + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
 cif = C.cumulative_incidence(surv, MONTHS)
@@ -82,8 +73,7 @@ cox.to_csv(FIGURES / "cohort_2022_cox.csv", index=False, float_format="%.6g")
 print(cox.drop(columns=["coef", "se", "p", "clusters"]).round(3).to_string(index=False))
 C.sourced_events("russia-invasion-2022").to_csv(FIGURES / "curated_events_2022.csv", index=False)
 others = pd.concat([C.load_cohort(n, unresearched="report") for n in ("china", "us-state-laws")])
-others.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index().to_csv(
-    FIGURES / "cohort_other_outcomes.csv", index=False)  # too small for survival curves: counts only
+C.outcome_counts(others).to_csv(FIGURES / "cohort_other_outcomes.csv", index=False)  # too small for curves: counts
 C.survivorship(others).to_csv(FIGURES / "cohort_other_survivorship.csv", index=False)
 us, summ = C.check_us_states(pd.concat([tab, others]), wp)
 us[["cohort", *C.KEY, "lat_a", "lon_a", "subdivision_a", "state_geocoded", "agrees"]].to_csv(
@@ -96,10 +86,7 @@ fig, grid = plt.subplots(2, 3, figsize=(17, 5.5 + 0.2 * rows), height_ratios=[4,
                          gridspec_kw={"wspace": 0.25, "hspace": 0.3})
 axes = grid[0]
 grid[1, 2].axis("off")
-for ax, risk, (title, sets) in zip(axes, grid[1], panels.items()):
-    C.plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, TICKS, risk_ax=risk)
-    ax.set(title=f"Ties {title}", xlabel="months since 24 Feb 2022")
-    ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
+C.plot_share_ended_panels(axes, grid[1], panels, TICKS, xlabel="months since 24 Feb 2022")
 axes[1].set_ylabel("")
 C.plot_competing(axes[2], pre).set(xticks=TICKS, xlabel="months since 24 Feb 2022",
                                    title=f"Primary cohort (n={len(surv)}): competing risks")
@@ -118,11 +105,7 @@ if MAP:  # --- figure 3: map of the cohort ties coloured by outcome (great circl
 
     tg.fetch("natural-earth-110m")
     world = gpd.read_file(tg.datasets.path("natural-earth-110m", "ne_110m_admin_0_countries.geojson"))
-    fig, axes = plt.subplots(1, 2, figsize=(15, 5), gridspec_kw={"width_ratios": [1, 1.7], "wspace": 0.03})
-    for ax, extent in zip(axes, [(-12, 62, 42, 68), (-170, 180, 12, 78)]):
-        C.plot_map(ax, tab, world, extent)
-    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=5, frameon=False,
-                   title="outcome (thick = attested before the shock)", title_fontsize=7)
+    fig = C.plot_map_panels(tab, world, [(-12, 62, 42, 68), (-170, 180, 12, 78)])  # Europe; northern hemisphere
     stamp(fig, "Russia 2022 cohort files; coordinates: 2026 Wikipedia lists; outlines: Natural Earth 1:110m")
     save(fig, "cohort_map_2022.png")
     CAPTIONS["cohort_map_2022.png"] = ("Russia 2022 cohort ties with coordinates (2026 Wikipedia lists) as great "

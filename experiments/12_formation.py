@@ -9,7 +9,6 @@ formation_by_country.png, event_study.png, event_study.csv, event_study_summary.
 """
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from _setup import FIGURES, dataset, save, stamp
 
 import twingraph as tg
@@ -59,9 +58,8 @@ fig, axes = plt.subplots(3, 4, figsize=(14, 8), sharex=True)
 for ax, iso in zip(axes.flat, top):
     c = counts[counts["group"] == iso]
     ax.bar(c["year"], c["formed"], width=0.9, color=[CB[7] if y == 2000 else CB[0] for y in c["year"]])
-    for _, e in events.iterrows():
-        if iso in F.event_units(e, "DEU") and 1946 <= e["date"].year <= 2014:
-            ax.axvline(e["date"].year + (e["date"].day_of_year - 1) / 365.25, color=CB[3], ls="--", lw=1)
+    for t in F.event_times(events, iso, "DEU", years["DEU"]):
+        ax.axvline(t, color=CB[3], ls="--", lw=1)
     ax.set_title(f"{iso} ({int(c['n_pairs'].iloc[0]):,} partnerships)", fontsize=9, loc="left")
 for ax in axes[:, 0]:
     ax.set_ylabel("new per year")
@@ -71,34 +69,17 @@ stamp(fig, "germany-partnerships-2015 (5,859 partnerships, all dated); events: t
 save(fig, "formation_by_country.png")
 
 # ---------------------------------------------------------------------------------------- event studies
-coef_rows, summary = [], []
-for eid, focal, unit, treated, leave_out in SPECS:
-    if eid not in events.index:
-        print(f"skipped {eid}: not in the event registry")
-        continue
-    e = events.loc[eid]
-    tr = treated or F.event_units(e, focal)
-    cnt = F.formation_counts(pairs[focal], by=unit, years=years[focal])
-    keep = [g for g in cnt["group"].unique() if g in tr or g not in leave_out]
-    r = F.event_study(cnt, e["date"].year, tr, window=WINDOW, units=keep, exclude_years=EXCLUDE[focal])
-    who = "5 eastern states" if unit == "focal_subdivision" else ", ".join(r.design.attrs["treated"])
-    label = f"{eid}\n{focal} register; treated: {who}"
-    coef_rows.append(r.coefficients.assign(event=eid, register=focal))
-    summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),
-                    "treated": ";".join(r.design.attrs["treated"]),
-                    "n_units": r.n_units, "n_obs": r.n_obs, **{f"post_{k}": v for k, v in r.post.items()},
-                    **{f"pretrend_{k}": v for k, v in r.pretrend.items()}, "nb_alpha": r.notes.get("alpha"),
-                    "treated_mean_pre": r.notes["treated_pre_mean"], "treated_mean_post": r.notes["treated_post_mean"],
-                    "label": label})
-coefs = pd.concat(coef_rows, ignore_index=True)
-summ = pd.DataFrame(summary)
+coefs, summ = F.event_studies(SPECS, events, pairs, years, window=WINDOW, exclude_years=EXCLUDE)
+for eid in summ.attrs["skipped"]:
+    print(f"skipped {eid}: not in the event registry")
 coefs.to_csv(FIGURES / "event_study.csv", index=False, float_format="%.6g")
-summ.drop(columns="label").to_csv(FIGURES / "event_study_summary.csv", index=False, float_format="%.6g")
+summ.drop(columns="unit").to_csv(FIGURES / "event_study_summary.csv", index=False, float_format="%.6g")
 print(summ[["event", "register", "treated", "post_rate_ratio", "post_ci_low", "post_ci_high", "pretrend_chi2",
             "pretrend_df", "pretrend_p_value"]].to_string(index=False, float_format="%.3g"))
 
 fig, axes = plt.subplots(2, 4, figsize=(16, 8), sharex=True, gridspec_kw={"hspace": 0.45, "wspace": 0.3})
-for ax, s in zip(axes.flat, summary):
+for ax, s in zip(axes.flat, summ.to_dict("records")):
+    who = "5 eastern states" if s["unit"] == "focal_subdivision" else s["treated"].replace(";", ", ")
     c = coefs[(coefs["event"] == s["event"]) & (coefs["register"] == s["register"])]
     ax.axhline(1, color="0.5", lw=0.8)
     ax.axvline(-0.5, color=CB[3], ls="--", lw=1)
@@ -109,7 +90,8 @@ for ax, s in zip(axes.flat, summary):
     ax.set_yscale("log")
     for k in c.loc[c["treated_count"] == 0, "k"]:
         ax.annotate("0", (k, 1), fontsize=7, color=CB[3], ha="center", va="center")
-    ax.set_title(f"{s['label']}\npost RR {s['post_rate_ratio']:.2f} [{s['post_ci_low']:.2f}, {s['post_ci_high']:.2f}]; "
+    ax.set_title(f"{s['event']}\n{s['register']} register; treated: {who}\n"
+                 f"post RR {s['post_rate_ratio']:.2f} [{s['post_ci_low']:.2f}, {s['post_ci_high']:.2f}]; "
                  f"leads chi2={s['pretrend_chi2']:.1f}, df={s['pretrend_df']}, p={s['pretrend_p_value']:.2g}",
                  fontsize=7.5, loc="left")
 fig.supxlabel("years from the event, k (open circle: reference k = -1; "
@@ -117,7 +99,7 @@ fig.supxlabel("years from the event, k (open circle: reference k = -1; "
               fontsize=9)
 for ax in axes[:, 0]:
     ax.set_ylabel("rate ratio (log scale)")
-for ax in axes.flat[len(summary):]:
+for ax in axes.flat[len(summ):]:
     ax.axis("off")
 fig.suptitle("Formation around political events: event-study rate ratios with 95% intervals", x=0.01, ha="left")
 stamp(fig, "germany-partnerships-2015 (1946-2014), czechia-partnerships-2013 (1950-2013); events: shock/event registry")
@@ -125,14 +107,8 @@ save(fig, "event_study.png")
 
 # ------------------------------------------------------------------------------ cross-source dating
 cur = dataset("curated")
-agree = pd.concat([F.dating_agreement(pairs["DEU"], de.places, pairs["CZE"], cz.places, max_km=15)
-                   .assign(source_b="czechia-partnerships-2013"),
-                   F.dating_agreement(pairs["DEU"], de.places, F.partnerships(cur, focal="DEU"), cur.places)
-                   .assign(source_b="curated")],
-                  ignore_index=True)
-agree.insert(0, "source_a", "germany-partnerships-2015")
+agree = F.dating_agreements(pairs["DEU"], de.places, {
+    "czechia-partnerships-2013": (pairs["CZE"], cz.places, {"max_km": 15}),
+    "curated": (F.partnerships(cur, focal="DEU"), cur.places, {})}, source_a="germany-partnerships-2015")
 agree.to_csv(FIGURES / "dating_agreement.csv", index=False)
-for src, g in agree.groupby("source_b"):
-    d = g["difference"].dropna()
-    print(f"{src}: {len(g)} matched, {len(d)} dated by both, same year {(d == 0).sum()}, "
-          f"within 1 year {(d.abs() <= 1).sum()}")
+print(F.dating_agreement_summary(agree).to_string(index=False))

@@ -348,3 +348,37 @@ def test_survivorship_without_a_registered_shock_and_at_risk_convention() -> Non
     # at risk at t counts ends at exactly t (duration >= t, as R's summary(survfit, times=))
     surv = pd.DataFrame({"duration": [6 * C.DAYS_PER_MONTH, 400.0, 10.0], "event": [1, 0, 1]})
     assert C.at_risk(surv, [0, 6, 12, 14]) == [3, 2, 1, 0]
+
+
+def test_partner_sets_share_ended_sets_and_outcome_counts(table: pd.DataFrame) -> None:
+    t = table.assign(partner=table["country_a"])  # 4 DEU ties, 1 USA tie
+    sets = C.partner_sets(t, "x", min_n=2)
+    assert list(sets) == ["x: all", "x: DEU"] and len(sets["x: DEU"]) == 4
+    assert list(C.partner_sets(t[t["partner"] == "DEU"], "d")) == ["d: all"]  # one country: no subsets
+    km = C.share_ended_sets({"x": t}, months=[6])
+    assert km["set"].tolist() == ["x: all", "x: DEU", "x: USA"]
+    deu = km[km["set"] == "x: DEU"].iloc[0]
+    assert deu["share_ended"] == pytest.approx(0.5) and deu["events"] == 2  # Aa and Bb suspended (see above)
+    counts = C.outcome_counts(t)
+    assert counts["ties"].sum() == len(t)
+    assert counts.set_index(["cohort", "status"]).loc[("russia-2022-DEU", "suspended"), "ties"] == 2
+
+
+def test_panel_figures(table: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import box
+    t = table.assign(partner=table["country_a"])
+    fig, grid = plt.subplots(2, 2)
+    C.plot_share_ended_panels(grid[0], grid[1], {"A": C.partner_sets(t, "a"), "B": C.partner_sets(t, "b", 9)},
+                              ticks=[0, 6], xlabel="months")
+    assert [ax.get_title() for ax in grid[0]] == ["A", "B"] and grid[0, 0].get_xlabel() == "months"
+    assert [x.get_text() for x in grid[0, 1].get_legend().get_texts()][0].startswith("all (n=5")
+    plt.close(fig)
+    world = gpd.GeoDataFrame(geometry=[box(0, 40, 40, 60)])
+    t = t.assign(lat_a=50.0, lon_a=10.0, lat_b=55.0, lon_b=37.0)
+    fig = C.plot_map_panels(t, world, [(0, 40, 40, 60), (-10, 50, 30, 70)])
+    assert len(fig.axes) == 2 and fig.axes[1].get_xlim() == (-10, 50)
+    assert fig.axes[1].get_legend() is not None and fig.axes[0].get_legend() is None
+    plt.close(fig)

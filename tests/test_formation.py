@@ -273,6 +273,73 @@ def test_dating_agreement_by_hand():
     assert int(m["difference"].iloc[0]) == -1 and m["rule"].iloc[0] == "coordinates+names"
 
 
+def test_dating_agreements_stack_and_summary():
+    pa = pd.DataFrame({"pair_id": ["a1"], "focal": ["de:Cham"], "partner": ["cz:Klattau"], "focal_country": ["DEU"],
+                       "partner_country": ["CZE"], "year": pd.array([1993], dtype="Int64")})
+    pla = pd.DataFrame({"place_id": ["de:Cham", "cz:Klattau"], "name": ["Cham", "Klatovy (Klattau)"],
+                        "lat": [49.22, 49.39], "lon": [12.66, 13.29]})
+    pb = pd.DataFrame({"pair_id": ["b1"], "focal": ["cz:K"], "partner": ["de:C"], "focal_country": ["CZE"],
+                       "partner_country": ["DEU"], "year": pd.array([1992], dtype="Int64")})
+    plb = pd.DataFrame({"place_id": ["cz:K", "de:C"], "name": ["Klatovy", "Cham"],
+                        "lat": [49.395, 49.221], "lon": [13.295, 12.661]})
+    # the same source twice under two names, once with a radius too small to match (the ends are ~0.5 km apart)
+    m = F.dating_agreements(pa, pla, {"wide": (pb, plb, {}), "narrow": (pb, plb, {"max_km": 0.01})}, source_a="A")
+    assert m.columns[0] == "source_a" and m.columns[-1] == "source_b"
+    assert m["source_b"].tolist() == ["wide"] and m["source_a"].tolist() == ["A"]
+    diff = pd.DataFrame({"source_b": ["y", "x", "x", "x", "x"],
+                         "difference": pd.array([5, 0, 1, -3, None], dtype="Int64")})
+    summ = F.dating_agreement_summary(diff)
+    assert summ.values.tolist() == [["x", 4, 3, 1, 2], ["y", 1, 1, 0, 0]]
+
+
+def test_event_times_filters_country_and_years():
+    ev = pd.DataFrame({"date": pd.to_datetime(["1963-01-22", "1990-10-03", "2020-01-01", "1970-01-01"]),
+                       "actors": ["DEU;FRA", "DEU", "DEU;FRA", "POL"], "targets": ["", "FRA", None, "DEU"]})
+    t = F.event_times(ev, "FRA", "DEU", range(1946, 2015))
+    assert t == pytest.approx([1963 + 21 / 365.25, 1990 + 275 / 365.25])  # 2020 is outside the years
+    assert F.event_times(ev, "POL", "DEU", range(1946, 2015)) == [1970.0]
+
+
+def test_event_studies_equals_single_runs_and_skips_missing_events():
+    counts, treated = _simulated_panel(rr=2.0)
+    pairs = counts.loc[counts.index.repeat(counts["formed"]), ["group", "year"]]
+    pairs = pairs.rename(columns={"group": "partner_country"}).assign(year=lambda d: d["year"].astype("Int64"))
+    events = pd.DataFrame({"date": [pd.Timestamp("1990-06-01")], "actors": ["DEU;u00"], "targets": [""]},
+                          index=pd.Index(["ev"], name="event_id"))
+    specs = [("ev", "DEU", "partner_country", treated, ["u39"]), ("missing", "DEU", "partner_country", None, []),
+             ("ev", "DEU", "partner_country", None, [])]
+    coefs, summ = F.event_studies(specs, events, {"DEU": pairs}, {"DEU": range(1980, 2000)}, window=(-5, 5),
+                                  family="poisson")
+    assert summ.attrs["skipped"] == ["missing"]
+    assert summ["treated"].tolist() == [";".join(treated), "u00"]  # None: the event's units other than DEU
+    c = F.formation_counts(pairs, years=range(1980, 2000))
+    one = F.event_study(c, 1990, treated, window=(-5, 5), units=[g for g in c["group"].unique() if g != "u39"],
+                        family="poisson")
+    assert summ["n_units"].iloc[0] == one.n_units == 39
+    assert summ["post_rate_ratio"].iloc[0] == pytest.approx(one.post["rate_ratio"])
+    first = coefs.iloc[: len(one.coefficients)]
+    assert first["rate_ratio"].tolist() == pytest.approx(one.coefficients["rate_ratio"].tolist(), nan_ok=True)
+    assert set(coefs["event"]) == {"ev"} and len(coefs) == 2 * len(one.coefficients)
+
+
+def test_formation_by_source_top_groups_and_period_labels():
+    a = pd.DataFrame({"partner_country": ["FRA", "FRA", "POL"], "year": pd.array([1950, 1952, 1952], dtype="Int64")})
+    b = pd.DataFrame({"partner_country": ["DEU"], "year": pd.array([1951], dtype="Int64")})
+    y = F.formation_by_source({"a": a, "b": b}, {"b": range(1950, 1953), "a": range(1950, 1953)})
+    assert y["dataset"].tolist() == ["b"] * 3 + ["a"] * 3  # in the order of ``years``
+    assert y.loc[y["dataset"] == "a", "formed"].tolist() == [1, 0, 2]
+    assert y.loc[y["dataset"] == "a", "cumulative"].tolist() == [1, 1, 3]
+    assert y.loc[y["dataset"] == "b", "cumulative"].tolist() == [0, 1, 1]
+    c = pd.DataFrame({"group": ["FRA", "POL", "USA", "FRA", "USA", "ITA"], "year": [1950, 1950, 1950, 1960, 1960, 1960],
+                      "formed": [3, 1, 2, 4, 1, 1]})
+    t = F.top_groups_by_period(c, n=2)  # FRA 7, USA 3 kept; POL 1 and ITA 1 pooled
+    assert list(t.columns) == ["FRA", "USA", "other"]
+    assert t.loc[1950].tolist() == [3, 2, 1] and t.loc[1960].tolist() == [4, 1, 1]
+    assert t.to_numpy().sum() == c["formed"].sum()
+    assert F.period_labels([1990, 2010]) == ["1990s", "2010s"]
+    assert F.period_labels([2000, 2010], [3, 4], last=(2010, "2010-14")) == ["2000s\n3", "2010-14\n4"]
+
+
 # ------------------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
 def de_pairs(shared_data):  # type: ignore[no-untyped-def]

@@ -94,14 +94,19 @@ __all__ = [
     "link_qid_degrees",
     "load_cohort",
     "normalize_place_name",
+    "outcome_counts",
+    "partner_sets",
     "plot_competing",
     "plot_forest",
     "plot_map",
+    "plot_map_panels",
     "plot_share_ended",
+    "plot_share_ended_panels",
     "provenance_columns",
     "read_cohort_files",
     "sensitivity_tables",
     "share_ended",
+    "share_ended_sets",
     "sourced_events",
     "survival_table",
     "survivorship",
@@ -683,6 +688,85 @@ def share_ended(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24), alpha
                      "share_ended": 1 - _at(km.timeline_, s, m),
                      "lower": 1 - _at(km.timeline_, hi, m), "upper": 1 - _at(km.timeline_, lo, m)})
     return pd.DataFrame(rows)
+
+
+def partner_sets(table: pd.DataFrame, label: str, min_n: int = 1,
+                 partner_col: str = "partner") -> dict[str, pd.DataFrame]:
+    """A cohort table and its partner-country subsets, for curves drawn per partner country.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cohort_table` rows with a ``partner_col`` column.
+    label : str
+        Prefix of the keys (``"<label>: all"``, ``"<label>: <country>"``).
+    min_n : int
+        Smallest number of ties of a partner country given its own subset.
+    partner_col : str
+        Column of the partner country.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``"<label>: all"`` first, then the countries with at least ``min_n`` ties in sorted order;
+        only ``"all"`` when the table has a single partner country.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"partner": ["DEU", "DEU", "USA"]})
+    >>> list(partner_sets(t, "pre", min_n=2))
+    ['pre: all', 'pre: DEU']
+    """
+    col = table[partner_col]
+    big = [c for c, n in col.value_counts().items() if n >= min_n] if col.nunique() > 1 else []
+    return {f"{label}: all": table, **{f"{label}: {c}": table[col == c] for c in sorted(big)}}
+
+
+def share_ended_sets(tables: dict[str, pd.DataFrame], months: Sequence[float] = (6, 12, 24),
+                     min_n: int = 1, partner_col: str = "partner") -> pd.DataFrame:
+    """:func:`share_ended` of each table and of each of its :func:`partner_sets`, stacked.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Label -> :func:`cohort_table` rows (with ``partner_col``).
+    months : sequence of float
+        Months since the shock.
+    min_n, partner_col
+        See :func:`partner_sets`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`share_ended`, then ``set`` (``"<label>: all"`` or
+        ``"<label>: <country>"``) and ``n`` (ties in the survival table).
+    """
+    parts = [share_ended(s := survival_table(g), months).assign(set=k, n=len(s))
+             for lab, d in tables.items() for k, g in partner_sets(d, lab, min_n, partner_col).items()]
+    return pd.concat(parts)
+
+
+def outcome_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Number of ties by cohort, provenance (``pre_shock``) and outcome ``status``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cohort_table` rows.
+
+    Returns
+    -------
+    DataFrame
+        ``cohort``, ``pre_shock``, ``status``, ``ties``, sorted by the first three.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"cohort": ["a", "a", "a"], "pre_shock": [True, True, False],
+    ...                   "status": ["suspended", "suspended", "maintained"]})
+    >>> outcome_counts(t)["ties"].tolist()
+    [1, 2]
+    """
+    return table.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index()
 
 
 def cumulative_incidence(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24),
@@ -1272,3 +1356,59 @@ def plot_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float, floa
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], xlabel="", ylabel="",
            aspect=1 / np.cos(np.radians((y0 + y1) / 2)))
     return ax
+
+
+def plot_share_ended_panels(axes: Sequence[Any], risk_axes: Sequence[Any], panels: dict[str, dict[str, pd.DataFrame]],
+                            ticks: Sequence[float] = tuple(range(0, 49, 6)), xlabel: str = "months since the shock",
+                            ) -> None:
+    """:func:`plot_share_ended` of several sets of :func:`partner_sets`, one panel each.
+
+    Curves are labelled by the part of each key after ``": "`` (the partner country, or ``all``).
+
+    Parameters
+    ----------
+    axes, risk_axes : sequence of matplotlib Axes
+        Curve and numbers-at-risk axes, zipped with ``panels``.
+    panels : dict
+        Panel title -> :func:`partner_sets` output.
+    ticks : sequence of float
+        Months of the x ticks and of the numbers at risk.
+    xlabel : str
+        x-axis label.
+    """
+    for ax, risk, (title, sets) in zip(axes, risk_axes, panels.items()):
+        plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, ticks, risk_ax=risk)
+        ax.set(title=title, xlabel=xlabel)
+        ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
+
+
+def plot_map_panels(table: pd.DataFrame, world: Any, extents: Sequence[tuple[float, float, float, float]],
+                    width_ratios: Sequence[float] = (1, 1.7), figsize: tuple[float, float] = (15, 5)) -> Any:
+    """A figure of :func:`plot_map` panels side by side, the outcome legend under the last one.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Linked cohort table (``lat_a, lon_a, lat_b, lon_b``, ``status``, ``pre_shock``).
+    world : GeoDataFrame
+        Country outlines.
+    extents : sequence of (lon0, lon1, lat0, lat1)
+        One per panel.
+    width_ratios : sequence of float
+        Relative panel widths.
+    figsize : tuple of float
+        Figure size (inches).
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(extents), figsize=figsize, squeeze=False,
+                             gridspec_kw={"width_ratios": list(width_ratios), "wspace": 0.03})
+    for ax, extent in zip(axes[0], extents):
+        plot_map(ax, table, world, extent)
+    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=5, frameon=False,
+                       title="outcome (thick = attested before the shock)", title_fontsize=7)
+    return fig

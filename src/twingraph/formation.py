@@ -53,13 +53,20 @@ __all__ = [
     "attachment_kernel",
     "coordinate_country_check",
     "dating_agreement",
+    "dating_agreement_summary",
+    "dating_agreements",
+    "event_studies",
     "event_study",
     "event_study_design",
+    "event_times",
     "event_units",
     "exact_poisson_interval",
+    "formation_by_source",
     "formation_counts",
     "geography_by_period",
     "partnerships",
+    "period_labels",
+    "top_groups_by_period",
 ]
 
 
@@ -178,6 +185,87 @@ def formation_counts(
                          "n_dated": nd, "dated_share": nd / n if n else float("nan")})
     cols = ["group", "year", "formed", "n_pairs", "n_dated", "dated_share"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def formation_by_source(pairs: dict[str, pd.DataFrame], years: dict[str, Iterable[int]]) -> pd.DataFrame:
+    """New partnerships per year of several registers, stacked, with their running totals.
+
+    Parameters
+    ----------
+    pairs : dict of str to DataFrame
+        :func:`partnerships` of each register (its name).
+    years : dict of str to iterable of int
+        Years counted for each register (the order of the output).
+
+    Returns
+    -------
+    DataFrame
+        :func:`formation_counts` (``by=None``) of each register with ``dataset`` and
+        ``cumulative`` (running sum of ``formed`` within the register, from the first year shown).
+    """
+    out = pd.concat([formation_counts(pairs[n], by=None, years=ys).assign(dataset=n) for n, ys in years.items()])
+    out["cumulative"] = out.groupby("dataset")["formed"].cumsum()
+    return out
+
+
+def top_groups_by_period(counts: pd.DataFrame, n: int = 8, other: str = "other") -> pd.DataFrame:
+    """Formation per period of the ``n`` groups with most formation, the rest pooled as ``other``.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`formation_counts` output (``group``, ``year``, ``formed``).
+    n : int
+        Number of groups kept.
+    other : str
+        Name of the pooled rest.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year`` (period start), columns the top groups by total formation (descending),
+        then ``other``; values the summed ``formed``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group": ["A", "B", "C", "A"], "year": [1950, 1950, 1960, 1960], "formed": [1, 2, 4, 5]})
+    >>> top_groups_by_period(c, n=1).to_dict("list")
+    {'A': [1, 5], 'other': [2, 4]}
+    """
+    tot = counts.groupby("group")["formed"].sum().sort_values(ascending=False)
+    top = list(tot.index[:n])
+    return counts.assign(group=counts["group"].where(counts["group"].isin(top), other)).pivot_table(
+        index="year", columns="group", values="formed", aggfunc="sum")[top + [other]]
+
+
+def period_labels(starts: Iterable[int], counts: Iterable[Any] | None = None,
+                  last: tuple[int, str] | None = None) -> list[str]:
+    """Axis labels of periods (decades): ``"1950s"``, optionally with a count on a second line.
+
+    Parameters
+    ----------
+    starts : iterable of int
+        First years of the periods.
+    counts : iterable, optional
+        A number per period, shown under the label.
+    last : (int, str), optional
+        Periods starting at or after ``last[0]`` are labelled ``last[1]`` (an incomplete last
+        period, e.g. ``(2010, "2010-14")``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> period_labels([1990, 2000, 2010], [5, 7, 1], last=(2010, "2010-14"))
+    ['1990s\\n5', '2000s\\n7', '2010-14\\n1']
+    """
+    st = list(starts)
+    labels = [last[1] if last is not None and p >= last[0] else f"{p}s" for p in st]
+    if counts is None:
+        return labels
+    return [f"{lab}\n{c}" for lab, c in zip(labels, counts)]
 
 
 # -------------------------------------------------------------------------------------- event study
@@ -487,6 +575,106 @@ def event_study(
     return EventStudyResult(coefficients=coef, post=post, pretrend=pt, n_obs=len(d),
                             n_units=int(d["unit"].nunique()), n_treated=len(d.attrs["treated"]),
                             family=family, design=d, notes=notes)
+
+
+def event_times(events: pd.DataFrame, country: str, focal: str, years: Iterable[int]) -> list[float]:
+    """Dates (decimal years) of the registry's events that concern ``country`` from ``focal``'s side.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event registry with a ``date`` column (Timestamp) and the columns :func:`event_units` reads.
+    country : str
+        ISO3 code of the partner country.
+    focal : str
+        ISO3 code of the register's country (left out of the event's units).
+    years : iterable of int
+        Years shown; events dated outside ``[min(years), max(years)]`` are dropped.
+
+    Returns
+    -------
+    list of float
+        ``year + (day_of_year - 1) / 365.25`` of each event, in registry order.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"date": [pd.Timestamp("1963-01-22")], "actors": ["DEU;FRA"], "targets": [""]})
+    >>> [round(t, 3) for t in event_times(ev, "FRA", "DEU", range(1946, 2015))]
+    [1963.057]
+    """
+    ys = list(years)
+    lo, hi = min(ys), max(ys)
+    return [e["date"].year + (e["date"].day_of_year - 1) / 365.25 for _, e in events.iterrows()
+            if country in event_units(e, focal) and lo <= e["date"].year <= hi]
+
+
+def event_studies(
+    specs: Iterable[tuple[str, str, str, Iterable[str] | None, Iterable[str]]],
+    events: pd.DataFrame,
+    pairs: dict[str, pd.DataFrame],
+    years: dict[str, Iterable[int]],
+    window: tuple[int, int] = (-6, 6),
+    exclude_years: dict[str, Iterable[int]] | None = None,
+    **kwargs: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run :func:`event_study` for several events and registers; stack coefficients and summaries.
+
+    Parameters
+    ----------
+    specs : iterable of (event_id, register, unit, treated, leave_out)
+        ``register`` keys ``pairs``/``years``; ``unit`` is the ``by`` of :func:`formation_counts`;
+        ``treated`` the treated groups (``None`` or empty: :func:`event_units` of the event); ``leave_out``
+        control groups dropped from the panel (treated groups are always kept).
+    events : DataFrame
+        Event registry indexed by ``event_id`` with a ``date`` column (Timestamp).  Events missing
+        from it are skipped and listed in ``summary.attrs["skipped"]``.
+    pairs : dict of str to DataFrame
+        :func:`partnerships` of each register.
+    years : dict of str to iterable of int
+        Years of each register's panel.
+    window : tuple of int
+        Event window, see :func:`event_study_design`.
+    exclude_years : dict of str to iterable of int, optional
+        Years left out of each register's panel.
+    **kwargs
+        Passed to :func:`event_study`.
+
+    Returns
+    -------
+    coefficients : DataFrame
+        :attr:`EventStudyResult.coefficients` of every spec with ``event`` and ``register`` columns.
+    summary : DataFrame
+        One row per spec run: event, register, event_date, treated (``;``-joined), n_units, n_obs,
+        ``post_*``, ``pretrend_*``, nb_alpha, treated_mean_pre, treated_mean_post and unit.
+
+    Examples
+    --------
+    >>> coefs, summ = event_studies(specs, events, pairs, years)      # doctest: +SKIP
+    """
+    exclude_years = exclude_years or {}
+    coef_rows, summary, skipped = [], [], []
+    for eid, focal, unit, treated, leave_out in specs:
+        if eid not in events.index:
+            skipped.append(eid)
+            continue
+        e = events.loc[eid]
+        tr = list(treated) if treated else event_units(e, focal)
+        cnt = formation_counts(pairs[focal], by=unit, years=years[focal])
+        out = set(leave_out)
+        keep = [g for g in cnt["group"].unique() if g in tr or g not in out]
+        r = event_study(cnt, e["date"].year, tr, window=window, units=keep,
+                        exclude_years=exclude_years.get(focal, ()), **kwargs)
+        coef_rows.append(r.coefficients.assign(event=eid, register=focal))
+        summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),
+                        "treated": ";".join(r.design.attrs["treated"]), "n_units": r.n_units, "n_obs": r.n_obs,
+                        **{f"post_{k}": v for k, v in r.post.items()},
+                        **{f"pretrend_{k}": v for k, v in r.pretrend.items()}, "nb_alpha": r.notes.get("alpha"),
+                        "treated_mean_pre": r.notes["treated_pre_mean"],
+                        "treated_mean_post": r.notes["treated_post_mean"], "unit": unit})
+    coefs = pd.concat(coef_rows, ignore_index=True) if coef_rows else pd.DataFrame()
+    summ = pd.DataFrame(summary)
+    summ.attrs["skipped"] = skipped
+    return coefs, summ
 
 
 # ------------------------------------------------------------------------------- attachment kernel
@@ -987,3 +1175,64 @@ def dating_agreement(
         out[c] = out[c].astype("Int64")
     out.attrs.update(n_candidates_a=n_cand, n_matched=len(out))
     return out.sort_values("pair_a", kind="stable").reset_index(drop=True)
+
+
+def dating_agreements(
+    pairs_a: pd.DataFrame,
+    places_a: pd.DataFrame,
+    others: dict[str, tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]],
+    source_a: str,
+) -> pd.DataFrame:
+    """:func:`dating_agreement` of one register against several others, stacked.
+
+    Parameters
+    ----------
+    pairs_a, places_a : DataFrame
+        The reference register's :func:`partnerships` and places.
+    others : dict of str to (pairs_b, places_b, kwargs)
+        Per other source (its name): its partnerships, places and keyword arguments of
+        :func:`dating_agreement` (e.g. ``{"max_km": 15}``).
+    source_a : str
+        Name of the reference register.
+
+    Returns
+    -------
+    DataFrame
+        ``source_a``, the columns of :func:`dating_agreement`, then ``source_b``; sources in the
+        order of ``others``.
+    """
+    parts = [dating_agreement(pairs_a, places_a, pb, plb, **kw).assign(source_b=name)
+             for name, (pb, plb, kw) in others.items()]
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(0, "source_a", source_a)
+    return out
+
+
+def dating_agreement_summary(agree: pd.DataFrame, by: str = "source_b") -> pd.DataFrame:
+    """Counts of matched partnerships and of their dating agreement, per source.
+
+    Parameters
+    ----------
+    agree : DataFrame
+        From :func:`dating_agreement` / :func:`dating_agreements` (columns ``difference`` and ``by``).
+    by : str
+        Column naming the source.
+
+    Returns
+    -------
+    DataFrame
+        One row per source (sorted): ``matched``, ``dated_by_both`` (``difference`` not missing),
+        ``same_year`` (difference 0) and ``within_1_year`` (absolute difference at most 1).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"source_b": ["x"] * 4, "difference": pd.array([0, 1, -3, None], dtype="Int64")})
+    >>> dating_agreement_summary(a).to_dict("records")
+    [{'source_b': 'x', 'matched': 4, 'dated_by_both': 3, 'same_year': 1, 'within_1_year': 2}]
+    """
+    rows = []
+    for src, g in agree.groupby(by, sort=True):
+        d = g["difference"].dropna()
+        rows.append({by: src, "matched": len(g), "dated_by_both": len(d), "same_year": int((d == 0).sum()),
+                     "within_1_year": int((d.abs() <= 1).sum())})
+    return pd.DataFrame(rows, columns=[by, "matched", "dated_by_both", "same_year", "within_1_year"])
