@@ -18,7 +18,22 @@ from ..tables import pair_key
 
 _ORDER = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
-__all__ = ["TieAccumulator"]
+__all__ = ["TieAccumulator", "parse_coordinates"]
+
+
+def parse_coordinates(lat: str, lon: str) -> tuple[float | None, float | None]:
+    """``(lat, lon)`` as floats, or ``(None, None)`` when either is not a number or out of range.
+
+    >>> parse_coordinates(" 50.77 ", "6.08"), parse_coordinates("", "6.08"), parse_coordinates("91", "0")
+    ((50.77, 6.08), (None, None), (None, None))
+    """
+    try:
+        la, lo = float(lat), float(lon)
+    except ValueError:
+        return None, None
+    if not (-90 <= la <= 90 and -180 <= lo <= 180):  # NaN fails too
+        return None, None
+    return la, lo
 
 
 class TieAccumulator:

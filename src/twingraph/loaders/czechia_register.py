@@ -52,7 +52,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..tables import Rejections, TwinData, make_twindata
-from ._accumulate import TieAccumulator
+from ._accumulate import TieAccumulator, parse_coordinates
 
 __all__ = ["COLUMNS", "CZECH_COUNTRIES", "OBSERVED", "YEAR_RANGE", "load_czechia_register"]
 
@@ -75,16 +75,6 @@ CZECH_COUNTRIES: dict[str, str] = {
     "Ukrajina": "UKR", "Velká Británie": "GBR", "Černá Hora": "MNE", "Česká republika": "CZE",
     "Řecko": "GRC", "Španělsko": "ESP", "Švédsko": "SWE", "Švýcarsko": "CHE",
 }
-
-
-def _coord(lat: str, lon: str) -> tuple[float | None, float | None]:
-    try:
-        la, lo = float(lat), float(lon)
-    except ValueError:
-        return None, None
-    if not (-90 <= la <= 90 and -180 <= lo <= 180):
-        return None, None
-    return la, lo
 
 
 def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-2013") -> TwinData:
@@ -155,7 +145,7 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
             continue
         for pid, name, iso, lat, lon, guessed in ((id1, r["obec1"], iso1, r["lat1"], r["lon1"], False),
                                                   (id2, r["obec2"], iso2, r["lat2"], r["lon2"], placeholder2)):
-            la, lo = _coord(lat, lon)
+            la, lo = parse_coordinates(lat, lon)
             p = places.get(pid)
             if p is None:
                 places[pid] = {"place_id": pid, "name": name, "country": iso, "subdivision": None,

@@ -73,7 +73,7 @@ import pandas as pd
 
 from ..countries import to_iso3
 from ..tables import Rejections, TwinData, make_twindata
-from ._accumulate import TieAccumulator
+from ._accumulate import TieAccumulator, parse_coordinates
 
 __all__ = ["COLUMNS", "FORM_KINDS", "OBSERVED", "load_germany_register"]
 
@@ -89,21 +89,6 @@ COLUMNS = (
 )
 
 _REGION = re.compile(r"\(Kreis\)|^Bezirk")
-
-
-def _float(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value
-
-
-def _coord(lat: str, lon: str) -> tuple[float | None, float | None]:
-    la, lo = _float(lat.strip()), _float(lon.strip())
-    if la is None or lo is None or not (-90 <= la <= 90 and -180 <= lo <= 180):
-        return None, None
-    return la, lo
 
 
 def load_germany_register(path: str | Path, source: str = "germany-partnerships-2015") -> TwinData:
@@ -175,14 +160,14 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
                 rej.add(fname, line, "self-tie", "", raw)
                 continue
             if de_id not in places:
-                lat, lon = _coord(r["latitude"], r["longitude"])
+                lat, lon = parse_coordinates(r["latitude"], r["longitude"])
                 state = r["bundesland"] if r["bundesland"] and not r["bundesland"].startswith("#") else None
                 places[de_id] = {"place_id": de_id, "name": r["municipality"], "country": "DEU",
                                  "subdivision": state,
                                  "level": "region" if _REGION.search(r["municipality"]) else "municipality",
                                  "lat": lat, "lon": lon}
             if pa_id not in places:
-                lat, lon = _coord(r["partner_latitude"], r["partner_longitude"])
+                lat, lon = parse_coordinates(r["partner_latitude"], r["partner_longitude"])
                 places[pa_id] = {"place_id": pa_id, "name": r["partnergemeinde"], "country": iso,
                                  "subdivision": None, "level": "municipality", "lat": lat, "lon": lon}
             kind = FORM_KINDS[r["form"]]

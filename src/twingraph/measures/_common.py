@@ -87,11 +87,8 @@ def igraph_seed(seed: int | None) -> Iterator[None]:
     if seed is None:
         yield
         return
-    ig.set_random_number_generator(random.Random(int(seed)))
-    try:
+    with igraph_rng(int(seed)):
         yield
-    finally:
-        ig.set_random_number_generator(random)
 
 
 def check_random_state(random_state: RandomState) -> np.random.Generator:
