@@ -1,0 +1,187 @@
+"""Cohort figures: shares ended with numbers at risk, competing risks, forest plots, maps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ..survival import CumulativeIncidence, KaplanMeier
+from .outcomes import DAYS_PER_MONTH, at_risk, survival_table
+
+# ----------------------------------------------------------------------------------------------
+# drawing (matplotlib imported lazily, as in twingraph.survival)
+# ----------------------------------------------------------------------------------------------
+
+#: Okabe–Ito colour-blind-safe palette (black first).
+PALETTE: Final = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442")
+#: Outcome colours for maps.
+STATUS_COLORS: Final = {"no documented change": "0.6", "maintained": "#009E73", "announced": "#E69F00",
+                        "suspended": "#D55E00", "terminated": "#0072B2"}
+
+
+def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[float] = tuple(range(0, 49, 6)),
+                     colors: Sequence[str] = PALETTE, risk_ax: Any = None) -> Any:
+    """Kaplan–Meier share ended (1 - S) by month for several cohort tables, with numbers at risk.
+
+    The first set is drawn thick with its 95% band, the others dashed.  The numbers at risk (ties
+    with duration > t, :func:`at_risk`) at each tick go into ``risk_ax`` (an axis below ``ax``
+    sharing its x range; one row per curve), or under ``ax`` when ``risk_ax`` is None.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    sets : dict
+        Label -> :func:`cohort_table` rows.
+    ticks : sequence of float
+        Months at which to print the numbers at risk (also the x ticks).
+    colors : sequence of str
+    risk_ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    n = len(sets)
+    for k, ((name, g), col) in enumerate(zip(sets.items(), colors)):
+        s = survival_table(g)
+        f = KaplanMeier().fit(s["duration"] / DAYS_PER_MONTH, s["event"])
+        t = np.r_[f.timeline_, s["duration"].max() / DAYS_PER_MONTH]
+        y = 1 - np.r_[f.survival_function_.iloc[:, 0], f.survival_function_.iloc[-1, 0]]
+        ax.step(t, y, where="post", color=col, lw=2.2 if k == 0 else 1.3, ls="-" if k == 0 else "--",
+                label=f"{name} (n={len(s)}, {int(s['event'].sum())} ends)")
+        if k == 0:
+            ci = f.confidence_interval_.to_numpy()
+            ax.fill_between(t, 1 - np.r_[ci[:, 1], ci[-1, 1]], 1 - np.r_[ci[:, 0], ci[-1, 0]], step="post",
+                            color=col, alpha=0.12, lw=0)
+        for m, r in zip(ticks, at_risk(s, ticks)):
+            if risk_ax is None:
+                ax.text(m, -0.19 - 0.045 * k, str(r), transform=ax.get_xaxis_transform(), ha="center", fontsize=7,
+                        color=col)
+            else:
+                risk_ax.text(m, n - 1 - k, str(r), ha="center", va="center", fontsize=7, color=col)
+        if risk_ax is not None:
+            risk_ax.text(ticks[0] - 3, n - 1 - k, name, ha="right", va="center", fontsize=7, color=col)
+    ax.set(xticks=list(ticks), xlim=(ticks[0] - 1, ticks[-1]), ylim=(0, 1), xlabel="months since the shock",
+           ylabel="cumulative share suspended or terminated (1 − KM)")
+    if risk_ax is None:
+        ax.text(ticks[0] - 1, -0.145, "number at risk (rows = curves):", transform=ax.get_xaxis_transform(),
+                fontsize=7)
+    else:
+        risk_ax.set(xlim=ax.get_xlim(), ylim=(-0.6, n - 0.4), xticks=[], yticks=[])
+        risk_ax.set_title("number at risk", fontsize=7, loc="left")
+        for side in ("top", "right", "bottom", "left"):
+            risk_ax.spines[side].set_visible(False)
+    return ax
+
+
+def plot_competing(ax: Any, table: pd.DataFrame, horizon: float = 48) -> Any:
+    """Aalen–Johansen incidence of suspension and termination: documented (solid) and the upper bound
+    where every tie without a documented change is suspended at the median documented time (dotted)."""
+    for sc, ls, lab in (("documented", "-", "documented"), ("undocumented-ended", ":", "bound: no change = suspended")):
+        s = survival_table(table, scenario=sc)
+        causes = (("suspended", "#D55E00"), ("terminated", "#0072B2"))
+        for cause, col in causes if sc == "documented" else causes[:1]:
+            if not (s["event_type"] == cause).any():
+                if sc == "documented":
+                    ax.axhline(0, color=col, label=f"{cause}: no documented case")
+                continue
+            f = CumulativeIncidence().fit(s["duration"] / DAYS_PER_MONTH, s["event_type"], cause=cause)
+            v = f.cumulative_density_.iloc[:, 0].to_numpy()
+            ax.step(np.r_[f.timeline_, horizon], np.r_[v, v[-1]], where="post", color=col, ls=ls,
+                    label=f"{cause}: {lab}")
+    ax.set(xlim=(-1, horizon), ylim=(-0.01, 1), xlabel="months since the shock",
+           ylabel="cumulative incidence (Aalen–Johansen)")
+    return ax
+
+
+def plot_forest(ax: Any, cox: pd.DataFrame) -> Any:
+    """Forest plot of the fitted rows of :func:`fit_cox` output (hazard ratios, log scale, 95% CI)."""
+    shown = cox[cox["status"] == "fitted"].reset_index(drop=True)
+    y = np.arange(len(shown))[::-1]
+    ax.errorbar(shown["hazard_ratio"], y, fmt="s", color="black", capsize=3,
+                xerr=[shown["hazard_ratio"] - shown["hr_lower"], shown["hr_upper"] - shown["hazard_ratio"]])
+    ax.axvline(1, color="0.6", lw=0.8)
+    ax.set(xscale="log", yticks=y, ylim=(-0.7, len(shown) - 0.3), xlabel="hazard ratio (95% CI)")
+    ax.set_yticklabels([f"{c}  [{m}; n={n}, {e} ends]" for c, m, n, e in
+                        zip(shown["covariate"], shown["model"], shown["n"], shown["events"])], fontsize=7)
+    return ax
+
+
+def plot_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float, float, float, float]) -> Any:
+    """Cohort ties (linked, with coordinates) as great circles coloured by outcome on country outlines.
+
+    ``world`` is a GeoDataFrame of outlines (e.g. Natural Earth); ``extent`` = (lon0, lon1, lat0,
+    lat1).  Ties attested before the shock are drawn thick.
+    """
+    from ..measures.geography import great_circle_path
+
+    world.plot(ax=ax, color="0.94", edgecolor="0.65", lw=0.3)
+    for st, col in STATUS_COLORS.items():
+        g = table[table["status"] == st].dropna(subset=["lon_a", "lon_b"])
+        for r in g.itertuples():
+            for piece in great_circle_path(r.lat_a, r.lon_a, r.lat_b, r.lon_b, 40):
+                ax.plot(piece[:, 0], piece[:, 1], color=col, lw=1.3 if r.pre_shock else 0.6, alpha=0.75)
+        ax.plot([], [], color=col, label=f"{st} ({int((table['status'] == st).sum())})")
+    x0, x1, y0, y1 = extent
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], xlabel="", ylabel="",
+           aspect=1 / np.cos(np.radians((y0 + y1) / 2)))
+    return ax
+
+
+def plot_share_ended_panels(axes: Sequence[Any], risk_axes: Sequence[Any], panels: dict[str, dict[str, pd.DataFrame]],
+                            ticks: Sequence[float] = tuple(range(0, 49, 6)), xlabel: str = "months since the shock",
+                            ) -> None:
+    """:func:`plot_share_ended` of several sets of :func:`partner_sets`, one panel each.
+
+    Curves are labelled by the part of each key after ``": "`` (the partner country, or ``all``).
+
+    Parameters
+    ----------
+    axes, risk_axes : sequence of matplotlib Axes
+        Curve and numbers-at-risk axes, zipped with ``panels``.
+    panels : dict
+        Panel title -> :func:`partner_sets` output.
+    ticks : sequence of float
+        Months of the x ticks and of the numbers at risk.
+    xlabel : str
+        x-axis label.
+    """
+    for ax, risk, (title, sets) in zip(axes, risk_axes, panels.items()):
+        plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, ticks, risk_ax=risk)
+        ax.set(title=title, xlabel=xlabel)
+        ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
+
+
+def plot_map_panels(table: pd.DataFrame, world: Any, extents: Sequence[tuple[float, float, float, float]],
+                    width_ratios: Sequence[float] = (1, 1.7), figsize: tuple[float, float] = (15, 5)) -> Any:
+    """A figure of :func:`plot_map` panels side by side, the outcome legend under the last one.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Linked cohort table (``lat_a, lon_a, lat_b, lon_b``, ``status``, ``pre_shock``).
+    world : GeoDataFrame
+        Country outlines.
+    extents : sequence of (lon0, lon1, lat0, lat1)
+        One per panel.
+    width_ratios : sequence of float
+        Relative panel widths.
+    figsize : tuple of float
+        Figure size (inches).
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(extents), figsize=figsize, squeeze=False,
+                             gridspec_kw={"width_ratios": list(width_ratios), "wspace": 0.03})
+    for ax, extent in zip(axes[0], extents):
+        plot_map(ax, table, world, extent)
+    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=5, frameon=False,
+                       title="outcome (thick = attested before the shock)", title_fontsize=7)
+    return fig
