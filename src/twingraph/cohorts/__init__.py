@@ -74,6 +74,7 @@ from .outcomes import (
     OUTCOME_EVENTS,
     RESEARCH_DATE,
     SOURCE_OBSERVED,
+    UNDATED_RULES,
     CohortError,
     CohortFiles,
     _base_name as _base_name,  # tested directly
@@ -92,6 +93,16 @@ from .outcomes import (
     share_ended_sets,
     survival_table,
     survivorship,
+)
+from .protocol import (
+    PROTOCOL_EVENTS,
+    Protocol,
+    clopper_pearson,
+    corrected_share,
+    load_cohort_protocol,
+    read_protocol,
+    search_sensitivity,
+    tie_effort,
 )
 from .plots import (
     PALETTE,
@@ -117,6 +128,15 @@ __all__ = [
     "STATUS_COLORS",
     "CohortError",
     "CohortFiles",
+    "PROTOCOL_EVENTS",
+    "Protocol",
+    "UNDATED_RULES",
+    "clopper_pearson",
+    "corrected_share",
+    "load_cohort_protocol",
+    "read_protocol",
+    "search_sensitivity",
+    "tie_effort",
     "at_risk",
     "attach_membership",
     "check_us_states",

@@ -479,8 +479,11 @@ def survivorship(table: pd.DataFrame) -> pd.DataFrame:
 DAYS_PER_MONTH: Final = 365.25 / 12
 
 
+UNDATED_RULES: Final = ("median", "shock", "midpoint", "search")
+
+
 def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintained: str = "observed",
-                   covariates: Sequence[str] = ()) -> pd.DataFrame:
+                   covariates: Sequence[str] = (), undated: str = "median") -> pd.DataFrame:
     """Durations since the shock (days) with event flags and competing event types.
 
     Parameters
@@ -500,6 +503,10 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
         ``maintained`` tie at its last dated ``maintained`` fact (undated facts: observation date).
     covariates : sequence of str
         Columns of ``table`` to carry along.
+    undated : {"median", "shock", "midpoint", "search"}
+        Where an undated end is placed: at the median time of the dated documented ends (default),
+        on the shock day, halfway between the shock and the tie's search date, or at the search date
+        (the latest it can be).  A reported sensitivity (:data:`UNDATED_RULES`).
 
     Returns
     -------
@@ -515,6 +522,7 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     exact = ended & ~t["end_upper_bound"].astype(bool) & dated_days.notna()
     median = float(np.median(dated_days[exact])) if exact.any() else np.nan
     dur = (t["observed"] - t["shock_date"]).dt.days.astype(float)
+    obs = dur.copy()
     if maintained == "date":
         m = (t["status"] == "maintained") & t["last_maintained"].notna()
         dur = dur.where(~m, (t["last_maintained"] - t["shock_date"]).dt.days.clip(lower=0))
@@ -523,10 +531,14 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     event = ended.astype(int)
     etype = t["status"].where(ended, None)
     imputed = pd.Series("", index=t.index)
-    undated = ended & dated_days.isna()
+    undated_end = ended & dated_days.isna()
     dur = dur.where(~ended, dated_days)
-    dur[undated] = median
-    imputed[undated] = "undated end at the median documented time"
+    if undated not in UNDATED_RULES:
+        raise ValueError(f"undated must be one of {UNDATED_RULES}, not {undated!r}")
+    place = {"median": pd.Series(median, index=t.index), "shock": pd.Series(0.0, index=t.index),
+             "midpoint": obs / 2, "search": obs}[undated]
+    dur[undated_end] = place[undated_end]
+    imputed[undated_end] = f"undated end placed by rule {undated!r}"
     # an undated end beside a dated one: the end is on or before the dated report
     bound = ended & t["end_upper_bound"].astype(bool) & (dated_days > median)
     dur[bound] = median
@@ -551,7 +563,8 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     for c in covariates:
         out[c] = t[c]
     out = out.reset_index(drop=True)
-    out.attrs.update(median_days=median, dropped=dropped, scenario=scenario)
+    out.attrs.update(median_days=median, dropped=dropped, scenario=scenario, undated=undated,
+                     undated_ends=int(undated_end.sum()))
     return out
 
 

@@ -1,0 +1,177 @@
+"""The search protocol joined to the cohorts: findings, strict "maintained", conflicts, effort, sensitivity, MI.
+
+Every expected value is worked out by hand in the comments on a toy cohort of six ties.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from twingraph import cohorts as C
+
+SHOCKS = pd.DataFrame({"event_id": ["russia-invasion-2022"], "date": [pd.Timestamp("2022-02-24")]})
+OUT = ("city_a,country_a,subdivision_a,level_a,city_b,country_b,subdivision_b,level_b,kind,event,date,"
+       "date_precision,cause,shock_id,source,note")
+TIES = """cohort,city_a,country_a,city_b,country_b,in_wikipedia_2026,in_germany_register_2015,register_year
+russia-2022-DEU,Aa,DEU,Ra,RUS,True,True,1990
+russia-2022-DEU,Cc,DEU,Rc,RUS,False,True,1980
+russia-2022-DEU,Dd,DEU,Rd,RUS,True,True,
+russia-2022-USA,Ee,USA,Re,RUS,True,True,
+russia-2022-USA,Ff,USA,Rf,RUS,True,True,
+russia-2022-USA,Gg,USA,Rg,RUS,True,True,
+"""
+# first round: Aa suspended day 10; Dd maintained 2022-03-14; Cc maintained, undated (not post-shock)
+OUTCOMES = OUT + """
+Aa,DEU,,municipality,Ra,RUS,,municipality,twin,suspended,2022-03-06,day,war,russia-invasion-2022,https://a.example,
+Dd,DEU,,municipality,Rd,RUS,,municipality,twin,maintained,2022-03-14,day,,russia-invasion-2022,https://d.example,
+Cc,DEU,,municipality,Rc,RUS,,municipality,twin,maintained,,unknown,,russia-invasion-2022,https://c.example,list
+"""
+SEARCHES = """cohort,city_a,country_a,city_b,country_b,searched_on,corpus,queries,result,note
+russia-2022-USA,Ee,USA,Re,RUS,2026-12-01,pages,q1,no documented change found,
+russia-2022-USA,Ff,USA,Rf,RUS,2026-12-01,pages,q1 | q2,no documented change found,
+russia-2022-USA,Gg,USA,Rg,RUS,2026-12-01,pages,q1,no documented change found,
+"""
+F_COLS = OUT + ",tie_id,quote,found_by,pass"
+# primary: Ee suspended 2022-05-10; Dd suspended undated, note "conflict" (on ice vs maintained);
+# Cc listed undated; second pass (sample Aa, Ee, Ff, Gg): Aa suspended (also first round),
+# Ff terminated 2022-06-01 (only the second pass), Ee suspended (also primary)
+FINDINGS = F_COLS + """
+Ee,USA,,municipality,Re,RUS,,municipality,twin,suspended,2022-05-10,day,war,,https://e.example,,\
+russia-2022-USA|Ee|USA|Re|RUS,q,S1 q1,primary
+Dd,DEU,,municipality,Rd,RUS,,municipality,twin,suspended,,unknown,war,,https://d2.example,conflict: on ice,\
+russia-2022-DEU|Dd|DEU|Rd|RUS,q,S1 q2,primary
+Cc,DEU,,municipality,Rc,RUS,,municipality,twin,listed_undated,,unknown,,,https://c2.example,,\
+russia-2022-DEU|Cc|DEU|Rc|RUS,q,S3 q1,primary
+Aa,DEU,,municipality,Ra,RUS,,municipality,twin,suspended,2022-03-06,day,war,,https://a2.example,,\
+russia-2022-DEU|Aa|DEU|Ra|RUS,q,P1 q1,second
+Ff,USA,,municipality,Rf,RUS,,municipality,twin,terminated,2022-06-01,day,war,,https://f.example,,\
+russia-2022-USA|Ff|USA|Rf|RUS,q,P1 q2,second
+Ee,USA,,municipality,Re,RUS,,municipality,twin,suspended,2022-05-10,day,war,,https://e2.example,,\
+russia-2022-USA|Ee|USA|Re|RUS,q,P1 q3,second
+"""
+L_COLS = ("batch,pass,step,query_no,tie_id,town,city_a,country_a,city_b,country_b,language,corpus,query,"
+          "searched_on,n_results,relevant_urls,finding,note")
+LOG = L_COLS + """
+A,primary,S1,1,russia-2022-USA|Ee|USA|Re|RUS,,Ee,USA,Re,RUS,en,pages,x,2026-12-07,8,https://e.example,suspended,
+A,primary,S1,2,russia-2022-USA|Ee|USA|Re|RUS,,Ee,USA,Re,RUS,en,pages,y,2026-12-07,8,https://e.example,none,
+A,primary,S2,3,,Re,,,Re,RUS,ru,pages,z,2026-12-07,8,,none,
+A,primary,S3,4,,Ee,Ee,USA,,,en,pages,w,2026-12-07,8,,none,
+A,primary,S1,5,russia-2022-DEU|Dd|DEU|Rd|RUS,,Dd,DEU,Rd,RUS,de,pages,v,2026-12-07,8,https://d2.example,suspended,
+D,second,P1,1,russia-2022-DEU|Aa|DEU|Ra|RUS,,Aa,DEU,Ra,RUS,en,pages,u,2026-12-07,8,,suspended,
+D,second,P1,2,russia-2022-USA|Ff|USA|Rf|RUS,,Ff,USA,Rf,RUS,en,pages,u,2026-12-07,8,,terminated,
+"""
+SAMPLE = """draw_seed,tie_id
+1,russia-2022-DEU|Aa|DEU|Ra|RUS
+1,russia-2022-USA|Ee|USA|Re|RUS
+1,russia-2022-USA|Ff|USA|Rf|RUS
+1,russia-2022-USA|Gg|USA|Rg|RUS
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "protocol").mkdir()
+    for name, text in {"cohort_russia_2022_ties.csv": TIES, "cohort_outcomes_russia_2022.csv": OUTCOMES,
+                       "cohort_searches_russia_2022.csv": SEARCHES, "protocol/findings_A.csv": FINDINGS,
+                       "protocol/log_A.csv": LOG, "protocol/second_pass_sample.csv": SAMPLE}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _table(root: Path, **kw) -> pd.DataFrame:
+    return C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS, **kw).set_index("city_a")
+
+
+def test_findings_join_and_strict_maintained(root: Path) -> None:
+    t = _table(root)
+    # Cc: its only "maintained" row is undated -> not counted; the listing is not "maintained" either
+    assert t.loc["Cc", "status"] == "no documented change"
+    assert t.loc["Cc", "maintained_dropped"] == 1 and t.loc["Cc", "listed_undated"] == 1
+    # Ee: end found by the primary pass, dated 2022-05-10
+    assert t.loc["Ee", "status"] == "suspended"
+    assert t.loc["Ee", "end_round"] == "primary" and bool(t.loc["Ee", "end_first_round_or_primary"])
+    assert t.loc["Ee", "end_resolved"] == pd.Timestamp("2022-05-10")
+    # Ff: only the second pass found its end
+    assert t.loc["Ff", "status"] == "terminated" and t.loc["Ff", "end_round"] == "second"
+    assert not bool(t.loc["Ff", "end_first_round_or_primary"])
+    assert t.loc["Aa", "end_round"] == "first round"
+    # without the second pass Ff has no documented end
+    assert _table(root, passes=("primary",)).loc["Ff", "status"] == "no documented change"
+
+
+def test_conflict_rule_and_its_opposite(root: Path) -> None:
+    t = _table(root)
+    # Dd: maintained 2022-03-14 and an undated "on ice" finding noted as a conflict
+    assert bool(t.loc["Dd", "conflict_protocol"]) and t.loc["Dd", "status"] == "suspended"
+    assert t.loc["Dd", "resolved_by"] == "rule: end wins"
+    assert t["conflict_protocol"].sum() == 1
+    m = _table(root, resolve="maintained")
+    assert m.loc["Dd", "status"] == "maintained (conflict)" and m.loc["Ee", "status"] == "suspended"
+    s = C.survival_table(m.reset_index())
+    assert s["event"].sum() == t["status"].isin(["suspended", "terminated"]).sum() - 1 == 3
+
+
+def test_effort(root: Path) -> None:
+    t = _table(root)
+    # Ee: two S1 queries + one S2 on Re + one S3 on Ee = 4; complete; first round had 1 query
+    assert t.loc["Ee", "n_queries_protocol"] == 4 and bool(t.loc["Ee", "protocol_complete"])
+    assert t.loc["Ee", "n_queries_total"] == 5
+    assert t.loc["Ee", "relevant_urls"] == 1 and t.loc["Ee", "hits"] == 2  # one primary + one second finding
+    # Dd: S1 only -> incomplete
+    assert t.loc["Dd", "n_queries_protocol"] == 1 and not bool(t.loc["Dd", "protocol_complete"])
+    assert t.loc["Gg", "n_queries_protocol"] == 0 and t.loc["Gg", "hits"] == 0
+
+
+def test_sensitivity_from_second_pass(root: Path) -> None:
+    t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS)
+    sens = C.search_sensitivity(t, C.read_protocol(root / "protocol"))
+    # second-pass ends in the sample: Aa, Ee, Ff; also found earlier: Aa (first round), Ee (primary)
+    assert (sens["second_ends"], sens["also_found"], sens["sample"]) == (3, 2, 4)
+    assert sens["sensitivity"] == pytest.approx(2 / 3) and sens["second_only"] == ["russia-2022-USA|Ff|USA|Rf|RUS"]
+    lo, hi = sens["lower"], sens["upper"]
+    # Clopper–Pearson: the lower limit solves P(X >= 2 | p) = 0.025, the upper P(X <= 2 | p) = 0.025
+    assert stats.binom.sf(1, 3, lo) == pytest.approx(0.025) and stats.binom.cdf(2, 3, hi) == pytest.approx(0.025)
+    assert (sens["beta_a"], sens["beta_b"]) == (3, 2)
+
+
+def test_clopper_pearson_edges() -> None:
+    assert C.clopper_pearson(0, 10)[0] == 0.0 and C.clopper_pearson(10, 10)[1] == 1.0
+    assert C.clopper_pearson(0, 10)[1] == pytest.approx(1 - 0.025 ** (1 / 10))  # (1 - p)^10 = 0.025
+
+
+def test_corrected_share_known_answer() -> None:
+    # sensitivity fixed at 1/2: 20 ends found among 100 -> 40 true ends, so each of the 80 ties without a
+    # documented end is ended with p = (40 - 20) / 80 = 1/4: imputed ends ~ Bin(80, 1/4), mean 20, var 15;
+    # pooled share 0.4, between-imputation variance 15 / 100^2 = 0.0015
+    r = C.corrected_share(100, 20, 20, 1e6, 1e6, draws=20000, random_state=7)
+    assert r["share"] == pytest.approx(0.4, abs=0.002) and r["mean_p"] == pytest.approx(0.25, abs=1e-3)
+    assert r["between_var"] == pytest.approx(0.0015, rel=0.05)
+    # Rubin: total = mean within (q(1-q)/n, about 0.4*0.6/100 = 0.0024) + (1 + 1/M) between
+    assert r["rubin_upper"] - r["share"] == pytest.approx(1.96 * np.sqrt(0.0024 + 0.0015), rel=0.03)
+    # perfect detection: nothing is imputed, the share is the documented one
+    p = C.corrected_share(100, 20, 20, 1e7, 1, draws=500, random_state=1)
+    assert p["share"] == pytest.approx(0.2, abs=1e-3) and p["pct_lower"] == p["pct_upper"] == 0.2
+    # ends found only by the second pass are already documented: 22 documented, 20 by the primary,
+    # s = 1/2 -> 40 true ends, p = (40 - 22) / 78
+    q = C.corrected_share(100, 22, 20, 1e6, 1e6, draws=20000, random_state=2)
+    assert q["mean_p"] == pytest.approx(18 / 78, abs=1e-3)
+    # seeded: same draws, same answer
+    assert C.corrected_share(50, 5, 5, 3, 2, random_state=3) == C.corrected_share(50, 5, 5, 3, 2, random_state=3)
+
+
+def test_undated_placement_rules(root: Path) -> None:
+    t = _table(root).reset_index()
+    d = {rule: C.survival_table(t, undated=rule).set_index("tie_id")["duration"] for rule in C.UNDATED_RULES}
+    dd = "russia-2022-DEU|Dd|DEU|Rd|RUS"
+    # Dd's end is undated; its search (protocol log) is 2026-12-07 = day 1747 after 2022-02-24
+    obs = (pd.Timestamp("2026-12-07") - pd.Timestamp("2022-02-24")).days
+    assert d["shock"][dd] == 0 and d["search"][dd] == obs and d["midpoint"][dd] == obs / 2
+    # median of the dated ends: Aa day 10, Ee day 75 (2022-05-10), Ff day 97 (2022-06-01) -> 75
+    assert d["median"][dd] == 75
+    with pytest.raises(ValueError):
+        C.survival_table(t, undated="never")
