@@ -23,8 +23,9 @@ Rules (stated here, reported as sensitivities by the experiments):
   ``maintained`` statement dated after the first end, no restoration between), when it has an
   undated end and a post-shock ``maintained`` statement (their order is unknown), or when a
   finding's note says ``conflict`` or ``contradict``.  Main rule: the documented end wins (time to
-  the first documented end), unless a later restoration is documented (the end still counts; the restoration is recorded).  Opposite
-  rule (sensitivity, ``resolve="maintained"``): a flagged tie is censored, no end.
+  the first documented end), unless a later restoration is documented (the end still counts; the
+  restoration is recorded).  Opposite rule (sensitivity, ``resolve="maintained"``): a flagged tie is
+  censored, no end.
 """
 
 from __future__ import annotations
