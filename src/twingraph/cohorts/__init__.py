@@ -53,6 +53,15 @@ Heinze & Schemper (2001), *Biometrics* 57, 114–119 (monotone likelihood in Cox
 Aronow, Samii & Assenova (2015), *Political Analysis* 23, 564–577 (dyadic-robust SEs).
 """
 
+from .checks import (
+    comparison_hazard,
+    corrected_shares,
+    degree_models,
+    group_shares,
+    power_two_proportions,
+    state_law_table,
+    us_partner_ties,
+)
 from .models import (
     attach_membership,
     check_us_states,
@@ -99,6 +108,8 @@ from .protocol import (
     Protocol,
     clopper_pearson,
     corrected_share,
+    COMPARISON_GROUPS,
+    comparison_cohort,
     load_cohort_protocol,
     read_protocol,
     search_sensitivity,
@@ -128,6 +139,15 @@ __all__ = [
     "STATUS_COLORS",
     "CohortError",
     "CohortFiles",
+    "COMPARISON_GROUPS",
+    "comparison_cohort",
+    "comparison_hazard",
+    "corrected_shares",
+    "degree_models",
+    "group_shares",
+    "power_two_proportions",
+    "state_law_table",
+    "us_partner_ties",
     "PROTOCOL_EVENTS",
     "Protocol",
     "UNDATED_RULES",

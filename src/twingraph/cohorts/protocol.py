@@ -100,7 +100,8 @@ def read_protocol(root: Path | str | None = None) -> Protocol:
             raise CohortError(f"{f.loc[f['source'].isna(), 'file'].iloc[0]}: finding without a source")
         f["tie_key"] = _key(f.fillna({k: "" for k in KEY}))
         tid = f["tie_id"].fillna("")
-        f.loc[tid.str.contains("|", regex=False), "tie_key"] = tid.str.split("|", n=1).str[1]
+        cohort_id = tid.str.count(r"\|") == 4  # cohort|city_a|country_a|city_b|country_b (comparison: qid|qid)
+        f.loc[cohort_id, "tie_key"] = tid[cohort_id].str.split("|", n=1).str[1]
     log = _csvs(base, "log_[A-D].csv")
     one = {k: _csvs(base, k + ".csv") for k in ("second_pass_sample", "comparison_sample", "state_laws")}
     return Protocol(f, log, _csvs(base, "status_*.csv"), one["second_pass_sample"], one["comparison_sample"],
@@ -385,3 +386,62 @@ def corrected_share(n: int, documented: int, detected_by_primary: int, beta_a: f
             "rubin_upper": min(1.0, qbar + z * np.sqrt(total)),
             "pct_lower": float(np.quantile(q, alpha / 2)), "pct_upper": float(np.quantile(q, 1 - alpha / 2)),
             "within_var": wbar, "between_var": b, "draws": draws, "mean_p": float(p.mean())}
+
+
+#: Cohort label of each comparison group (``cohort_table`` dates its shock from the ``russia-2022`` prefix).
+COMPARISON_GROUPS: Final = {"western-town-non-russian-partner": "russia-2022-comparison-western",
+                            "russian-place-non-sanctioning-partner": "russia-2022-comparison-russian"}
+
+
+def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
+                      convention: str = "midpoint") -> pd.DataFrame:
+    """The comparison sample followed through the same attestation and searches as the Russia cohort.
+
+    Ties of ``comparison_sample.csv`` (2016 crawl-attested: the Western cohort towns' ties with
+    non-Russian partners, Russian places' ties with partners in non-sanctioning countries), with the
+    findings of the ``comparison`` pass matched by place names and countries (a namesake with another
+    country does not match), the same strict "maintained" rule, and the time origin of the Russia
+    cohort (24 February 2022).  Ties not yet searched have status ``"not researched"``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`~twingraph.cohorts.cohort_table` columns plus ``group``, ``sample_tie_id``,
+        ``n_queries_protocol`` and ``hits``.
+    """
+    samp = proto.comparison_sample
+    if samp.empty:
+        return pd.DataFrame()
+    samp = samp.copy()
+    rus = samp["group"].str.startswith("russian")
+    samp.loc[rus & samp["country_a"].isna(), "country_a"] = "RUS"  # the sample's Russian side (e.g. Jelabuga)
+    t = samp.assign(cohort=samp["group"].map(COMPARISON_GROUPS),
+                    in_wikidata_crawl_2016=samp["sources"].fillna("").str.contains("wikidata-crawl-2016").map(str),
+                    in_wikipedia_2026=samp["sources"].fillna("").str.contains("wikipedia-lists-2026").map(str))
+    t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_wikipedia_2026", "tie_id", "group"]].rename(
+        columns={"tie_id": "sample_tie_id"})
+    t["tie_key"] = _key(t)
+    f = proto.findings
+    f = f[(f["pass"] == "comparison") & (f["event"] != "listed_undated")] if len(f) else f
+    f = f[f["tie_key"].isin(set(t["tie_key"]))] if len(f) else f
+    log = proto.log
+    clog = log[log["pass"] == "comparison"] if len(log) else log
+    searched = t[t["sample_tie_id"].isin(set(clog["tie_id"].dropna()))] if len(clog) else t.iloc[:0]
+    s = searched.assign(searched_on=str(PROTOCOL_DATE.date()), queries="protocol", result="protocol search")
+    if len(f):
+        sd = _shock_dates(shocks)["russia-invasion-2022"]
+        weak = (f["event"] == "maintained") & ~_post_shock(f["date"], f["date_precision"],
+                                                           pd.Series(sd, index=f.index))
+        f = f[~weak]
+    o = f if len(f) else pd.DataFrame(columns=[*KEY, "event", "date", "date_precision", "source", "tie_key"])
+    tab = cohort_table(t, o, s, shocks=shocks, convention=convention, unresearched="report")
+    meta = t.set_index("tie_key")
+    keys = tab["tie_id"].str.split("|", n=1).str[1]
+    tab["group"] = keys.map(meta["group"]).to_numpy()
+    tab["sample_tie_id"] = keys.map(meta["sample_tie_id"]).to_numpy()
+    n = clog.groupby("tie_id").size() if len(clog) else pd.Series(dtype=int)
+    tab["n_queries_protocol"] = tab["sample_tie_id"].map(n).fillna(0).astype(int)
+    allf = proto.findings
+    hits = allf[allf["pass"] == "comparison"].groupby("tie_key").size() if len(allf) else pd.Series(dtype=int)
+    tab["hits"] = keys.map(hits).fillna(0).astype(int).to_numpy()
+    return tab
