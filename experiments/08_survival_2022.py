@@ -19,8 +19,8 @@ COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]  # degrees in the 
 COV16 = ["log10_distance_km", "log2_degree_2016_a", "log2_degree_2016_b"]  # degrees in the 2016 crawl (pre-shock)
 CAPTIONS = {
     "cohort_2022.png":
-    "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv: every tie of a Russian place with the "
-    "partner countries researched, each with a sourced outcome or a logged search). Kaplan–Meier share "
+    "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv and the search protocol's findings, "
+    "protocol/: every tie of a Russian place with the partner countries researched). Kaplan–Meier share "
     "suspended or terminated by month since 24 Feb 2022 (95% log-log band on the pooled curve), at-risk "
     "numbers below; partner countries with at least 30 ties (all in cohort_2022_km.csv). Left: ties attested "
     "before the shock (2015 German register, 2016 Wikidata crawl): the primary cohort. Middle: ties known "
@@ -36,11 +36,15 @@ CAPTIONS = {
     "degrees (other partners of each place) from the 2016 Wikidata crawl for the pre-shock ties (complete "
     "cases), from the 2026 lists for the register model (tie age from the 2015 register). Models with fewer "
     "than 2 events per covariate, and partner countries without any documented end, are not estimable "
-    "(listed in the CSV, not plotted).",
+    "(listed in the CSV, not plotted). One model per panel, with its n and number of ends.",
+    "cohort_map_2022.png": "Russia 2022 cohort ties aggregated by partner country: a line from the mean position "
+    "of a country's cohort towns to the mean position of their Russian partners, width by ties, colour by the share "
+    "with a documented end (only places inside the panel); towns coloured by outcome. (a) European partner "
+    "countries; (b) US ties (northern hemisphere).",
 }
 
 wp = dataset("wikipedia-lists-2026")
-ru = C.load_cohort("russia-2022")  # every tie has a sourced outcome or a logged search
+ru = C.load_cohort_protocol("russia-2022")  # first round + search protocol (SEARCH_PROTOCOL.md), every round
 tab = C.cox_covariates(C.link_qid_degrees(C.link_places(ru, wp), dataset("wikidata-crawl-2016")))
 tab["partner"] = tab["country_a"]
 tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_ties.csv", index=False,
@@ -95,21 +99,22 @@ stamp(fig, "cohort files (sourced outcomes + search logs of 2026-12-01); German 
            "Wikipedia lists Feb 2026")
 save(fig, "cohort_2022.png")
 
-shown = cox[(cox["se_type"] == cox["se_type"].iloc[0]) & ~cox["model"].str.contains("2026")]  # --- figure 2 ---
-fig, ax = plt.subplots(figsize=(7.5, 0.35 * (shown["status"] == "fitted").sum() + 1.2))
-C.plot_forest(ax, shown).set_xlabel(f"hazard ratio of a documented end (95% CI; SE {shown['se_type'].iloc[0]})")
-stamp(fig, "Russia 2022 cohort files; 2015 register; 2026 Wikipedia lists")
+shown = cox[(cox["se_type"] == cox["se_type"].iloc[0]) & ~cox["model"].str.contains("2026-only")]  # --- fig 2 ---
+fig = C.plot_forest_panels(shown)
+stamp(fig, "Russia 2022 cohort files + search protocol; 2015 register; 2016 crawl; 2026 Wikipedia lists")
 save(fig, "cohort_cox_2022.png")
-if MAP:  # --- figure 3: map of the cohort ties coloured by outcome (great circles) -------------------
+if MAP:  # --- figure 3: map of the cohort ties aggregated by partner country ---------------------------
     import geopandas as gpd
 
     tg.fetch("natural-earth-110m")
     world = gpd.read_file(tg.datasets.path("natural-earth-110m", "ne_110m_admin_0_countries.geojson"))
-    fig = C.plot_map_panels(tab, world, [(-12, 62, 42, 68), (-170, 180, 12, 78)])  # Europe; northern hemisphere
-    stamp(fig, "Russia 2022 cohort files; coordinates: 2026 Wikipedia lists; outlines: Natural Earth 1:110m")
+    fig, axes = plt.subplots(1, 2, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1, 1.7], "wspace": 0.04})
+    usa = tab["country_a"] == "USA"
+    for ax, t, ext, title in ((axes[0], tab[~usa], (-12, 62, 40, 71), "(a) European partner countries, towns"),
+                              (axes[1], tab[usa], (-170, 180, 15, 75), "(b) US ties; towns by outcome")):
+        sm = C.plot_flow_map(ax, t, world, ext, towns=True)
+        ax.set_title(title, fontsize=9, loc="left")
+    axes[0].legend(fontsize=6.5, loc="lower left", frameon=True, markerscale=1.5)
+    fig.colorbar(sm, ax=axes[1], shrink=0.6, label="share with a documented end")
+    stamp(fig, "Russia 2022 cohort files + search protocol; coordinates: 2026 lists; outlines: Natural Earth 1:110m")
     save(fig, "cohort_map_2022.png")
-    CAPTIONS["cohort_map_2022.png"] = ("Russia 2022 cohort ties with coordinates (2026 Wikipedia lists) as great "
-                                       "circles coloured by documented outcome; thick = attested before the shock. "
-                                       "Left: Europe; right: northern hemisphere. Natural Earth 1:110m outlines.")
-else:
-    print("map of cohort ties: skipped (dataset natural-earth-110m not registered on this branch)")

@@ -56,7 +56,7 @@ from .measures import distance_distribution, global_efficiency
 from .measures._common import RandomState, check_random_state, igraph_rng
 
 __all__ = ["remove_ties", "exposed_edges", "counterfactual_removal", "structure_measures", "country_cut_null",
-           "foreign_edges", "MEASURES"]
+           "foreign_edges", "attested_by", "MEASURES"]
 
 MEASURES = ("lcc", "efficiency", "mean_distance", "hub_ranks", "modularity")
 
@@ -394,3 +394,32 @@ def country_cut_null(G: nx.Graph, focal: str, attr: str = "country", countries: 
                     n_countries=len(df), n_comparable=int(df["comparable"].sum()), matched=matched)
     del eid, index
     return df
+
+
+def attested_by(data: Any, sources: Sequence[str]) -> Any:
+    """The part of a merged dataset that ``sources`` attest: their spells and the places those touch.
+
+    For a counterfactual on the network as a source saw it (e.g. the pre-shock network: the ties of
+    the 2016 crawl and the 2015 German register, with the countries the merge gave their places).
+
+    Parameters
+    ----------
+    data : TwinData
+        :func:`twingraph.merge` output (``spells.source`` = ``;``-joined source names).
+    sources : sequence of str
+        Source names; a spell is kept when any of them attests it.
+
+    Returns
+    -------
+    TwinData
+        A copy with the spells kept and the places without a kept spell dropped (isolated places would
+        change the efficiency's denominator).
+    """
+    import dataclasses
+
+    src = data.spells["source"].fillna("").str.split(";")
+    keep = src.map(lambda s: bool(set(s) & set(sources)))
+    spells = data.spells[keep.to_numpy()]
+    used = set(spells["a"]) | set(spells["b"])
+    return dataclasses.replace(data, spells=spells.reset_index(drop=True),
+                               places=data.places[data.places["place_id"].isin(used)].reset_index(drop=True))

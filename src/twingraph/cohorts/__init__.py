@@ -116,10 +116,13 @@ from .protocol import (
     tie_effort,
 )
 from .plots import (
+    COVARIATE_LABELS,
     PALETTE,
     STATUS_COLORS,
     plot_competing,
+    plot_flow_map,
     plot_forest,
+    plot_forest_panels,
     plot_map,
     plot_map_panels,
     plot_share_ended,
@@ -129,6 +132,7 @@ from .plots import (
 __all__ = [
     "COHORT_FILES",
     "COHORT_SHOCKS",
+    "COVARIATE_LABELS",
     "DAYS_PER_MONTH",
     "END_EVENTS",
     "KEY",
@@ -173,7 +177,9 @@ __all__ = [
     "outcome_counts",
     "partner_sets",
     "plot_competing",
+    "plot_flow_map",
     "plot_forest",
+    "plot_forest_panels",
     "plot_map",
     "plot_map_panels",
     "plot_share_ended",

@@ -185,3 +185,100 @@ def plot_map_panels(table: pd.DataFrame, world: Any, extents: Sequence[tuple[flo
     axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=5, frameon=False,
                        title="outcome (thick = attested before the shock)", title_fontsize=7)
     return fig
+
+
+#: Readable names of the Cox covariates of the cohort models (forest plots).
+COVARIATE_LABELS: Final = {
+    "log10_distance_km": "distance (per 10×)", "log2_degree_a": "partners of the non-Russian place, 2026 (per 2×)",
+    "log2_degree_b": "partners of the Russian place, 2026 (per 2×)",
+    "log2_degree_2016_a": "partners of the non-Russian place, 2016 (per 2×)",
+    "log2_degree_2016_b": "partners of the Russian place, 2016 (per 2×)", "tie_age_decades": "tie age (per decade)",
+    "log2_queries": "search queries (per 2×)", "in_2026_list": "listed in the 2026 lists",
+    "log10_pop_a": "population, non-Russian place (per 10×)", "log10_pop_b": "population, Russian place (per 10×)",
+}
+
+
+def _label(cov: str) -> str:
+    if cov in COVARIATE_LABELS:
+        return COVARIATE_LABELS[cov]
+    if cov.startswith("partner_") and "_vs_" in cov:
+        a, b = cov.removeprefix("partner_").split("_vs_")
+        return f"partner country {a} (vs {b})"
+    return cov.replace("_", " ")
+
+
+def plot_forest_panels(cox: pd.DataFrame, models: Sequence[str] | None = None, width: float = 7.5) -> Any:
+    """One forest panel per model (fitted rows of :func:`~twingraph.cohorts.fit_cox`), readable labels.
+
+    Each panel's title names the model with its ``n`` and number of ends; covariates that are not
+    estimable are listed under the panel instead of plotted.  Returns the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    models = list(dict.fromkeys(cox["model"])) if models is None else list(models)
+    sizes = [max(int(((cox["model"] == m) & (cox["status"] == "fitted")).sum()), 1) for m in models]
+    fig, axes = plt.subplots(len(models), 1, figsize=(width, 0.32 * sum(sizes) + 1.1 * len(models)), squeeze=False,
+                             height_ratios=sizes, sharex=True)
+    for ax, m in zip(axes[:, 0], models):
+        g = cox[cox["model"] == m]
+        shown = g[g["status"] == "fitted"].reset_index(drop=True)
+        y = np.arange(len(shown))[::-1]
+        ax.errorbar(shown["hazard_ratio"], y, fmt="s", color="black", capsize=3, ms=4,
+                    xerr=[shown["hazard_ratio"] - shown["hr_lower"], shown["hr_upper"] - shown["hazard_ratio"]])
+        ax.axvline(1, color="0.6", lw=0.8)
+        ax.set_yticks(y, [_label(c) for c in shown["covariate"]], fontsize=8)
+        ax.set_ylim(-0.7, max(len(shown), 1) - 0.3)
+        n = int(g["n"].dropna().max()) if g["n"].notna().any() else 0
+        e = int(g["events"].dropna().max()) if g["events"].notna().any() else 0
+        ax.set_title(f"{m} (n = {n} ties, {e} ends)", fontsize=8.5, loc="left")
+        skipped = g[~g["status"].isin(["fitted", "reference"])]
+        if len(skipped):
+            ax.text(1.0, -0.02, "not estimable: " + ", ".join(_label(c) for c in skipped["covariate"]),
+                    transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color="0.4")
+    axes[-1, 0].set_xscale("log")
+    axes[-1, 0].set_xlabel("hazard ratio of a documented end (95% CI)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_flow_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float, float, float, float],
+                  cmap: str = "viridis_r", towns: bool = False) -> Any:
+    """Ties aggregated by partner country: one line per country from the mean position of its cohort towns to the
+    mean position of their Russian partners, width by ties, colour by the share with a documented end.
+
+    Only towns inside ``extent`` (lon0, lon1, lat0, lat1) enter the means, so no line leaves the frame; the
+    country code with its ties and share is written at the line's Western end.  ``towns=True`` also marks each
+    cohort town by its outcome (:data:`STATUS_COLORS`).  Returns a ScalarMappable for a colour bar.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
+
+    x0, x1, y0, y1 = extent
+    inside = table.dropna(subset=["lon_a", "lat_a", "lon_b", "lat_b"])
+    inside = inside[inside["lon_a"].between(x0, x1) & inside["lat_a"].between(y0, y1)
+                    & inside["lon_b"].between(x0, x1) & inside["lat_b"].between(y0, y1)]
+    world.plot(ax=ax, color="0.94", edgecolor="0.7", lw=0.3)
+    norm, cm = Normalize(0, 1), plt.get_cmap(cmap)
+    ended = inside["status"].isin(["suspended", "terminated"])
+    agg = inside.assign(ended=ended).groupby("country_a").agg(
+        ties=("ended", "size"), ended=("ended", "mean"), xa=("lon_a", "mean"), ya=("lat_a", "mean"),
+        xb=("lon_b", "mean"), yb=("lat_b", "mean"))
+    lines = []
+    for cc, r in agg.sort_values("ties", ascending=False).iterrows():
+        ax.plot([r["xa"], r["xb"]], [r["ya"], r["yb"]], color=cm(norm(r["ended"])), lw=1 + 6 * np.sqrt(r["ties"] / 120),
+                solid_capstyle="round", alpha=0.9, zorder=2)
+        ax.annotate(cc, (r["xa"], r["ya"]), fontsize=7, fontweight="bold", xytext=(-3, 0),
+                    textcoords="offset points", ha="right", va="center",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+        lines.append(f"{cc}: {int(r['ties'])} ties, {r['ended']:.0%} ended")
+    ax.text(0.01, 0.99, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=7,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.7", "alpha": 0.9}, zorder=5)
+    ax.scatter(inside["lon_b"], inside["lat_b"], s=4, color="0.3", zorder=3, label="Russian partner place")
+    if towns:
+        for st, col in STATUS_COLORS.items():
+            g = inside[inside["status"] == st]
+            ax.scatter(g["lon_a"], g["lat_a"], s=7, color=col, zorder=4, lw=0, label=f"town: {st} ({len(g)})")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], xlabel="", ylabel="",
+           aspect=1 / np.cos(np.radians((y0 + y1) / 2)))
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=cm)
+    return sm
