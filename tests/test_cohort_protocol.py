@@ -175,3 +175,129 @@ def test_undated_placement_rules(root: Path) -> None:
     assert d["median"][dd] == 75
     with pytest.raises(ValueError):
         C.survival_table(t, undated="never")
+
+
+# --------------------------------------------------------------------------------------------------
+# checks: corrected shares, comparison, state laws, power, plots
+# --------------------------------------------------------------------------------------------------
+
+def test_corrected_shares_table(root: Path) -> None:
+    t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS)
+    sens = {"sensitivity": 0.5, "lower": 0.1, "upper": 0.9, "beta_a": 1e6, "beta_b": 1e6}
+    out = C.corrected_shares(t, sens, by="country_a", draws=4000, random_state=3).set_index("set")
+    # all six ties at risk: ends Aa, Dd, Ee (primary or first round), Ff (second pass only) -> 4 documented,
+    # 3 by the primary; s = 1/2 -> 6 true ends: the 2 ties without an end (Cc, Gg) both ended, share 1
+    assert (out.loc["all", "n"], out.loc["all", "documented"], out.loc["all", "documented_by_primary"]) == (6, 4, 3)
+    assert out.loc["all", "share_documented"] == pytest.approx(4 / 6)
+    assert out.loc["all", "share_corrected"] == pytest.approx(1.0, abs=2e-3)  # s a hair above 1/2 in some draws
+    assert out.loc["all", "bound_upper"] == pytest.approx(1.0)  # Cc and Gg: no documented change
+    # DEU: Aa, Cc, Dd -> ends Aa, Dd (both early): p = (2/0.5 - 2) / 1 -> clipped to 1
+    assert out.loc["DEU", "documented"] == 2 and out.loc["DEU", "share_corrected"] == pytest.approx(1.0, abs=2e-3)
+
+
+def test_group_shares_and_firth_fallback() -> None:
+    # 10 exposed ties, 6 end (days 10..60); 10 comparison ties, none ends: the Cox MLE is infinite,
+    # Firth's is finite and above 1; exact CI of 6/10 and 0/10
+    rows = []
+    for i in range(20):
+        exposed = i < 10
+        ended = exposed and i < 6
+        rows.append({"tie_id": str(i), "status": "suspended" if ended else "no documented change",
+                     "ended_before_shock": False, "duration": 10.0 * (i + 1) if ended else 1000.0,
+                     "event": int(ended), "x": int(exposed), "cluster_a": f"a{i}", "cluster_b": f"b{i % 4}"})
+    df = pd.DataFrame(rows)
+    sh = C.group_shares({"exposed": df[df["x"] == 1], "other": df[df["x"] == 0]}).set_index("group")
+    assert sh.loc["exposed", "share_ended"] == 0.6 and sh.loc["other", "upper"] == pytest.approx(1 - 0.025 ** 0.1)
+    hr = C.comparison_hazard(df, "x", "toy")
+    assert hr["status"].iloc[0].startswith("not estimable") and hr["method"].iloc[1] == "Firth, profile likelihood"
+    assert 1 < hr["hazard_ratio"].iloc[1] < np.inf and hr["hr_lower"].iloc[1] > 1
+
+
+def test_state_law_table_counts() -> None:
+    ties = pd.DataFrame({
+        "state": ["Texas", "Texas", "Texas", "Ohio", "Ohio", "Ohio", None],
+        "country_b": ["CHN", "CHN", "RUS", "CHN", "CUB", "CHN", "CHN"],
+        "ended": [True, True, False, True, False, False, True],
+        "end_date": pd.to_datetime(["2025-10-01", "2024-01-01", None, "2025-12-01", None, None, "2025-10-01"])})
+    laws = pd.DataFrame({"state": ["Texas", "Florida"], "instrument": ["HB 128", "288.860"],
+                         "date_signed": [None, None], "date_effective": ["2025-09-01", None],
+                         "countries": ["CHN;IRN;PRK;RUS + others under ch. 2275", "CHN;CUB"]})
+    t = C.state_law_table(ties, laws, observed=pd.Timestamp("2026-09-01"))
+    tx = t[t["law_state"] == "Texas"].set_index("side")
+    # window 365 days: Texas ties with CHN/RUS: 3, ended before (2024-01-01 is more than 365 days before: not
+    # in the window), after 1; Ohio's CUB tie is not a law country: Ohio 2 ties, 1 ended after; the
+    # stateless tie is left out
+    assert tx.loc["law state", "ties"] == 3 and tx.loc["law state", "ended_before"] == 0
+    assert tx.loc["law state", "ended_after"] == 1 and tx.loc["law state", "share_after"] == pytest.approx(1 / 2)
+    assert tx.loc["other states", "ties"] == 2 and tx.loc["other states", "ended_after"] == 1
+    assert tx.loc["law state", "countries"] == "CHN;IRN;PRK;RUS" and tx.loc["law state", "window_days"] == 365
+    assert t.loc[t["law_state"] == "Florida", "side"].iloc[0].startswith("not used")
+
+
+def test_power_two_proportions() -> None:
+    # Fleiss: p1 = 0.5, p2 = 0.25 -> pooled 0.375; (1.96 sqrt(2 * 0.375 * 0.625) + 0.8416 sqrt(0.25 + 0.1875))^2
+    # / 0.0625 = 57.7 -> 58 per group
+    assert C.power_two_proportions(0.5, 0.25) == 58
+    n1 = C.power_two_proportions(0.3, 0.1, ratio=4)
+    assert n1 < C.power_two_proportions(0.3, 0.1)  # more controls, fewer in the first group
+
+
+def test_plots_draw(root: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cox = pd.DataFrame({"model": ["m1", "m1", "m2"], "covariate": ["log2_degree_a", "partner_FIN_vs_DEU", "x"],
+                        "n": [10, 10, 8], "events": [5, 5, 0], "hazard_ratio": [1.5, 0.5, np.nan],
+                        "hr_lower": [1.1, 0.2, np.nan], "hr_upper": [2.0, 1.2, np.nan],
+                        "status": ["fitted", "fitted", "not estimable: x"]})
+    fig = C.plot_forest_panels(cox)
+    axes = fig.axes
+    assert len(axes) == 2 and axes[0].get_title(loc="left") == "m1 (n = 10 ties, 5 ends)"
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["partners of the non-Russian place, 2026 (per 2×)",
+                                                                "partner country FIN (vs DEU)"]
+    plt.close(fig)
+
+
+def test_comparison_cohort(tmp_path: Path) -> None:
+    sample = ("draw_seed,group,tie_id,city_a,country_a,city_b,country_b,qid_a,qid_b,sources\n"
+              "1,western-town-non-russian-partner,Q1|Q2,Aa,DEU,Halifax,CAN,Q1,Q2,wikidata-crawl-2016\n"
+              "1,western-town-non-russian-partner,Q1|Q3,Aa,DEU,Pp,POL,Q1,Q3,wikidata-crawl-2016\n"
+              "1,russian-place-non-sanctioning-partner,Q4|Q5,Jelabuga,,Safranbolu,TUR,Q4,Q5,wikidata-crawl-2016\n")
+    findings = F_COLS + """
+Aa,DEU,,municipality,Halifax,GBR,,municipality,twin,maintained,2023,year,,,https://h.example,NAMESAKE,Q1|Q2,q,S1,comparison
+Aa,DEU,,municipality,Pp,POL,,municipality,twin,terminated,2023-05-01,day,,,https://p.example,,Q1|Q3,q,S1,comparison
+Jelabuga,RUS,,municipality,Safranbolu,TUR,,municipality,twin,maintained,2019,year,,,https://j.example,,Q4|Q5,q,S1,comparison
+"""
+    log = L_COLS + """
+D,comparison,S1,1,Q1|Q2,,Aa,DEU,Halifax,CAN,de,pages,x,2026-12-07,8,,none,
+D,comparison,S1,2,Q1|Q3,,Aa,DEU,Pp,POL,de,pages,x,2026-12-07,8,,terminated,
+"""
+    for name, text in {"comparison_sample.csv": sample, "findings_D.csv": findings, "log_D.csv": log}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    c = C.comparison_cohort(C.read_protocol(tmp_path), shocks=SHOCKS).set_index("city_b")
+    # Halifax: the finding names Halifax GBR (a namesake), so it does not match; searched, nothing found
+    assert c.loc["Halifax", "status"] == "no documented change" and c.loc["Halifax", "n_queries_protocol"] == 1
+    assert c.loc["Pp", "status"] == "terminated" and c.loc["Pp", "end_resolved"] == pd.Timestamp("2023-05-01")
+    # Jelabuga (no country in the sample) is the Russian side; its 2019 statement is pre-shock; not searched yet
+    assert c.loc["Safranbolu", "country_a"] == "RUS" and c.loc["Safranbolu", "status"] == "not researched"
+    assert set(c["group"]) == {"western-town-non-russian-partner", "russian-place-non-sanctioning-partner"}
+
+
+def test_attested_by() -> None:
+    import dataclasses
+
+    from twingraph.counterfactual import attested_by
+
+    @dataclasses.dataclass
+    class D:
+        places: pd.DataFrame
+        spells: pd.DataFrame
+
+    d = D(pd.DataFrame({"place_id": ["p", "q", "r", "s"]}),
+          pd.DataFrame({"a": ["p", "q", "r"], "b": ["q", "r", "s"],
+                        "source": ["crawl", "lists;register", "lists"]}))
+    sub = attested_by(d, ["crawl", "register"])
+    assert sub.spells["source"].tolist() == ["crawl", "lists;register"]
+    assert sub.places["place_id"].tolist() == ["p", "q", "r"]  # s only in a dropped spell
