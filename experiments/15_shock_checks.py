@@ -53,7 +53,9 @@ print(rules.round(3).to_string(index=False))
 # --- comparison cohort ------------------------------------------------------------------------------------------
 comp = C.comparison_cohort(proto)
 ru_crawl = pre[pre["sources"].str.contains("crawl_2016")]
-groups = {"Russia cohort (crawl-attested)": ru_crawl, **{g: d for g, d in comp.groupby("group")}}
+NAMES = {"western-town-non-russian-partner": "Western towns, non-Russian partners",
+         "russian-place-non-sanctioning-partner": "Russian places, non-sanctioning partners"}
+groups = {"Russia cohort (crawl-attested)": ru_crawl, **{NAMES[g]: d for g, d in comp.groupby("group")}}
 shares = C.group_shares(groups)
 cols = ["tie_id", "duration", "event", "cluster_a", "cluster_b", "russian_partner", "western_partner"]
 def dyads(t, rp, wpart):  # noqa: E302 (place labels for dyadic SEs; the group's 0/1 indicators)
@@ -70,25 +72,28 @@ out["baseline"] = "no tie-loss baseline of the lifecycle work on this branch"
 out.to_csv(FIGURES / "cohort_2022_comparison.csv", index=False, float_format="%.6g")
 print(shares.round(3).to_string(index=False), hr.drop(columns=["coef", "se"]).round(3).to_string(index=False), sep="\n")
 
-# --- the degree effect with search effort and salience ----------------------------------------------------------
+# --- the degree effect with salience (exogenous) and search effort (outcome-dependent: a tie whose end was found
+# early was searched less, so queries partly measure the outcome) ------------------------------------------------
 pop = enrich_population(wp)[0].places.set_index("place_id")["population"]  # GeoNames where the lists have none
 for s_ in ("a", "b"):
     pre[f"log10_pop_{s_}"] = np.log10(pre[f"place_{s_}"].map(pop).astype(float))
-pre["log2_queries"], pre["any_hit"] = np.log2(1 + pre["n_queries_total"]), (pre["hits"] > 0).astype(int)
-pre["in_2026_list"] = pre["in_2026"].astype(int)
-CV = ["covariate", "log2_degree_2016_a", "log2_degree_2016_b", "log2_degree_a", "log2_degree_b", "log10_distance_km",
-      "log2_queries", "in_2026_list", "log10_pop_a", "log10_pop_b", "cluster_a", "cluster_b"]
-sv = C.survival_table(pre, covariates=CV[1:])
-D16, D26, EFF = ["log10_distance_km", "log2_degree_2016_a", "log2_degree_2016_b"], \
-    ["log10_distance_km", "log2_degree_a", "log2_degree_b"], ["log2_queries", "in_2026_list"]
-deg = C.degree_models(sv, [("main: 2016 degrees", D16), ("2026 degrees", D26), ("2016 degrees + effort, list", D16 + EFF),
-                           ("2016 degrees + effort, list, population", D16 + EFF + ["log10_pop_a", "log10_pop_b"]),
-                           ("2026 degrees + effort, list", D26 + EFF)])
+pre["log2_queries"], pre["in_2026_list"] = np.log2(1 + pre["n_queries_total"]), pre["in_2026"].astype(int)
+CV = ["log2_degree_2016_a", "log2_degree_2016_b", "log2_degree_a", "log2_degree_b", "log10_distance_km",
+      "log2_queries", "in_2026_list", "log10_pop_a", "log10_pop_b", "partner", "cluster_a", "cluster_b"]
+sv = C.survival_table(pre, covariates=CV)
+D16, D26 = ["log10_distance_km", "log2_degree_2016_a", "log2_degree_2016_b"], ["log10_distance_km", "log2_degree_a",
+                                                                              "log2_degree_b"]
+SAL = ["in_2026_list", "log10_pop_a", "log10_pop_b"]
+deg = C.degree_models(sv, [("main: 2016 degrees", D16), ("2026 degrees", D26), ("2016 degrees + salience", D16 + SAL),
+                           ("2026 degrees + salience", D26 + SAL),
+                           ("2016 degrees + salience + queries (outcome-dependent)", D16 + SAL + ["log2_queries"])])
+deg = pd.concat([deg, C.degree_models(sv.dropna(subset=SAL), [("2016 degrees, ties of the salience model", D16)])])
 deg.to_csv(FIGURES / "cohort_2022_degree_checks.csv", index=False, float_format="%.6g")
-print(deg[["model", "covariate", "n", "events", "hazard_ratio", "hr_lower", "hr_upper", "status"]].round(3).to_string())
+print(deg[~deg["covariate"].str.startswith("partner")][["model", "covariate", "n", "events", "hazard_ratio", "hr_lower",
+                                                        "hr_upper", "status"]].round(3).to_string())
 
 # --- figures: corrected shares; comparison ----------------------------------------------------------------------
-fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.6, 1]})
+fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1.6, 1], "wspace": 0.75})
 y = np.arange(len(corr))[::-1]
 a1.hlines(y, corr["bound_lower"], corr["bound_upper"], color="0.85", lw=8, label="bounds")
 a1.errorbar(corr["share_documented"], y + 0.12, xerr=[corr["share_documented"] - corr["documented_lower"],
@@ -98,11 +103,11 @@ a1.errorbar(corr["share_corrected"], y - 0.12, xerr=[corr["share_corrected"] - c
 a1.set(yticks=y, yticklabels=[f"{s} (n={n})" for s, n in zip(corr["set"], corr["n"])], xlim=(0, 1),
        xlabel="share ended by the search date", title=f"sensitivity {sens['also_found']}/{sens['second_ends']} = "
        f"{sens['sensitivity']:.2f} [{sens['lower']:.2f}, {sens['upper']:.2f}]")
-a1.legend(fontsize=7, frameon=False, loc="lower right")
+a1.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3)
 y2 = np.arange(len(shares))[::-1]
 a2.errorbar(shares["share_ended"], y2, xerr=[shares["share_ended"] - shares["lower"], shares["upper"] - shares["share_ended"]],
             fmt="o", color="black")
-a2.set(yticks=y2, yticklabels=[f"{g}\n(n={n}, {e} ended)" for g, n, e in zip(shares["group"], shares["n"], shares["ended"])],
+a2.set(yticks=y2, yticklabels=[f"{g.replace(', ', ',' + chr(10))}\n(n={n}, {e} ended)" for g, n, e in zip(shares["group"], shares["n"], shares["ended"])],
        xlim=(0, 1), xlabel="share ended after 24 Feb 2022 (exact 95% CI)", title="comparison cohort")
 a2.tick_params(axis="y", labelsize=7)
 stamp(fig, "cohort files + search protocol logs and findings (2026-12-07); 2016 crawl; 2026 lists")

@@ -200,10 +200,21 @@ def power_two_proportions(p1: float, p2: float, *, alpha: float = 0.05, power: f
     return int(np.ceil(num ** 2 / (p1 - p2) ** 2))
 
 
-def degree_models(surv: pd.DataFrame, fits: Sequence[tuple[str, Sequence[str]]],
+def degree_models(surv: pd.DataFrame, fits: Sequence[tuple[str, Sequence[str]]], *, partner_col: str | None = "partner",
                   dyad: tuple[str, str] = ("cluster_a", "cluster_b")) -> pd.DataFrame:
-    """Several Cox models of the same ties with dyadic-robust SEs, complete cases per model, stacked."""
-    return pd.concat([fit_cox(surv, list(cov), model=name, dyad=dyad) for name, cov in fits], ignore_index=True)
+    """Several Cox models of the same ties with dyadic-robust SEs, complete cases per model, stacked.
+
+    With ``partner_col`` each model also has partner-country dummies
+    (:func:`~twingraph.cohorts.fit_cox_partners`), as the main model of experiment 08.
+    """
+    from .models import fit_cox_partners
+
+    parts = []
+    for name, cov in fits:
+        d = surv.dropna(subset=list(cov))
+        parts.append(fit_cox_partners(d, list(cov), partner_col=partner_col, model=name, dyad=dyad)
+                     if partner_col else fit_cox(d, list(cov), model=name, dyad=dyad))
+    return pd.concat(parts, ignore_index=True)
 
 
 def us_partner_ties(data: Any, researched: pd.DataFrame, countries: Sequence[str]) -> pd.DataFrame:
