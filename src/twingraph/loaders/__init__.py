@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from .. import datasets
+from ..exceptions import LoadError
 from ..tables import ContractError, TwinData
 from .konect import KonectFormatError, load_konect
 from .wikidata_crawl import load_wikidata_crawl
@@ -35,10 +36,6 @@ __all__ = [
 ]
 
 FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json", "table")
-
-
-class LoadError(ValueError):
-    """The source cannot be loaded (unknown name, missing file, unknown or malformed format)."""
 
 
 def detect_format(path: Path) -> str:

@@ -39,16 +39,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..exceptions import KonectFormatError
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
 
 __all__ = ["KonectFormatError", "load_konect"]
 
 _ID = re.compile(r"[0-9]+")
-
-
-class KonectFormatError(ValueError):
-    """The file is not a readable KONECT edge list."""
 
 
 def _read_names(folder: Path, name: str) -> list[str] | None:
