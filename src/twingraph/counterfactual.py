@@ -53,7 +53,7 @@ from joblib import Parallel, delayed
 
 from .graphs import to_igraph
 from .measures import distance_distribution, global_efficiency
-from .measures._common import RandomState, check_random_state, igraph_rng
+from .randomness import RandomState, igraph_rng, random_state_arg, spawn
 
 __all__ = ["remove_ties", "exposed_edges", "counterfactual_removal", "structure_measures", "country_cut_null",
            "foreign_edges", "MEASURES"]
@@ -202,12 +202,6 @@ def _replicate(n: int, edges: np.ndarray, pool: np.ndarray, k: int, ss: np.rando
     return structure_measures(n, edges[keep], measures, hubs, cseed, betweenness=False)
 
 
-def _seed_sequence(random_state: RandomState) -> np.random.SeedSequence:
-    if isinstance(random_state, (int, np.integer)):
-        return np.random.SeedSequence(int(random_state))
-    return np.random.SeedSequence(int(check_random_state(random_state).integers(2**63 - 1)))
-
-
 def _summary_row(name: str, base: float, obs: float, r: np.ndarray) -> dict[str, Any]:
     r = r[np.isfinite(r)]
     R = len(r)
@@ -235,6 +229,7 @@ def _summary_row(name: str, base: float, obs: float, r: np.ndarray) -> dict[str,
             "p_value": p, "n_replicates": R}
 
 
+@random_state_arg()
 def counterfactual_removal(
     G: nx.Graph,
     removed_edges: Any,
@@ -301,7 +296,7 @@ def counterfactual_removal(
             raise ValueError(f"hub {h!r} is not a node of the graph")
         hub_list.append((str(h), index[h]))
 
-    root, *children = _seed_sequence(random_state).spawn(n_replicates + 1)
+    root, *children = spawn(random_state, n_replicates + 1)
     cseed = int(np.random.default_rng(root).integers(2**31 - 1))
     keep = np.ones(len(edges), dtype=bool)
     keep[removed] = False

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import GraphLike, RandomState, TestResult, as_igraph, check_random_state, empirical_test
+from ..randomness import RandomState, check_random_state, random_state_arg
+from ._common import GraphLike, TestResult, as_igraph, empirical_test
 from .geography import edge_distances, haversine_km
 
 __all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null",
@@ -252,6 +253,7 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     return out
 
 
+@random_state_arg()
 def country_pair_null(g: GraphLike, random_state: RandomState = None,
                       country: str = "country") -> tuple[np.ndarray, np.ndarray]:
     """One replicate of the country-pair null: partner ends shuffled inside each country pair.
@@ -284,6 +286,7 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     return haversine_km(la[a], lo[a], la[nb], lo[nb])[keep], km[np.isfinite(km)]
 
 
+@random_state_arg()
 def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_only: bool = False,
                      n_replicates: int = 200, random_state: RandomState = 0) -> TestResult:
     """How many times more common ties shorter than ``threshold_km`` are than the country-pair null.
