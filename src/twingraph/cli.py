@@ -393,7 +393,7 @@ def _cmd_validate_survival(args: argparse.Namespace) -> int:
     result = validate_survival(n_replicates=args.replicates, hazard_ratio=args.hazard_ratio, random_state=args.seed,
                                n_jobs=args.jobs)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result.as_dict(), indent=2))
     else:
         for k, v in result.items():
             print(f"{k:<22}{v}")

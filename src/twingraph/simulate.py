@@ -44,6 +44,7 @@ import pandas as pd
 
 from .dates import resolve_dates
 from .randomness import RandomState, SeedLike, check_random_state, random_state_arg, spawn
+from .results import CoverageStudy, SurvivalValidation
 from .survival import YEAR_DAYS, CoxPH, KaplanMeier, NotEstimableWarning, counting_process
 from .tables import Rejections, TwinData, make_twindata
 
@@ -319,7 +320,7 @@ def validate_survival(
     km_horizon: float = 40.0,
     window_years: float | None = 10.0,
     **simulate_kwargs: Any,
-) -> dict[str, Any]:
+) -> SurvivalValidation:
     """Simulate ``n_replicates`` networks with a known shock hazard ratio and check the estimators.
 
     Each replicate (seeded by :func:`twingraph.randomness.spawn` ``(random_state, n_replicates)``,
@@ -328,7 +329,8 @@ def validate_survival(
     after, for exposed ties) on the duration scale (years since the tie's start), with the spells
     left-truncated at ``window_years`` before the shock (delayed entry; ``None`` = the whole
     history: same estimand, slower), and a Kaplan–Meier curve to all unexposed ties (no
-    truncation).  Returns a JSON-ready dict:
+    truncation).  Returns a :class:`~twingraph.results.SurvivalValidation` (``as_dict()`` is
+    JSON-ready; ``res["bias"]`` works as on a dict) with:
 
     * ``hazard_ratio_true``; ``hazard_ratio_mean`` (mean of exp(beta_hat)) and
       ``hazard_ratio_geomean`` (exp of the mean log-HR);
@@ -360,21 +362,21 @@ def validate_survival(
     cover = np.abs(b - truth) <= 1.959963984540054 * se
     c = float(cover.mean()) if len(b) else float("nan")
     used = int(ok.sum())
-    return {
-        "replicates": int(n_replicates), "n_not_estimable": int((~ok).sum()), "n_used": used,
-        "hazard_ratio_true": float(hazard_ratio),
-        "hazard_ratio_mean": float(np.exp(b).mean()), "hazard_ratio_geomean": float(np.exp(b.mean())),
-        "bias": float(b.mean() - truth), "bias_scale": "log hazard ratio",
-        "rmse": float(np.sqrt(((b - truth) ** 2).mean())),
-        "se_mean": float(se.mean()), "sd_log_hr": float(b.std(ddof=1)) if len(b) > 1 else float("nan"),
-        "coverage_95": c, "coverage_mc_se": float(np.sqrt(c * (1 - c) / used)) if used else float("nan"),
-        "km_max_abs_error": float(np.nanmean(km)), "km_max_abs_error_max": float(np.nanmax(km)),
-        "events_mean": float(np.mean([o["events"] for o in out])),
-        "exposed_events_mean": float(np.mean([o["exposed_events"] for o in out])),
-        "n_ties": int(n_ties), "n_places": int(n_places), "baseline_hazard": float(baseline_hazard),
-        "window_years": window_years,
-        "seed": random_state if isinstance(random_state, int) else None, "elapsed_seconds": round(elapsed, 2),
-    }
+    return SurvivalValidation(
+        replicates=int(n_replicates), n_not_estimable=int((~ok).sum()), n_used=used,
+        hazard_ratio_true=float(hazard_ratio),
+        hazard_ratio_mean=float(np.exp(b).mean()), hazard_ratio_geomean=float(np.exp(b.mean())),
+        bias=float(b.mean() - truth), bias_scale="log hazard ratio",
+        rmse=float(np.sqrt(((b - truth) ** 2).mean())),
+        se_mean=float(se.mean()), sd_log_hr=float(b.std(ddof=1)) if len(b) > 1 else float("nan"),
+        coverage_95=c, coverage_mc_se=float(np.sqrt(c * (1 - c) / used)) if used else float("nan"),
+        km_max_abs_error=float(np.nanmean(km)), km_max_abs_error_max=float(np.nanmax(km)),
+        events_mean=float(np.mean([o["events"] for o in out])),
+        exposed_events_mean=float(np.mean([o["exposed_events"] for o in out])),
+        n_ties=int(n_ties), n_places=int(n_places), baseline_hazard=float(baseline_hazard),
+        window_years=window_years,
+        seed=random_state if isinstance(random_state, int) else None, elapsed_seconds=round(elapsed, 2),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -623,7 +625,7 @@ def dyadic_coverage(
     random_state: RandomState = 0,
     n_jobs: int | None = None,
     batch_size: int = 50,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> CoverageStudy:
     """Coverage of 95% Wald intervals for the shock log-HR with model-based, one-way, two-way and dyadic SEs.
 
     For each scenario (:data:`COVERAGE_SCENARIOS` by default) one network is drawn
@@ -658,8 +660,9 @@ def dyadic_coverage(
 
     Returns
     -------
-    (summary, replicates): ``summary`` has one row per scenario and SE type with ``n_replicates``,
-    ``n_not_estimable``, ``n_used``, ``pseudo_true_log_hr``, ``coverage`` (of the pseudo-true value),
+    CoverageStudy
+        Unpacks as ``(summary, replicates)``: ``summary`` has one row per scenario and SE type with
+    ``n_replicates``, ``n_not_estimable``, ``n_used``, ``pseudo_true_log_hr``, ``coverage`` (of the pseudo-true value),
     ``coverage_wilson_lo``/``_hi``, ``coverage_mc_band_lo``/``_hi`` (central 95% of the coverage of an
     exact interval over ``n_used`` replicates, binomial), ``coverage_generating`` (of log ``shock_hr``), ``se_mean``,
     ``sd_log_hr``, ``se_over_sd``, ``bias`` (mean estimate minus pseudo-true), ``events_mean``;
@@ -722,4 +725,4 @@ def dyadic_coverage(
                 "place_frailty_sd": settings["place_frailty_sd"],
                 "partial_dates": ";".join(f"{k2}={v}" for k2, v in settings["partial_dates"].items()) or "none",
             })
-    return pd.DataFrame(summary), pd.concat(reps, ignore_index=True)
+    return CoverageStudy(summary=pd.DataFrame(summary), replicates=pd.concat(reps, ignore_index=True))

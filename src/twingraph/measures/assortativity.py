@@ -24,6 +24,7 @@ from scipy import stats
 from ..countries import continent
 
 from ..randomness import RandomState, igraph_rng, random_state_arg, spawn_seeds
+from ..results import empirical_p_value
 from ._common import GraphLike, as_igraph, vertex_values
 
 __all__ = [
@@ -101,7 +102,7 @@ def _edge_correlations(sub: ig.Graph, x: np.ndarray) -> tuple[float, float]:
 def _z_p(obs: float, null: np.ndarray) -> tuple[float, float, float, float]:
     mu, sd = float(np.mean(null)), float(np.std(null, ddof=1)) if len(null) > 1 else float("nan")
     z = (obs - mu) / sd if sd and sd > 0 else float("nan")
-    p = float((1 + np.sum(np.abs(null - mu) >= abs(obs - mu))) / (len(null) + 1))
+    p = empirical_p_value(obs, null)
     return mu, sd, z, p
 
 

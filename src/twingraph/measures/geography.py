@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from ..randomness import RandomState, check_random_state, igraph_rng, random_state_arg, spawn_seeds
+from ..results import empirical_p_value
 from ._common import GraphLike, as_igraph, vertex_values
 
 EARTH_RADIUS_KM = 6371.0088
@@ -136,7 +137,7 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     def zp(o: float, null: np.ndarray) -> tuple[float, float]:
         mu, sd = null.mean(), null.std(ddof=1) if len(null) > 1 else float("nan")
         z = (o - mu) / sd if sd and sd > 0 else float("nan")
-        p = (1 + np.sum(np.abs(null - mu) >= abs(o - mu))) / (len(null) + 1)
+        p = empirical_p_value(o, null)
         return float(z), float(p)
 
     out["mean_km"], out["median_km"] = float(obs.mean()), float(np.median(obs))

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..randomness import RandomState, check_random_state, random_state_arg
-from ._common import GraphLike, TestResult, as_igraph, empirical_test
+from ..results import EstimateTable, TestResult, empirical_test
+from ._common import GraphLike, as_igraph
 from .geography import edge_distances, haversine_km
 
 __all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null",
@@ -187,7 +188,7 @@ def country_pairs(g: GraphLike, borders: Collection[tuple[str, str]] = (),
 
 
 def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "border", "shared_language"),
-                  family: str = "poisson", fixed_effects: bool = True) -> pd.DataFrame:
+                  family: str = "poisson", fixed_effects: bool = True) -> EstimateTable:
     """Fit the gravity count model to a :func:`country_pairs` table.
 
     Parameters
@@ -206,12 +207,13 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
 
     Returns
     -------
-    DataFrame
-        One row per covariate: ``term, coef, se, ci_low, ci_high, rate_ratio, rr_low, rr_high,
-        p_value`` (Wald, two-sided).  ``rate_ratio = exp(coef)``: for ``log_km`` the factor by
-        which expected ties change when distance is multiplied by e; ``2 ** coef`` is per doubling.
-        ``attrs``: ``n_pairs``, ``n_countries``, ``n_dropped``, ``family``, ``pseudo_r2`` (1 -
-        deviance / null deviance), ``alpha`` (NB only).
+    EstimateTable
+        ``table``: one row per covariate: ``term, coef, se, ci_low, ci_high, rate_ratio, rr_low,
+        rr_high, p_value`` (Wald, two-sided).  ``rate_ratio = exp(coef)``: for ``log_km`` the factor
+        by which expected ties change when distance is multiplied by e; ``2 ** coef`` is per
+        doubling.  ``n_obs`` = country pairs used, ``method`` = ``family``; ``info``: ``n_pairs``,
+        ``n_countries``, ``n_dropped``, ``family``, ``alpha`` (NB only), ``pseudo_r2`` (1 - deviance /
+        null deviance); ``res["pseudo_r2"]`` reads them.
     """
     import statsmodels.api as sm
 
@@ -247,10 +249,10 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     out["rate_ratio"] = np.exp(out["coef"])
     out["rr_low"], out["rr_high"] = np.exp(out["ci_low"]), np.exp(out["ci_high"])
     out = out[["term", "coef", "se", "ci_low", "ci_high", "rate_ratio", "rr_low", "rr_high", "p_value"]]
-    out.attrs.update(n_pairs=len(d), n_countries=len(set(d["country_a"]) | set(d["country_b"])),
-                     n_dropped=len(pairs) - len(d), family=family, alpha=alpha,
-                     pseudo_r2=float(1 - res.deviance / res.null_deviance))
-    return out
+    info = dict(n_pairs=len(d), n_countries=len(set(d["country_a"]) | set(d["country_b"])),
+                n_dropped=len(pairs) - len(d), family=family, alpha=alpha,
+                pseudo_r2=float(1 - res.deviance / res.null_deviance))
+    return EstimateTable(table=out, n_obs=len(d), method=family, info=info)
 
 
 @random_state_arg()

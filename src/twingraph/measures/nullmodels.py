@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..randomness import RandomState, igraph_rng, int_seed, random_state_arg, spawn_seeds
+from ..results import empirical_p_value
 from ._common import GraphLike, as_igraph
 from .assortativity import degree_assortativity
 from .clustering import average_local_clustering, transitivity
@@ -138,7 +139,7 @@ def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assor
         mu = float(vals.mean()) if len(vals) else float("nan")
         sd = float(vals.std(ddof=1)) if len(vals) > 1 else float("nan")
         z = (obs - mu) / sd if sd > 0 else float("nan")
-        p = float((1 + np.sum(np.abs(vals - mu) >= abs(obs - mu))) / (len(vals) + 1))
+        p = empirical_p_value(obs, vals)
         rows.append({"statistic": name, "observed": obs, "null_mean": mu, "null_sd": sd, "z": z,
                      "p_empirical": p, "n_replicates": len(vals)})
     return pd.DataFrame(rows)
