@@ -104,3 +104,10 @@ def test_experiments_stay_thin(script):
     tree = ast.parse(text)
     names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
     assert {"DATASETS", "CAPTIONS"} <= names, f"{script} must declare DATASETS and CAPTIONS"
+
+
+def test_floors_list_only_modules_that_exist():
+    """Every name in FLOORS is a module or package of twingraph today (no stale entries)."""
+    present = {m.split(".")[1] for m in MODULES if "." in m}
+    stale = sorted(set(FLOORS) - present)
+    assert not stale, f"FLOORS names modules that do not exist: {stale}"
