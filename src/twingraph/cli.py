@@ -26,11 +26,11 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .exceptions import UserError
+
 __all__ = ["main", "info_summary"]
 
 
-class UserError(Exception):
-    """An error the user can fix; printed as one line."""
 
 
 #: Names :func:`twingraph.load` resolves without a path (besides the dataset registry).
@@ -448,10 +448,10 @@ def _cmd_validate_survival(args: argparse.Namespace) -> int:
         else:
             print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         return 0
-    result = validate_survival(n_replicates=args.replicates, hazard_ratio=args.hazard_ratio, seed=args.seed,
+    result = validate_survival(n_replicates=args.replicates, hazard_ratio=args.hazard_ratio, random_state=args.seed,
                                n_jobs=args.jobs)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result.as_dict(), indent=2))
     else:
         for k, v in result.items():
             print(f"{k:<22}{v}")

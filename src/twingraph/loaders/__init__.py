@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from .. import datasets
+from ..exceptions import LoadError
 from ..tables import ContractError, TwinData
 from ._io import InputTooLarge, check_readable, first_line
 from .konect import KonectFormatError, load_konect
@@ -37,10 +38,6 @@ __all__ = [
 ]
 
 FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json", "table")
-
-
-class LoadError(ValueError):
-    """The source cannot be loaded (unknown name, missing file, unknown or malformed format)."""
 
 
 def detect_format(path: Path) -> str:

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from ..exceptions import TwingraphError
+
 __all__ = ["MAX_FILE_BYTES", "MAX_LINE_CHARS", "InputTooLarge", "bounded_lines", "check_readable", "first_line"]
 
 #: the longest file any loader reads (bytes); ``$TWINGRAPH_MAX_FILE_BYTES`` overrides it
@@ -29,7 +31,7 @@ MAX_FILE_BYTES = 2 * 1024**3
 MAX_LINE_CHARS = 1024**2
 
 
-class InputTooLarge(ValueError):
+class InputTooLarge(TwingraphError, ValueError):
     """An input breaks one of the reading limits (not a regular file, too large, a line too long)."""
 
 

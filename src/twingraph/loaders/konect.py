@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..exceptions import KonectFormatError
 from ._io import bounded_lines
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
@@ -48,10 +49,6 @@ __all__ = ["KonectFormatError", "load_konect"]
 _ID = re.compile(r"[0-9]+")
 #: longer ids are rejected before int() (Python refuses ints of more than 4,300 digits)
 _MAX_ID_DIGITS = 18
-
-
-class KonectFormatError(ValueError):
-    """The file is not a readable KONECT edge list."""
 
 
 def _read_names(folder: Path, name: str) -> list[str] | None:

@@ -53,6 +53,7 @@ import pandas as pd
 from ._io import bounded_lines
 from ..countries import split_country, to_iso3
 from ..dates import parse_partial_date, period_bounds
+from ..exceptions import TwingraphError
 from ..tables import END_STATUSES, Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
 
@@ -326,7 +327,9 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
     return make_twindata(pl, spells, rej, rows_read, rows_loaded, source=source or str(path), notes=notes)
 
 
-class _Reject(Exception):
+class _Reject(TwingraphError):
+    """A row is rejected (internal control flow of :func:`load_table`)."""
+
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(reason)
         self.reason, self.detail = reason, detail

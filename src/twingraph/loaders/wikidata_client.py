@@ -32,6 +32,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from ..exceptions import TwingraphError
+
 __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_ENTITY_URL",
@@ -53,7 +55,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RESPONSE_BYTES = 512 * 1024**2
 
 
-class WikidataFetchError(RuntimeError):
+class WikidataFetchError(TwingraphError, RuntimeError):
     """A request failed for good (retries exhausted, or a status that is not worth retrying).
 
     Attributes: ``what`` (e.g. ``"partition Q183 page 2"``), ``url``, ``attempts``, ``status``
