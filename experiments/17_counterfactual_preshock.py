@@ -39,10 +39,10 @@ for name, sources in GRAPHS.items():
     with parallel_config(n_jobs=N_JOBS):
         res = tg.counterfactual_removal(G, tg.exposed_edges(sub.spells, exp), measures=("efficiency", "lcc"),
                                         n_replicates=N_REPLICATES, random_state=SEED)
-    rows.append(res.assign(dataset=name, scenario="russia", k_removed=res.attrs["k"], n=res.attrs["n"],
-                           m=res.attrs["m"], undetermined=exp.attrs["undetermined"]))
-    print(name, f"n={res.attrs['n']} m={res.attrs['m']} cut {res.attrs['k']} (undetermined {exp.attrs['undetermined']})\n",
-          res.to_string(index=False, float_format=lambda x: f"{x:.6g}"), flush=True)
+    rows.append(res.table.assign(dataset=name, scenario="russia", k_removed=res.k, n=res.n, m=res.m,
+                                 undetermined=exp.attrs["undetermined"]))
+    print(name, f"n={res.n} m={res.m} cut {res.k} (undetermined {exp.attrs['undetermined']})\n",
+          res.table.to_string(index=False, float_format=lambda x: f"{x:.6g}"), flush=True)
 cf = FIGURES / "counterfactual.csv"
 if cf.exists():  # the 2026 result of experiment 09, beside
     now = pd.read_csv(cf)

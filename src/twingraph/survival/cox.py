@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
+from ..exceptions import TwingraphWarning
 from . import likelihood as lk
 from .robust import cluster_variance, dyadic_variance, multiway_variance
 from .separation import fit_or_separation
@@ -25,7 +26,7 @@ from .separation import fit_or_separation
 __all__ = ["CoxPH", "NotEstimableWarning"]
 
 
-class NotEstimableWarning(RuntimeWarning):
+class NotEstimableWarning(TwingraphWarning, RuntimeWarning):
     """The partial likelihood has no finite maximum in some coefficient (monotone likelihood)."""
 
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from ..results import LogrankResult
 from .likelihood import _risk_sums
 from .nonparametric import clean_durations
 
 __all__ = ["LogrankResult", "logrank_test"]
-
-
-class LogrankResult(NamedTuple):
-    """Chi-square statistic, its p-value, degrees of freedom (groups - 1) and rows dropped."""
-
-    statistic: float
-    p_value: float
-    dof: int = 0
-    n_dropped: int = 0
 
 
 def logrank_test(durations: Any, events: Any, groups: Any, entry: Any = None) -> LogrankResult:
@@ -38,9 +30,11 @@ def logrank_test(durations: Any, events: Any, groups: Any, entry: Any = None) ->
 
     Returns
     -------
-    LogrankResult(statistic, p_value, dof, n_dropped).  Rows with a missing value or with
-    ``entry >= duration`` are dropped and counted (``n_dropped``); event flags other than 0/1, one
-    group only, or no events raise ``ValueError``.
+    LogrankResult
+        A :class:`~twingraph.results.TestResult` with ``statistic`` (chi-square), ``p_value``, ``dof``
+        (groups - 1) and ``n_dropped``; unpacks as ``(statistic, p_value, dof, n_dropped)``.  Rows
+        with a missing value or with ``entry >= duration`` are dropped and counted (``n_dropped``);
+        event flags other than 0/1, one group only, or no events raise ``ValueError``.
 
     Notes
     -----
@@ -82,4 +76,6 @@ def logrank_test(durations: Any, events: Any, groups: Any, entry: Any = None) ->
     u = (observed - expected)[:-1]
     stat = float(u @ np.linalg.pinv(V[:-1, :-1]) @ u)
     dof = k - 1
-    return LogrankResult(stat, float(stats.chi2.sf(stat, dof)), dof, int(sum(dropped.values())))
+    return LogrankResult(stat, float(stats.chi2.sf(stat, dof)), f"log-rank chi-square({dof})",
+                         n_replicates=0, null_model="equal hazards in every group", dof=dof,
+                         n_dropped=int(sum(dropped.values())))
