@@ -102,7 +102,9 @@ def read_protocol(root: Path | str | None = None) -> Protocol:
         tid = f["tie_id"].fillna("")
         cohort_id = tid.str.count(r"\|") == 4  # cohort|city_a|country_a|city_b|country_b (comparison: qid|qid)
         f.loc[cohort_id, "tie_key"] = tid[cohort_id].str.split("|", n=1).str[1]
-    log = _csvs(base, "log_[A-D].csv")
+    log = _csvs(base, "log_*.csv")  # search logs only (log_E, another task's log, has no step)
+    if len(log) and "step" in log:
+        log = log[log["step"].notna()].reset_index(drop=True)
     one = {k: _csvs(base, k + ".csv") for k in ("second_pass_sample", "comparison_sample", "state_laws")}
     return Protocol(f, log, _csvs(base, "status_*.csv"), one["second_pass_sample"], one["comparison_sample"],
                     one["state_laws"])
@@ -125,7 +127,7 @@ def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
     -------
     DataFrame
         ``tie_id``, ``n_queries_protocol`` (S1/P queries naming the tie, plus S2 queries on its town B
-        and S3 queries on its town A), ``protocol_complete`` (the status file's ``complete``, else
+        and S3 queries on its town A), ``protocol_complete`` (the status file's ``complete``, or
         S1, S2 and S3 all logged), ``searched_protocol`` (any protocol query), ``hits`` (protocol
         findings about the tie, any event, any pass) and ``relevant_urls`` (distinct URLs the
         protocol's tie queries marked relevant).
@@ -141,9 +143,10 @@ def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
         urls = by_tie["relevant_urls"].agg(
             lambda s: len({u.strip() for x in s.dropna() for u in str(x).replace(" ; ", ";").split(";") if u.strip()}))
         steps = by_tie["step"].agg(lambda s: set(s))
-        town = log["town"].fillna("").map(normalize_place_name)
-        s2 = log[(log["step"] == "S2")].assign(_t=town).groupby("_t").size()
-        s3 = log[(log["step"] == "S3")].assign(_t=town).groupby("_t").size()
+        town_b = log["town"].fillna(log["city_b"]).fillna("").map(normalize_place_name)
+        town_a = log["town"].fillna(log["city_a"]).fillna("").map(normalize_place_name)
+        s2 = log[(log["step"] == "S2")].assign(_t=town_b).groupby("_t").size()
+        s3 = log[(log["step"] == "S3")].assign(_t=town_a).groupby("_t").size()
         nb = out["city_b"].map(normalize_place_name)
         na = out["city_a"].map(normalize_place_name)
         n2, n3 = nb.map(s2).fillna(0).astype(int), na.map(s3).fillna(0).astype(int)
@@ -156,7 +159,8 @@ def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
     if len(st) and "complete" in st:
         done = st.drop_duplicates("tie_id").set_index("tie_id")["complete"].astype(str).str.lower()
         known = out["tie_id"].isin(done.index)
-        out.loc[known, "protocol_complete"] = out.loc[known, "tie_id"].map(done).isin(["true", "1", "yes", "complete"])
+        flagged = out.loc[known, "tie_id"].map(done).isin(["true", "1", "yes", "complete"])
+        out.loc[known, "protocol_complete"] = out.loc[known, "protocol_complete"].astype(bool) | flagged
     f = proto.findings
     keys = _key(out)
     out["hits"] = keys.map(f.groupby("tie_key").size() if len(f) else pd.Series(dtype=int)).fillna(0).astype(int)
