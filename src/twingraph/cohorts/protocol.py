@@ -2,7 +2,7 @@
 
 The protocol's files live in ``twingraph/data/protocol``:
 
-``findings_*.csv``
+``findings_*.csv`` (and ``incidental_*.csv`` in the same columns)
     one row per fact, in the columns of ``cohort_outcomes_*.csv`` plus ``tie_id``, ``quote``,
     ``found_by`` and ``pass`` (``primary`` | ``second`` | ``comparison``); event ``suspended |
     terminated | maintained | listed_undated | announced | restored``;
@@ -91,7 +91,9 @@ def read_protocol(root: Path | str | None = None) -> Protocol:
         A finding has an unknown event or no source.
     """
     base = protocol_root(root)
-    f = _csvs(base, "findings_*.csv")
+    f = pd.concat([_csvs(base, "findings_*.csv"), _csvs(base, "incidental_*.csv")], ignore_index=True)
+    if len(f) and "city_a" in f:  # incidental_*.csv in the findings' columns; free-text ones are not read
+        f = f[f["city_a"].notna() & f["event"].notna()].reset_index(drop=True)
     if len(f):
         bad = f[~f["event"].isin(PROTOCOL_EVENTS)]
         if len(bad):
