@@ -301,3 +301,16 @@ def test_attested_by() -> None:
     sub = attested_by(d, ["crawl", "register"])
     assert sub.spells["source"].tolist() == ["crawl", "lists;register"]
     assert sub.places["place_id"].tolist() == ["p", "q", "r"]  # s only in a dropped spell
+
+
+def test_read_protocol_skips_other_logs_and_reads_incidental(root: Path) -> None:
+    (root / "protocol" / "log_E.csv").write_text("batch,task,query_no,query\nE1,1,1,counts\n", encoding="utf-8")
+    (root / "protocol" / "incidental_A.csv").write_text("tie,event\nGg-Rg (USA-RUS),suspended\n", encoding="utf-8")
+    (root / "protocol" / "incidental_B.csv").write_text(F_COLS + """
+Gg,USA,,municipality,Rg,RUS,,municipality,twin,suspended,2022-04-01,day,war,,https://g.example,,,q,S1 q9,primary
+""", encoding="utf-8")
+    pr = C.read_protocol(root / "protocol")
+    assert len(pr.log) == 7 and set(pr.log["step"]) == {"S1", "S2", "S3", "P1"}  # log_E left out
+    t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS, protocol=pr).set_index("city_a")
+    # the incidental primary finding (no tie_id) documents Gg's end, found by the primary pass
+    assert t.loc["Gg", "status"] == "suspended" and t.loc["Gg", "end_round"] == "primary"
