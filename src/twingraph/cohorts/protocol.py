@@ -221,7 +221,8 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     DataFrame
         The columns of :func:`~twingraph.cohorts.cohort_table` plus ``end_round`` (``first round``,
         ``primary``, ``second`` or ``incidental``: where the first documented end came from),
-        ``end_first_round_or_primary`` (an end documented by the first round or the primary pass),
+        ``end_first_round_or_primary`` (the tie's documented end is among those of the first round or
+        the primary pass), ``end_found_early`` (those rounds found any end row of the tie),
         ``maintained_dropped`` (maintained rows without a post-shock date, not counted),
         ``listed_undated``, ``conflict_protocol``, ``resolved_by`` and the :func:`tie_effort`
         columns; ``n_queries_total`` = first-round queries + protocol queries.
@@ -263,6 +264,7 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     ended = tab["status"].isin(["suspended", "terminated"])
     early = r.map(lambda x: isinstance(x, set) and bool(x & {"first round", "primary"}))
     tab["end_first_round_or_primary"] = ended & early.astype(bool)
+    tab["end_found_early"] = early.astype(bool)  # any end row of those rounds, even one before the shock
     order = ("first round", "primary", "second", "incidental")
     tab["end_round"] = [next((k for k in order if k in x), None) if isinstance(x, set) and e else None
                         for x, e in zip(r, ended)]
@@ -306,7 +308,8 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
     """Sensitivity of the search for ends, from the independent second pass.
 
     Of the second-pass sample's ties with an end documented by the second pass, the share whose end
-    was also documented by the first round or the protocol's primary pass, with an exact
+    was also documented by the first round or the protocol's primary pass (any end row, also one
+    dated before the tie's shock, ``end_found_early``), with an exact
     (Clopper–Pearson) interval and the Beta(x + 1, n - x + 1) posterior (uniform prior) used by
     :func:`corrected_share`.
 
@@ -328,7 +331,7 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
     sec = f[(f["pass"] == "second") & f["tie_id"].isin(samp)] if len(f) else f
     searched = set(proto.log.loc[proto.log["pass"] == "second", "tie_id"].dropna()) & samp if len(proto.log) else set()
     ends = set(sec.loc[sec["event"].isin(list(END_EVENTS)), "tie_id"]) if len(sec) else set()
-    by = table.drop_duplicates("tie_id").set_index("tie_id")["end_first_round_or_primary"]
+    by = table.drop_duplicates("tie_id").set_index("tie_id")["end_found_early"]
     found = {t for t in ends if bool(by.get(t, False))}
     n, x = len(ends), len(found)
     lo, hi = clopper_pearson(x, n, alpha)
