@@ -314,3 +314,15 @@ Gg,USA,,municipality,Rg,RUS,,municipality,twin,suspended,2022-04-01,day,war,,htt
     t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS, protocol=pr).set_index("city_a")
     # the incidental primary finding (no tie_id) documents Gg's end, found by the primary pass
     assert t.loc["Gg", "status"] == "suspended" and t.loc["Gg", "end_round"] == "primary"
+
+
+def test_state_law_period_across_the_law() -> None:
+    # an end known only as "2025" cannot be placed before or after a law of 2025-09-01
+    ties = pd.DataFrame({"state": ["Texas", "Texas"], "country_b": ["CHN", "CHN"], "ended": [True, True],
+                         "end_date": pd.to_datetime(["2025-09-25", "2025-10-02"]),
+                         "end_first": pd.to_datetime(["2025-01-01", "2025-10-02"]),
+                         "end_last": pd.to_datetime(["2025-12-31", "2025-10-02"])})
+    laws = pd.DataFrame({"state": ["Texas"], "instrument": ["HB 128"], "date_effective": ["2025-09-01"],
+                         "countries": ["CHN"]})
+    r = C.state_law_table(ties, laws, observed=pd.Timestamp("2026-12-07")).set_index("side").loc["law state"]
+    assert (r["ended_before"], r["ended_after"], r["ended_undated"]) == (0, 1, 1)

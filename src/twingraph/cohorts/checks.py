@@ -147,8 +147,10 @@ def state_law_table(ties: pd.DataFrame, laws: pd.DataFrame, *, state_col: str = 
     the law state and all other states (a law without a date, or naming none of ``universe``, gets
     one row saying so); ends (``ended_col`` true) are counted before the law's date
     (from the same number of days before it, so both windows are equally long, or from the
-    earliest end when the law is recent) and after it (up to ``observed``).  Undated ends count in
-    neither window but in ``ended_undated``.
+    earliest end when the law is recent) and after it (up to ``observed``), by the end's period
+    (``end_first``/``end_last`` when given, else ``end_col``): an end with no date, or whose period
+    contains the law's date ("2025" against a law of September 2025), counts in neither window but
+    in ``ended_undated``.
 
     Returns
     -------
@@ -159,6 +161,8 @@ def state_law_table(ties: pd.DataFrame, laws: pd.DataFrame, *, state_col: str = 
     """
     rows = []
     ends = pd.to_datetime(ties[end_col], errors="coerce")
+    first = pd.to_datetime(ties["end_first"], errors="coerce") if "end_first" in ties else ends
+    last = pd.to_datetime(ties["end_last"], errors="coerce") if "end_last" in ties else ends
     for law in laws.itertuples():
         when = getattr(law, "date_effective", None) or getattr(law, "date_signed", None)
         cc = [c for c in dict.fromkeys(re.findall(r"\b[A-Z]{3}\b", str(law.countries))) if c in universe]
@@ -172,10 +176,10 @@ def state_law_table(ties: pd.DataFrame, laws: pd.DataFrame, *, state_col: str = 
         for side, mask in (("law state", ties[state_col] == law.state), ("other states", ties[state_col] != law.state)):
             m = sel & mask & ties[state_col].notna()
             e = m & ties[ended_col].astype(bool)
-            before = e & (ends < date) & (ends >= date - pd.Timedelta(days=window))
-            after = e & (ends >= date)
-            undated = e & ends.isna()
-            at_risk = int(m.sum() - (e & (ends < date)).sum())
+            before = e & (last < date) & (first >= date - pd.Timedelta(days=window))
+            after = e & (first >= date)
+            undated = e & (first.isna() | ((first < date) & (last >= date)))  # no date, or a period across the law
+            at_risk = int(m.sum() - (e & (last < date)).sum())
             rows.append({"law_state": law.state, "instrument": law.instrument, "date": date.date().isoformat(),
                          "countries": ";".join(cc), "side": side, "ties": int(m.sum()),
                          "ended_before": int(before.sum()), "ended_after": int(after.sum()),
@@ -264,4 +268,9 @@ def us_partner_ties(data: Any, researched: pd.DataFrame, countries: Sequence[str
     out["status"] = k.map(r["status"]).fillna("not researched")
     out["ended"] = out["status"].isin(ENDED)
     out["end_date"] = pd.to_datetime(k.map(r["end_resolved"]), errors="coerce").where(out["ended"])
+    # the end's period (a year-precision end can straddle a law's date)
+    from ..dates import resolve_dates
+    d, prec = k.map(r["end_date"]), k.map(r["end_precision"]).fillna("unknown")
+    for col, conv in (("end_first", "earliest"), ("end_last", "latest")):
+        out[col] = pd.to_datetime(pd.Series(resolve_dates(d.where(out["ended"]), prec, conv)), errors="coerce")
     return out.sort_values(["country_b", "state", "city_a", "city_b"], na_position="last").reset_index(drop=True)
