@@ -305,15 +305,23 @@ def test_attested_by() -> None:
 
 def test_read_protocol_skips_other_logs_and_reads_incidental(root: Path) -> None:
     (root / "protocol" / "log_E.csv").write_text("batch,task,query_no,query\nE1,1,1,counts\n", encoding="utf-8")
-    (root / "protocol" / "incidental_A.csv").write_text("tie,event\nGg-Rg (USA-RUS),suspended\n", encoding="utf-8")
+    (root / "protocol" / "incidental_A.csv").write_text(
+        "tie,event,date,source\nRg (RUS) - Gg (USA),suspended,2022-04,https://g0.example\n"
+        "Cc-Rc (DEU-RUS),terminated,,https://c3.example\n\"Gg (USA) - Rg, Rh (RUS)\",suspended,,https://x.example\n",
+        encoding="utf-8")
     (root / "protocol" / "incidental_B.csv").write_text(F_COLS + """
 Gg,USA,,municipality,Rg,RUS,,municipality,twin,suspended,2022-04-01,day,war,,https://g.example,,,q,S1 q9,primary
 """, encoding="utf-8")
     pr = C.read_protocol(root / "protocol")
     assert len(pr.log) == 7 and set(pr.log["step"]) == {"S1", "S2", "S3", "P1"}  # log_E left out
     t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS, protocol=pr).set_index("city_a")
-    # the incidental primary finding (no tie_id) documents Gg's end, found by the primary pass
+    # the incidental primary findings (no tie_id) document Gg's end, found by the primary pass; the
+    # free-text one, written with the Russian place first, is turned round; a list of ties is not read
     assert t.loc["Gg", "status"] == "suspended" and t.loc["Gg", "end_round"] == "primary"
+    assert (pr.findings["source"] == "https://g0.example").sum() == 2  # both orientations
+    assert not (pr.findings["source"] == "https://x.example").any()
+    # "Cc-Rc (DEU-RUS)": split at the hyphen, an undated termination of Cc
+    assert t.loc["Cc", "status"] == "terminated" and pd.isna(t.loc["Cc", "end_resolved"])
 
 
 def test_state_law_period_across_the_law() -> None:

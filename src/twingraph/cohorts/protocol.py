@@ -2,7 +2,7 @@
 
 The protocol's files live in ``twingraph/data/protocol``:
 
-``findings_*.csv`` (and ``incidental_*.csv`` in the same columns)
+``findings_*.csv`` (and ``incidental_*.csv``: in the same columns, or naming the tie in free text)
     one row per fact, in the columns of ``cohort_outcomes_*.csv`` plus ``tie_id``, ``quote``,
     ``found_by`` and ``pass`` (``primary`` | ``second`` | ``comparison``); event ``suspended |
     terminated | maintained | listed_undated | announced | restored``;
@@ -30,6 +30,7 @@ Rules (stated here, reported as sensitivities by the experiments):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -91,8 +92,12 @@ def read_protocol(root: Path | str | None = None) -> Protocol:
         A finding has an unknown event or no source.
     """
     base = protocol_root(root)
-    f = pd.concat([_csvs(base, "findings_*.csv"), _csvs(base, "incidental_*.csv")], ignore_index=True)
-    if len(f) and "city_a" in f:  # incidental_*.csv in the findings' columns; free-text ones are not read
+    inc = _csvs(base, "incidental_*.csv")
+    free = _free_text_ties(inc[inc["tie"].notna()]) if "tie" in inc else inc.iloc[:0]
+    if "tie" in inc:
+        inc = inc[inc["tie"].isna()]
+    f = pd.concat([_csvs(base, "findings_*.csv"), inc, free], ignore_index=True)
+    if len(f) and "city_a" in f:
         f = f[f["city_a"].notna() & f["event"].notna()].reset_index(drop=True)
     if len(f):
         bad = f[~f["event"].isin(PROTOCOL_EVENTS)]
@@ -110,6 +115,39 @@ def read_protocol(root: Path | str | None = None) -> Protocol:
     one = {k: _csvs(base, k + ".csv") for k in ("second_pass_sample", "comparison_sample", "state_laws")}
     return Protocol(f, log, _csvs(base, "status_*.csv"), one["second_pass_sample"], one["comparison_sample"],
                     one["state_laws"])
+
+
+_TIE_COUNTRIES = re.compile(r"^(?P<a>[^()]+?) \((?P<ca>[A-Z]{3})\) - (?P<b>[^()]+?) \((?P<cb>[A-Z]{3})\)$")
+_TIE_PAIR = re.compile(r"^(?P<names>[^()]+) \((?P<ca>[A-Z]{3})-(?P<cb>[A-Z]{3})\)$")
+
+
+def _free_text_ties(df: pd.DataFrame) -> pd.DataFrame:
+    """Findings rows from an incidental file that names the tie in free text (``tie``, ``event``, ...).
+
+    Two forms are read: ``"A (DEU) - B (RUS)"`` and ``"A-B (GBR-RUS)"`` (every split at a hyphen is a
+    candidate; only a candidate that is a cohort tie joins it).  Each is given in both orientations
+    (the cohort files put the non-Russian place first).  Lists of several ties are not read.
+    """
+    rows = []
+    for r in df.itertuples(index=False):
+        text = str(r.tie).strip()
+        cands: list[tuple[str, str, str, str]] = []
+        if "," in text or ";" in text:  # a list of ties
+            continue
+        if m := _TIE_COUNTRIES.match(text):
+            cands.append((m["a"].strip(), m["ca"], m["b"].strip(), m["cb"]))
+        elif m := _TIE_PAIR.match(text):
+            names = m["names"]
+            cands += [(names[:i].strip(), m["ca"], names[i + 1:].strip(), m["cb"])
+                      for i, ch in enumerate(names) if ch in "-–" and names[:i].strip() and names[i + 1:].strip()]
+        for a, ca, b, cb in cands:
+            for x in ((a, ca, b, cb), (b, cb, a, ca)):
+                rows.append({"city_a": x[0], "country_a": x[1], "city_b": x[2], "country_b": x[3], "event": r.event,
+                             "date": getattr(r, "date", None), "date_precision": None, "source": r.source,
+                             "note": getattr(r, "note", None), "quote": getattr(r, "quote", None),
+                             "found_by": getattr(r, "found_by", None), "pass": "primary", "tie_id": None,
+                             "file": getattr(r, "file", None)})
+    return pd.DataFrame(rows)
 
 
 def _post_shock(dates: pd.Series, precision: pd.Series, shock: pd.Series) -> np.ndarray:
