@@ -271,6 +271,7 @@ def us_partner_ties(data: Any, researched: pd.DataFrame, countries: Sequence[str
     # the end's period (a year-precision end can straddle a law's date)
     from ..dates import resolve_dates
     d, prec = k.map(r["end_date"]), k.map(r["end_precision"]).fillna("unknown")
-    out["end_first"] = pd.to_datetime(pd.Series(resolve_dates(d.where(out["ended"]), prec, "earliest")), errors="coerce")
-    out["end_last"] = pd.to_datetime(pd.Series(resolve_dates(d.where(out["ended"]), prec, "latest")), errors="coerce")
+    dd = d.where(out["ended"])
+    out["end_first"] = pd.to_datetime(pd.Series(resolve_dates(dd, prec, "earliest")), errors="coerce")
+    out["end_last"] = pd.to_datetime(pd.Series(resolve_dates(dd, prec, "latest")), errors="coerce")
     return out.sort_values(["country_b", "state", "city_a", "city_b"], na_position="last").reset_index(drop=True)
