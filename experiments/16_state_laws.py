@@ -55,7 +55,10 @@ for ax, (state, g) in zip(axes[0], used.groupby("law_state", sort=False)):
     x = np.arange(len(g))
     ax.bar(x - 0.2, g["ended_before"] / g["ties"].clip(lower=1), 0.4, color="0.6", label="ended before the law")
     ax.bar(x + 0.2, g["ended_after"] / g["ties"].clip(lower=1), 0.4, color="#D55E00", label="ended after the law")
-    ax.set_xticks(x, [f"{s}\n(n={n})" for s, n in zip(g["side"], g["ties"])], fontsize=7)
+    for xi, (b, a, n) in enumerate(zip(g["ended_before"], g["ended_after"], g["ties"])):
+        ax.annotate(f"{int(b)}/{int(n)}   {int(a)}/{int(n)}", (xi, 0), xytext=(0, 3), textcoords="offset points",
+                    ha="center", fontsize=7)
+    ax.set_xticks(x, [f"{s}\n(n={int(n)})" for s, n in zip(g["side"], g["ties"])], fontsize=7)
     ax.set_title(f"{state}, {g['date'].iloc[0]}\n({g['countries'].iloc[0]})", fontsize=8)
 axes[0, 0].set_ylabel("share of ties with a documented end")
 axes[0, 0].legend(fontsize=7, frameon=False)
