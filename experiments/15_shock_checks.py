@@ -20,7 +20,8 @@ CAPTIONS = {
     "documented change ended). Pooled and per partner country (one pooled sensitivity). (right) "
     "Share ended after 24 Feb 2022 (exact 95% CI) in the Russia cohort (crawl-"
     "attested ties) and in the two comparison groups searched with the same protocol: the Western cohort towns' "
-    "ties with non-Russian partners and Russian places' ties with partners in non-sanctioning countries.",
+    "ties with non-Russian partners and Russian places' ties with partners in non-sanctioning countries; grey: "
+    "the list-loss baseline, share of the pre-shock ties missing from the February 2026 Wikipedia lists.",
 }
 
 wp, crawl = dataset("wikipedia-lists-2026"), dataset("wikidata-crawl-2016")
@@ -68,7 +69,7 @@ hr = pd.concat([C.comparison_hazard(pd.concat([ru_s, west]), "russian_partner", 
                 C.comparison_hazard(pd.concat([ru_s, rusp]), "western_partner",
                                     "Russia cohort vs Russian places' non-sanctioning ties")], ignore_index=True)
 out = pd.concat([shares.assign(kind="share"), hr.assign(kind="hazard ratio")], ignore_index=True)
-out["baseline"] = "no tie-loss baseline of the lifecycle work on this branch"
+out["baseline"] = "list loss: absent_2026_share (pre-shock ties missing from the 2026 lists); no dated tie-loss baseline"
 out.to_csv(FIGURES / "cohort_2022_comparison.csv", index=False, float_format="%.6g")
 print(shares.round(3).to_string(index=False), hr.drop(columns=["coef", "se"]).round(3).to_string(index=False), sep="\n")
 
@@ -107,9 +108,12 @@ a1.set_title(f"sensitivity {sens['also_found']}/{sens['second_ends']} = "
 a1.legend(fontsize=7, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3)
 y2 = np.arange(len(shares))[::-1]
 a2.errorbar(shares["share_ended"], y2, xerr=[shares["share_ended"] - shares["lower"], shares["upper"] - shares["share_ended"]],
-            fmt="o", color="black")
+            fmt="o", color="black", label="documented end")
+a2.errorbar(shares["absent_2026_share"], y2 - 0.15, xerr=[shares["absent_2026_share"] - shares["absent_lower"],
+            shares["absent_upper"] - shares["absent_2026_share"]], fmt="D", color="0.55", label="absent from 2026 lists")
+a2.legend(fontsize=7, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=1)
 a2.set(yticks=y2, yticklabels=[f"{g.replace(', ', ',' + chr(10))}\n(n={n}, {e} ended)" for g, n, e in zip(shares["group"], shares["n"], shares["ended"])],
-       xlim=(0, 1), xlabel="share ended after 24 Feb 2022 (exact 95% CI)", title="comparison cohort")
+       xlim=(0, 1), xlabel="share of ties (exact 95% CI)")
 a2.tick_params(axis="y", labelsize=7)
 stamp(fig, "cohort files + search protocol logs and findings (2026-12-07); 2016 crawl; 2026 lists")
 save(fig, "cohort_2022_corrected.png")

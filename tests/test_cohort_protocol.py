@@ -283,6 +283,9 @@ D,comparison,S1,2,Q1|Q3,,Aa,DEU,Pp,POL,de,pages,x,2026-12-07,8,,terminated,
     # Jelabuga (no country in the sample) is the Russian side; its 2019 statement is pre-shock; not searched yet
     assert c.loc["Safranbolu", "country_a"] == "RUS" and c.loc["Safranbolu", "status"] == "not researched"
     assert set(c["group"]) == {"western-town-non-russian-partner", "russian-place-non-sanctioning-partner"}
+    # none is in the 2026 lists: the list-loss baseline counts all three, and the researched one ended
+    g = C.group_shares({"all": c.reset_index()}).iloc[0]
+    assert (g["pre_shock"], g["absent_2026"], g["n"], g["ended"]) == (3, 3, 2, 1)
 
 
 def test_attested_by() -> None:

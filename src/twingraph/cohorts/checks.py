@@ -91,7 +91,9 @@ def group_shares(groups: dict[str, pd.DataFrame], alpha: float = 0.05) -> pd.Dat
     -------
     DataFrame
         ``group``, ``n`` (researched, at risk), ``not_researched``, ``ended``, ``share_ended``,
-        ``lower``, ``upper``, ``maintained`` (explicit post-shock statement), ``no_documented_change``.
+        ``lower``, ``upper``, ``maintained`` (explicit post-shock statement), ``no_documented_change``,
+        and the list-loss baseline: ``pre_shock`` ties, ``absent_2026`` (missing from the February 2026
+        Wikipedia lists), ``absent_2026_share`` with its exact interval (``absent_lower``/``absent_upper``).
     """
     rows = []
     for name, g in groups.items():
@@ -101,8 +103,18 @@ def group_shares(groups: dict[str, pd.DataFrame], alpha: float = 0.05) -> pd.Dat
         rows.append({"group": name, "n": len(t), "not_researched": int((g["status"] == "not researched").sum()),
                      "ended": e, "share_ended": e / len(t) if len(t) else np.nan, "lower": lo, "upper": hi,
                      "maintained": int(t["status"].str.startswith("maintained").sum()),
-                     "no_documented_change": int((t["status"] == "no documented change").sum())})
+                     "no_documented_change": int((t["status"] == "no documented change").sum()),
+                     **_absent(g, alpha)})
     return pd.DataFrame(rows)
+
+
+def _absent(g: pd.DataFrame, alpha: float) -> dict[str, Any]:
+    """List-loss baseline: pre-shock ties missing from the 2026 lists (absence is not an end)."""
+    pre = g[g["pre_shock"].astype(bool)] if "pre_shock" in g else g.iloc[:0]
+    k = int(pre["absent_2026"].astype(bool).sum()) if len(pre) else 0
+    lo, hi = clopper_pearson(k, len(pre), alpha)
+    return {"pre_shock": len(pre), "absent_2026": k, "absent_2026_share": k / len(pre) if len(pre) else np.nan,
+            "absent_lower": lo, "absent_upper": hi}
 
 
 def comparison_hazard(surv: pd.DataFrame, covariate: str, model: str, *,

@@ -463,8 +463,8 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     rus = samp["group"].str.startswith("russian")
     samp.loc[rus & samp["country_a"].isna(), "country_a"] = "RUS"  # the sample's Russian side (e.g. Jelabuga)
     t = samp.assign(cohort=samp["group"].map(COMPARISON_GROUPS),
-                    in_wikidata_crawl_2016=samp["sources"].fillna("").str.contains("wikidata-crawl-2016").map(str),
-                    in_wikipedia_2026=samp["sources"].fillna("").str.contains("wikipedia-lists-2026").map(str))
+                    in_wikidata_crawl_2016=samp["sources"].fillna("").str.contains("wikidata-crawl-2016").astype(bool),
+                    in_wikipedia_2026=samp["sources"].fillna("").str.contains("wikipedia-lists-2026").astype(bool))
     t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_wikipedia_2026", "tie_id", "group"]].rename(
         columns={"tie_id": "sample_tie_id"})
     t["tie_key"] = _key(t)
