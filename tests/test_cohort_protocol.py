@@ -173,6 +173,8 @@ def test_undated_placement_rules(root: Path) -> None:
     assert d["shock"][dd] == 0 and d["search"][dd] == obs and d["midpoint"][dd] == obs / 2
     # median of the dated ends: Aa day 10, Ee day 75 (2022-05-10), Ff day 97 (2022-06-01) -> 75
     assert d["median"][dd] == 75
+    # a subset's undated end can take the whole cohort's median
+    assert C.survival_table(t, median_days=40).set_index("tie_id")["duration"][dd] == 40
     with pytest.raises(ValueError):
         C.survival_table(t, undated="never")
 

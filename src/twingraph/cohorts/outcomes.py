@@ -484,7 +484,8 @@ UNDATED_RULES: Final = ("median", "shock", "midpoint", "search")
 
 
 def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintained: str = "observed",
-                   covariates: Sequence[str] = (), undated: str = "median") -> pd.DataFrame:
+                   covariates: Sequence[str] = (), undated: str = "median",
+                   median_days: float | None = None) -> pd.DataFrame:
     """Durations since the shock (days) with event flags and competing event types.
 
     Parameters
@@ -508,6 +509,9 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
         Where an undated end is placed: at the median time of the dated documented ends (default),
         on the shock day, halfway between the shock and the tie's search date, or at the search date
         (the latest it can be).  A reported sensitivity (:data:`UNDATED_RULES`).
+    median_days : float, optional
+        The median to use instead of the table's own (e.g. the whole cohort's, for a subset that
+        has undated ends but no dated one).
 
     Returns
     -------
@@ -522,6 +526,8 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
     dated_days = (pd.to_datetime(t["end_resolved"]) - t["shock_date"]).dt.days.astype(float)
     exact = ended & ~t["end_upper_bound"].astype(bool) & dated_days.notna()
     median = float(np.median(dated_days[exact])) if exact.any() else np.nan
+    if median_days is not None:
+        median = float(median_days)
     dur = (t["observed"] - t["shock_date"]).dt.days.astype(float)
     obs = dur.copy()
     if maintained == "date":
@@ -660,9 +666,11 @@ def share_ended_sets(tables: dict[str, pd.DataFrame], months: Sequence[float] = 
     -------
     DataFrame
         The columns of :func:`share_ended`, then ``set`` (``"<label>: all"`` or
-        ``"<label>: <country>"``) and ``n`` (ties in the survival table).
+        ``"<label>: <country>"``) and ``n`` (ties in the survival table).  Undated ends of a subset
+        are placed at the median of the whole table's dated ends.
     """
-    parts = [share_ended(s := survival_table(g), months).assign(set=k, n=len(s))
+    parts = [share_ended(s := survival_table(g, median_days=survival_table(d).attrs["median_days"]), months)
+             .assign(set=k, n=len(s))
              for lab, d in tables.items() for k, g in partner_sets(d, lab, min_n, partner_col).items()]
     return pd.concat(parts)
 

@@ -45,8 +45,9 @@ def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[flo
     matplotlib Axes
     """
     n = len(sets)
+    pooled = survival_table(next(iter(sets.values()))).attrs["median_days"] if sets else None
     for k, ((name, g), col) in enumerate(zip(sets.items(), colors)):
-        s = survival_table(g)
+        s = survival_table(g, median_days=pooled)  # undated ends at the first (pooled) set's median
         f = KaplanMeier().fit(s["duration"] / DAYS_PER_MONTH, s["event"])
         t = np.r_[f.timeline_, s["duration"].max() / DAYS_PER_MONTH]
         y = 1 - np.r_[f.survival_function_.iloc[:, 0], f.survival_function_.iloc[-1, 0]]
