@@ -49,7 +49,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,9 @@ __all__ = [
     "find_place",
     "loss_breakdown",
     "loss_model",
+    "loss_tables",
+    "plot_coverage",
+    "plot_loss",
     "match_ties",
     "official_counts",
     "portfolio",
@@ -84,6 +87,7 @@ __all__ = [
     "tie_loss",
     "tie_status",
     "validate_dormancy",
+    "validation_table",
     "wilson_interval",
 ]
 
@@ -279,25 +283,30 @@ def documented_events(lc: Lifecycle, events: pd.DataFrame | None = None) -> pd.D
 
 # ------------------------------------------------------------------------------------- histories
 def tie_histories(lc: Lifecycle) -> pd.DataFrame:
-    """One row per (tie, systematic source): ``state`` = ``seen`` / ``not seen`` / ``not covered``,
-    with the source's observation date, year, the tie's start date in that source and who states
-    it (Wikidata sources); plus one row per documented event (``state`` = the event)."""
+    """One row per (tie, source): ``state`` = ``seen`` / ``not seen`` / ``not covered``, with the
+    source's observation date, year, the tie's start date in that source and who states it
+    (Wikidata sources); plus one row per documented event (``state`` = the event).  The systematic
+    sources follow the coverage rules of the module docstring; any other merged source covers the
+    places it names, and the curated registry only the ties it lists."""
     ties = lc.ties
     att = lc.data.attestations
     dirs = lc.directions.drop_duplicates(["tie_id", "source"]).set_index(["tie_id", "source"])["directions"]
     rows = []
-    for src in SYSTEMATIC:
-        if src not in lc.sources:
-            continue
+    others = sorted((s for s in lc.sources if s not in SYSTEMATIC),
+                    key=lambda s: (lc.sources[s].observed or pd.Timestamp.max, s))
+    for src in [s for s in SYSTEMATIC if s in lc.sources] + others:
         a = att[att["source"] == src].drop_duplicates("tie_id").set_index("tie_id")
         seen = ties["tie_id"].isin(a.index)
-        home = lc.home.get(src, set())
+        # other sources cover the places they name; the curated registry only the ties it lists
+        home = lc.home.get(src, set() if src == "curated" else lc.known.get(src, set()))
+        obs = lc.sources[src].observed
         covered = ties["a"].isin(home) | ties["b"].isin(home)
         state = np.where(seen, "seen", np.where(covered, "not seen", "not covered"))
         start = a["start"].reindex(ties["tie_id"]).to_numpy()
         d = dirs.reindex(pd.MultiIndex.from_arrays([ties["tie_id"], [src] * len(ties)])).to_numpy()
-        rows.append(pd.DataFrame({"tie_id": ties["tie_id"], "source": src, "year": YEARS[src],
-                                  "date": lc.sources[src].observed, "state": state, "start": start,
+        rows.append(pd.DataFrame({"tie_id": ties["tie_id"], "source": src,
+                                  "year": YEARS.get(src, obs.year if obs is not None else pd.NA),
+                                  "date": obs, "state": state, "start": start,
                                   "directions": d, "evidence": np.where(seen, a["reference"].reindex(
                                       ties["tie_id"]).to_numpy(), None)}))
     ev = lc.events[lc.events["tie_id"].notna()]
@@ -314,10 +323,11 @@ def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataF
     lists with the evidence, and the latest documented event."""
     h = tie_histories(lc) if histories is None else histories
     sys_h = h[h["source"].isin(SYSTEMATIC)]
-    seen = sys_h[sys_h["state"] == "seen"]
+    listed = h[h["source"].isin(set(lc.sources)) & (h["state"] == "seen")]
+    seen = listed[listed["source"] != "curated"]  # the registry's "observed" is its latest entry, not a sighting
     first = seen.groupby("tie_id")["year"].min()
     last = seen.groupby("tie_id")["year"].max()
-    srcs = seen.groupby("tie_id")["source"].agg(lambda s: ";".join(s))
+    srcs = listed.groupby("tie_id")["source"].agg(lambda s: ";".join(s))
     newest = sys_h[sys_h["source"] == NEWEST].set_index("tie_id")["state"]
     ev = lc.events[lc.events["tie_id"].notna()].copy()
     ev["_ord"] = ev["date"].fillna(pd.Timestamp("1900-01-01"))
@@ -731,8 +741,9 @@ def portfolio(lc: Lifecycle, place_id: str, scores: pd.DataFrame | None = None,
     mine["partner_lat"] = places["lat"].reindex(partner).to_numpy()
     mine["partner_lon"] = places["lon"].reindex(partner).to_numpy()
     hh = h[h["tie_id"].isin(set(mine["tie_id"]))]
-    obs = hh.assign(txt=hh["source"] + " " + hh["year"].astype(str).str.replace("<NA>", "undated") + ": "
-                    + hh["state"]).groupby("tie_id")["txt"].agg("; ".join)
+    year = hh["year"].astype("string").fillna("undated")
+    txt = hh["source"].astype("string").fillna("?") + " " + year + ": " + hh["state"].astype("string").fillna("?")
+    obs = hh.assign(txt=txt.astype(str)).groupby("tie_id")["txt"].agg("; ".join)
     mine["history"] = obs.reindex(mine["tie_id"]).to_numpy()
     st = tie_status(lc, h).set_index("tie_id")
     mine["evidence"] = st["evidence"].reindex(mine["tie_id"]).to_numpy()
@@ -750,3 +761,106 @@ def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
                         v.item() if hasattr(v, "item") else v) for k, v in r.items()})
     return out
 
+
+
+# ------------------------------------------------------------------------------------- tables and figures
+SOURCE_LABELS = {"czechia-partnerships-2013": "CZ register 2013", "germany-partnerships-2015": "DE register 2015",
+                 "wikidata-crawl-2016": "Wikidata crawl 2016", "wikidata-eu-2017": "Wikidata EU 2017",
+                 "wikipedia-lists-2026": "Wikipedia lists 2026"}
+_CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
+FATES = ("listed", "dropped", "no longer covered", "documented end")
+
+
+def loss_tables(loss: pd.DataFrame) -> pd.DataFrame:
+    """Every breakdown of :func:`tie_loss` in one long table (``by``, ``group``, fate counts and
+    shares): by attesting source, country, age, distance, degree and association membership."""
+    bysrc = pd.concat([loss[loss["sources"].str.contains(s)].assign(group=s) for s in OLDER])
+    src = pd.crosstab(bysrc["group"], bysrc["fate"]).reindex(columns=list(FATES), fill_value=0)
+    src["n"] = src.sum(axis=1)
+    src["absent_2026"] = src["n"] - src["listed"]
+    src["share_absent"] = src["absent_2026"] / src["n"]
+    src["share_dropped_of_covered"] = src["dropped"] / (src["n"] - src["no longer covered"])
+    parts = [src.reset_index().assign(by="source")]
+    parts += [loss_breakdown(loss, by).rename(columns={by: "group"}).assign(by=by)
+              for by in ("country", "age", "distance", "degree", "association")]
+    return pd.concat(parts, ignore_index=True)
+
+
+def validation_table(val: Mapping[str, Any]) -> pd.DataFrame:
+    """:func:`validate_dormancy`'s results as one row per decision rule."""
+    rows = [{"rule": "class dormant or ended", **val["main"]},
+            {"rule": "score >= 3 (documented ends not used)", **val["without_documented"]}]
+    rows += [{"rule": f"score >= {r['threshold']}", **{k: v for k, v in r.items() if k != "threshold"}}
+             for r in val["thresholds"].to_dict("records")]
+    return pd.DataFrame(rows).assign(labels=val["labels"], matched=val["matched"])
+
+
+def plot_coverage(axes: Any, cov: pd.DataFrame, sim: pd.DataFrame, summ: pd.DataFrame) -> None:
+    """(a) observed, estimated (both populations) and official totals per country; (b) share of
+    the ties among known towns each source holds; (c) simulation: relative error and coverage."""
+    allc = cov[(cov["source"] == "all") & (cov["population"] == "all ties")]
+    known = cov[(cov["source"] == "all") & (cov["population"] != "all ties")]
+    order = allc.sort_values("observed")["country"].tolist()
+    y = {c: i for i, c in enumerate(order)}
+    ax = axes[0]
+    for df, col, dy, fill in ((allc, _CB[0], 0.15, "white"), (known, _CB[2], -0.15, _CB[2])):
+        yy = df["country"].map(y) + dy
+        ax.hlines(yy, df["ci_low"], df["ci_high"].clip(upper=3e5), color=col, lw=1.2)
+        ax.plot(df["estimated_total"], yy, "o", mfc=fill, color=col, ms=5)
+    ax.plot(allc["observed"], allc["country"].map(y), "|", color="0.3", ms=9, label="seen by any source")
+    ax.plot(allc["official_count"], allc["country"].map(y), "x", color=_CB[3], ms=7, mew=2, label="official count")
+    ax.plot([], [], "o", mfc="white", color=_CB[0], label="estimate, all ties")
+    ax.plot([], [], "o", color=_CB[2], label="estimate, ties among towns every source knows")
+    nsrc = allc.set_index("country")["n_sources"]
+    ax.set(xscale="log", yticks=range(len(order)), yticklabels=[f"{c} ({nsrc[c]})" for c in order],
+           xlabel="ties (log scale); (number of sources)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax = axes[1]
+    ks = known[known["n_sources"] >= 3].sort_values("observed")["country"].tolist()
+    per = cov[(cov["population"] != "all ties") & cov["country"].isin(ks) & (cov["source"] != "all")]
+    for k, src in enumerate(s for s in SYSTEMATIC if s in set(per["source"])):
+        g = per[per["source"] == src].set_index("country").reindex(ks)
+        yy = np.arange(len(ks)) + (k - 2) * 0.15
+        ax.errorbar(g["capture_prob"], yy, xerr=[g["capture_prob"] - g["capture_low"],
+                                                 g["capture_high"] - g["capture_prob"]],
+                    fmt="o", ms=3, color=_CB[k], label=SOURCE_LABELS[src], lw=0.8)
+    ax.set(yticks=range(len(ks)), yticklabels=ks, xlim=(0, 1), xlabel="share of the ties among known towns held")
+    ax.legend(fontsize=7, loc="lower left")
+    ax = axes[2]
+    for i, (name, g) in enumerate(sim.groupby("scenario", sort=False)):
+        ax.boxplot(g["N_hat"] / g["N_true"] - 1, positions=[i], widths=0.5, showfliers=False)
+        s = summ.set_index("scenario").loc[name]
+        ax.text(i, 0.4, f"cover\n{s['coverage']:.2f}", ha="center", fontsize=8)
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set(xticks=range(len(summ)), ylim=(-0.45, 0.5), ylabel="relative error of the estimate")
+    ax.set_xticklabels(summ["scenario"].str.replace(" + ", "\n+ "), fontsize=7, rotation=30)
+
+
+def plot_loss(axes: Any, loss: pd.DataFrame, tables: pd.DataFrame, model: pd.DataFrame) -> None:
+    """(a) 2026 state of each older source's ties; (b) share dropped among covered ties by degree,
+    distance and age; (c) the loss model's odds ratios with dyadic-robust intervals."""
+    src = tables[tables["by"] == "source"].set_index("group").reindex(list(OLDER))
+    share = src[list(FATES)].div(src["n"], axis=0).rename(index=SOURCE_LABELS)
+    left = np.zeros(len(share))
+    for k, f in enumerate(FATES):
+        axes[0].barh(range(len(share)), share[f], left=left, color=_CB[k], label=f, height=0.7)
+        left += share[f].to_numpy()
+    axes[0].set(yticks=range(len(share)), yticklabels=share.index, xlabel="share of the source's ties, by 2026 state")
+    axes[0].legend(fontsize=8, loc="lower right")
+    for k, by in enumerate(("degree", "distance", "age")):
+        b = tables[tables["by"] == by]
+        b = b[b["group"] != "undated"] if by == "age" else b
+        key = b["group"].str.extract(r"(\d+)")[0].astype(float).fillna(0)
+        b = b.assign(_k=key.to_numpy()).sort_values("_k")
+        axes[1].plot(range(len(b)), b["share_dropped_of_covered"], "o-", color=_CB[k], label=by)
+        for i, g in enumerate(b["group"]):
+            axes[1].annotate(g, (i, b["share_dropped_of_covered"].iloc[i]), fontsize=6, color=_CB[k],
+                             xytext=(2, 3), textcoords="offset points")
+    axes[1].set(xlabel="bin (low to high)", ylabel="share dropped among covered ties", ylim=(0, 1))
+    axes[1].legend(fontsize=8)
+    m = model[model["term"] != "intercept"]
+    axes[2].errorbar(m["odds_ratio"], range(len(m)), fmt="o", color=_CB[0],
+                     xerr=[m["odds_ratio"] - m["ci_low"], m["ci_high"] - m["odds_ratio"]])
+    axes[2].axvline(1, color="0.5", lw=0.8)
+    axes[2].set(xscale="log", yticks=range(len(m)), yticklabels=m["term"],
+                xlabel="odds ratio of being dropped (dyadic-robust 95% CI)")
