@@ -156,3 +156,25 @@ def test_coverage_table_columns(lc: L.Lifecycle) -> None:
             "official_year", "official_source"} <= set(cov.columns)
     deu = cov[(cov["country"] == "DEU") & (cov["source"] == "all")]
     assert deu["observed"].iloc[0] == 3 and deu["n_sources"].iloc[0] == 4
+
+
+def test_live_wikidata_qualifiers_add_events() -> None:
+    live_places = [{"place_id": QID[t], "name": TOWNS[t][0], "country": TOWNS[t][1], "lat": TOWNS[t][2],
+                    "lon": TOWNS[t][3], "qid": QID[t], "level": "municipality"} for t in ("B", "C", "E")]
+    spells = [{"tie_id": f"{QID['B']}|{QID['C']}", "a": QID["B"], "b": QID["C"], "kind": "twin",
+               "start": pd.Timestamp("1991-05-01"), "start_precision": "month", "end": pd.Timestamp("2019-01-01"),
+               "end_precision": "year", "end_status": "terminated", "reference": "wds:1"},
+              {"tie_id": f"{QID['B']}|{QID['E']}", "a": QID["B"], "b": QID["E"], "kind": "twin", "rank": "deprecated",
+               "reference": "wds:2"}]
+    live = make_twindata(live_places, spells, Rejections(), 2, 2, source="wikidata-live",
+                         observed=pd.Timestamp("2026-11-01"))
+    srcs = [_source("wikipedia-lists-2026", "2026-02-01", [("B", "E", "a->b")], "wp:"),
+            _source("wikidata-crawl-2016", "2016-09-01", [("B", "C", "both"), ("B", "E", "both")], "wd:")]
+    lc2 = L.build(srcs, live=live, events=pd.DataFrame(columns=["city_a", "country_a", "city_b", "country_b", "event",
+                                                               "date", "date_precision", "source", "note", "registry"]))
+    ev = lc2.events.set_index("event")
+    assert set(ev.index) == {"signed", "terminated", "deprecated"}
+    assert ev.loc["terminated", "date"] == pd.Timestamp("2019-01-01")
+    st = L.tie_status(lc2).set_index("tie_id")
+    assert st.loc[tid(lc2, "B", "C"), "status"] == "terminated"
+    assert st.loc[tid(lc2, "B", "E"), "status"] == "listed"

@@ -24,7 +24,8 @@ Sources (:data:`SYSTEMATIC`, in time order) and what each *covers*
     maintained) with dates and sources (:func:`documented_events`); a fetched live-Wikidata cache
     adds P580/P582 dates and deprecated ranks as another merged source (``live=``).
 Status (:func:`tie_status`), as of the newest source (the 2026 lists)
-    ``suspended`` / ``terminated``: a documented end not followed by a documented restoration;
+    ``suspended`` / ``terminated`` / ``ended`` (lapsed, or a live-Wikidata P582 end): a documented
+    end not followed by a documented restoration;
     ``listed``: in the 2026 lists; ``dropped``: seen before, covered by the 2026 lists and absent;
     ``not covered``: seen before, the 2026 lists cover neither town.  Absence is never an end.
 Tie loss (:func:`tie_loss`)
@@ -102,8 +103,9 @@ EU2017_COUNTRIES = frozenset(
     "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU HUN IRL ITA LVA LTU NLD POL PRT ROU SVK SVN ESP SWE GBR".split())
 NEWEST = "wikipedia-lists-2026"
 OLDER = SYSTEMATIC[:-1]
-END_EVENTS = ("suspended", "terminated", "lapsed")
+END_EVENTS = ("suspended", "terminated", "lapsed", "ended")
 ACTIVE_EVENTS = ("signed", "announced", "restored", "maintained")
+ENDED = ("suspended", "terminated", "ended")  # statuses of a documented end
 
 #: Dormancy score = sum of weight x signal (signals: see :func:`dormancy`).  Class: ``ended``
 #: (documented suspension or termination), else ``dormant`` (score >= 3), ``at risk`` (1-2),
@@ -217,7 +219,32 @@ def build(sources: Sequence[TwinData] | None = None, live: TwinData | None = Non
     known = {name: {gmap[(name, x)] for x in d.places["place_id"]} for name, d in by_name.items()}
     lc = Lifecycle(merged=res, sources=by_name, home=home, directions=directions, known=known)
     lc.events = documented_events(lc, events)
+    if "wikidata-live" in by_name:
+        lc.events = pd.concat([lc.events, _live_events(lc)], ignore_index=True)
     return lc
+
+
+def _live_events(lc: Lifecycle) -> pd.DataFrame:
+    """Dated events of live Wikidata's statements: P580 start (``signed``), P582 end (the
+    statement's end status, else ``ended``), deprecated rank (``deprecated``, undated)."""
+    live = lc.sources["wikidata-live"].spells
+    att = lc.data.attestations
+    a = att[att["source"] == "wikidata-live"]
+    tie_of = dict(zip(a["source_tie_id"], a["tie_id"]))
+    rows = []
+    for sp in live.to_dict("records"):
+        t = tie_of.get(sp["tie_id"])
+        if t is None:
+            continue
+        base = {"tie_id": t, "registry": "wikidata-live", "source": sp["reference"], "note": "live Wikidata qualifier"}
+        if pd.notna(sp["start"]):
+            rows.append({**base, "event": "signed", "date": sp["start"], "date_precision": sp["start_precision"]})
+        if pd.notna(sp["end"]) or (isinstance(sp["end_status"], str) and sp["end_status"]):
+            ev = sp["end_status"] if isinstance(sp["end_status"], str) and sp["end_status"] else "ended"
+            rows.append({**base, "event": ev, "date": sp["end"], "date_precision": sp["end_precision"]})
+        if sp["rank"] == "deprecated":
+            rows.append({**base, "event": "deprecated", "date": pd.NaT, "date_precision": "unknown"})
+    return pd.DataFrame(rows, columns=lc.events.columns)
 
 
 # ------------------------------------------------------------------------------------ place matching
@@ -344,7 +371,7 @@ def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataF
     for t, st, e, ls in zip(ties["tie_id"], ties["state_2026"], end_ev, ties["last_seen"]):
         if isinstance(e, str) and e in END_EVENTS:
             r = ended.loc[t]
-            status.append("terminated" if e == "terminated" else "suspended")
+            status.append(e if e in ("terminated", "suspended") else "ended")
             evidence.append(f"{e} {'' if pd.isna(r['date']) else r['date'].date()} ({r['source']})".replace("  ", " "))
         elif st == "seen":
             status.append("listed")
@@ -396,7 +423,7 @@ def tie_loss(lc: Lifecycle, status: pd.DataFrame | None = None) -> pd.DataFrame:
     degrees in the merged graph, earliest dated start, association co-membership)."""
     st = tie_status(lc) if status is None else status
     old = st[st["first_seen"].notna() & (st["first_seen"] <= 2017)].copy()
-    fate = np.select([old["status"].isin(["suspended", "terminated"]) & (old["state_2026"] != "seen"),
+    fate = np.select([old["status"].isin(ENDED) & (old["state_2026"] != "seen"),
                       old["state_2026"] == "seen", old["state_2026"] == "not covered"],
                      ["documented end", "listed", "no longer covered"], "dropped")
     old["fate"] = fate
@@ -630,7 +657,7 @@ def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.Da
     out["one_sided"] = t.isin(one).astype(int)
     out["missed_by_sources"] = missed.reindex(t).fillna(0).astype(int).to_numpy()
     out["absent_newer"] = (out["status"] == "dropped").astype(int)
-    out["documented_end"] = out["status"].isin(["suspended", "terminated"]).astype(int)
+    out["documented_end"] = out["status"].isin(ENDED).astype(int)
     out["latest_dated_activity"] = latest.reindex(t).to_numpy()
     out["quiet"] = (2026 - out["latest_dated_activity"] > QUIET_YEARS).fillna(False).astype(int)
     out["association_only"] = (t.isin(assoc) & ~t.isin(bilateral)).astype(int)
