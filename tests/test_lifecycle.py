@@ -113,9 +113,13 @@ def test_validate_dormancy_counts(lc: L.Lifecycle) -> None:
         {"city_a": "Alpha", "country_a": "CZE", "city_b": "Beta", "country_b": "DEU", "label": "active"},
         {"city_a": "Gamma", "country_a": "FRA", "city_b": "Delta", "country_b": "FRA", "label": "dormant"},
         {"city_a": "Nowhere", "country_a": "FRA", "city_b": "Delta", "country_b": "FRA", "label": "active"},
+        {"city_a": "ALPHA", "country_a": "CZE", "city_b": "Zeta", "country_b": "USA", "label": "dormant"},
     ])
     v = L.validate_dormancy(lc, sc, labels)
     assert v["matched"] == 4 and v["dormant"] == 3 and v["active"] == 1
+    # Alpha-Zeta: both towns known, in no source -> predicted dormant when absence counts
+    assert v["places_matched"] == 5 and v["absent_by_label"] == {"dormant": 1}
+    assert (v["with_absent"]["tp"], v["with_absent"]["fn"], v["with_absent"]["fp"]) == (3, 1, 0)
     assert (v["main"]["tp"], v["main"]["fp"], v["main"]["fn"]) == (2, 0, 1)
     assert v["main"]["recall"] == pytest.approx(2 / 3)
     lo, hi = L.wilson_interval(2, 3)
@@ -142,12 +146,12 @@ def test_official_counts_keeps_national_totals() -> None:
 
 
 def test_portfolio_and_find_place(lc: L.Lifecycle) -> None:
-    pid, close = L.find_place(lc, "Beta", "DEU")
-    assert pid is not None and close == []
-    p = L.portfolio(lc, pid)
+    pids, close = L.find_place(lc, "Beta", "DEU")
+    assert len(pids) == 1 and close == []
+    p = L.portfolio(lc, pids)
     assert sorted(p["partner"]) == ["Alpha", "Epsilon", "Gamma"]
     assert p.iloc[0]["partner"] == "Gamma" and p.iloc[0]["dormancy_class"] == "dormant"
-    assert L.find_place(lc, "Betta")[0] is None and "beta" in L.find_place(lc, "Betta")[1]
+    assert L.find_place(lc, "Betta") == ([], ["beta"])
 
 
 def test_coverage_table_columns(lc: L.Lifecycle) -> None:

@@ -248,42 +248,63 @@ def _live_events(lc: Lifecycle) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------ place matching
+def _key(name: object) -> str:
+    """Matching key: anyascii transliteration (ß -> ss, ø -> o) of the normalised name."""
+    from anyascii import anyascii
+
+    return normalize_place_name(anyascii(str(name)))
+
+
 def _name_index(lc: Lifecycle) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]]:
     gmap = lc.merged.resolution.mapping()
+    merged_country = lc.data.places.set_index("place_id")["country"]
     full: dict[tuple[str, str], set[str]] = defaultdict(set)
     base: dict[tuple[str, str], set[str]] = defaultdict(set)
     for name, d in lc.sources.items():
         for pid, nm, cc in zip(d.places["place_id"], d.places["name"], d.places["country"]):
             g = gmap[(name, pid)]
-            country = lc.data.places.set_index("place_id")["country"].get(g) if cc is None or pd.isna(cc) else cc
-            if country is None or (isinstance(country, float) and math.isnan(country)):
+            country = merged_country.get(g) if cc is None or pd.isna(cc) else cc
+            if not isinstance(country, str):
                 continue
-            full[(str(country), normalize_place_name(nm))].add(g)
-            base[(str(country), normalize_place_name(re.sub(r"\s*\(.*?\)", "", str(nm))))].add(g)
+            full[(country, _key(nm))].add(g)
+            base[(country, _key(re.sub(r"\s*\(.*?\)", "", str(nm))))].add(g)
     return full, base
+
+
+def _candidates(lc: Lifecycle, name: str, cc: str) -> set[str]:
+    if not hasattr(lc, "_names"):
+        lc._names = _name_index(lc)  # type: ignore[attr-defined]
+    full, base = lc._names  # type: ignore[attr-defined]
+    hit = full.get((cc, _key(name)), set())
+    return hit or base.get((cc, _key(re.sub(r"\s*\(.*?\)", "", name))), set())
 
 
 def match_ties(lc: Lifecycle, table: pd.DataFrame) -> pd.DataFrame:
     """Match rows naming two places (``city_a, country_a, city_b, country_b``) to merged places and
-    ties: exact normalised name in the country in any source's spelling, else the name without a
-    parenthesised qualifier if it names one place there.  Adds ``place_a``, ``place_b``, ``tie_id``
-    (None when the pair is not a tie of the merged graph)."""
-    if not hasattr(lc, "_names"):
-        lc._names = _name_index(lc)  # type: ignore[attr-defined]
-    full, base = lc._names  # type: ignore[attr-defined]
+    ties: the normalised, transliterated name in the country in any source's spelling, else the
+    name without a parenthesised qualifier.  A name standing for several places is resolved by the
+    partner: the one candidate pair that is a tie of the merged graph.  Adds ``place_a``,
+    ``place_b`` (None when not found or ambiguous) and ``tie_id`` (None when the pair is not a tie
+    of the merged graph)."""
     ties = {(a, b): t for t, a, b in lc.ties.itertuples(index=False)}
-
-    def one(name: str, cc: str) -> str | None:
-        hit = full.get((cc, normalize_place_name(name)), set())
-        if len(hit) != 1:
-            hit = base.get((cc, normalize_place_name(re.sub(r"\s*\(.*?\)", "", name))), set()) if not hit else hit
-        return next(iter(hit)) if len(hit) == 1 else None
-
     out = table.copy()
-    pa = [one(str(n), str(c)) for n, c in zip(out["city_a"], out["country_a"])]
-    pb = [one(str(n), str(c)) for n, c in zip(out["city_b"], out["country_b"])]
-    out["place_a"], out["place_b"] = pa, pb
-    out["tie_id"] = [ties.get((min(a, b), max(a, b))) if a and b and a != b else None for a, b in zip(pa, pb)]
+    pa: list[str | None] = []
+    pb: list[str | None] = []
+    tids: list[str | None] = []
+    x: str | None
+    y: str | None
+    for na, ca, nb, cb in zip(out["city_a"], out["country_a"], out["city_b"], out["country_b"]):
+        ha, hb = _candidates(lc, str(na), str(ca)), _candidates(lc, str(nb), str(cb))
+        pairs = [(x, y) for x in ha for y in hb if x != y and (min(x, y), max(x, y)) in ties]
+        if len(pairs) == 1:
+            x, y = pairs[0]
+        else:
+            x = next(iter(ha)) if len(ha) == 1 else None
+            y = next(iter(hb)) if len(hb) == 1 else None
+        pa.append(x)
+        pb.append(y)
+        tids.append(ties.get((min(x, y), max(x, y))) if x and y and x != y else None)
+    out["place_a"], out["place_b"], out["tie_id"] = pa, pb, tids
     return out
 
 
@@ -698,7 +719,8 @@ def validate_dormancy(lc: Lifecycle, scores: pd.DataFrame, labels: pd.DataFrame 
     A tie is predicted dormant when its class is ``dormant`` or ``ended``; the labels' ``dormant``
     are positives, ``active`` negatives.  Also at every score threshold (``thresholds``) and without
     the documented-end signal (``without_documented``: the labels and the registries can share
-    sources).  Intervals: Wilson 95%.
+    sources), and over every label whose two towns are known with a pair that no source lists
+    counted as predicted dormant (``with_absent``).  Intervals: Wilson 95%.
     """
     lab = read_package_csv("dormancy_labels.csv") if labels is None else labels
     if lab is None or lab.empty:
@@ -713,55 +735,77 @@ def validate_dormancy(lc: Lifecycle, scores: pd.DataFrame, labels: pd.DataFrame 
     mm["documented_end"] = sc["documented_end"].reindex(mm["tie_id"]).to_numpy()
     y = (mm["label"] == "dormant").to_numpy()
 
-    def pr(pred: np.ndarray) -> dict[str, float]:
-        tp, fp, fn = int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum())
+    def pr(pred: np.ndarray, truth: np.ndarray | None = None) -> dict[str, float]:
+        t = y if truth is None else truth
+        tp, fp, fn = int((pred & t).sum()), int((pred & ~t).sum()), int((~pred & t).sum())
         p_lo, p_hi = wilson_interval(tp, tp + fp)
         r_lo, r_hi = wilson_interval(tp, tp + fn)
-        return {"tp": tp, "fp": fp, "fn": fn, "tn": int((~pred & ~y).sum()),
+        return {"tp": tp, "fp": fp, "fn": fn, "tn": int((~pred & ~t).sum()),
                 "precision": tp / (tp + fp) if tp + fp else float("nan"), "precision_low": p_lo,
                 "precision_high": p_hi, "recall": tp / (tp + fn) if tp + fn else float("nan"),
-                "recall_low": r_lo, "recall_high": r_hi}
+                "recall_low": r_lo, "recall_high": r_hi, "n": int(len(t))}
 
     main = pr(mm["class"].isin(["dormant", "ended"]).to_numpy())
     without = pr((mm["score"] >= 3).to_numpy())
     thr = pd.DataFrame([{"threshold": t, **pr((mm["score"] >= t).to_numpy())} for t in (1, 2, 3, 4)])
+    # labels whose two towns are known: a pair in no source at all counts as predicted dormant
+    both = m[m["place_a"].notna() & m["place_b"].notna()].copy()
+    cls = sc["dormancy_class"].reindex(both["tie_id"]).to_numpy()
+    y_all = (both["label"] == "dormant").to_numpy()
+    pred_all = both["tie_id"].isna().to_numpy() | np.isin(cls, ["dormant", "ended"])
+    absent = pr(pred_all, y_all)
+    table = m.merge(mm[["tie_id", "score", "class"]].drop_duplicates("tie_id"), on="tie_id", how="left")
     return {"labels": len(lab), "matched": int(m["matched"].sum()), "dormant": int(y.sum()),
             "active": int((~y).sum()), "main": main, "without_documented": without, "thresholds": thr,
-            "table": m.merge(mm[["tie_id", "score", "class"]].drop_duplicates("tie_id"), on="tie_id", how="left")}
+            "with_absent": absent, "places_matched": len(both),
+            "absent_by_label": both.loc[both["tie_id"].isna(), "label"].value_counts().to_dict(), "table": table}
 
 
 # ------------------------------------------------------------------------------------- portfolio
-def find_place(lc: Lifecycle, city: str, country: str | None = None) -> tuple[str | None, list[str]]:
-    """The merged place named ``city`` (in ``country``): ``(place_id, [])``, or ``(None, close
-    names)`` when no single place matches."""
+def find_place(lc: Lifecycle, city: str, country: str | None = None) -> tuple[list[str], list[str]]:
+    """The merged place(s) named ``city`` (in ``country``), in any source's spelling.
+
+    Returns ``(place_ids, [])`` when the name stands for one real place: one merged id, or several
+    ids of one country within 10 km of each other (spellings the resolver kept apart, e.g. a list
+    page's name and a QID); else ``([], candidates)``: the places sharing the name
+    (``"Name (ISO3)"``) or the close names."""
     import difflib
 
-    full, base = _name_index(lc) if not hasattr(lc, "_names") else lc._names  # type: ignore[attr-defined]
-    lc._names = (full, base)  # type: ignore[attr-defined]
-    key = normalize_place_name(city)
+    from .measures.geography import haversine_km
+
+    if not hasattr(lc, "_names"):
+        lc._names = _name_index(lc)  # type: ignore[attr-defined]
+    full, _ = lc._names  # type: ignore[attr-defined]
+    key = _key(city)
     hits: set[str] = set()
     for (cc, nm), ids in full.items():
         if nm == key and (country is None or cc == country):
             hits |= ids
-    if len(hits) == 1:
-        return next(iter(hits)), []
-    if len(hits) > 1:
-        places = lc.data.places.set_index("place_id")
-        return None, sorted(f"{places.at[h, 'name']} ({places.at[h, 'country']})" for h in hits)[:8]
+    places = lc.data.places.set_index("place_id")
+    if hits:
+        p = places.loc[sorted(hits)]
+        xy = p.dropna(subset=["lat", "lon"])
+        near = len(xy) < 2 or float(np.nanmax(haversine_km(
+            xy["lat"].to_numpy()[:, None], xy["lon"].to_numpy()[:, None],
+            xy["lat"].to_numpy()[None, :], xy["lon"].to_numpy()[None, :]))) <= 10.0
+        if p["country"].nunique(dropna=False) == 1 and near:
+            return sorted(hits), []
+        return [], sorted({f"{places.at[h, 'name']} ({places.at[h, 'country']})" for h in hits})[:8]
     names = sorted({nm for (cc, nm) in full if country is None or cc == country})
-    close = difflib.get_close_matches(key, names, n=5, cutoff=0.75)
-    return None, close
+    return [], difflib.get_close_matches(key, names, n=5, cutoff=0.75)
 
 
-def portfolio(lc: Lifecycle, place_id: str, scores: pd.DataFrame | None = None,
+def portfolio(lc: Lifecycle, place_id: str | Sequence[str], scores: pd.DataFrame | None = None,
               histories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One place's ties: partner, partner_country, sources with their dates, status with evidence,
-    signals, dormancy score and class, partner coordinates."""
+    """One place's ties (``place_id``: its merged id, or several ids of one place, as
+    :func:`find_place` returns): partner, partner_country, sources with their dates, status with
+    evidence, signals, dormancy score and class, partner coordinates."""
     h = tie_histories(lc) if histories is None else histories
     sc = dormancy(lc, histories=h) if scores is None else scores
-    mine = sc[(sc["a"] == place_id) | (sc["b"] == place_id)].copy()
+    ids = {place_id} if isinstance(place_id, str) else set(place_id)
+    mine = sc[sc["a"].isin(ids) | sc["b"].isin(ids)].copy()
     places = lc.data.places.set_index("place_id")
-    partner = np.where(mine["a"] == place_id, mine["b"], mine["a"])
+    partner = np.where(mine["a"].isin(ids), mine["b"], mine["a"])
     mine["partner_id"] = partner
     mine["partner"] = places["name"].reindex(partner).to_numpy()
     mine["partner_country"] = places["country"].reindex(partner).to_numpy()
@@ -816,7 +860,9 @@ def loss_tables(loss: pd.DataFrame) -> pd.DataFrame:
 def validation_table(val: Mapping[str, Any]) -> pd.DataFrame:
     """:func:`validate_dormancy`'s results as one row per decision rule."""
     rows = [{"rule": "class dormant or ended", **val["main"]},
-            {"rule": "score >= 3 (documented ends not used)", **val["without_documented"]}]
+            {"rule": "score >= 3 (documented ends not used)", **val["without_documented"]},
+            {"rule": "class dormant or ended, or the pair in no source (labels whose towns are known)",
+             **val["with_absent"]}]
     rows += [{"rule": f"score >= {r['threshold']}", **{k: v for k, v in r.items() if k != "threshold"}}
              for r in val["thresholds"].to_dict("records")]
     return pd.DataFrame(rows).assign(labels=val["labels"], matched=val["matched"])

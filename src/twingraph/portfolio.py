@@ -34,15 +34,16 @@ def city_portfolio(city: str, country: str | None = None,
 
     Raises :class:`PortfolioError` naming close matches when no single place has that name."""
     lc = L.build(sources)
-    pid, close = L.find_place(lc, city, country)
-    if pid is None:
+    pids, close = L.find_place(lc, city, country)
+    if not pids:
         where = f" in {country}" if country else ""
         hint = f"; close matches: {', '.join(close)}" if close else "; no close matches"
         what = "ambiguous city" if close and any("(" in c for c in close) else "unknown city"
         raise PortfolioError(f"{what} {city!r}{where}{hint} (use --country ISO3)")
-    p = lc.data.places.set_index("place_id").loc[pid]
-    xy = None if pd.isna(p["lat"]) or pd.isna(p["lon"]) else (float(p["lat"]), float(p["lon"]))
-    return str(p["name"]), L.portfolio(lc, pid), xy
+    p = lc.data.places.set_index("place_id").loc[pids].dropna(subset=["lat", "lon"])
+    first = lc.data.places.set_index("place_id").loc[pids[0]]
+    xy = (float(p["lat"].iloc[0]), float(p["lon"].iloc[0])) if len(p) else None
+    return str(first["name"]), L.portfolio(lc, pids), xy
 
 
 def render_text(name: str, table: pd.DataFrame) -> str:
