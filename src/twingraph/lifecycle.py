@@ -567,7 +567,8 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
 
     One row per (unit, source) plus a row ``source = "all"`` (the union): ``observed``,
     ``estimated_total`` with its profile 95% interval, ``capture_prob`` = observed / estimate (and
-    its interval), the selected ``model``, ``chao_lb``, and the official count when known.
+    its interval), the selected ``model``, ``chao_lb``, and the official count when known (with
+    ``share_of_official`` = observed / official count, a cross-check that needs no model).
 
     ``known_places=True`` restricts each unit to ties whose two towns every one of its sources
     knows (names any tie of): a tie a source lists under a spelling the resolver did not link to
@@ -624,8 +625,10 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
         return out
     off = official_counts()
     out = out.merge(off, on="country", how="left")
+    out["share_of_official"] = out["observed"] / out["official_count"]
     cols = ["country", "source", "observed", "estimated_total", "ci_low", "ci_high", "official_count",
-            "official_year", "official_source", "official_kind", "capture_prob", "capture_low", "capture_high",
+            "official_year", "official_source", "official_kind", "share_of_official", "capture_prob", "capture_low",
+            "capture_high",
             "model", "n_sources", "chao_lb", "population"]
     return out.reindex(columns=cols)
 
@@ -871,8 +874,9 @@ def validation_table(val: Mapping[str, Any]) -> pd.DataFrame:
 def plot_coverage(axes: Any, cov: pd.DataFrame, sim: pd.DataFrame, summ: pd.DataFrame) -> None:
     """(a) observed, estimated (both populations) and official totals per country; (b) share of
     the ties among known towns each source holds; (c) simulation: relative error and coverage."""
-    allc = cov[(cov["source"] == "all") & (cov["population"] == "all ties")]
-    known = cov[(cov["source"] == "all") & (cov["population"] != "all ties")]
+    show = set(cov.loc[(cov["n_sources"] >= 3) | cov["official_count"].notna(), "country"])
+    allc = cov[(cov["source"] == "all") & (cov["population"] == "all ties") & cov["country"].isin(show)]
+    known = cov[(cov["source"] == "all") & (cov["population"] != "all ties") & cov["country"].isin(show)]
     order = allc.sort_values("observed")["country"].tolist()
     y = {c: i for i, c in enumerate(order)}
     ax = axes[0]
@@ -886,8 +890,8 @@ def plot_coverage(axes: Any, cov: pd.DataFrame, sim: pd.DataFrame, summ: pd.Data
     ax.plot([], [], "o", color=_CB[2], label="estimate, ties among towns every source knows")
     nsrc = allc.set_index("country")["n_sources"]
     ax.set(xscale="log", yticks=range(len(order)), yticklabels=[f"{c} ({nsrc[c]})" for c in order],
-           xlabel="ties (log scale); (number of sources)")
-    ax.legend(fontsize=8, loc="lower right")
+           xlabel="ties (log scale); countries with 3+ sources or an official count (number of sources)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=2)
     ax = axes[1]
     ks = known[known["n_sources"] >= 3].sort_values("observed")["country"].tolist()
     per = cov[(cov["population"] != "all ties") & cov["country"].isin(ks) & (cov["source"] != "all")]
@@ -919,17 +923,18 @@ def plot_loss(axes: Any, loss: pd.DataFrame, tables: pd.DataFrame, model: pd.Dat
         axes[0].barh(range(len(share)), share[f], left=left, color=_CB[k], label=f, height=0.7)
         left += share[f].to_numpy()
     axes[0].set(yticks=range(len(share)), yticklabels=share.index, xlabel="share of the source's ties, by 2026 state")
-    axes[0].legend(fontsize=8, loc="lower right")
-    for k, by in enumerate(("degree", "distance", "age")):
-        b = tables[tables["by"] == by]
-        b = b[b["group"] != "undated"] if by == "age" else b
-        key = b["group"].str.extract(r"(\d+)")[0].astype(float).fillna(0)
-        b = b.assign(_k=key.to_numpy()).sort_values("_k")
+    axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=2)
+    bins = {"degree": ["1-5", "6-10", "11-20", "21-50", "51+"],
+            "distance": ["<250", "250-500", "500-1000", "1000-2000", "2000-5000", "5000+"],
+            "age": ["<20", "20-29", "30-39", "40-49", "50-59", "60+"]}
+    for k, (by, labels) in enumerate(bins.items()):
+        b = tables[tables["by"] == by].set_index("group").reindex(labels)
         axes[1].plot(range(len(b)), b["share_dropped_of_covered"], "o-", color=_CB[k], label=by)
-        for i, g in enumerate(b["group"]):
+        for i, g in enumerate(labels):
             axes[1].annotate(g, (i, b["share_dropped_of_covered"].iloc[i]), fontsize=6, color=_CB[k],
                              xytext=(2, 3), textcoords="offset points")
-    axes[1].set(xlabel="bin (low to high)", ylabel="share dropped among covered ties", ylim=(0, 1))
+    axes[1].set(xlabel="bin (low to high): larger end's degree, distance (km), years since the dated start",
+                ylabel="share dropped among covered ties", ylim=(0, 1))
     axes[1].legend(fontsize=8)
     m = model[model["term"] != "intercept"]
     axes[2].errorbar(m["odds_ratio"], range(len(m)), fmt="o", color=_CB[0],
@@ -937,3 +942,5 @@ def plot_loss(axes: Any, loss: pd.DataFrame, tables: pd.DataFrame, model: pd.Dat
     axes[2].axvline(1, color="0.5", lw=0.8)
     axes[2].set(xscale="log", yticks=range(len(m)), yticklabels=m["term"],
                 xlabel="odds ratio of being dropped (dyadic-robust 95% CI)")
+    axes[2].set_xticks([0.25, 0.5, 1, 2], ["0.25", "0.5", "1", "2"])
+    axes[2].minorticks_off()
