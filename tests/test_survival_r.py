@@ -1,6 +1,8 @@
 """twingraph.survival against R: every number here comes from tests/r/reference.csv, written by
 tests/r/make_reference.R (R 4.2.2, survival 3.5-3, cmprsk 2.2-11; Debian packages r-base-core,
-r-cran-survival, r-cran-cmprsk).  The inputs are tests/r/data_<case>.csv, written by the same script."""
+r-cran-survival, r-cran-cmprsk; recorded in tests/r/versions.txt).  The inputs are tests/r/data_<case>.csv,
+written by the same script.  Round 2 (issue 22: log-rank strata and rho, KM median rule/CI and bands, CIF
+variances, missing causes) is compared to 1e-8 absolute."""
 
 from __future__ import annotations
 
@@ -317,3 +319,8 @@ def test_missing_cause_is_dropped_as_cmprsk_does():
     i = np.searchsorted(c.timeline_, t, side="right") - 1
     agree(c.standard_errors_.to_numpy()[i] ** 2, ref("missing_cause", "cif1_var"))
     assert c.dropped_ == {"missing": 0, "missing-cause": 15}
+
+
+def test_reference_versions_are_recorded():
+    v = (R / "versions.txt").read_text().splitlines()
+    assert v[0].startswith("R version 4.2.2") and v[1] == "survival 3.5.3" and v[2] == "cmprsk 2.2.11"

@@ -3,10 +3,16 @@
 # Run from the repository root:  Rscript tests/r/make_reference.R
 # Needs: R >= 4.2 with survival (>= 3.0) and cmprsk, e.g. Debian/Ubuntu packages
 #        r-base-core r-cran-survival r-cran-cmprsk   (apt-get install -y --no-install-recommends ...)
-# Writes tests/r/data_<case>.csv (the inputs) and tests/r/reference.csv (case, quantity, value), which
-# tests/test_survival_r.py compares against.  The data are generated here with R's own RNG (set.seed),
-# so re-running reproduces the files byte for byte with the same R and package versions.
+# Writes tests/r/data_<case>.csv (the inputs), tests/r/reference.csv (case, quantity, value), which
+# tests/test_survival_r.py compares against, and tests/r/versions.txt (R and package versions).  The
+# data are generated here with R's own RNG (set.seed), so re-running reproduces the files byte for byte with the same R and package versions.
 # Generated with R 4.2.2, survival 3.5-3, cmprsk 2.2-11 (Debian bookworm).
+# Round 2 (issue 22, cases 6-9) was generated with the same versions on 2026-12-07: the newest
+# survival release could not be installed (CRAN unreachable from the build machine: "Couldn't resolve
+# host name"; Debian's candidate is 3.5-3-1, the installed one).  Regenerating changed no round-1 row
+# or data file (byte-identical).  Re-run with a newer survival and compare before updating the
+# versions named here and in tests/test_survival_r.py.
+# Values R reports as NA (a median bound never reached) are written as NA.
 
 suppressMessages({library(survival); library(cmprsk)})
 out_dir <- "tests/r"
@@ -252,4 +258,6 @@ add("missing_cause", "cif1_var", tp9$var["1 1", ])
 res <- do.call(rbind, ref)
 res$value <- ifelse(is.na(res$value), "NA", formatC(res$value, digits = 15, format = "g"))   # NA: not reached
 write.csv(res, file.path(out_dir, "reference.csv"), row.names = FALSE, quote = FALSE)
+writeLines(c(R.version.string, paste("survival", packageVersion("survival")),
+             paste("cmprsk", packageVersion("cmprsk"))), file.path(out_dir, "versions.txt"))
 cat("wrote", nrow(res), "reference values\n")
