@@ -83,8 +83,9 @@ def _median_time(times: np.ndarray, curve: np.ndarray, rule: str = "midpoint", p
 
     ``"midpoint"`` (R's ``print.survfit``): when the curve equals ``p`` (within ``sqrt(eps)``) over an
     interval, the midpoint between the time it reaches ``p`` and the next time it drops below;
-    ``"first"`` (lifelines' ``median_survival_time_``): the first time the curve is ``<= p``.  Missing
-    values of the curve (an undefined band) are skipped, as R does.
+    ``"first"`` (lifelines' ``median_survival_time_``): the first time the curve is ``<= p`` (also
+    within ``sqrt(eps)``, so rounding in the product-limit does not move it).  Missing values of the
+    curve (an undefined band) are skipped, as R does.
     """
     tol = np.sqrt(np.finfo(float).eps)
     y = np.asarray(curve, float)
