@@ -20,6 +20,7 @@ from scipy import linalg, stats
 
 from ..exceptions import TwingraphWarning
 from . import likelihood as lk
+from .nonparametric import warn_dropped
 from .robust import cluster_variance, dyadic_variance, multiway_variance
 from .separation import fit_or_separation
 
@@ -39,6 +40,33 @@ def _score_residuals(stop: np.ndarray, start: np.ndarray, status: np.ndarray, ex
 
 def _as_list(x: Sequence[str] | str | None) -> list[str]:
     return [x] if isinstance(x, str) else list(x or [])
+
+
+def check_numeric_covariates(table: pd.DataFrame, covariates: Sequence[str], where: str) -> None:
+    """Refuse a covariate that is not numeric, naming the column (instead of numpy's "could not convert").
+
+    Numeric and boolean columns pass, and so do object columns whose values are all numbers (or
+    missing).  Text, categorical and date columns raise ``ValueError``: encode them first, as R's
+    factor coding does, e.g. ``pd.get_dummies(table, columns=[name], drop_first=True, dtype=float)``
+    (the first level is the reference).
+    """
+    for c in covariates:
+        col = table[c]
+        if pd.api.types.is_bool_dtype(col) or (pd.api.types.is_numeric_dtype(col)
+                                               and not isinstance(col.dtype, pd.CategoricalDtype)):
+            continue
+        if pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+            conv = pd.to_numeric(col, errors="coerce")
+            bad = col.notna() & conv.isna()
+            if not bad.any():
+                continue
+            examples = list(dict.fromkeys(col[bad].astype(str)))[:3]
+        else:
+            examples = list(dict.fromkeys(col.dropna().astype(str)))[:3]
+        raise ValueError(
+            f"{where}: covariate {c!r} is not numeric ({col.dtype}; values such as {examples}). Encode it "
+            f"first, e.g. as R's factor coding does: pd.get_dummies(table, columns=[{c!r}], drop_first=True, "
+            "dtype=float) (the first level is the reference)")
 
 
 def clean_survival_table(table: pd.DataFrame, time_cols: list[str], event_col: str, other_cols: list[str],
@@ -96,7 +124,9 @@ class CoxPH:
       share either endpoint are dependent.  This is the right one for ties between places.
 
     Bad input: rows with a missing used value and ``(start, stop]`` rows with ``stop <= start`` are
-    dropped and counted (``dropped_``, ``n_dropped_``); event flags other than 0/1, no events, and
+    dropped, counted (``dropped_``, ``n_dropped_``) and warned about (``RuntimeWarning``, the same
+    message as :class:`KaplanMeier` and :func:`logrank_test`); event flags other than 0/1, no events,
+    covariates that are not numeric (the error names the column; encode text as dummies first), and
     covariates that are constant or collinear (within strata) raise ``ValueError``.
 
     Monotone likelihood: when some coefficient has no finite maximum (e.g. every exposed tie ends
@@ -147,8 +177,10 @@ class CoxPH:
         for c in covariates:
             if c not in table.columns:
                 raise KeyError(f"covariate {c!r} not in the table")
+        check_numeric_covariates(table, covariates, type(self).__name__)
         df, dropped = clean_survival_table(table, time_cols, event_col, covariates + strata_cols + list(extra_cols),
                                            counting=not duration_col)
+        warn_dropped(dropped, type(self).__name__, stacklevel=3)
         if len(df) == 0:
             raise ValueError("no usable rows")
         status = df[event_col].to_numpy(float)
