@@ -14,6 +14,8 @@ class                      builtin base            raised when
 :class:`ContractError`     ``ValueError``          a table breaks the contract (a bug in a loader)
 :class:`LoadError`         ``ValueError``          a source cannot be loaded
 :class:`KonectFormatError` ``ValueError``          a file is not a readable KONECT edge list
+:class:`NotFittedError`    ``ValueError``,         a survival fitter is used before ``fit``
+                           ``AttributeError``
 ``WikidataFetchError``     ``RuntimeError``        a Wikidata request failed for good
                                                    (:mod:`twingraph.loaders.wikidata_client`)
 ``CohortError``            ``ValueError``          a cohort file is malformed (:mod:`twingraph.cohorts`)
@@ -29,7 +31,7 @@ The classes are importable from here and from the modules that raise them
 from __future__ import annotations
 
 __all__ = ["TwingraphError", "TwingraphWarning", "RandomStateError", "UserError", "DatasetError",
-           "ContractError", "LoadError", "KonectFormatError"]
+           "ContractError", "LoadError", "KonectFormatError", "NotFittedError"]
 
 
 class TwingraphError(Exception):
@@ -67,3 +69,7 @@ class LoadError(TwingraphError, ValueError):
 
 class KonectFormatError(TwingraphError, ValueError):
     """The file is not a readable KONECT edge list."""
+
+
+class NotFittedError(TwingraphError, ValueError, AttributeError):
+    """A survival fitter's results were asked for before ``fit`` (as scikit-learn's ``NotFittedError``)."""
