@@ -16,6 +16,8 @@ class                      builtin base            raised when
 :class:`KonectFormatError` ``ValueError``          a file is not a readable KONECT edge list
 :class:`NotFittedError`    ``ValueError``,         a survival fitter is used before ``fit``
                            ``AttributeError``
+:class:`GraphTypeError`    ``TypeError``,          a directed graph or a multigraph where an undirected
+                           ``ValueError``          simple graph is needed
 ``WikidataFetchError``     ``RuntimeError``        a Wikidata request failed for good
                                                    (:mod:`twingraph.loaders.wikidata_client`)
 ``CohortError``            ``ValueError``          a cohort file is malformed (:mod:`twingraph.cohorts`)
@@ -31,7 +33,8 @@ The classes are importable from here and from the modules that raise them
 from __future__ import annotations
 
 __all__ = ["TwingraphError", "TwingraphWarning", "RandomStateError", "UserError", "DatasetError",
-           "ContractError", "LoadError", "KonectFormatError", "NotFittedError"]
+           "ContractError", "LoadError", "KonectFormatError", "NotFittedError",
+           "GraphTypeError"]
 
 
 class TwingraphError(Exception):
@@ -69,6 +72,11 @@ class LoadError(TwingraphError, ValueError):
 
 class KonectFormatError(TwingraphError, ValueError):
     """The file is not a readable KONECT edge list."""
+
+
+class GraphTypeError(TwingraphError, TypeError, ValueError):
+    """A graph of the wrong kind: directed, or a multigraph where a simple graph is needed
+    (project it first with :func:`twingraph.graphs.project`)."""
 
 
 class NotFittedError(TwingraphError, ValueError, AttributeError):
