@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import CumIncidenceRight
 
+from .base import RegressionFitter, UnivariateFitter, default_covariates, resolve_alias
 from .cox import check_numeric_covariates
 from .nonparametric import _loglog_ci, _step, warn_dropped
 
@@ -70,8 +71,8 @@ def gray_variance(d: np.ndarray, status: np.ndarray, code: int) -> tuple[np.ndar
     return ut, F, var
 
 
-class CumulativeIncidence:
-    """Aalen–Johansen cumulative incidence of one cause among competing end types.
+class CumulativeIncidence(UnivariateFitter):
+    """Aalen–Johansen cumulative incidence of one cause among competing end types (statsmodels ``CumIncidenceRight``).
 
     Parameters
     ----------
@@ -97,10 +98,15 @@ class CumulativeIncidence:
     add up to 1 - Kaplan–Meier of any end.
     """
 
+    _estimate_attr = "cumulative_density_"
+    _estimate_name = "cumulative_incidence"
+    _before = 0.0
+    _ylabel = "cumulative incidence"
+
     def __init__(self, alpha: float = 0.05, variance: str = "aalen-johansen") -> None:
         if variance not in CIF_VARIANCES:
             raise ValueError(f"variance must be one of {sorted(CIF_VARIANCES)}; got {variance!r}")
-        self.alpha = alpha
+        super().__init__(alpha)
         self.variance = variance
 
     def fit(self, durations: Any, event_types: Any, cause: Any = None, events: Any = None,
@@ -126,10 +132,7 @@ class CumulativeIncidence:
         -------
         self
         """
-        if event_of_interest is not None:
-            if cause is not None:
-                raise ValueError("give cause or event_of_interest, not both")
-            cause = event_of_interest
+        cause = resolve_alias("cause", cause, "event_of_interest", event_of_interest)
         if cause is None:
             raise ValueError("cause (event_of_interest) is required")
         d = np.asarray(durations, float)
@@ -189,9 +192,6 @@ class CumulativeIncidence:
         self.results_ = ci
         return self
 
-    def predict(self, times: Any) -> np.ndarray:
-        """F(t) at the given times (right-continuous steps; 0 before the origin of the timeline)."""
-        return _step(self.timeline_, self.cumulative_density_.iloc[:, 0].to_numpy(), times, before=0.0)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -200,6 +200,7 @@ class CumulativeIncidence:
         ``attrs["variance"]`` names the variance behind ``se`` and the band; ``se_aalen_johansen`` is
         R ``survfit``'s ``std.err``, ``se_gray`` is ``sqrt`` of ``cmprsk::cuminc``'s ``var``.
         """
+        self._check_fitted()
         ci = self.confidence_interval_.set_axis(["lower", "upper"], axis=1)
         out = pd.concat([self.cumulative_density_.set_axis(["cumulative_incidence"], axis=1),
                          self.standard_errors_, ci], axis=1)
@@ -212,6 +213,7 @@ class CumulativeIncidence:
         """Step plot of the cumulative incidence with its band; returns the axis."""
         import matplotlib.pyplot as plt
 
+        self._check_fitted()
         ax = ax or plt.gca()
         t = self.timeline_
         (line,) = ax.step(t, self.cumulative_density_.iloc[:, 0], where="post", label=self.label, **kwargs)
@@ -224,7 +226,7 @@ class CumulativeIncidence:
 
 
 
-class FineGray:
+class FineGray(RegressionFitter):
     """Fine–Gray proportional subdistribution-hazards regression (R ``cmprsk::crr``).
 
     Parameters
@@ -256,8 +258,10 @@ class FineGray:
     ['coef', 'se', 'hazard_ratio']
     """
 
+    _ratio_name = "sHR"
+
     def __init__(self, alpha: float = 0.05) -> None:
-        self.alpha = alpha
+        super().__init__(alpha)
 
     def fit(self, table: pd.DataFrame, duration_col: str, event_col: str, event_of_interest: Any,
             covariates: Any = None, *, censored_value: Any = 0, missing_cause: str = "drop") -> FineGray:
@@ -292,10 +296,7 @@ class FineGray:
 
         if missing_cause not in ("drop", "raise"):
             raise ValueError(f"missing_cause must be 'drop' or 'raise'; got {missing_cause!r}")
-        if covariates is None:
-            covariates = [c for c in table.columns if c not in (duration_col, event_col)
-                          and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
-        covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+        covariates = default_covariates(table, covariates, {duration_col, event_col})
         check_numeric_covariates(table, covariates, "FineGray")
         df = table[[duration_col, event_col] + covariates]
         status_raw = df[event_col]
@@ -405,26 +406,16 @@ class FineGray:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p."""
-        from scipy import stats
+        """coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p (Wald)."""
+        return self.wald_table()
 
-        b, se = self.params_, self.standard_errors_
-        zv = b / se
-        return pd.DataFrame({"coef": b, "se": se, "hazard_ratio": np.exp(b),
-                             "hr_lower": np.exp(self.confidence_intervals_["lower"]),
-                             "hr_upper": np.exp(self.confidence_intervals_["upper"]),
-                             "z": zv, "p": 2 * stats.norm.sf(np.abs(zv))})
+    def _summary_header(self, decimals: int) -> list[str]:
+        return [f"<twingraph.survival.FineGray: event_of_interest={self.event_of_interest!r}>",
+                f"  observations = {self.n_obs_} (dropped {self.n_dropped_}), events of interest = {self.n_events_}, "
+                f"competing = {self.n_competing_}, censored = {self.n_censored_}", ""]
 
-    def print_summary(self, decimals: int = 3) -> str:
-        """Print (and return) a text summary."""
-        lines = [f"<twingraph.survival.FineGray: event_of_interest={self.event_of_interest!r}>",
-                 f"  observations = {self.n_obs_} (dropped {self.n_dropped_}), events of interest = {self.n_events_}, "
-                 f"competing = {self.n_competing_}, censored = {self.n_censored_}", ""]
-        for name, r in self.summary.iterrows():
-            lines.append(f"  {name}: coef {r['coef']:.{decimals}f} (se {r['se']:.{decimals}f}), sHR "
-                         f"{r['hazard_ratio']:.{decimals}f} "
-                         f"[{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], "
-                         f"p {r['p']:.3g}")
-        text = "\n".join(lines)
-        print(text)
-        return text
+    def _summary_line(self, name: Any, row: pd.Series, decimals: int) -> str:
+        return (f"  {name}: coef {row['coef']:.{decimals}f} (se {row['se']:.{decimals}f}), sHR "
+                f"{row['hazard_ratio']:.{decimals}f} "
+                f"[{row['hr_lower']:.{decimals}f}, {row['hr_upper']:.{decimals}f}], "
+                f"p {row['p']:.3g}")

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .base import UnivariateFitter, resolve_alias, step_function
+
 __all__ = ["KaplanMeier", "at_risk_counts", "add_at_risk_counts", "clean_durations", "warn_dropped"]
 
 #: Why a row is dropped, as the drop warning words it (the keys of every fitter's ``dropped_``).
@@ -98,11 +100,7 @@ def _median_time(times: np.ndarray, curve: np.ndarray, rule: str = "midpoint", p
     return float(x[0])
 
 
-def _step(timeline: np.ndarray, values: np.ndarray, times: Any, before: float = np.nan) -> np.ndarray:
-    """Right-continuous step function through (timeline, values) at ``times``; ``before`` before the first."""
-    t = np.atleast_1d(np.asarray(times, float))
-    idx = np.searchsorted(timeline, t, side="right") - 1
-    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
+_step = step_function  # the old private name
 
 
 def clean_durations(durations: Any, events: Any = None, entry: Any = None, *others: Any,
@@ -139,7 +137,7 @@ def clean_durations(durations: Any, events: Any = None, entry: Any = None, *othe
     return d[keep], e[keep], None if en is None else en[keep], [o[keep] for o in arrays], dropped
 
 
-class KaplanMeier:
+class KaplanMeier(UnivariateFitter):
     """Kaplan–Meier estimator with Greenwood standard errors and left truncation.
 
     Parameters
@@ -178,12 +176,18 @@ class KaplanMeier:
     [1.0, 0.75, 0.5]
     """
 
+    _estimate_attr = "survival_function_"
+    _estimate_name = "survival"
+    _before = 1.0
+    _ylabel = "survival"
+    _ylim = (0.0, 1.02)
+
     def __init__(self, alpha: float = 0.05, conf_type: str = "log-log", median_rule: str = "midpoint") -> None:
         if conf_type not in CONF_TYPES:
             raise ValueError(f"conf_type must be one of {CONF_TYPES}; got {conf_type!r}")
         if median_rule not in MEDIAN_RULES:
             raise ValueError(f"median_rule must be one of {MEDIAN_RULES}; got {median_rule!r}")
-        self.alpha = alpha
+        super().__init__(alpha)
         self.conf_type = conf_type
         self.median_rule = median_rule
 
@@ -206,10 +210,7 @@ class KaplanMeier:
         -------
         self
         """
-        if event_observed is not None:
-            if events is not None:
-                raise ValueError("give events or event_observed, not both")
-            events = event_observed
+        events = resolve_alias("events", events, "event_observed", event_observed)
         d, e, en, _, dropped = clean_durations(durations, events, entry, where="KaplanMeier")
         self.label = label or "KM_estimate"
         start = min(0.0, float(d.min()), float(en.min()) if en is not None else 0.0)
@@ -252,33 +253,11 @@ class KaplanMeier:
         self.n_dropped_ = int(sum(dropped.values()))
         return self
 
-    def predict(self, times: Any) -> np.ndarray:
-        """S(t) at the given times (right-continuous steps; 1 before the origin of the timeline)."""
-        return _step(self.timeline_, self.survival_function_.iloc[:, 0].to_numpy(), times, before=1.0)
+    survival_function_at_times = UnivariateFitter.predict
 
-    survival_function_at_times = predict
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """One row per time on the timeline: at_risk, observed (events), survival, se, lower, upper."""
-        ci = self.confidence_interval_.set_axis(["lower", "upper"], axis=1)
-        return pd.concat([self.event_table_, self.survival_function_.set_axis(["survival"], axis=1),
-                          self.standard_errors_, ci], axis=1)
-
-    def plot(self, ax: Any = None, ci: bool = True, **kwargs: Any) -> Any:
-        """Step plot of S(t) with its confidence band; returns the axis."""
-        import matplotlib.pyplot as plt
-
-        ax = ax or plt.gca()
-        t = self.timeline_
-        (line,) = ax.step(t, self.survival_function_.iloc[:, 0], where="post", label=self.label, **kwargs)
-        if ci:
-            ax.fill_between(t, self.confidence_interval_.iloc[:, 0], self.confidence_interval_.iloc[:, 1],
-                            step="post", alpha=0.25, color=line.get_color())
-        ax.set_xlabel("years")
-        ax.set_ylabel("survival")
-        ax.set_ylim(0, 1.02)
-        return ax
+    def _summary_parts(self) -> list[pd.DataFrame | pd.Series]:
+        """The event table (at_risk, observed, censored) before the curve in :attr:`summary`."""
+        return [self.event_table_]
 
 
 def at_risk_counts(fitter: KaplanMeier, times: Any) -> pd.DataFrame:
