@@ -63,9 +63,10 @@ print(short[["ties", "threshold_km", "statistic", "null_mean", "effect_size", "c
 anchors = tm.country_anchors(g)
 pairs = tm.country_pairs(g, maps.shared_borders(world), {c: official_languages(c) for c in anchors.index})
 pairs.to_csv(FIGURES / "geo_country_pairs.csv", index=False, float_format="%.6g")
-grav = tm.gravity_model(pairs)
+gravity = tm.gravity_model(pairs)
+grav = gravity.table
 grav.to_csv(FIGURES / "geo_gravity.csv", index=False, float_format="%.6g")
-print(grav.to_string(), grav.attrs)
+print(grav.to_string(), gravity.info)
 
 fig, axes = plt.subplots(1, 3, figsize=(7.2, 2.6), gridspec_kw={"width_ratios": [1.2, 1, 1]})
 ax = axes[0]

@@ -46,11 +46,12 @@ scenarios = {"russia": ("Russia, all foreign ties", rules["russia-invasion-2022"
                  "usa-chn", "exposed_usa_chn", ties_between("USA", "CHN"), description="hypothetical"))}
 
 with parallel_config(n_jobs=N_JOBS):
-    countries = tg.country_cut_null(G, "RUS")
+    cut = tg.country_cut_null(G, "RUS")
+countries = cut.table
 countries.to_csv(FIGURES / "counterfactual_countries.csv", index=False, float_format="%.10g")
-m = countries.attrs["matched"]
-print(f"matched null: intact efficiency {countries.attrs['baseline']:.6f}; RUS rank {countries.attrs['focal_rank']} "
-      f"of {countries.attrs['n_countries']} (per tie {countries.attrs['focal_rank_per_tie']}); loss / comparable "
+m = cut.matched
+print(f"matched null: intact efficiency {cut.baseline:.6f}; RUS rank {cut.focal_rank} "
+      f"of {cut.n_countries} (per tie {cut.focal_rank_per_tie}); loss / comparable "
       f"mean {m.effect_size:.3g} [{m.ci_low:.3g}, {m.ci_high:.3g}] over {m.n_replicates} comparable countries, "
       f"p {m.p_value:.3g}", flush=True)
 
@@ -59,10 +60,10 @@ for key, (label, rule) in scenarios.items():
     edges = tg.exposed_edges(data.spells, tg.exposure(data, rule))
     with parallel_config(n_jobs=N_JOBS):
         res = tg.counterfactual_removal(G, edges, hubs=HUBS, n_replicates=N_REPLICATES, random_state=SEED)
-    print(label, f"{res.attrs['k']} edges cut\n", res.to_string(index=False, float_format=lambda x: f"{x:.6g}"),
+    print(label, f"{res.k} edges cut\n", res.table.to_string(index=False, float_format=lambda x: f"{x:.6g}"),
           flush=True)
-    results[key] = res.assign(scenario=key, k_removed=res.attrs["k"], n=res.attrs["n"], m=res.attrs["m"])
-    reps[key] = res.attrs["replicates"].assign(scenario=key)
+    results[key] = res.table.assign(scenario=key, k_removed=res.k, n=res.n, m=res.m)
+    reps[key] = res.replicates.assign(scenario=key)
     pd.concat(results.values()).to_csv(FIGURES / "counterfactual.csv", index=False, float_format="%.10g")
     pd.concat(reps.values()).to_csv(FIGURES / "counterfactual_replicates.csv", index=False, float_format="%.10g")
 
@@ -91,8 +92,8 @@ for row in countries.head(3).itertuples():
 ax.set_xscale("log")
 ax.set_xlabel("foreign edges of the country (cut)")
 ax.set_ylabel("efficiency lost (×10⁻³)")
-ax.set_title(f"each country's foreign ties cut: Russia ranks {countries.attrs['focal_rank']} of "
-             f"{countries.attrs['n_countries']}", fontsize=7.5)
+ax.set_title(f"each country's foreign ties cut: Russia ranks {cut.focal_rank} of "
+             f"{cut.n_countries}", fontsize=7.5)
 ax.legend(loc="upper left", fontsize=6.5)
 panel_letters(axes)
 fig.tight_layout()

@@ -52,8 +52,8 @@ print(states.to_string(index=False), "\n", status["status"].value_counts().to_st
 hav = R.reference_table()
 hav.to_csv(FIGURES / "recapture_hav.csv", index=False, float_format="%.6g")
 print(hav[["model", "N", "ci_low", "ci_high", "aic"]].to_string(index=False, float_format="%.1f"))
-sim = R.simulation_study(replicates=200, seed=SEED)  # capture 0.3-0.6 per source (as among known towns)
-low = R.simulation_study(p=(0.25, 0.15, 0.2, 0.1), replicates=100, seed=SEED + 1)  # 0.1-0.25 (all ties)
+sim = R.simulation_study(replicates=200, random_state=SEED)  # capture 0.3-0.6 per source (as among known towns)
+low = R.simulation_study(p=(0.25, 0.15, 0.2, 0.1), replicates=100, random_state=SEED + 1)  # 0.1-0.25 (all ties)
 summ = pd.concat([R.simulation_summary(sim).assign(capture="0.3-0.6"),
                   R.simulation_summary(low).assign(capture="0.1-0.25")], ignore_index=True)
 summ.to_csv(FIGURES / "recapture_simulation.csv", index=False, float_format="%.4g")

@@ -19,8 +19,8 @@ def barbell() -> nx.Graph:
     return G
 
 
-def row(df: pd.DataFrame, measure: str) -> pd.Series:
-    return df.set_index("measure").loc[measure]
+def row(res, measure: str) -> pd.Series:  # type: ignore[no-untyped-def]
+    return res.table.set_index("measure").loc[measure]
 
 
 def test_remove_ties_by_edges_and_mask():
@@ -56,12 +56,13 @@ def test_bridge_removal_splits_lcc_exactly():
     assert row(df, "lcc_size")["null_sd"] == pytest.approx(1.0, abs=0.2)
     # two-sided: |null - 6.5| >= |4 - 6.5| only for LCC 4 (p = 1/8)
     assert row(df, "lcc_size")["p_value"] == pytest.approx(1 / 8, abs=0.07)
-    assert df.attrs["k"] == 1 and df.attrs["distances"] == "exact"
+    assert df.k == 1 and df.distances == "exact" and df.n == 7 and df.m == 8 and df.random_state == 1
+    assert df.replicates.shape == (200, len(df.table)) and df.to_frame().equals(df.table)
 
 
 def test_removing_nothing_changes_nothing():
     G = barbell()
-    df = counterfactual_removal(G, [], hubs=["b2"], n_replicates=10, random_state=0)
+    df = counterfactual_removal(G, [], hubs=["b2"], n_replicates=10, random_state=0).table
     assert (df["observed"] == df["baseline"]).all()
     btw = df["measure"].str.startswith("betweenness_rank")  # exact for intact/cut graphs only
     assert btw.sum() == 1 and df.loc[btw, "null_mean"].isna().all() and (df.loc[btw, "n_replicates"] == 0).all()
@@ -75,16 +76,16 @@ def test_seeds_reproducible_and_n_jobs_invariant():
     cut = [("k00", "k01"), ("k00", "k02"), ("k32", "k33")]
     a = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7)
     b = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7)
-    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a.table, b.table)
     c = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=8)
-    assert not np.allclose(a["null_mean"], c["null_mean"])
+    assert not np.allclose(a.table["null_mean"], c.table["null_mean"])
     d = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7, n_jobs=2)
-    pd.testing.assert_frame_equal(a, d)
+    pd.testing.assert_frame_equal(a.table, d.table)
     from joblib import parallel_config
 
     with parallel_config(backend="threading", n_jobs=2):
         e = counterfactual_removal(G, cut, hubs=["k00", "k33"], n_replicates=30, random_state=7)
-    pd.testing.assert_frame_equal(a, e)
+    pd.testing.assert_frame_equal(a.table, e.table)
     # Louvain on the intact karate club: modularity ~0.42 (Blondel et al. report 0.42)
     assert row(a, "modularity")["baseline"] == pytest.approx(0.4188, abs=0.01)
 
@@ -119,8 +120,8 @@ def test_efficiency_and_distances_are_exact_against_networkx():
     assert row(df, "efficiency")["baseline"] == pytest.approx(nx.global_efficiency(G), rel=1e-12)
     assert row(df, "efficiency")["observed"] == pytest.approx(nx.global_efficiency(H), rel=1e-12)
     assert row(df, "mean_distance")["baseline"] == pytest.approx(nx.average_shortest_path_length(G), rel=1e-12)
-    assert df.attrs["distances"] == "exact"
-    assert df.attrs["replicates"].shape == (3, 2)
+    assert df.distances == "exact"
+    assert df.replicates.shape == (3, 2)
 
 
 def test_country_cut_null_ranks_every_country():
@@ -129,17 +130,18 @@ def test_country_cut_null_ranks_every_country():
                   ("x1", "x2")])
     ctry = {"x1": "X", "x2": "X", "a1": "A", "a2": "A", "b1": "B", "b2": "B", "y1": "Y", "z1": "Z"}
     nx.set_node_attributes(G, ctry, "country")
-    df = country_cut_null(G, "X", comparable=(0.1, 10))
+    res = country_cut_null(G, "X", comparable=(0.1, 10))
+    df = res.table
     base = nx.global_efficiency(G)
     for c in "XABYZ":
         H = remove_ties(G, foreign_edges(G, c))
         got = df.set_index("country").loc[c]
         assert got["efficiency"] == pytest.approx(nx.global_efficiency(H), rel=1e-12)
         assert got["loss"] == pytest.approx(base - nx.global_efficiency(H), rel=1e-9)
-    assert df.attrs["focal_rank"] == 1 and df["country"].iloc[0] == "X"
+    assert res.focal_rank == 1 and df["country"].iloc[0] == "X" and res.baseline == pytest.approx(base)
     assert df.set_index("country").loc["X", "k_foreign"] == 2
-    assert df.attrs["matched"].statistic == pytest.approx(df["loss"].iloc[0])
-    assert df.attrs["n_comparable"] == 4
+    assert res.matched.statistic == pytest.approx(df["loss"].iloc[0])
+    assert res.n_comparable == 4 and res.n_countries == 5 and res.focal == "X"
 
 
 def test_random_pool_restricts_the_null():

@@ -41,10 +41,12 @@ def test_gravity_model_recovers_simulated_coefficients() -> None:
             rows.append((codes[a], codes[b], rng.poisson(mu), km, np.log(km), 10, 10, border, lang))
     pairs = pd.DataFrame(rows, columns=["country_a", "country_b", "n_ties", "km", "log_km", "n_places_a",
                                         "n_places_b", "border", "shared_language"])
-    res = gravity_model(pairs).set_index("term")
+    fit = gravity_model(pairs)
+    res = fit.table.set_index("term")
     for term, truth in (("log_km", -0.9), ("border", 0.5), ("shared_language", 0.8)):
         assert res.loc[term, "ci_low"] < truth < res.loc[term, "ci_high"], term
-    assert res.attrs["n_countries"] == 40
+    assert fit["n_countries"] == 40 and fit.n_obs == 780 and fit.method == "poisson"
+    assert 0 < fit["pseudo_r2"] < 1 and fit.to_frame().equals(fit.table)
 
 
 def test_country_pairs_counts_international_ties_and_borders() -> None:

@@ -59,6 +59,9 @@ def test_lincoln_petersen_and_counts() -> None:
         R.fit_model([1, 2, 3, 4])
     with pytest.raises(R.RecaptureError):
         R.estimate(HAV, criterion="cv")
+    from twingraph.exceptions import TwingraphError
+
+    assert issubclass(R.RecaptureError, TwingraphError) and issubclass(R.RecaptureError, ValueError)
 
 
 def test_simulation_recovers_known_totals() -> None:
@@ -69,6 +72,7 @@ def test_simulation_recovers_known_totals() -> None:
     hits, rel = 0, []
     for _ in range(20):
         cap = R.simulate_captures(1500, [0.5, 0.4, 0.3, 0.6], rng, heterogeneity=1.0, dependence=1.5)
+        assert cap.shape == (1500, 4)
         est = R.estimate(R.capture_counts(cap))
         rel.append(est["N"] / 1500 - 1)
         hits += est["ci_low"] <= 1500 <= est["ci_high"]

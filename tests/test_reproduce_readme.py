@@ -55,7 +55,7 @@ def test_two_runs_give_byte_identical_files(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
     assert reproduce(exp) == 0
     first = _hashes(tmp_path / "figures")
-    assert set(first) == {"tiny.png", "tiny.pdf", "tiny.csv", "README.md"}
+    assert set(first) == {"tiny.png", "tiny.pdf", "tiny.csv", "README.md", ".captions.json"}
     assert reproduce(exp) == 0
     assert _hashes(tmp_path / "figures") == first
     readme = (tmp_path / "figures" / "README.md").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from twingraph.tables import validate
 
 
 def test_simulated_network_is_valid_seeded_and_simple():
-    data, truth = simulate_network_with_truth(n_places=200, n_ties=800, seed=3)
+    data, truth = simulate_network_with_truth(n_places=200, n_ties=800, random_state=3)
     validate(data)
     s = data.spells
     assert len(s) == 800 and s["tie_id"].is_unique
@@ -31,10 +31,10 @@ def test_simulated_network_is_valid_seeded_and_simple():
     assert data.notes["truth"]["hazard_ratio"] == 2.0 and data.notes["truth"]["exposed_spells"] == exp.sum()
     assert data.events["targets"].tolist() == ["XAA"]
     # seeded: same seed, same network; another seed, another network
-    again = simulate_network(n_places=200, n_ties=800, seed=3)
+    again = simulate_network(n_places=200, n_ties=800, random_state=3)
     pd.testing.assert_frame_equal(again.spells, data.spells)
     pd.testing.assert_frame_equal(again.places, data.places)
-    assert not simulate_network(n_places=200, n_ties=800, seed=4).spells["a"].equals(s["a"])
+    assert not simulate_network(n_places=200, n_ties=800, random_state=4).spells["a"].equals(s["a"])
     # suspensions only for exposed ties, only after the shock
     susp = s["end_status"] == "suspended"
     assert susp.sum() > 0 and truth.exposed[susp.to_numpy()].all()
@@ -43,7 +43,7 @@ def test_simulated_network_is_valid_seeded_and_simple():
 
 def test_homophily_and_preferential_attachment():
     def same_share(h):
-        d = simulate_network(n_places=400, n_ties=3000, homophily=h, size_homophily=0.0, seed=1)
+        d = simulate_network(n_places=400, n_ties=3000, homophily=h, size_homophily=0.0, random_state=1)
         cmap = d.places.set_index("place_id")["country"]
         return float((d.spells["a"].map(cmap) == d.spells["b"].map(cmap)).mean()), d
 
@@ -58,7 +58,7 @@ def test_homophily_and_preferential_attachment():
 def test_baseline_and_shock_hazards_are_recovered():
     lam, hr = 0.04, 3.0
     data, truth = simulate_network_with_truth(n_places=2000, n_ties=20_000, baseline_hazard=lam, shock_hr=hr,
-                                              shock_date="1990-01-01", seed=7)
+                                              shock_date="1990-01-01", random_state=7)
     cp = counting_process(data, exposures=truth.exposures)
     time_at_risk = (cp["stop"] - cp["start"])
     pre = cp["shock"] == 0
@@ -80,12 +80,12 @@ def test_baseline_and_shock_hazards_are_recovered():
 
 def test_simulation_at_1e5_ties():
     """Scale check of the outputs; its timing is in benchmarks/bench_scale.py (no wall-clock asserts)."""
-    data = simulate_network(n_places=20_000, n_ties=100_000, seed=0)
+    data = simulate_network(n_places=20_000, n_ties=100_000, random_state=0)
     assert len(data.spells) == 100_000 and not data.spells[["a", "b"]].duplicated().any()
 
 
 def test_validate_survival_coverage_and_bias():
-    res = validate_survival(n_replicates=40, hazard_ratio=2.0, seed=0, n_jobs=2, n_ties=1000, n_places=200)
+    res = validate_survival(n_replicates=40, hazard_ratio=2.0, random_state=0, n_jobs=2, n_ties=1000, n_places=200)
     assert res["replicates"] == 40 and res["hazard_ratio_true"] == 2.0
     assert res["n_not_estimable"] + res["n_used"] == 40   # non-estimable replicates counted, not averaged
     # P(X <= 33 | Bin(40, 0.95)) = 0.003: coverage below 34/40 would reject nominal 95% coverage
@@ -95,8 +95,8 @@ def test_validate_survival_coverage_and_bias():
     assert 0.7 < res["se_mean"] / res["sd_log_hr"] < 1.4
     assert res["km_max_abs_error"] < 0.08
     assert res["exposed_events_mean"] > 10
-    again = validate_survival(n_replicates=4, seed=1, n_jobs=1, n_ties=600, n_places=150)
-    first4 = validate_survival(n_replicates=4, seed=1, n_jobs=2, n_ties=600, n_places=150)
+    again = validate_survival(n_replicates=4, random_state=1, n_jobs=1, n_ties=600, n_places=150)
+    first4 = validate_survival(n_replicates=4, random_state=1, n_jobs=2, n_ties=600, n_places=150)
     assert again["bias"] == first4["bias"]  # seeded, independent of the number of workers
 
 
@@ -182,7 +182,7 @@ def test_cli_validate_survival_dyadic(capsys):
 
 def test_validate_survival_counts_and_excludes_non_estimable_replicates():
     """Issue 10: non-estimable replicates were counted as covering the truth."""
-    r = validate_survival(n_replicates=8, seed=3, n_jobs=1, n_ties=60, n_places=40, baseline_hazard=0.01,
+    r = validate_survival(n_replicates=8, random_state=3, n_jobs=1, n_ties=60, n_places=40, baseline_hazard=0.01,
                           window_years=3.0)
     assert r["n_not_estimable"] == 6 and r["n_used"] == 2     # tiny networks: few ends, mostly separated
     assert 0 <= r["coverage_95"] <= 1 and np.isfinite(r["bias"])

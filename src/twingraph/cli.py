@@ -26,11 +26,11 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .exceptions import UserError
+
 __all__ = ["main", "info_summary"]
 
 
-class UserError(Exception):
-    """An error the user can fix; printed as one line."""
 
 
 #: Names :func:`twingraph.load` resolves without a path (besides the dataset registry).
@@ -50,26 +50,64 @@ def _rejection_summary(data, top: int = 3) -> str:  # type: ignore[no-untyped-de
     return f"{shown}{more}"
 
 
+def _report_rejections(source: str, data) -> None:  # type: ignore[no-untyped-def]
+    """One line on stderr: how many rows were rejected, the top reasons, where the full list is."""
+    print(f"twingraph: {source}: {data.rows_rejected:,} of {data.rows_read:,} rows rejected "
+          f"({_rejection_summary(data)}); `twingraph info {source} --rejections FILE` lists them",
+          file=sys.stderr)
+
+
 def _is_expression(source: str) -> bool:
     return "+" in source and not Path(source).exists()
 
 
-def _merge(source: str, fmt: str | None = None):  # type: ignore[no-untyped-def]
-    """A dataset expression ``a+b+c``: the sources merged (:func:`twingraph.merge_sources`)."""
+def _column_mappings(columns: str | list[str] | None) -> dict[str | None, str]:
+    """``--columns`` values -> {file or None: mapping}.
+
+    Each value is ``mapping`` (for every file source) or ``FILE:mapping`` (for that file of a dataset
+    expression only), e.g. ``--columns my.csv:a_name=origincityLabel,b_name=destinationcityLabel``.
+    """
+    out: dict[str | None, str] = {}
+    for value in [columns] if isinstance(columns, str) else (columns or []):
+        head, sep, tail = value.partition(":")
+        key, mapping = (head, tail) if sep and "=" not in head else (None, value)
+        if key in out:
+            raise UserError(f"--columns given twice for {key or 'every file'}")
+        out[key] = mapping
+    return out
+
+
+def _mapping_for(term: str, mappings: dict[str | None, str]) -> str | None:
+    """The column mapping of one source term: its own, else the general one (files only)."""
+    if _is_dataset_name(term):
+        if term in mappings:
+            raise UserError(f"--columns {term}:... : {term} is a dataset name read by its own loader")
+        return None
+    return mappings.get(term, mappings.get(None))
+
+
+def _merge(source: str, fmt: str | None = None, columns: str | list[str] | None = None):  # type: ignore[no-untyped-def]
+    """A dataset expression ``a+b+c``: the sources merged (:func:`twingraph.merge_sources`); file
+    terms are read with their ``--columns`` mapping."""
     from .datasets import DatasetError
-    from .loaders import LoadError
+    from .loaders import LoadError, load
     from .merge import merge_sources, parse_expression
 
     if fmt:
         raise UserError("--format applies to one file, not to a dataset expression")
+    mappings = _column_mappings(columns)
     try:
-        return merge_sources(*parse_expression(source))
+        terms = parse_expression(source)
+        unknown = sorted(k for k in mappings if k is not None and k not in terms)
+        if unknown:
+            raise UserError(f"--columns names {', '.join(unknown)}, which is not a term of {source}")
+        return merge_sources(*[load(t, columns=_mapping_for(t, mappings)) for t in terms])
     except (LoadError, DatasetError, FileNotFoundError, ValueError) as exc:
         raise UserError(str(exc)) from None
 
 
-def _load(source: str, fmt: str | None, allow_empty: bool = False, columns: str | None = None,  # type: ignore[no-untyped-def]
-          enrich: bool = False):
+def _load(source: str, fmt: str | None, allow_empty: bool = False,  # type: ignore[no-untyped-def]
+          columns: str | list[str] | None = None, enrich: bool = False):
     """Load ``source``; report rejected rows on stderr; nothing loaded is a :class:`UserError`.
 
     With ``allow_empty`` the data are returned even when nothing loaded (``info`` reports first,
@@ -81,15 +119,20 @@ def _load(source: str, fmt: str | None, allow_empty: bool = False, columns: str 
     if fmt and _is_dataset_name(source):
         raise UserError(f"--format {fmt} applies to files; {source} is a dataset name read by its own loader")
     try:
-        data = _merge(source, fmt).data if _is_expression(source) else load(source, format=fmt, columns=columns)
+        if _is_expression(source):
+            data = _merge(source, fmt, columns).data
+        else:
+            mappings = _column_mappings(columns)
+            if set(mappings) - {None, source}:
+                raise UserError(f"--columns names {', '.join(sorted(str(k) for k in mappings if k))}, "
+                                f"not the source {source}")
+            data = load(source, format=fmt, columns=mappings.get(source, mappings.get(None)))
     except (LoadError, DatasetError, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:  # unreadable file, a device, ...
         raise UserError(f"cannot read {exc.filename or source}: {exc.strerror or exc}") from None
     if data.rows_rejected and data.rows_loaded:
-        print(f"twingraph: {source}: {data.rows_rejected:,} of {data.rows_read:,} rows rejected "
-              f"({_rejection_summary(data)}); `twingraph info {source} --rejections FILE` lists them",
-              file=sys.stderr)
+        _report_rejections(source, data)
     if not allow_empty:
         _fail_if_empty(source, data)
     if enrich:  # --enrich-population: GeoNames populations where no source has one
@@ -298,8 +341,21 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2))
         return 0
     for k, v in stats.items():
-        print(f"{k:<26}{v:,.6g}" if isinstance(v, float) else f"{k:<26}{v:,}" if isinstance(v, int) else f"{k:<26}{v}")
+        print(f"{k:<26}{_text_value(v, 'not computed (--no-distances)' if args.no_distances else 'n/a')}")
     return 0
+
+
+def _text_value(v: object, missing: str = "n/a") -> str:
+    """One value of a text table: thousands separators, 6 significant digits, never "None" or "nan"."""
+    if v is None or (isinstance(v, float) and v != v):
+        return missing
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return f"{v:,.6g}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
@@ -315,15 +371,17 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
     else:
-        print(table.to_string(index=False))
+        print(table.astype(object).where(table.notna(), "–").to_string(index=False))
     return 0
 
 
 def _cmd_overlap(args: argparse.Namespace) -> int:
     from .merge import absent_ties, overlap_report
 
-    result = _merge(args.source)
+    result = _merge(args.source, columns=args.columns)
     data = result.data
+    if data.rows_rejected:
+        _report_rejections(args.source, data)
     rep = overlap_report(data)
     absent = {f"{a} not in {b}": absent_ties(data, a, b) for a in result.sources for b in result.sources if a != b}
     if args.out:
@@ -407,10 +465,10 @@ def _cmd_validate_survival(args: argparse.Namespace) -> int:
         else:
             print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         return 0
-    result = validate_survival(n_replicates=args.replicates, hazard_ratio=args.hazard_ratio, seed=args.seed,
+    result = validate_survival(n_replicates=args.replicates, hazard_ratio=args.hazard_ratio, random_state=args.seed,
                                n_jobs=args.jobs)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result.as_dict(), indent=2))
     else:
         for k, v in result.items():
             print(f"{k:<22}{v}")
@@ -446,7 +504,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("source", help="dataset name (wikipedia-lists-2026, wikidata-crawl-2016, "
                         "germany-partnerships-2015, czechia-partnerships-2013, curated), file path, "
                         "or a dataset expression name+name+... (the sources merged, places resolved)")
-        sp.add_argument("--columns", help="for --format table: canonical=column,... (a_name=origincityLabel,b_lat=...)")
+        sp.add_argument("--columns", action="append",
+                        help="for a table file: canonical=column,... (a_name=origincityLabel,b_lat=...); in a "
+                        "dataset expression FILE:canonical=column,... for one file (repeat the option per file)")
         sp.add_argument("--enrich-population", action="store_true",
                         help="fill missing populations from the offline GeoNames gazetteer (same country and "
                         "name, within 10 km; see twingraph.resolve.enrich_population)")
@@ -499,6 +559,8 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("overlap", help="merge a dataset expression (a+b+...) and report how the sources overlap")
     sp.add_argument("source", help="dataset expression, e.g. wikipedia-lists-2026+wikidata-crawl-2016")
     sp.add_argument("--out", help="folder for the merge report CSVs (place decisions, attestations, conflicts, ...)")
+    sp.add_argument("--columns", action="append",
+                    help="FILE:canonical=column,... for a table file of the expression (repeat per file)")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_overlap)
 

@@ -70,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import parse_partial_date, resolve_dates
+from .exceptions import TwingraphError
 from .survival import CoxPH, CumulativeIncidence, KaplanMeier, at_risk_counts
 from .tables import TwinData
 
@@ -140,7 +141,7 @@ COHORT_SHOCKS: Final = {
 }
 
 
-class CohortError(ValueError):
+class CohortError(TwingraphError, ValueError):
     """A cohort file is malformed, or a cohort tie has neither a sourced outcome nor a logged search."""
 
 

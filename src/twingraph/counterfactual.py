@@ -53,7 +53,8 @@ from joblib import Parallel, delayed
 
 from .graphs import to_igraph
 from .measures import distance_distribution, global_efficiency
-from .measures._common import RandomState, check_random_state, igraph_rng
+from .randomness import RandomState, igraph_rng, random_state_arg, spawn
+from .results import CounterfactualResult, CountryCutResult, empirical_p_value, empirical_test
 
 __all__ = ["remove_ties", "exposed_edges", "counterfactual_removal", "structure_measures", "country_cut_null",
            "foreign_edges", "MEASURES"]
@@ -202,12 +203,6 @@ def _replicate(n: int, edges: np.ndarray, pool: np.ndarray, k: int, ss: np.rando
     return structure_measures(n, edges[keep], measures, hubs, cseed, betweenness=False)
 
 
-def _seed_sequence(random_state: RandomState) -> np.random.SeedSequence:
-    if isinstance(random_state, (int, np.integer)):
-        return np.random.SeedSequence(int(random_state))
-    return np.random.SeedSequence(int(check_random_state(random_state).integers(2**63 - 1)))
-
-
 def _summary_row(name: str, base: float, obs: float, r: np.ndarray) -> dict[str, Any]:
     r = r[np.isfinite(r)]
     R = len(r)
@@ -215,8 +210,7 @@ def _summary_row(name: str, base: float, obs: float, r: np.ndarray) -> dict[str,
     mean = float(r[0]) if constant else float(r.mean()) if R else float("nan")
     sd = (0.0 if constant else float(r.std(ddof=1))) if R > 1 else float("nan")
     if R:
-        extreme = np.abs(r - mean) >= abs(obs - mean) - 1e-12 * max(1.0, abs(obs))
-        p = float((1 + extreme.sum()) / (R + 1))
+        p = empirical_p_value(obs, r, center=mean)
         lo, hi = np.percentile(r, [2.5, 97.5])
     else:
         p, lo, hi = float("nan"), float("nan"), float("nan")
@@ -235,6 +229,7 @@ def _summary_row(name: str, base: float, obs: float, r: np.ndarray) -> dict[str,
             "p_value": p, "n_replicates": R}
 
 
+@random_state_arg()
 def counterfactual_removal(
     G: nx.Graph,
     removed_edges: Any,
@@ -244,7 +239,7 @@ def counterfactual_removal(
     random_state: RandomState = 0,
     n_jobs: int | None = None,
     pool: Any = None,
-) -> pd.DataFrame:
+) -> CounterfactualResult:
     """Targeted vs random tie removal on the simple graph ``G``, exactly: one row per measure.
 
     Parameters
@@ -268,17 +263,17 @@ def counterfactual_removal(
 
     Returns
     -------
-    DataFrame
-        Columns ``measure, baseline, observed, null_mean, null_sd, null_q025, null_q975, z,
-        loss_ratio, loss_ratio_low, loss_ratio_high, p_value, n_replicates`` (module docstring).
-        ``attrs``: ``k`` (edges cut), ``n``, ``m``, ``random_state``, ``distances="exact"``,
-        ``p_convention`` and ``replicates`` (a DataFrame, one row per random removal).
+    CounterfactualResult
+        ``table``: one row per measure, columns ``measure, baseline, observed, null_mean, null_sd,
+        null_q025, null_q975, z, loss_ratio, loss_ratio_low, loss_ratio_high, p_value, n_replicates``
+        (module docstring); ``replicates`` (one row per random removal); ``k`` (edges cut), ``n``,
+        ``m``, ``random_state``, ``distances="exact"``, ``p_convention``.
 
     Examples
     --------
     >>> G = nx.path_graph(["a", "b", "c", "d"])
     >>> r = counterfactual_removal(G, [("b", "c")], measures=("lcc",), n_replicates=20)
-    >>> r.set_index("measure").loc["lcc_size", ["baseline", "observed"]].tolist()
+    >>> r.table.set_index("measure").loc["lcc_size", ["baseline", "observed"]].tolist()
     [4.0, 2.0]
     """
     g, ids = to_igraph(G)
@@ -301,7 +296,7 @@ def counterfactual_removal(
             raise ValueError(f"hub {h!r} is not a node of the graph")
         hub_list.append((str(h), index[h]))
 
-    root, *children = _seed_sequence(random_state).spawn(n_replicates + 1)
+    root, *children = spawn(random_state, n_replicates + 1)
     cseed = int(np.random.default_rng(root).integers(2**31 - 1))
     keep = np.ones(len(edges), dtype=bool)
     keep[removed] = False
@@ -313,12 +308,8 @@ def counterfactual_removal(
     rep_df = pd.DataFrame(list(reps), columns=list(baseline), dtype=float)
     rows = [_summary_row(name, baseline[name], observed[name], rep_df[name].to_numpy())
             for name in baseline]
-    df = pd.DataFrame(rows)
-    df.attrs.update(k=k, n=n, m=len(edges), random_state=random_state if isinstance(random_state, int) else None,
-                    distances="exact",
-                    p_convention="two-sided empirical (1 + #{|null - mean| >= |observed - mean|}) / (R + 1)")
-    df.attrs["replicates"] = rep_df
-    return df
+    return CounterfactualResult(table=pd.DataFrame(rows), replicates=rep_df, k=k, n=n, m=len(edges),
+                                random_state=random_state if isinstance(random_state, int) else None)
 
 
 def _country_cut(n: int, edges: np.ndarray, drop: np.ndarray) -> tuple[float, float]:
@@ -329,7 +320,7 @@ def _country_cut(n: int, edges: np.ndarray, drop: np.ndarray) -> tuple[float, fl
 
 
 def country_cut_null(G: nx.Graph, focal: str, attr: str = "country", countries: Sequence[str] | None = None,
-                     comparable: tuple[float, float] = (0.5, 2.0), n_jobs: int | None = None) -> pd.DataFrame:
+                     comparable: tuple[float, float] = (0.5, 2.0), n_jobs: int | None = None) -> CountryCutResult:
     """Matched null: cut all foreign ties of each country in turn; rank ``focal``'s loss among all.
 
     Parameters
@@ -351,17 +342,15 @@ def country_cut_null(G: nx.Graph, focal: str, attr: str = "country", countries: 
 
     Returns
     -------
-    DataFrame
-        One row per country, sorted by loss (largest first): ``country, k_foreign, efficiency``
-        (after the cut, exact), ``loss`` (intact - cut efficiency), ``loss_per_1000_ties``,
-        ``lcc_size``, ``rank`` (1 = largest loss, ties share the best rank), ``rank_per_tie``,
-        ``comparable`` (bool).  ``attrs``: ``baseline`` efficiency, ``focal``, ``focal_rank``,
+    CountryCutResult
+        ``table``: one row per country, sorted by loss (largest first): ``country, k_foreign,
+        efficiency`` (after the cut, exact), ``loss`` (intact - cut efficiency),
+        ``loss_per_1000_ties``, ``lcc_size``, ``rank`` (1 = largest loss, ties share the best rank),
+        ``rank_per_tie``, ``comparable`` (bool); ``baseline`` efficiency, ``focal``, ``focal_rank``,
         ``focal_rank_per_tie``, ``n_countries``, ``n_comparable``, and ``matched`` (a
-        :class:`~twingraph.measures.TestResult`: the focal loss against the comparable countries'
+        :class:`~twingraph.results.TestResult`: the focal loss against the comparable countries'
         losses; effect size = focal loss / their mean, interval from their 2.5/97.5 percentiles).
     """
-    from .measures._common import empirical_test
-
     g, ids = to_igraph(G)
     n, index = len(ids), {v: i for i, v in enumerate(ids)}
     edges = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
@@ -390,7 +379,7 @@ def country_cut_null(G: nx.Graph, focal: str, attr: str = "country", countries: 
     matched = empirical_test(float(f["loss"]), df.loc[df["comparable"], "loss"].to_numpy(),
                              null_model=f"cut all foreign ties of each country with {lo:g}-{hi:g}x "
                                         f"{focal}'s {kf} foreign edges", alternative="greater")
-    df.attrs.update(baseline=base, focal=focal, focal_rank=int(f["rank"]), focal_rank_per_tie=int(f["rank_per_tie"]),
-                    n_countries=len(df), n_comparable=int(df["comparable"].sum()), matched=matched)
     del eid, index
-    return df
+    return CountryCutResult(table=df, baseline=base, focal=focal, focal_rank=int(f["rank"]),
+                            focal_rank_per_tie=int(f["rank_per_tie"]), n_countries=len(df),
+                            n_comparable=int(df["comparable"].sum()), matched=matched)

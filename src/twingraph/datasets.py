@@ -19,11 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .exceptions import DatasetError
+
 __all__ = ["DATASETS", "Dataset", "DataFile", "data_dir", "path", "fetch", "DatasetError", "sha256"]
-
-
-class DatasetError(RuntimeError):
-    """A dataset is unknown, missing or corrupted (a user-facing error with one clear message)."""
 
 
 @dataclass(frozen=True)

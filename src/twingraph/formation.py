@@ -44,6 +44,7 @@ from scipy import stats
 
 from .countries import continent, to_iso3
 from .measures.geography import haversine_km
+from .randomness import random_state_arg
 from .tables import TwinData
 
 __all__ = [
@@ -867,6 +868,7 @@ def _alpha_concentrated(c: pd.DataFrame) -> float:
     return float(minimize_scalar(nll, bounds=(-5.0, 5.0), method="bounded", options={"xatol": 1e-6}).x)
 
 
+@random_state_arg()
 def attachment_kernel(
     pairs: pd.DataFrame,
     bins: Sequence[int] = (1, 2, 3, 4, 5, 7, 10, 15),

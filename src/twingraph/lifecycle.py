@@ -60,6 +60,7 @@ import pandas as pd
 
 from . import recapture
 from .cohorts import normalize_place_name
+from .exceptions import TwingraphError
 from .merge import MergeResult, merge_sources
 from .tables import TwinData
 
@@ -117,7 +118,7 @@ DORMANCY_WEIGHTS: dict[str, float] = {
 QUIET_YEARS = 25
 
 
-class LifecycleError(ValueError):
+class LifecycleError(TwingraphError, ValueError):
     """A lifecycle request that cannot be answered (unknown city, missing data file)."""
 
 

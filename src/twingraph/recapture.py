@@ -43,6 +43,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from .exceptions import TwingraphError
+from .randomness import SeedLike, check_random_state
+
 __all__ = [
     "HAV_CHAO2001",
     "MAX_INTERACTIONS",
@@ -66,7 +69,7 @@ MAX_INTERACTIONS = 4
 _RUNAWAY = 1e3
 
 
-class RecaptureError(ValueError):
+class RecaptureError(TwingraphError, ValueError):
     """Capture histories that cannot be analysed (fewer than two sources, no ties, bad counts)."""
 
 
@@ -328,7 +331,7 @@ def estimate(counts: Any, criterion: str = "aic", level: float = 0.95, max_inter
             "chao_lb": chao_lower_bound(y), "models": table, "capture": capture}
 
 
-def simulate_captures(N: int, p: Any, rng: np.random.Generator, heterogeneity: float = 0.0,
+def simulate_captures(N: int, p: Any, random_state: SeedLike = None, heterogeneity: float = 0.0,
                       dependence: float = 0.0) -> np.ndarray:
     """Simulated capture table (one row per unit of a population of ``N``, one column per source).
 
@@ -337,6 +340,7 @@ def simulate_captures(N: int, p: Any, rng: np.random.Generator, heterogeneity: f
     1 is listed by source 2 with the log-odds raised by ``dependence`` (positive dependence, as a
     2017 query of the Wikidata the 2016 crawl read).  Rows never listed are kept (the truth).
     """
+    rng = check_random_state(random_state)
     p = np.asarray(p, dtype=float)
     e = rng.standard_normal(N) * heterogeneity
     logit = np.log(p / (1 - p))[None, :] + e[:, None]
@@ -353,15 +357,15 @@ SCENARIOS = (("independent", 0.0, 0.0), ("heterogeneous", 1.0, 0.0), ("dependent
              ("heterogeneous + dependent", 1.0, 1.5))
 
 
-def simulation_study(N: int = 2000, p: Any = (0.5, 0.4, 0.3, 0.6), replicates: int = 200, seed: int = 0,
-                     criterion: str = "aic", scenarios: Any = SCENARIOS) -> pd.DataFrame:
+def simulation_study(N: int = 2000, p: Any = (0.5, 0.4, 0.3, 0.6), replicates: int = 200,
+                     random_state: SeedLike = 0, criterion: str = "aic", scenarios: Any = SCENARIOS) -> pd.DataFrame:
     """Recovery of known totals: per scenario and replicate, the selected model's estimate and
     interval, the independence model's estimate, and Chao's lower bound.
 
     Returns one row per (scenario, replicate): ``N_true``, ``N_hat``, ``ci_low``, ``ci_high``,
     ``covered``, ``model``, ``N_indep``, ``chao_lb``.
     """
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(random_state)
     rows = []
     for name, het, dep in scenarios:
         for r in range(replicates):

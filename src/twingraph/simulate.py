@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 
 from .dates import resolve_dates
+from .randomness import RandomState, SeedLike, check_random_state, random_state_arg, spawn
+from .results import CoverageStudy, SurvivalValidation
 from .survival import YEAR_DAYS, CoxPH, KaplanMeier, NotEstimableWarning, counting_process
 from .tables import Rejections, TwinData, make_twindata
 
@@ -145,6 +147,7 @@ def _draw_pairs(rng: np.random.Generator, n_ties: int, country: np.ndarray, logp
     return A, B
 
 
+@random_state_arg()
 def simulate_network_with_truth(
     n_places: int = 500,
     n_ties: int = 2000,
@@ -156,18 +159,41 @@ def simulate_network_with_truth(
     homophily: float = 2.0,
     size_homophily: float = 0.5,
     target_countries: list[str] | None = None,
-    seed: int | np.random.SeedSequence | np.random.Generator = 0,
+    random_state: SeedLike = 0,
 ) -> tuple[TwinData, SimulationTruth]:
     """Simulate a twinning network (see the module docstring) and return it with its truth.
 
-    ``baseline_hazard`` is per year (365.25 days); ``shock_hr`` multiplies the hazard of exposed
-    ties from the shock date on.  Returns ``(TwinData, SimulationTruth)``; the TwinData's ``events``
-    holds the shock (kind ``"shock"``, targets = target countries) and ``notes["truth"]`` the
-    scalar truth.
+    Parameters
+    ----------
+    n_places, n_ties : int
+        Network size (``n_ties`` at most half the possible pairs).
+    years : (int, int)
+        Ties start in ``[years[0]-01-01, years[1]-01-01)``; the data date is ``years[1]-01-01``.
+    countries : int or list of str
+        Number of synthetic countries (``XAA``, ``XAB``, ...) or their codes.
+    shock_date : date-like
+        Date of the shock.
+    shock_hr : float
+        Multiplies the hazard of exposed ties from the shock date on.
+    baseline_hazard : float
+        Per year (365.25 days).
+    homophily, size_homophily : float
+        Same-country and similar-size preference (module docstring).
+    target_countries : list of str, optional
+        Countries whose ties are exposed (default: the largest).
+    random_state : int, numpy.random.Generator or None
+        Seeds every draw (``seed=`` is its deprecated name).
+
+    Returns
+    -------
+    (TwinData, SimulationTruth)
+        The TwinData's ``events`` holds the shock (kind ``"shock"``, targets = target countries)
+        and ``notes["truth"]`` the scalar truth.
     """
     if n_ties > 0.5 * n_places * (n_places - 1) / 2:
         raise ValueError("n_ties must be at most half the number of possible pairs")
-    rng = np.random.default_rng(seed)
+    seed = random_state
+    rng = check_random_state(random_state)
     codes = country_codes(countries) if isinstance(countries, int) else list(countries)
     targets = list(target_countries) if target_countries is not None else [codes[0]]
     kw = 1.0 / np.arange(1, len(codes) + 1)
@@ -241,14 +267,27 @@ def simulate_network_with_truth(
     return data, truth
 
 
-def simulate_network(**kwargs: Any) -> TwinData:
-    """Like :func:`simulate_network_with_truth` but only the TwinData (truth in ``notes["truth"]``)."""
-    return simulate_network_with_truth(**kwargs)[0]
+@random_state_arg()
+def simulate_network(*, random_state: RandomState = 0, **kwargs: Any) -> TwinData:
+    """Like :func:`simulate_network_with_truth` but only the TwinData (truth in ``notes["truth"]``).
+
+    Parameters
+    ----------
+    random_state : int, numpy.random.Generator or None
+        Seeds every draw (``seed=`` is its deprecated name).
+    **kwargs
+        The other arguments of :func:`simulate_network_with_truth`.
+
+    Returns
+    -------
+    TwinData
+    """
+    return simulate_network_with_truth(random_state=random_state, **kwargs)[0]
 
 
 def _replicate(seed: np.random.SeedSequence, hazard_ratio: float, kwargs: dict[str, Any],
                km_horizon: float, window_years: float | None) -> dict[str, float]:
-    data, truth = simulate_network_with_truth(shock_hr=hazard_ratio, seed=seed, **kwargs)
+    data, truth = simulate_network_with_truth(shock_hr=hazard_ratio, random_state=seed, **kwargs)
     window = None if window_years is None else truth.shock_date - pd.Timedelta(days=window_years * YEAR_DAYS)
     cp = counting_process(data, exposures=truth.exposures, window_start=window)
     try:
@@ -269,10 +308,11 @@ def _replicate(seed: np.random.SeedSequence, hazard_ratio: float, kwargs: dict[s
             "exposed_events": int(cp.loc[cp["shock"] == 1, "event"].sum())}
 
 
+@random_state_arg()
 def validate_survival(
     n_replicates: int = 200,
     hazard_ratio: float = 2.0,
-    seed: int = 0,
+    random_state: RandomState = 0,
     n_jobs: int = 2,
     n_ties: int = 2000,
     n_places: int = 300,
@@ -280,15 +320,17 @@ def validate_survival(
     km_horizon: float = 40.0,
     window_years: float | None = 10.0,
     **simulate_kwargs: Any,
-) -> dict[str, Any]:
+) -> SurvivalValidation:
     """Simulate ``n_replicates`` networks with a known shock hazard ratio and check the estimators.
 
-    Each replicate (seeded by ``numpy.random.SeedSequence(seed).spawn``, run in parallel with
+    Each replicate (seeded by :func:`twingraph.randomness.spawn` ``(random_state, n_replicates)``,
+    ``seed=`` being the deprecated name of ``random_state``; run in parallel with
     joblib) fits ``CoxPH`` with the time-varying covariate ``shock`` (0 before the shock date, 1
     after, for exposed ties) on the duration scale (years since the tie's start), with the spells
     left-truncated at ``window_years`` before the shock (delayed entry; ``None`` = the whole
     history: same estimand, slower), and a Kaplan–Meier curve to all unexposed ties (no
-    truncation).  Returns a JSON-ready dict:
+    truncation).  Returns a :class:`~twingraph.results.SurvivalValidation` (``as_dict()`` is
+    JSON-ready; ``res["bias"]`` works as on a dict) with:
 
     * ``hazard_ratio_true``; ``hazard_ratio_mean`` (mean of exp(beta_hat)) and
       ``hazard_ratio_geomean`` (exp of the mean log-HR);
@@ -307,7 +349,7 @@ def validate_survival(
     from joblib import Parallel, delayed
 
     kwargs = dict(n_ties=n_ties, n_places=n_places, baseline_hazard=baseline_hazard, **simulate_kwargs)
-    seeds = np.random.SeedSequence(seed).spawn(n_replicates)
+    seeds = spawn(random_state, n_replicates)
     t_start = time.perf_counter()
     out = Parallel(n_jobs=n_jobs)(delayed(_replicate)(s, hazard_ratio, kwargs, km_horizon, window_years)
                                   for s in seeds)
@@ -320,20 +362,21 @@ def validate_survival(
     cover = np.abs(b - truth) <= 1.959963984540054 * se
     c = float(cover.mean()) if len(b) else float("nan")
     used = int(ok.sum())
-    return {
-        "replicates": int(n_replicates), "n_not_estimable": int((~ok).sum()), "n_used": used,
-        "hazard_ratio_true": float(hazard_ratio),
-        "hazard_ratio_mean": float(np.exp(b).mean()), "hazard_ratio_geomean": float(np.exp(b.mean())),
-        "bias": float(b.mean() - truth), "bias_scale": "log hazard ratio",
-        "rmse": float(np.sqrt(((b - truth) ** 2).mean())),
-        "se_mean": float(se.mean()), "sd_log_hr": float(b.std(ddof=1)) if len(b) > 1 else float("nan"),
-        "coverage_95": c, "coverage_mc_se": float(np.sqrt(c * (1 - c) / used)) if used else float("nan"),
-        "km_max_abs_error": float(np.nanmean(km)), "km_max_abs_error_max": float(np.nanmax(km)),
-        "events_mean": float(np.mean([o["events"] for o in out])),
-        "exposed_events_mean": float(np.mean([o["exposed_events"] for o in out])),
-        "n_ties": int(n_ties), "n_places": int(n_places), "baseline_hazard": float(baseline_hazard),
-        "window_years": window_years, "seed": int(seed), "elapsed_seconds": round(elapsed, 2),
-    }
+    return SurvivalValidation(
+        replicates=int(n_replicates), n_not_estimable=int((~ok).sum()), n_used=used,
+        hazard_ratio_true=float(hazard_ratio),
+        hazard_ratio_mean=float(np.exp(b).mean()), hazard_ratio_geomean=float(np.exp(b.mean())),
+        bias=float(b.mean() - truth), bias_scale="log hazard ratio",
+        rmse=float(np.sqrt(((b - truth) ** 2).mean())),
+        se_mean=float(se.mean()), sd_log_hr=float(b.std(ddof=1)) if len(b) > 1 else float("nan"),
+        coverage_95=c, coverage_mc_se=float(np.sqrt(c * (1 - c) / used)) if used else float("nan"),
+        km_max_abs_error=float(np.nanmean(km)), km_max_abs_error_max=float(np.nanmax(km)),
+        events_mean=float(np.mean([o["events"] for o in out])),
+        exposed_events_mean=float(np.mean([o["exposed_events"] for o in out])),
+        n_ties=int(n_ties), n_places=int(n_places), baseline_hazard=float(baseline_hazard),
+        window_years=window_years,
+        seed=random_state if isinstance(random_state, int) else None, elapsed_seconds=round(elapsed, 2),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -369,15 +412,17 @@ class ShockDesign:
     observed: pd.Timestamp
 
 
-def shock_design(n_places: int = 300, n_ties: int = 2000, random_state: Any = 0, **kwargs: Any) -> ShockDesign:
+@random_state_arg()
+def shock_design(n_places: int = 300, n_ties: int = 2000, random_state: SeedLike = 0,
+                 **kwargs: Any) -> ShockDesign:
     """Draw the network (pairs, start dates, exposure) once with :func:`simulate_network_with_truth`.
 
     Parameters
     ----------
     n_places, n_ties
         Network size.
-    random_state
-        Seed (int, SeedSequence or Generator).
+    random_state : int, numpy.random.Generator or None
+        Seed (a SeedSequence is accepted too: how :func:`dyadic_coverage` seeds it).
     **kwargs
         Passed on (``years``, ``countries``, ``shock_date``, ``homophily``, ...).
 
@@ -385,7 +430,7 @@ def shock_design(n_places: int = 300, n_ties: int = 2000, random_state: Any = 0,
     -------
     ShockDesign
     """
-    data, truth = simulate_network_with_truth(n_places=n_places, n_ties=n_ties, seed=random_state, **kwargs)
+    data, truth = simulate_network_with_truth(n_places=n_places, n_ties=n_ties, random_state=random_state, **kwargs)
     s = data.spells
     index = pd.Index(data.places["place_id"])
     t0 = pd.Timestamp(s["start"].min()).normalize()
@@ -437,7 +482,8 @@ def _coarsen(day: np.ndarray, t0: pd.Timestamp, rng: np.random.Generator, partia
     return out, np.array(names, dtype=object)[prec]
 
 
-def simulate_shock_cohort(design: ShockDesign, random_state: Any = None, *, shock_hr: float = 2.0,
+@random_state_arg()
+def simulate_shock_cohort(design: ShockDesign, random_state: SeedLike = None, *, shock_hr: float = 2.0,
                           baseline_hazard: float = 0.05, place_frailty_sd: float = 0.0,
                           partial_dates: dict[str, float] | None = None,
                           date_convention: str = "midpoint", spells: bool = False) -> pd.DataFrame:
@@ -475,7 +521,7 @@ def simulate_shock_cohort(design: ShockDesign, random_state: Any = None, *, shoc
     (0/1), ``a``, ``b`` (place indices).  ``attrs["excluded"]`` counts ties left out (ended on or
     before the shock, started after the data date, zero length).
     """
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     n = len(design.a)
     lam = baseline_hazard / YEAR_DAYS
     u = rng.normal(-place_frailty_sd**2 / 2, place_frailty_sd, design.n_places) if place_frailty_sd > 0 \
@@ -565,6 +611,7 @@ def _pseudo_true(design: ShockDesign, seeds: list, settings: dict[str, Any]) -> 
     return float(CoxPH().fit(pooled, covariates="exposed").params_.iloc[0])
 
 
+@random_state_arg()
 def dyadic_coverage(
     n_replicates: int = 1000,
     scenarios: dict[str, dict[str, Any]] | None = None,
@@ -575,10 +622,10 @@ def dyadic_coverage(
     n_ties: int = 2000,
     date_convention: str = "midpoint",
     pseudo_true_replicates: int = 300,
-    random_state: int = 0,
+    random_state: RandomState = 0,
     n_jobs: int | None = None,
     batch_size: int = 50,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> CoverageStudy:
     """Coverage of 95% Wald intervals for the shock log-HR with model-based, one-way, two-way and dyadic SEs.
 
     For each scenario (:data:`COVERAGE_SCENARIOS` by default) one network is drawn
@@ -613,8 +660,9 @@ def dyadic_coverage(
 
     Returns
     -------
-    (summary, replicates): ``summary`` has one row per scenario and SE type with ``n_replicates``,
-    ``n_not_estimable``, ``n_used``, ``pseudo_true_log_hr``, ``coverage`` (of the pseudo-true value),
+    CoverageStudy
+        Unpacks as ``(summary, replicates)``: ``summary`` has one row per scenario and SE type with
+    ``n_replicates``, ``n_not_estimable``, ``n_used``, ``pseudo_true_log_hr``, ``coverage`` (of the pseudo-true value),
     ``coverage_wilson_lo``/``_hi``, ``coverage_mc_band_lo``/``_hi`` (central 95% of the coverage of an
     exact interval over ``n_used`` replicates, binomial), ``coverage_generating`` (of log ``shock_hr``), ``se_mean``,
     ``sd_log_hr``, ``se_over_sd``, ``bias`` (mean estimate minus pseudo-true), ``events_mean``;
@@ -637,25 +685,24 @@ def dyadic_coverage(
     from scipy import stats
 
     scenarios = COVERAGE_SCENARIOS if scenarios is None else scenarios
-    root = np.random.SeedSequence(random_state)
-    per_scenario = root.spawn(len(scenarios))
+    per_scenario = spawn(random_state, len(scenarios))
     z = stats.norm.ppf(0.975)
     summary, reps = [], []
     for (name, sc), ss in zip(scenarios.items(), per_scenario):
-        design_seed, rep_seed, truth_seed = ss.spawn(3)
+        design_seed, rep_seed, truth_seed = spawn(ss, 3)
         design = shock_design(n_places=n_places, n_ties=n_ties, random_state=design_seed)
         settings: dict[str, Any] = {"shock_hr": shock_hr, "baseline_hazard": baseline_hazard,
                                     "date_convention": date_convention,
                     "place_frailty_sd": float(sc.get("place_frailty_sd", 0.0)),
                     "partial_dates": dict(sc.get("partial_dates", {}))}
-        seeds = rep_seed.spawn(n_replicates)
+        seeds = spawn(rep_seed, n_replicates)
         batches = [seeds[i:i + batch_size] for i in range(0, n_replicates, batch_size)]
         out = Parallel(n_jobs=n_jobs)(delayed(_coverage_batch)(design, b, settings) for b in batches)
         per = pd.DataFrame([r for batch in out for r in batch])
         per.insert(0, "scenario", name)
         per.insert(1, "replicate", np.arange(n_replicates))
         reps.append(per)
-        truth = _pseudo_true(design, truth_seed.spawn(pseudo_true_replicates), settings)
+        truth = _pseudo_true(design, spawn(truth_seed, pseudo_true_replicates), settings)
         ok = per["estimable"].to_numpy(bool)
         b = per.loc[ok, "log_hr"].to_numpy()
         for k in SE_TYPES:
@@ -678,4 +725,4 @@ def dyadic_coverage(
                 "place_frailty_sd": settings["place_frailty_sd"],
                 "partial_dates": ";".join(f"{k2}={v}" for k2, v in settings["partial_dates"].items()) or "none",
             })
-    return pd.DataFrame(summary), pd.concat(reps, ignore_index=True)
+    return CoverageStudy(summary=pd.DataFrame(summary), replicates=pd.concat(reps, ignore_index=True))

@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import resolve_dates
+from .exceptions import ContractError
 
 __all__ = [
     "ASSOCIATION_COLUMNS",
@@ -355,14 +356,6 @@ def make_twindata(
     )
     validate(data)
     return data
-
-
-class ContractError(ValueError):
-    """A table breaks the contract: a bug in the code that built it (a loader), not bad input.
-
-    Loaders turn bad input rows into rejections; a breach that reaches :func:`validate` is reported
-    with its traceback (the CLI does not turn it into a one-line user error).
-    """
 
 
 def validate(data: TwinData) -> None:

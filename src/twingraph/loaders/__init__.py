@@ -14,11 +14,14 @@ by ``twingraph fetch wikidata-live`` (loading never touches the network).
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 from .. import datasets
+from ..exceptions import LoadError
 from ..tables import ContractError, TwinData
+from ._io import InputTooLarge, check_readable, first_line
 from .konect import KonectFormatError, load_konect
 from .wikidata_crawl import load_wikidata_crawl
 from .wikipedia import load_wikipedia_lists
@@ -37,21 +40,12 @@ __all__ = [
 FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "entity-json", "table")
 
 
-class LoadError(ValueError):
-    """The source cannot be loaded (unknown name, missing file, unknown or malformed format)."""
-
-
 def detect_format(path: Path) -> str:
     """Guess a file's format from its name and first non-empty line."""
     name = path.name
     if name.startswith("out."):
         return "konect"
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        first = ""
-        for line in fh:
-            if line.strip():
-                first = line.strip()
-                break
+    first = first_line(path)
     if first.startswith("%"):
         return "konect"
     if first.startswith("city1,country1,city2,country2"):
@@ -71,7 +65,8 @@ def detect_format(path: Path) -> str:
         raise LoadError(f"{path}: looks like a QID label file, not QID pairs; load the dataset "
                         "wikidata-crawl-2016 by name to join labels to the relations")
     if first.startswith("{"):
-        text = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(2000)
         if '"entities"' in text:
             return "entity-json"
         if '"results"' in text or '"head"' in text:
@@ -150,6 +145,9 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
         return load_curated()
     if key in datasets.DATASETS:
         ds = datasets.DATASETS[key]
+        if not ds.loader:
+            raise LoadError(f"{key} is a map layer (country outlines for twingraph.maps), not a twinning "
+                            f"dataset; `twingraph fetch {key}` downloads it")
         files = [datasets.path(key, f.name, root=root) for f in ds.files if f.name != "LICENSE"]
         return _registry_loader(ds.loader)(*files, source=key)
     path = Path(source)
@@ -159,12 +157,15 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     if path.is_dir():
         raise LoadError(f"{source}: is a directory; give a file")
     try:
+        check_readable(path)
         fmt = format or ("table" if columns else detect_format(path))
         return _load_file(path, fmt, columns)
     except ContractError:  # a loader built tables that break the contract: a bug, keep the traceback
         raise
-    except (KonectFormatError, LoadError) as exc:
+    except (KonectFormatError, LoadError, InputTooLarge) as exc:
         raise LoadError(str(exc)) from None
+    except csv.Error as exc:  # a field beyond csv's field size limit, a NUL byte, ...
+        raise LoadError(f"{path}: not a readable table ({exc})") from None
     except UnicodeDecodeError as exc:
         raise LoadError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except ValueError as exc:

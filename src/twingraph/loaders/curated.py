@@ -66,6 +66,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._io import bounded_lines
 from ..dates import format_partial_date, parse_partial_date, period_bounds
 from ..countries import iso3_codes
 from ..tables import EVENT_COLUMNS, LEVELS, TIE_KINDS, Rejections, TwinData, make_twindata
@@ -108,7 +109,7 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, list[str
     """Data records as ``(first physical line, fields, raw text)``; blank lines skipped."""
     out = []
     with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(bounded_lines(fh, fh.name))
         header = next(reader, None)
         if header is None:
             raise ValueError(f"{path}: empty file")

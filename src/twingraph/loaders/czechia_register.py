@@ -51,6 +51,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._io import bounded_lines
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
 
@@ -103,7 +104,7 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
     fname = path.name
     rej = Rejections()
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        reader = csv.reader(bounded_lines(fh, fh.name), delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None or tuple(h.strip() for h in header) != COLUMNS:
             raise ValueError(f"{path}: expected header {' '.join(COLUMNS)}, got {header}")

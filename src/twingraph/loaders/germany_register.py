@@ -71,6 +71,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._io import bounded_lines
 from ..countries import to_iso3
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
@@ -122,7 +123,7 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
     kinds: dict[str, int] = {}
     rows_2000 = 0
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(bounded_lines(fh, fh.name))
         header = next(reader, None)
         if header is None or tuple(h.strip() for h in header) != COLUMNS:
             raise ValueError(f"{path}: expected header {','.join(COLUMNS)}, got {header}")

@@ -39,16 +39,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..exceptions import KonectFormatError
+from ._io import bounded_lines
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
 
 __all__ = ["KonectFormatError", "load_konect"]
 
 _ID = re.compile(r"[0-9]+")
-
-
-class KonectFormatError(ValueError):
-    """The file is not a readable KONECT edge list."""
+#: longer ids are rejected before int() (Python refuses ints of more than 4,300 digits)
+_MAX_ID_DIGITS = 18
 
 
 def _read_names(folder: Path, name: str) -> list[str] | None:
@@ -74,7 +74,7 @@ def _scan(path: Path) -> tuple[list[str], list[int], int]:
     sizes: list[int] = []
     n_data = 0
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line_no, line in enumerate(fh, start=1):
+        for line_no, line in enumerate(bounded_lines(fh, path.name), start=1):
             text = line.strip()
             if not text:
                 continue
@@ -88,7 +88,7 @@ def _scan(path: Path) -> tuple[list[str], list[int], int]:
                     raise KonectFormatError(f"{path}: bipartite KONECT network; twinning networks are one-mode")
                 if fields[0] not in ("sym", "asym"):
                     raise KonectFormatError(f"{path}: line {line_no}: unknown KONECT format {fields[0]!r}")
-            elif not sizes and fields and all(f.isdigit() for f in fields):
+            elif not sizes and fields and all(f.isdigit() and len(f) <= _MAX_ID_DIGITS for f in fields):
                 sizes = [int(f) for f in fields]
     if not fmt:
         raise KonectFormatError(f"{path}: no '% sym|asym ...' header line: not a KONECT out.* file")
@@ -138,7 +138,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
     used: set[int] = set()
     weighted = 0
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line_no, line in enumerate(fh, start=1):
+        for line_no, line in enumerate(bounded_lines(fh, path.name), start=1):
             text = line.strip()
             if not text or text.startswith("%"):
                 continue
@@ -149,6 +149,10 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
                 continue
             if not (_ID.fullmatch(parts[0]) and _ID.fullmatch(parts[1])):
                 rej.add(path.name, line_no, "bad-node-id", "ids must be integers", text)
+                continue
+            if max(len(parts[0]), len(parts[1])) > _MAX_ID_DIGITS:
+                rej.add(path.name, line_no, "id-out-of-range",
+                        f"an id of {max(len(parts[0]), len(parts[1])):,} digits", text[:200])
                 continue
             u, v = int(parts[0]), int(parts[1])
             if u < 1 or v < 1:

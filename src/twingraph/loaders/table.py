@@ -50,8 +50,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._io import bounded_lines
 from ..countries import split_country, to_iso3
 from ..dates import parse_partial_date, period_bounds
+from ..exceptions import TwingraphError
 from ..tables import END_STATUSES, Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
 
@@ -160,7 +162,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
         fh.seek(0)
         if fh.read(1) != "\ufeff":
             fh.seek(0)
-        reader = csv.reader(fh, delimiter=delim)
+        reader = csv.reader(bounded_lines(fh, fh.name), delimiter=delim)
         header = [h.strip() for h in next(reader, [])]
         col = {c: i for i, c in enumerate(header)}
         missing = [f"{k}={v}" for k, v in mapping.items() if v not in col]
@@ -206,9 +208,11 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                     except ValueError:
                         bad = f"{side}: {get(f'{side}_lat')!r}, {get(f'{side}_lon')!r}"
                         raise _Reject("bad-coordinates", bad) from None
-                    out_of_range = lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)  # type: ignore[operator]
-                    if (lat is None) != (lon is None) or out_of_range:
-                        raise _Reject("bad-coordinates", f"{side}: {lat}, {lon}")
+                    if (lat is None) != (lon is None):
+                        raise _Reject("bad-coordinates", f"{side}: a latitude without a longitude or the reverse "
+                                      f"({get(f'{side}_lat')!r}, {get(f'{side}_lon')!r})")
+                    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                        raise _Reject("bad-coordinates", f"{side}: {lat}, {lon} out of range")
                     try:
                         pop = _float(get(f"{side}_population").replace(",", ""))
                     except ValueError:
@@ -323,7 +327,9 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
     return make_twindata(pl, spells, rej, rows_read, rows_loaded, source=source or str(path), notes=notes)
 
 
-class _Reject(Exception):
+class _Reject(TwingraphError):
+    """A row is rejected (internal control flow of :func:`load_table`)."""
+
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(reason)
         self.reason, self.detail = reason, detail

@@ -17,19 +17,22 @@ file so that the caller fetches it again.
 from __future__ import annotations
 
 import email.utils
-import gzip
 import http.client
 import json
 import os
+import socket
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from typing import Any
+
+from ..exceptions import TwingraphError
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -48,9 +51,11 @@ DEFAULT_ENTITY_URL = "https://www.wikidata.org/wiki/Special:EntityData/{qid}.jso
 #: Placeholder contact for the default User-Agent; set ``$TWINGRAPH_CONTACT`` (a URL or e-mail).
 DEFAULT_CONTACT = "https://example.org/twingraph-contact"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: the largest response body read (compressed and decompressed), so a server cannot exhaust memory
+MAX_RESPONSE_BYTES = 512 * 1024**2
 
 
-class WikidataFetchError(RuntimeError):
+class WikidataFetchError(TwingraphError, RuntimeError):
     """A request failed for good (retries exhausted, or a status that is not worth retrying).
 
     Attributes: ``what`` (e.g. ``"partition Q183 page 2"``), ``url``, ``attempts``, ``status``
@@ -196,6 +201,12 @@ class WikidataClient:
                 if wait is None and status == 429:
                     wait = self.wait_429
             except (urllib.error.URLError, http.client.HTTPException, OSError, EOFError) as exc:
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, socket.gaierror):  # a failed name lookup is not transient
+                    host = urllib.parse.urlsplit(url).hostname
+                    raise WikidataFetchError(f"{what}: cannot resolve the host {host} ({reason.strerror or reason}); "
+                                             "not retried: check the endpoint and the network", what=what, url=url,
+                                             attempts=attempt, status=None) from None
                 problem = f"{type(exc).__name__}: {exc}"  # timeout, refused/reset, truncated body
             except ValueError as exc:
                 problem = f"invalid response: {exc}"  # bad UTF-8, cut JSON, not a results document
@@ -223,9 +234,19 @@ class WikidataClient:
         self.requests += 1
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
+                body = response.read(MAX_RESPONSE_BYTES + 1)
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise ValueError(f"response larger than {MAX_RESPONSE_BYTES:,} bytes")
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and len(body) < int(declared):  # the connection closed early
+                    raise http.client.IncompleteRead(body, int(declared) - len(body))
                 if response.headers.get("Content-Encoding", "").lower() == "gzip":
-                    body = gzip.decompress(body)
+                    unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    body = unzip.decompress(body, MAX_RESPONSE_BYTES + 1)
+                    if len(body) > MAX_RESPONSE_BYTES or unzip.unconsumed_tail:
+                        raise ValueError(f"decompressed response larger than {MAX_RESPONSE_BYTES:,} bytes")
+                    if not unzip.eof:
+                        raise EOFError("truncated gzip body")
                 return body
         finally:
             self._last_request = self.clock()

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._io import bounded_lines
 from ..countries import split_country
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
@@ -78,7 +79,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     fname = Path(raw_csv).name
     acc = TieAccumulator("wp:", fname)
     with open(raw_csv, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(bounded_lines(fh, fh.name))
         header = next(reader, None)
         if header is None or [h.strip() for h in header[:4]] != ["city1", "country1", "city2", "country2"]:
             raise ValueError(f"{raw_csv}: expected header city1,country1,city2,country2, got {header}")
@@ -129,7 +130,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     if geocoded_csv is not None:
         gname = Path(geocoded_csv).name
         with open(geocoded_csv, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
+            reader = csv.reader(bounded_lines(fh, fh.name))
             header = next(reader, None)
             expected = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
             if header is None or [h.strip() for h in header[:8]] != expected:

@@ -23,7 +23,9 @@ from scipy import stats
 
 from ..countries import continent
 
-from ._common import GraphLike, as_igraph, child_seeds, igraph_seed, vertex_values
+from ..randomness import RandomState, igraph_rng, random_state_arg, spawn_seeds
+from ..results import empirical_p_value
+from ._common import GraphLike, as_igraph, vertex_values
 
 __all__ = [
     "degree_assortativity", "nominal_assortativity", "continent_of", "same_label_share",
@@ -100,13 +102,14 @@ def _edge_correlations(sub: ig.Graph, x: np.ndarray) -> tuple[float, float]:
 def _z_p(obs: float, null: np.ndarray) -> tuple[float, float, float, float]:
     mu, sd = float(np.mean(null)), float(np.std(null, ddof=1)) if len(null) > 1 else float("nan")
     z = (obs - mu) / sd if sd and sd > 0 else float("nan")
-    p = float((1 + np.sum(np.abs(null - mu) >= abs(obs - mu))) / (len(null) + 1))
+    p = empirical_p_value(obs, null)
     return mu, sd, z, p
 
 
+@random_state_arg()
 def size_assortativity(g: GraphLike, population: str | Sequence[float] = "population",
                        null: Literal["permute", "rewire"] = "permute", n_replicates: int = 200,
-                       random_state: int = 0) -> dict[str, float]:
+                       random_state: RandomState = 0) -> dict[str, float]:
     """Do twinned places have similar sizes?  Correlation of log10(population) across edges.
 
     Pearson and Spearman correlations over the edge list taken in both orientations (so the
@@ -127,13 +130,13 @@ def size_assortativity(g: GraphLike, population: str | Sequence[float] = "popula
         return out | {"pearson": float("nan"), "spearman": float("nan")}
     pearson, spearman = _edge_correlations(sub, x)
     null_p, null_s = [], []
-    for s in child_seeds(random_state, n_replicates):
+    for s in spawn_seeds(random_state, n_replicates):
         if null == "permute":
             rng = np.random.default_rng(s)
             p_, s_ = _edge_correlations(sub, rng.permutation(x))
         elif null == "rewire":
             h = sub.copy()
-            with igraph_seed(s):
+            with igraph_rng(s):
                 h.rewire(n=10 * h.ecount(), allowed_edge_types="simple")
             p_, s_ = _edge_correlations(h, x)
         else:

@@ -29,7 +29,8 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ._common import SCORE_DIGITS, GraphLike, RandomState, as_igraph, check_random_state, round_sig, vertex_values
+from ..randomness import RandomState, check_random_state, random_state_arg
+from ._common import SCORE_DIGITS, GraphLike, as_igraph, round_sig, vertex_values
 
 __all__ = [
     "degree_centrality", "betweenness", "hoeffding_sample_size", "approximate_betweenness",
@@ -86,6 +87,7 @@ def hoeffding_sample_size(n: int, epsilon: float, delta: float) -> int:
     return int(math.ceil(r * r * math.log(2.0 * n / delta) / (2.0 * epsilon * epsilon)))
 
 
+@random_state_arg()
 def approximate_betweenness(g: GraphLike, epsilon: float = 0.01, delta: float = 0.1,
                             random_state: RandomState = 0,
                             normalized: bool = False) -> tuple[np.ndarray, int]:

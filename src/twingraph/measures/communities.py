@@ -19,7 +19,8 @@ import leidenalg
 import numpy as np
 import pandas as pd
 
-from ._common import GraphLike, RandomState, TestResult, as_igraph, igraph_rng, int_seed, vertex_values
+from ..randomness import RandomState, check_random_state, igraph_rng, int_seed, random_state_arg, spawn_seeds
+from ._common import GraphLike, TestResult, as_igraph, vertex_values
 
 __all__ = ["CommunityResult", "modularity", "leiden", "louvain", "mixing_matrix", "best_partition",
            "resolution_profile", "modularity_null"]
@@ -59,6 +60,7 @@ def modularity(g: GraphLike, membership: Sequence[int], weights: str | None = "w
                               directed=False))
 
 
+@random_state_arg()
 def leiden(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0,
            random_state: RandomState = 0, n_iterations: int = -1) -> CommunityResult:
     """Leiden algorithm (leidenalg) optimising modularity with a resolution parameter.
@@ -75,6 +77,7 @@ def leiden(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0
     return CommunityResult(mem, modularity(g, mem, weights, resolution), len(set(mem)), "leiden", resolution)
 
 
+@random_state_arg()
 def louvain(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0,
             random_state: RandomState = 0) -> CommunityResult:
     """Louvain (igraph ``community_multilevel``), final level, igraph drawing from ``random_state``
@@ -119,8 +122,10 @@ def mixing_matrix(g: GraphLike, groups: str | Sequence[Any], weights: str | None
     return pd.DataFrame(m, index=names, columns=names)
 
 
+@random_state_arg()
 def best_partition(g: GraphLike, method: str = "leiden", resolution: float = 1.0, n_seeds: int = 20,
-                   random_state: int = 0, weights: str | None = "weight") -> tuple[CommunityResult, pd.DataFrame]:
+                   random_state: RandomState = 0,
+                   weights: str | None = "weight") -> tuple[CommunityResult, pd.DataFrame]:
     """The highest-modularity partition over ``n_seeds`` seeded runs, and the spread of the runs.
 
     Parameters
@@ -131,7 +136,8 @@ def best_partition(g: GraphLike, method: str = "leiden", resolution: float = 1.0
     resolution : float
     n_seeds : int
         Runs, seeded by the children of ``numpy.random.SeedSequence(random_state)``.
-    random_state : int
+    random_state : int, numpy.random.Generator or None
+        Root of the run seeds (:func:`twingraph.randomness.spawn_seeds`).
     weights : str or None
 
     Returns
@@ -139,21 +145,21 @@ def best_partition(g: GraphLike, method: str = "leiden", resolution: float = 1.0
     (CommunityResult, DataFrame)
         The best run, and one row per run: ``seed, modularity, n_communities, nmi_to_best``.
     """
-    from ._common import child_seeds
-
     fn = {"leiden": leiden, "louvain": louvain}[method]
     g = as_igraph(g, require_simple=False)
-    parts = [fn(g, weights=weights, resolution=resolution, random_state=s) for s in child_seeds(random_state, n_seeds)]
+    seeds = spawn_seeds(random_state, n_seeds)
+    parts = [fn(g, weights=weights, resolution=resolution, random_state=s) for s in seeds]
     qs = np.array([p.modularity for p in parts])
     best = parts[int(np.argmax(qs))]
-    runs = pd.DataFrame({"seed": child_seeds(random_state, n_seeds), "modularity": qs,
+    runs = pd.DataFrame({"seed": seeds, "modularity": qs,
                          "n_communities": [p.n_communities for p in parts],
                          "nmi_to_best": [ig.compare_communities(p.membership, best.membership, "nmi") for p in parts]})
     return best, runs
 
 
+@random_state_arg()
 def resolution_profile(g: GraphLike, resolutions: Sequence[float] = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
-                       method: str = "leiden", n_seeds: int = 10, random_state: int = 0,
+                       method: str = "leiden", n_seeds: int = 10, random_state: RandomState = 0,
                        weights: str | None = "weight") -> pd.DataFrame:
     """Best partition at each resolution: how many communities, their modularity, and how close
     each partition is to the one at resolution 1 (normalised mutual information).
@@ -165,8 +171,9 @@ def resolution_profile(g: GraphLike, resolutions: Sequence[float] = (0.5, 0.75, 
         standard modularity), ``n_communities, nmi_to_r1, median_nmi_between_seeds``.
     """
     g = as_igraph(g, require_simple=False)
-    best = {r: best_partition(g, method, r, n_seeds, random_state, weights) for r in resolutions}
-    ref = best[1.0][0] if 1.0 in best else best_partition(g, method, 1.0, n_seeds, random_state, weights)[0]
+    seed = int_seed(random_state)  # one root for every resolution (an int is used as is)
+    best = {r: best_partition(g, method, r, n_seeds, seed, weights) for r in resolutions}
+    ref = best[1.0][0] if 1.0 in best else best_partition(g, method, 1.0, n_seeds, seed, weights)[0]
     rows = []
     for r, (p, runs) in best.items():
         rows.append({"resolution": r, "modularity": p.modularity,
@@ -189,8 +196,10 @@ def _stub_null_graph(g: ig.Graph, w: np.ndarray, rng: np.random.Generator) -> ig
     return h
 
 
+@random_state_arg()
 def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden", resolution: float = 1.0,
-                    n_seeds: int = 3, random_state: int = 0, weights: str = "weight") -> tuple[TestResult, np.ndarray]:
+                    n_seeds: int = 3, random_state: RandomState = 0,
+                    weights: str = "weight") -> tuple[TestResult, np.ndarray]:
     """Is the community structure stronger than in random graphs with the same strengths?
 
     Null model: the weighted graph is read as a multigraph of ``weight`` (integer) ties; the tie
@@ -206,14 +215,14 @@ def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden
         with a 95% interval from the null's 2.5/97.5 percentiles; one-sided empirical p (null >=
         observed); and the replicate modularities.
     """
-    from ._common import check_random_state, child_seeds, empirical_test
+    from ._common import empirical_test
 
     g = as_igraph(g, require_simple=False)
     w = np.asarray(g.es[weights], dtype=float) if weights in g.es.attributes() else np.ones(g.ecount())
     rng = check_random_state(random_state)
     obs = best_partition(g, method, resolution, 5 * n_seeds, int(rng.integers(2**31 - 1)), weights)[0].modularity
     null = []
-    for s in child_seeds(int(rng.integers(2**31 - 1)), n_replicates):
+    for s in spawn_seeds(int(rng.integers(2**31 - 1)), n_replicates):
         h = _stub_null_graph(g, w, np.random.default_rng(s))
         null.append(best_partition(h, method, resolution, n_seeds, s, "weight")[0].modularity)
     arr = np.asarray(null)

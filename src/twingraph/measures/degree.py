@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from ..randomness import RandomState, check_random_state, random_state_arg, spawn_seeds
 from ._common import GraphLike, as_igraph
 
 __all__ = [
@@ -207,13 +208,32 @@ def fit_powerlaw(data: GraphLike | np.ndarray, xmin: int | None = None,
     return best
 
 
-def sample_discrete_powerlaw(alpha: float, xmin: int, size: int, rng: np.random.Generator,
+@random_state_arg(deprecated=("rng",))
+def sample_discrete_powerlaw(alpha: float, xmin: int, size: int, random_state: RandomState = None,
                              table_max: int = 100_000) -> np.ndarray:
     """Draw from the discrete power law ``x^-alpha / zeta(alpha, xmin)``, ``x >= xmin``.
 
     Exact inverse-CDF sampling for ``x <= table_max``; the remaining tail mass is sampled with
     the continuous approximation of CSN (2009, app. D) conditioned on exceeding ``table_max``.
+
+    Parameters
+    ----------
+    alpha : float
+        Exponent (> 1).
+    xmin : int
+        Smallest value.
+    size : int
+        Number of draws.
+    random_state : int, numpy.random.Generator or None
+        Source of the uniforms (``rng=`` is its deprecated name).
+    table_max : int
+        Largest value drawn by the exact inverse CDF.
+
+    Returns
+    -------
+    ndarray of int64
     """
+    rng = check_random_state(random_state)
     xs = np.arange(xmin, table_max + 1, dtype=float)
     cdf = np.cumsum(xs ** -alpha) / special.zeta(alpha, xmin)
     u = rng.random(size)
@@ -243,8 +263,9 @@ def _boot_one(x: np.ndarray, fit: PowerLawFit, seed: int, alpha_grid: np.ndarray
     return fit_powerlaw(synth, alpha_grid=alpha_grid).ks
 
 
+@random_state_arg()
 def powerlaw_pvalue(data: GraphLike | np.ndarray, fit: PowerLawFit | None = None, n_replicates: int = 100,
-                    random_state: int = 0, alpha_grid: np.ndarray | None = None,
+                    random_state: RandomState = 0, alpha_grid: np.ndarray | None = None,
                     n_jobs: int = 1) -> tuple[float, np.ndarray]:
     """Semi-parametric bootstrap p-value of the power-law hypothesis (CSN 2009, sec. 4.1).
 
@@ -260,9 +281,7 @@ def powerlaw_pvalue(data: GraphLike | np.ndarray, fit: PowerLawFit | None = None
     x = np.asarray(x, dtype=np.int64)
     x = x[x > 0]
     fit = fit if fit is not None else fit_powerlaw(x, alpha_grid=alpha_grid)
-    from ._common import child_seeds
-
-    seeds = child_seeds(random_state, n_replicates)
+    seeds = spawn_seeds(random_state, n_replicates)
     if n_jobs == 1:
         ks = [_boot_one(x, fit, s, alpha_grid) for s in seeds]
     else:

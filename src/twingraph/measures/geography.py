@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._common import GraphLike, as_igraph, child_seeds, igraph_seed, vertex_values
+from ..randomness import RandomState, check_random_state, igraph_rng, random_state_arg, spawn_seeds
+from ..results import empirical_p_value
+from ._common import GraphLike, as_igraph, vertex_values
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -72,22 +74,23 @@ def _located_subgraph(g: ig.Graph, lat: Any, lon: Any) -> tuple[ig.Graph, np.nda
     return g.induced_subgraph(keep), la[keep], lo[keep]
 
 
+@random_state_arg()
 def null_distances(g: GraphLike, model: Literal["configuration", "rewire"] = "configuration",
-                   random_state: int = 0, lat: str | Sequence[float] = "lat",
+                   random_state: RandomState = 0, lat: str | Sequence[float] = "lat",
                    lon: str | Sequence[float] = "lon") -> np.ndarray:
     """Edge lengths (km) of one null-model replicate of the geolocated subgraph (see module doc)."""
     sub, la, lo = _located_subgraph(as_igraph(g), lat, lon)
     if sub.ecount() == 0:
         return np.zeros(0)
     if model == "configuration":
-        rng = np.random.default_rng(random_state)
+        rng = check_random_state(random_state)
         stubs = rng.permutation(np.repeat(np.arange(sub.vcount()), sub.degree()))
         a, b = stubs[0::2], stubs[1::2]
         keep = a != b
         a, b = a[keep], b[keep]
     elif model == "rewire":
         h = sub.copy()
-        with igraph_seed(random_state):
+        with igraph_rng(random_state):
             h.rewire(n=10 * h.ecount(), allowed_edge_types="simple")
         e = np.asarray(h.get_edgelist(), dtype=np.int64)
         a, b = e[:, 0], e[:, 1]
@@ -96,8 +99,9 @@ def null_distances(g: GraphLike, model: Literal["configuration", "rewire"] = "co
     return haversine_km(la[a], lo[a], la[b], lo[b])
 
 
+@random_state_arg()
 def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] = "configuration",
-                       n_replicates: int = 200, random_state: int = 0, lat: str | Sequence[float] = "lat",
+                       n_replicates: int = 200, random_state: RandomState = 0, lat: str | Sequence[float] = "lat",
                        lon: str | Sequence[float] = "lon",
                        thresholds_km: Sequence[float] = (500.0, 1000.0)) -> dict[str, float]:
     """Compare observed tie lengths with ``n_replicates`` null replicates (replicate ``i`` seeded by the
@@ -121,7 +125,7 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     medians: list[float] = []
     shares: dict[float, list[float]] = {t: [] for t in thresholds_km}
     pooled: list[np.ndarray] = []
-    for s in child_seeds(random_state, n_replicates):
+    for s in spawn_seeds(random_state, n_replicates):
         d = null_distances(g, model, s, lat, lon)
         means.append(float(d.mean()))
         medians.append(float(np.median(d)))
@@ -133,7 +137,7 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     def zp(o: float, null: np.ndarray) -> tuple[float, float]:
         mu, sd = null.mean(), null.std(ddof=1) if len(null) > 1 else float("nan")
         z = (o - mu) / sd if sd and sd > 0 else float("nan")
-        p = (1 + np.sum(np.abs(null - mu) >= abs(o - mu))) / (len(null) + 1)
+        p = empirical_p_value(o, null)
         return float(z), float(p)
 
     out["mean_km"], out["median_km"] = float(obs.mean()), float(np.median(obs))

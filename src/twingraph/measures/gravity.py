@@ -32,7 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import GraphLike, RandomState, TestResult, as_igraph, check_random_state, empirical_test
+from ..randomness import RandomState, check_random_state, random_state_arg
+from ..results import EstimateTable, TestResult, empirical_test
+from ._common import GraphLike, as_igraph
 from .geography import edge_distances, haversine_km
 
 __all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null",
@@ -186,7 +188,7 @@ def country_pairs(g: GraphLike, borders: Collection[tuple[str, str]] = (),
 
 
 def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "border", "shared_language"),
-                  family: str = "poisson", fixed_effects: bool = True) -> pd.DataFrame:
+                  family: str = "poisson", fixed_effects: bool = True) -> EstimateTable:
     """Fit the gravity count model to a :func:`country_pairs` table.
 
     Parameters
@@ -205,12 +207,13 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
 
     Returns
     -------
-    DataFrame
-        One row per covariate: ``term, coef, se, ci_low, ci_high, rate_ratio, rr_low, rr_high,
-        p_value`` (Wald, two-sided).  ``rate_ratio = exp(coef)``: for ``log_km`` the factor by
-        which expected ties change when distance is multiplied by e; ``2 ** coef`` is per doubling.
-        ``attrs``: ``n_pairs``, ``n_countries``, ``n_dropped``, ``family``, ``pseudo_r2`` (1 -
-        deviance / null deviance), ``alpha`` (NB only).
+    EstimateTable
+        ``table``: one row per covariate: ``term, coef, se, ci_low, ci_high, rate_ratio, rr_low,
+        rr_high, p_value`` (Wald, two-sided).  ``rate_ratio = exp(coef)``: for ``log_km`` the factor
+        by which expected ties change when distance is multiplied by e; ``2 ** coef`` is per
+        doubling.  ``n_obs`` = country pairs used, ``method`` = ``family``; ``info``: ``n_pairs``,
+        ``n_countries``, ``n_dropped``, ``family``, ``alpha`` (NB only), ``pseudo_r2`` (1 - deviance /
+        null deviance); ``res["pseudo_r2"]`` reads them.
     """
     import statsmodels.api as sm
 
@@ -246,12 +249,13 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     out["rate_ratio"] = np.exp(out["coef"])
     out["rr_low"], out["rr_high"] = np.exp(out["ci_low"]), np.exp(out["ci_high"])
     out = out[["term", "coef", "se", "ci_low", "ci_high", "rate_ratio", "rr_low", "rr_high", "p_value"]]
-    out.attrs.update(n_pairs=len(d), n_countries=len(set(d["country_a"]) | set(d["country_b"])),
-                     n_dropped=len(pairs) - len(d), family=family, alpha=alpha,
-                     pseudo_r2=float(1 - res.deviance / res.null_deviance))
-    return out
+    info = dict(n_pairs=len(d), n_countries=len(set(d["country_a"]) | set(d["country_b"])),
+                n_dropped=len(pairs) - len(d), family=family, alpha=alpha,
+                pseudo_r2=float(1 - res.deviance / res.null_deviance))
+    return EstimateTable(table=out, n_obs=len(d), method=family, info=info)
 
 
+@random_state_arg()
 def country_pair_null(g: GraphLike, random_state: RandomState = None,
                       country: str = "country") -> tuple[np.ndarray, np.ndarray]:
     """One replicate of the country-pair null: partner ends shuffled inside each country pair.
@@ -284,6 +288,7 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     return haversine_km(la[a], lo[a], la[nb], lo[nb])[keep], km[np.isfinite(km)]
 
 
+@random_state_arg()
 def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_only: bool = False,
                      n_replicates: int = 200, random_state: RandomState = 0) -> TestResult:
     """How many times more common ties shorter than ``threshold_km`` are than the country-pair null.

@@ -19,7 +19,9 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from ._common import GraphLike, RandomState, as_igraph, child_seeds, igraph_rng, int_seed
+from ..randomness import RandomState, igraph_rng, int_seed, random_state_arg, spawn_seeds
+from ..results import empirical_p_value
+from ._common import GraphLike, as_igraph
 from .assortativity import degree_assortativity
 from .clustering import average_local_clustering, transitivity
 from .distances import distance_distribution, mean_distance
@@ -74,6 +76,7 @@ def _resolve(statistics: StatSpec) -> dict[str, Statistic]:
     return out
 
 
+@random_state_arg()
 def rewire(g: GraphLike, n_swaps: int | None = None, random_state: RandomState = 0) -> ig.Graph:
     """A degree-preserving rewired copy of ``g`` (``n_swaps`` trials, default ``10 m``), igraph drawing
     from ``random_state`` (int, numpy Generator or None; igraph's global RNG is restored)."""
@@ -93,6 +96,7 @@ def _replicate(g: ig.Graph, names: Sequence[str], statistics: StatSpec, n_swaps:
     return {"seed": seed} | {k: float(funcs[k](h)) for k in names}
 
 
+@random_state_arg()
 def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity"),
                   n_replicates: int = 100, n_swaps: int | None = None,
                   random_state: RandomState = 0, n_jobs: int = 1) -> pd.DataFrame:
@@ -102,7 +106,7 @@ def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_
     g = as_igraph(g)
     names = list(_resolve(statistics))
     spec: StatSpec = statistics if isinstance(statistics, Mapping) else tuple(statistics)
-    seeds = child_seeds(int_seed(random_state), n_replicates)
+    seeds = spawn_seeds(random_state, n_replicates)
     if n_jobs == 1:
         rows = [_replicate(g, names, spec, n_swaps, s) for s in seeds]
     else:
@@ -114,6 +118,7 @@ def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_
     return df
 
 
+@random_state_arg()
 def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity", "mean_distance"),
              n_replicates: int = 100, n_swaps: int | None = None, random_state: RandomState = 0,
              n_jobs: int = 1) -> pd.DataFrame:
@@ -134,7 +139,7 @@ def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assor
         mu = float(vals.mean()) if len(vals) else float("nan")
         sd = float(vals.std(ddof=1)) if len(vals) > 1 else float("nan")
         z = (obs - mu) / sd if sd > 0 else float("nan")
-        p = float((1 + np.sum(np.abs(vals - mu) >= abs(obs - mu))) / (len(vals) + 1))
+        p = empirical_p_value(obs, vals)
         rows.append({"statistic": name, "observed": obs, "null_mean": mu, "null_sd": sd, "z": z,
                      "p_empirical": p, "n_replicates": len(vals)})
     return pd.DataFrame(rows)
