@@ -44,11 +44,12 @@ def test_hav_all_two_list_interactions_1313() -> None:
 def test_hav_selection_and_lower_bound() -> None:
     est = R.estimate(HAV)
     # AIC prefers heterogeneity (Darroch's z^2/2, for three lists equal two-list interactions)
-    assert est["model"] == "Mt+Darroch" and est["N"] == pytest.approx(1313.47, abs=0.05)
-    assert est["ci_low"] < est["N"] < est["ci_high"]
+    assert est.model == "Mt+Darroch" and est.N == pytest.approx(1313.47, abs=0.05)
+    assert est.ci_low < est.N < est.ci_high and est.to_frame()["N"].iloc[0] == est.N
     # Chao's lower bound: 271 + (2/3) 187^2 / (2 * 56)
-    assert est["chao_lb"] == pytest.approx(271 + 2 / 3 * 187**2 / 112)
-    assert est["capture"]["observed"].tolist() == [135, 122, 126]
+    assert est.chao_lb == pytest.approx(271 + 2 / 3 * 187**2 / 112)
+    assert est.capture["observed"].tolist() == [135, 122, 126]
+    assert list(R.HAV_CHAO2001) == HAV
 
 
 def test_lincoln_petersen_and_counts() -> None:
@@ -74,6 +75,6 @@ def test_simulation_recovers_known_totals() -> None:
         cap = R.simulate_captures(1500, [0.5, 0.4, 0.3, 0.6], rng, heterogeneity=1.0, dependence=1.5)
         assert cap.shape == (1500, 4)
         est = R.estimate(R.capture_counts(cap))
-        rel.append(est["N"] / 1500 - 1)
-        hits += est["ci_low"] <= 1500 <= est["ci_high"]
+        rel.append(est.N / 1500 - 1)
+        hits += est.ci_low <= 1500 <= est.ci_high
     assert abs(np.median(rel)) < 0.03 and hits >= 16

@@ -614,11 +614,11 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
         counts = recapture.capture_counts(m.to_numpy())
         est = recapture.estimate(counts, criterion=criterion, max_interactions=min(4, len(srcs) * (len(srcs) - 1) // 2))
         base = {"country": unit, "population": "ties among towns all sources know" if known_places else "all ties",
-                "n_sources": len(srcs), "model": est["model"], "chao_lb": est["chao_lb"],
-                "estimated_total": est["N"], "ci_low": est["ci_low"], "ci_high": est["ci_high"]}
-        rows.append({**base, "source": "all", "observed": len(m), "capture_prob": len(m) / est["N"],
-                     "capture_low": len(m) / est["ci_high"], "capture_high": len(m) / est["ci_low"]})
-        for s, r in zip(srcs, est["capture"].itertuples(index=False)):
+                "n_sources": len(srcs), "model": est.model, "chao_lb": est.chao_lb,
+                "estimated_total": est.N, "ci_low": est.ci_low, "ci_high": est.ci_high}
+        rows.append({**base, "source": "all", "observed": len(m), "capture_prob": len(m) / est.N,
+                     "capture_low": len(m) / est.ci_high, "capture_high": len(m) / est.ci_low})
+        for s, r in zip(srcs, est.capture.itertuples(index=False)):
             rows.append({**base, "source": s, "observed": int(r.observed), "capture_prob": r.p_hat,
                          "capture_low": r.p_low, "capture_high": r.p_high})
     out = pd.DataFrame(rows)

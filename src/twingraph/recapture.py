@@ -45,6 +45,7 @@ from scipy import optimize, special, stats
 
 from .exceptions import TwingraphError
 from .randomness import SeedLike, check_random_state
+from .results import Result
 
 __all__ = [
     "HAV_CHAO2001",
@@ -57,7 +58,9 @@ __all__ = [
     "fit_model",
     "fit_models",
     "histories",
+    "model_fits",
     "profile_interval",
+    "RecaptureEstimate",
     "reference_table",
     "SCENARIOS",
     "simulate_captures",
@@ -138,8 +141,8 @@ def _poisson_irls(X: np.ndarray, y: np.ndarray, max_iter: int = 200, tol: float 
     return beta, False
 
 
-@dataclass
-class RecaptureFit:
+@dataclass(frozen=True)
+class RecaptureFit(Result):
     """One fitted log-linear model.
 
     Attributes
@@ -234,12 +237,9 @@ def chao_lower_bound(counts: Any) -> float:
     return float(y.sum() + (k - 1) / k * extra)
 
 
-def fit_models(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogeneity: bool = True) -> pd.DataFrame:
-    """Fit every candidate model (see the module docstring); one row per model, sorted by AIC.
-
-    Columns: ``model``, ``N``, ``deviance``, ``df``, ``aic``, ``bic``, ``converged``, ``runaway``,
-    ``n_params``; the fits themselves in ``attrs["fits"]`` (by model name).
-    """
+def model_fits(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogeneity: bool = True
+               ) -> dict[str, RecaptureFit]:
+    """Every candidate model fitted (see the module docstring), by model name."""
     y = np.asarray(counts, dtype=float)
     k = int(round(np.log2(len(y) + 1)))
     all_pairs = list(combinations(range(k), 2))
@@ -251,11 +251,19 @@ def fit_models(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogene
                     continue
                 f = fit_model(y, pairs, het)
                 fits[f.name] = f
+    return fits
+
+
+def fit_models(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogeneity: bool = True) -> pd.DataFrame:
+    """The candidate models of :func:`model_fits` as a table, one row per model, sorted by AIC:
+    ``model``, ``N``, ``deviance``, ``df``, ``aic``, ``bic``, ``converged``, ``runaway``, ``n_params``."""
+    return _table(model_fits(counts, max_interactions, heterogeneity))
+
+
+def _table(fits: dict[str, RecaptureFit]) -> pd.DataFrame:
     rows = [{"model": f.name, "N": f.N, "deviance": f.deviance, "df": f.df, "aic": f.aic, "bic": f.bic,
              "converged": f.converged, "runaway": f.runaway, "n_params": len(f.params)} for f in fits.values()]
-    out = pd.DataFrame(rows).sort_values(["aic", "model"], kind="stable").reset_index(drop=True)
-    out.attrs["fits"] = fits
-    return out
+    return pd.DataFrame(rows).sort_values(["aic", "model"], kind="stable").reset_index(drop=True)
 
 
 def _profile_loglik(y: np.ndarray, X_full: np.ndarray, N: float, n: float) -> float:
@@ -302,33 +310,71 @@ def profile_interval(counts: Any, fit: RecaptureFit, level: float = 0.95) -> tup
     return float(low), float(high)
 
 
-def estimate(counts: Any, criterion: str = "aic", level: float = 0.95, max_interactions: int = MAX_INTERACTIONS,
-             heterogeneity: bool = True) -> dict[str, Any]:
-    """Select a model and estimate N with its profile interval.
+@dataclass(frozen=True)
+class RecaptureEstimate(Result):
+    """What :func:`estimate` returns.
 
-    Returns
-    -------
-    dict
-        ``model``, ``N``, ``ci_low``, ``ci_high``, ``n`` (observed), ``chao_lb``, ``models`` (the
-        :func:`fit_models` table), ``capture`` (per source: observed count and ``n_j / N``).
+    Attributes
+    ----------
+    model : str
+        The selected model (:attr:`RecaptureFit.name`).
+    N, ci_low, ci_high : float
+        Estimated total and its profile-likelihood interval (``ci_high`` may be ``inf``).
+    n : int
+        Units seen by at least one source.
+    chao_lb : float
+        Chao's lower bound (model Mh).
+    criterion : str
+        ``"aic"`` or ``"bic"``.
+    table : DataFrame
+        Every candidate model (:func:`fit_models`).
+    capture : DataFrame
+        Per source (0-based index): ``observed``, ``p_hat`` = observed / N and its interval.
+    fit : RecaptureFit
+        The selected model's fit.
+    """
+
+    model: str
+    N: float
+    ci_low: float
+    ci_high: float
+    n: int
+    chao_lb: float
+    criterion: str
+    table: pd.DataFrame
+    capture: pd.DataFrame
+    fit: RecaptureFit
+
+
+def estimate(counts: Any, criterion: str = "aic", level: float = 0.95, max_interactions: int = MAX_INTERACTIONS,
+             heterogeneity: bool = True) -> RecaptureEstimate:
+    """Select a model (lowest AIC or BIC among the converged, identifiable ones) and estimate N
+    with its profile interval.
+
+    Examples
+    --------
+    >>> e = estimate(HAV_CHAO2001)
+    >>> e.model, round(e.N), round(e.chao_lb)
+    ('Mt+Darroch', 1313, 479)
     """
     if criterion not in ("aic", "bic"):
         raise RecaptureError(f"criterion must be 'aic' or 'bic', got {criterion!r}")
     y = np.asarray(counts, dtype=float)
-    table = fit_models(y, max_interactions=max_interactions, heterogeneity=heterogeneity)
+    fits = model_fits(y, max_interactions=max_interactions, heterogeneity=heterogeneity)
+    table = _table(fits)
     ok = table[table["converged"] & ~table["runaway"]]
     if ok.empty:
         ok = table
     best = ok.sort_values([criterion, "model"], kind="stable").iloc[0]
-    fit = table.attrs["fits"][best["model"]]
+    fit = fits[best["model"]]
     lo, hi = profile_interval(y, fit, level)
     k = int(round(np.log2(len(y) + 1)))
     per_source = (histories(k) * y[:, None]).sum(axis=0)
     capture = pd.DataFrame({"source": np.arange(k), "observed": per_source.astype(int),
                             "p_hat": per_source / fit.N,
                             "p_low": per_source / hi if np.isfinite(hi) else 0.0, "p_high": per_source / lo})
-    return {"model": fit.name, "N": fit.N, "ci_low": lo, "ci_high": hi, "n": fit.n,
-            "chao_lb": chao_lower_bound(y), "models": table, "capture": capture}
+    return RecaptureEstimate(model=fit.name, N=fit.N, ci_low=lo, ci_high=hi, n=fit.n, chao_lb=chao_lower_bound(y),
+                             criterion=criterion, table=table, capture=capture, fit=fit)
 
 
 def simulate_captures(N: int, p: Any, random_state: SeedLike = None, heterogeneity: float = 0.0,
@@ -371,10 +417,10 @@ def simulation_study(N: int = 2000, p: Any = (0.5, 0.4, 0.3, 0.6), replicates: i
         for r in range(replicates):
             counts = capture_counts(simulate_captures(N, p, rng, het, dep))
             est = estimate(counts, criterion=criterion)
-            rows.append({"scenario": name, "replicate": r, "N_true": N, "N_hat": est["N"], "ci_low": est["ci_low"],
-                         "ci_high": est["ci_high"], "covered": est["ci_low"] <= N <= est["ci_high"],
-                         "model": est["model"], "N_indep": fit_model(counts).N, "chao_lb": est["chao_lb"],
-                         "observed": est["n"]})
+            rows.append({"scenario": name, "replicate": r, "N_true": N, "N_hat": est.N, "ci_low": est.ci_low,
+                         "ci_high": est.ci_high, "covered": est.ci_low <= N <= est.ci_high,
+                         "model": est.model, "N_indep": fit_model(counts).N, "chao_lb": est.chao_lb,
+                         "observed": est.n})
     return pd.DataFrame(rows)
 
 
@@ -411,6 +457,7 @@ def reference_table(counts: Any = HAV_CHAO2001) -> pd.DataFrame:
     """Every candidate model on ``counts`` (default the hepatitis A data) with its profile 95%
     interval: the check against published estimates (Chao et al. 2001: 388 under independence,
     1313 with all two-list interactions)."""
-    tab = fit_models(counts).drop(columns="n_params")
-    lo, hi = zip(*(profile_interval(counts, tab.attrs["fits"][m]) for m in tab["model"]))
+    fits = model_fits(counts)
+    tab = _table(fits).drop(columns="n_params")
+    lo, hi = zip(*(profile_interval(counts, fits[m]) for m in tab["model"]))
     return tab.assign(ci_low=lo, ci_high=hi)
