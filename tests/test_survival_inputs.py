@@ -18,6 +18,8 @@ from hypothesis import strategies as st  # noqa: E402
 from twingraph.survival import (  # noqa: E402
     CoxPH,
     CumulativeIncidence,
+    FineGray,
+    FirthCoxPH,
     KaplanMeier,
     NotEstimableWarning,
     add_at_risk_counts,
@@ -74,10 +76,96 @@ def test_missing_values_are_dropped_and_counted_in_cox():
     df = _df()
     df.loc[[1, 2], "x"] = np.nan
     df.loc[5, "stop"] = np.nan
-    f = CoxPH().fit(df, covariates="x")
+    with pytest.warns(RuntimeWarning, match="CoxPH: dropped 3 rows: 3 with missing values"):
+        f = CoxPH().fit(df, covariates="x")
     assert f.dropped_ == {"missing": 3, "zero-length": 0} and f.n_obs_ == 57
     ref = CoxPH().fit(df.dropna(), covariates="x")
     assert np.isclose(f.params_["x"], ref.params_["x"])
+
+
+def test_zero_length_rows_are_handled_the_same_everywhere():
+    """Issue 22: CoxPH dropped zero-length rows silently while KaplanMeier warned: one rule, one message."""
+    df = _df()
+    df.loc[[0, 1, 2], "start"] = df.loc[[0, 1, 2], "stop"]          # never at risk
+    df.loc[3, "start"] = df.loc[3, "stop"] + 1                       # stop < start
+    msg = r"dropped 4 rows: 4 with entry >= duration \(zero-length: never at risk\)"
+    fits = []
+    with pytest.warns(RuntimeWarning, match="KaplanMeier: " + msg):
+        fits.append(KaplanMeier().fit(df["stop"], df["event"], entry=df["start"]))
+    with pytest.warns(RuntimeWarning, match="CoxPH: " + msg):
+        fits.append(CoxPH().fit(df, covariates="x"))
+    with pytest.warns(RuntimeWarning, match="FirthCoxPH: " + msg):
+        fits.append(FirthCoxPH().fit(df, covariates="x"))
+    for f in fits:
+        assert f.dropped_ == {"missing": 0, "zero-length": 4} and f.n_dropped_ == 4
+    with pytest.warns(RuntimeWarning, match="logrank_test: " + msg):
+        lr = logrank_test(df["stop"], df["event"], df["x"], entry=df["start"])
+    assert lr.n_dropped == 4 and lr.dropped == {"missing": 0, "zero-length": 4}
+    # the same fits on the valid rows alone, without a warning
+    ok = df[df["stop"] > df["start"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isclose(CoxPH().fit(ok, covariates="x").params_["x"], fits[1].params_["x"])
+
+
+@pytest.mark.parametrize("fitter", ["cox", "firth", "finegray"])
+def test_string_covariate_error_names_the_column(fitter):
+    """Issue 22: a text covariate gave numpy's "could not convert string to float"."""
+    df = _df().assign(region=lambda d: np.where(d["x"] > 0, "east", "west"), cause=lambda d: d["event"])
+    fit = {"cox": lambda cov: CoxPH().fit(df, covariates=cov),
+           "firth": lambda cov: FirthCoxPH().fit(df, covariates=cov),
+           "finegray": lambda cov: FineGray().fit(df, "stop", "cause", 1, cov)}[fitter]
+    with pytest.raises(ValueError, match=r"covariate 'region' is not numeric .*'east'.*pd.get_dummies"):
+        fit(["w", "region"])
+    df["region"] = df["region"].astype("category")
+    with pytest.raises(ValueError, match="covariate 'region' is not numeric"):
+        fit(["w", "region"])
+    # numbers stored as text objects pass; dummies (R's factor coding) fit
+    df["region"] = np.where(df["x"] > 0, "east", "west")
+    df["w_obj"] = df["w"].astype(object)
+    fit(["w_obj", "x"])
+    dummies = pd.get_dummies(df, columns=["region"], drop_first=True, dtype=float)
+    assert "region_west" in dummies and np.isfinite(
+        CoxPH().fit(dummies, covariates=["w", "region_west"]).params_["region_west"])
+
+
+def test_logrank_options():
+    df = _df(120, seed=3).assign(s=lambda d: np.arange(len(d)) % 3)
+    plain = logrank_test(df["stop"], df["event"], df["x"])
+    assert plain == logrank_test(df["stop"], df["event"], df["x"], rho=0)   # same 4-tuple
+    stat, p, dof, n_dropped = plain                                          # still unpacks as before
+    assert dof == 1 and n_dropped == 0 and plain.n_strata == 1
+    # one stratum per row group: the statistic is the sum over strata only through O, E and V
+    st = logrank_test(df["stop"], df["event"], df["x"], strata=df["s"])
+    parts = [logrank_test(g["stop"], g["event"], g["x"]) for _, g in df.groupby("s")]
+    o_e = sum(r.observed - r.expected for r in parts)
+    v = sum(r.variance for r in parts)
+    assert np.isclose(st.statistic, o_e[1] ** 2 / v[1, 1])
+    assert st.n_strata == 3
+    # Fleming-Harrington weights: rho=1 down-weights late differences (Peto-Peto)
+    fh = logrank_test(df["stop"], df["event"], df["x"], rho=1)
+    assert fh.observed.sum() < plain.observed.sum()
+    with pytest.raises(ValueError, match="rho"):
+        logrank_test(df["stop"], df["event"], df["x"], rho=-1)
+    with pytest.raises(ValueError, match="one value per row"):
+        logrank_test(df["stop"], df["event"], df["x"], strata=df["s"][:10])
+
+
+def test_km_band_and_median_options():
+    t = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]
+    bands = {c: KaplanMeier(conf_type=c).fit(t).confidence_interval_.to_numpy() for c in ("log-log", "log", "plain")}
+    s = KaplanMeier().fit(t).survival_function_.to_numpy()[:, 0]
+    for lo_hi in bands.values():
+        ok = ~np.isnan(lo_hi).any(axis=1)
+        assert np.all(lo_hi[ok, 0] <= s[ok] + 1e-12) and np.all(s[ok] <= lo_hi[ok, 1] + 1e-12)
+        assert np.all((lo_hi[ok] >= 0) & (lo_hi[ok] <= 1))
+    with pytest.raises(ValueError, match="conf_type"):
+        KaplanMeier(conf_type="logit")
+    with pytest.raises(ValueError, match="median_rule"):
+        KaplanMeier(median_rule="last")
+    km = KaplanMeier(median_rule="first").fit(t)
+    assert km.median_survival_time_ == 5.0
+    assert KaplanMeier().fit([1, 2, 3], [1, 0, 0]).median_survival_time_ == np.inf   # never reached
 
 
 def test_duration_col_stop_does_not_use_start_as_covariate():

@@ -1,6 +1,8 @@
 """twingraph.survival against R: every number here comes from tests/r/reference.csv, written by
 tests/r/make_reference.R (R 4.2.2, survival 3.5-3, cmprsk 2.2-11; Debian packages r-base-core,
-r-cran-survival, r-cran-cmprsk).  The inputs are tests/r/data_<case>.csv, written by the same script."""
+r-cran-survival, r-cran-cmprsk; recorded in tests/r/versions.txt).  The inputs are tests/r/data_<case>.csv,
+written by the same script.  Round 2 (issue 22: log-rank strata and rho, KM median rule/CI and bands, CIF
+variances, missing causes) is compared to 1e-8 absolute."""
 
 from __future__ import annotations
 
@@ -146,7 +148,8 @@ def test_zero_length_rows_are_dropped_and_counted():
         lr = logrank_test(d["stop"], d["event"], d["grp"], entry=d["start"])
     assert lr.n_dropped == 10
     close(lr.statistic, ref("zero_length", "logrank_valid_rows"), 1e-8)   # R's survdiff on the valid rows
-    f = CoxPH().fit(d, covariates="grp")
+    with pytest.warns(RuntimeWarning, match="CoxPH: dropped 10 rows: 10 with entry >= duration"):
+        f = CoxPH().fit(d, covariates="grp")
     assert f.dropped_["zero-length"] == 10 and f.n_obs_ == ref("zero_length", "n_used")[0]
 
 
@@ -204,3 +207,120 @@ def test_cumulative_incidence_matches_cuminc():
     c2 = CumulativeIncidence().fit(d["time"], types, cause=2)
     close(c2.predict(t), ref("competing", "cif2"), 1e-10)
     assert c1.timeline_[0] == 0 and np.all(np.diff(c1.timeline_) > 0)   # no repeated t = 0
+
+
+# ------------------------------------------------------------------------ round 2 (issue 22)
+
+def agree(mine, r, tol=1e-8):
+    """Absolute agreement with R to ``tol`` (R's NA, "not reached", is ``inf`` here)."""
+    mine = np.atleast_1d(np.asarray(mine, float))
+    r = np.where(np.isnan(r), np.inf, r)
+    assert mine.shape == r.shape
+    assert np.array_equal(np.isinf(mine), np.isinf(r)), (mine, r)
+    fin = np.isfinite(r)
+    assert np.max(np.abs(mine[fin] - r[fin]), initial=0) <= tol, (mine, r)
+
+
+def _subjects() -> pd.DataFrame:
+    return data("counting").groupby("id").agg(start=("start", "min"), stop=("stop", "max"), event=("event", "max"),
+                                              g=("g", "first"), x1=("x1", "first"), cl=("cl", "first"))
+
+
+@pytest.mark.parametrize("rho", [0, 0.5, 1, 2])
+def test_logrank_strata_and_fleming_harrington_match_survdiff(rho):
+    sub = _subjects()
+    tag = f"rho{rho:g}"
+    lr = logrank_test(sub["stop"], sub["event"], sub["g"], rho=rho)
+    agree(lr.statistic, ref("logrank", f"{tag}_chisq"))
+    agree(lr.observed, ref("logrank", f"{tag}_obs"))
+    agree(lr.expected, ref("logrank", f"{tag}_exp"))
+    agree(lr.variance.T.ravel(), ref("logrank", f"{tag}_var"))       # R's matrix is column-major
+    ls = logrank_test(sub["stop"], sub["event"], sub["g"], strata=sub["x1"], rho=rho)
+    agree(ls.statistic, ref("logrank", f"{tag}_strata_chisq"))
+    agree(ls.observed, ref("logrank", f"{tag}_strata_obs"))
+    agree(ls.expected, ref("logrank", f"{tag}_strata_exp"))
+    assert ls.n_strata == 2 and ls.dof == 2 and ls.rho == rho
+    # two strata columns (R: strata(g, cl > 20)); x1 is the group
+    l2 = logrank_test(sub["stop"], sub["event"], sub["x1"], strata=[sub["g"], sub["cl"] > 20], rho=rho)
+    agree(l2.statistic, ref("logrank", f"{tag}_strata2_chisq"))
+    assert l2.n_strata == 6
+
+
+@pytest.mark.parametrize("conf_type", ["log-log", "log", "plain"])
+@pytest.mark.parametrize("case", ["km_median", "km_median_censored"])
+def test_km_median_rule_ci_and_bands_match_print_survfit(conf_type, case):
+    d = data(case)
+    tag = conf_type.replace("-", "")
+    km = KaplanMeier(conf_type=conf_type).fit(d["time"], d["event"])
+    agree(km.median_survival_time_, ref(case, f"{tag}_median"))
+    agree(km.median_confidence_interval_.iloc[0].to_numpy(),
+          np.r_[ref(case, f"{tag}_median_lcl"), ref(case, f"{tag}_median_ucl")])
+    t = ref("km_median", "times")
+    i = np.searchsorted(km.timeline_, t, side="right") - 1
+    ci = km.confidence_interval_.to_numpy()[i]
+    agree(ci[:, 0], ref(case, f"{tag}_lower"))
+    agree(ci[:, 1], ref(case, f"{tag}_upper"))
+
+
+def test_km_median_midpoint_and_lifelines_rule():
+    d = data("km_median")                                       # deaths at 1-5 and 7-11
+    assert KaplanMeier().fit(d["time"], d["event"]).median_survival_time_ == 6.0              # R
+    assert KaplanMeier(median_rule="first").fit(d["time"], d["event"]).median_survival_time_ == 5.0  # lifelines
+
+
+@pytest.mark.parametrize("conf_type", ["log-log", "log", "plain"])
+def test_km_bands_and_median_ci_left_truncated(conf_type):
+    sub = _subjects()
+    tag = conf_type.replace("-", "")
+    km = KaplanMeier(conf_type=conf_type).fit(sub["stop"], sub["event"], entry=sub["start"])
+    t = ref("km_bands", "times")
+    ci = km.confidence_interval_.to_numpy()[np.searchsorted(km.timeline_, t, side="right") - 1]
+    agree(ci[:, 0], ref("km_bands", f"{tag}_lower"))
+    agree(ci[:, 1], ref("km_bands", f"{tag}_upper"))
+    agree(km.median_survival_time_, ref("km_bands", f"{tag}_median"))
+    agree(km.median_confidence_interval_.iloc[0].to_numpy(),
+          np.r_[ref("km_bands", f"{tag}_median_lcl"), ref("km_bands", f"{tag}_median_ucl")])
+
+
+@pytest.mark.parametrize("cause", [1, 2])
+def test_cif_variances_survfit_and_cuminc(cause):
+    d = data("competing")
+    types = d["cause"].where(d["cause"] != 0)
+    t = ref("cif_variance", "times")
+    aj = CumulativeIncidence().fit(d["time"], types, cause=cause)
+    gray = CumulativeIncidence(variance="cuminc").fit(d["time"], types, cause=cause)
+    i = np.searchsorted(aj.timeline_, t, side="right") - 1
+    agree(aj.predict(t), ref("cif_variance", f"survfit_cif{cause}"))
+    assert aj.variance_type_ == "aalen-johansen" and gray.variance_type_ == "gray"
+    agree(aj.standard_errors_.to_numpy()[i], ref("cif_variance", f"survfit_se{cause}"))
+    agree(gray.standard_errors_.to_numpy()[i] ** 2, ref("cif_variance", f"cuminc_var{cause}"))
+    agree(aj.variances_["gray"].to_numpy()[i], ref("cif_variance", f"cuminc_var{cause}"))
+    s = gray.summary
+    assert s.attrs["variance"] == "gray" and np.allclose(s["se"], s["se_gray"])
+    ratio = aj.variances_["gray"] / aj.variances_["aalen-johansen"]
+    assert 0.9 < ratio[aj.variances_["aalen-johansen"] > 0].min() and ratio.max() < 1.1     # "a few percent"
+
+
+def test_missing_cause_is_dropped_as_cmprsk_does():
+    d = data("missing_cause")
+    with pytest.warns(RuntimeWarning, match="FineGray: dropped 15 rows: 15 with a missing cause"):
+        fg = FineGray().fit(d, "time", "cause", event_of_interest=1, covariates=["x", "z"])
+    agree(fg.params_, ref("missing_cause", "crr_coef"))
+    agree(fg.standard_errors_, ref("missing_cause", "crr_se"))
+    assert fg.n_obs_ == ref("missing_cause", "crr_n")[0]
+    assert fg.n_dropped_ == ref("missing_cause", "crr_n_missing")[0] and fg.dropped_["missing-cause"] == 15
+    with pytest.raises(ValueError, match="15 rows have a missing cause"):
+        FineGray().fit(d, "time", "cause", event_of_interest=1, covariates=["x", "z"], missing_cause="raise")
+    t = ref("missing_cause", "times")
+    with pytest.warns(RuntimeWarning, match="CumulativeIncidence: dropped 15 rows"):
+        c = CumulativeIncidence(variance="cuminc").fit(d["time"], d["cause"].where(d["cause"] != 0), cause=1,
+                                                       events=d["cause"] != 0)      # NaN != 0: ended, cause unknown
+    agree(c.predict(t), ref("missing_cause", "cif1"))
+    i = np.searchsorted(c.timeline_, t, side="right") - 1
+    agree(c.standard_errors_.to_numpy()[i] ** 2, ref("missing_cause", "cif1_var"))
+    assert c.dropped_ == {"missing": 0, "missing-cause": 15}
+
+
+def test_reference_versions_are_recorded():
+    v = (R / "versions.txt").read_text().splitlines()
+    assert v[0].startswith("R version 4.2.2") and v[1] == "survival 3.5.3" and v[2] == "cmprsk 2.2.11"

@@ -1,4 +1,4 @@
-"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|validate-survival|reproduce``.
+"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|portfolio|validate-survival|reproduce``.
 
 A source is a dataset name, a file, or a dataset expression ``a+b+c``: the sources merged into one
 graph with places resolved across them (:func:`twingraph.merge_sources`).  ``twingraph overlap
@@ -427,6 +427,23 @@ def _cmd_overlap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_portfolio(args: argparse.Namespace) -> int:
+    from .datasets import DatasetError
+    from .lifecycle import LifecycleError
+    from .loaders import LoadError, load
+    from .merge import parse_expression
+    from .portfolio import run
+
+    try:
+        sources = [load(s) for s in parse_expression(args.sources)] if args.sources else None
+        if args.out:
+            _check_parent(Path(args.out) / "x")
+        print(run(args.city, args.country, args.json, args.out, sources))
+    except (LifecycleError, LoadError, DatasetError) as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
 def _cmd_validate_survival(args: argparse.Namespace) -> int:
     from .simulate import validate_survival
 
@@ -546,6 +563,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="FILE:canonical=column,... for a table file of the expression (repeat per file)")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_overlap)
+
+    sp = sub.add_parser("portfolio", help="one city's ties: partners, sources, status, dormancy signals, map")
+    sp.add_argument("city", help="city name as any source spells it")
+    sp.add_argument("--country", type=str.upper, help="ISO3 code of the city's country (for homonyms)")
+    sp.add_argument("--json", action="store_true", help="print JSON: {city, country, ties: [...]}")
+    sp.add_argument("--out", help="folder for portfolio_<city>.csv and the map (PNG + PDF)")
+    sp.add_argument("--sources", help="dataset expression to build from (default: the five dated sources "
+                    "and the curated registry)")
+    sp.set_defaults(func=_cmd_portfolio)
 
     sp = sub.add_parser("validate-survival", help="simulation check of the Cox estimator's bias and coverage")
     sp.add_argument("--replicates", type=int, default=200)

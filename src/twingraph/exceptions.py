@@ -14,6 +14,10 @@ class                      builtin base            raised when
 :class:`ContractError`     ``ValueError``          a table breaks the contract (a bug in a loader)
 :class:`LoadError`         ``ValueError``          a source cannot be loaded
 :class:`KonectFormatError` ``ValueError``          a file is not a readable KONECT edge list
+:class:`NotFittedError`    ``ValueError``,         a survival fitter is used before ``fit``
+                           ``AttributeError``
+:class:`GraphTypeError`    ``TypeError``,          a directed graph or a multigraph where an undirected
+                           ``ValueError``          simple graph is needed
 ``WikidataFetchError``     ``RuntimeError``        a Wikidata request failed for good
                                                    (:mod:`twingraph.loaders.wikidata_client`)
 ``CohortError``            ``ValueError``          a cohort file is malformed (:mod:`twingraph.cohorts`)
@@ -29,7 +33,8 @@ The classes are importable from here and from the modules that raise them
 from __future__ import annotations
 
 __all__ = ["TwingraphError", "TwingraphWarning", "RandomStateError", "UserError", "DatasetError",
-           "ContractError", "LoadError", "KonectFormatError"]
+           "ContractError", "LoadError", "KonectFormatError", "NotFittedError",
+           "GraphTypeError"]
 
 
 class TwingraphError(Exception):
@@ -67,3 +72,12 @@ class LoadError(TwingraphError, ValueError):
 
 class KonectFormatError(TwingraphError, ValueError):
     """The file is not a readable KONECT edge list."""
+
+
+class GraphTypeError(TwingraphError, TypeError, ValueError):
+    """A graph of the wrong kind: directed, or a multigraph where a simple graph is needed
+    (project it first with :func:`twingraph.graphs.project`)."""
+
+
+class NotFittedError(TwingraphError, ValueError, AttributeError):
+    """A survival fitter's results were asked for before ``fit`` (as scikit-learn's ``NotFittedError``)."""

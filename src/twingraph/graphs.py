@@ -48,6 +48,7 @@ import pandas as pd
 
 from .dates import SpellConvention as DateConvention
 from .dates import resolve_spell_dates
+from .exceptions import GraphTypeError
 from .tables import TwinData
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "snapshot",
     "active_mask",
     "to_igraph",
+    "nx_to_igraph",
     "country_graph",
 ]
 
@@ -241,24 +243,76 @@ def snapshot(
     return G
 
 
-def to_igraph(G: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list[str]]:
-    """Convert a simple networkx graph to an undirected igraph graph with a stable id mapping.
+#: vertex attributes :func:`nx_to_igraph` always sets, as floats (NaN when missing)
+FLOAT_VERTEX_ATTRS = ("lat", "lon", "population")
 
-    Vertices are numbered in sorted node-id order: vertex ``i`` is ``ids[i]`` (also its ``name``
-    attribute), so the same graph always gives the same numbering.  Vertex attributes ``label``
-    (the place's display name), ``country``, ``lat``, ``lon``, ``population`` are copied when
-    present (``None``/NaN otherwise); edges carry ``weight`` (1 when absent).
+
+def nx_to_igraph(G: nx.Graph, *, keep_loops: bool = False, weight: str = "weight") -> tuple[ig.Graph, list[Any]]:
+    """**The** networkx -> igraph converter (behind :func:`to_igraph` and
+    :func:`twingraph.measures.as_igraph`, so both give the same graph for the same input).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Undirected, not a multigraph (else :class:`~twingraph.exceptions.GraphTypeError`: project
+        the multigraph first with :func:`project`).
+    keep_loops : bool
+        Keep self-loops (the country graph's domestic ties); dropped by default.
+    weight : str
+        Edge attribute copied to the igraph ``weight`` attribute (1.0 when absent).
+
+    Returns
+    -------
+    (igraph.Graph, list)
+        The graph and the node ids in vertex order.  Vertex ``i`` is ``ids[i]``: the ids sorted
+        (insertion order when they are not sortable), so the same graph always gives the same
+        numbering.  Vertex attributes: ``name`` = ``str(id)``; ``label`` = the node's ``name``
+        attribute (its display name) or the id; ``country`` (None when missing); ``lat``, ``lon``,
+        ``population`` as floats (NaN when missing); every other node attribute as is (None when
+        missing).  Edge attributes: every edge attribute as is, and ``weight`` as a float.
+
+    Examples
+    --------
+    >>> g, ids = nx_to_igraph(nx.Graph([("b", "a", {"weight": 2})]))
+    >>> ids, g.vs["name"], g.es["weight"], g.vs["lat"][0] != g.vs["lat"][0]
+    (['a', 'b'], ['a', 'b'], [2.0], True)
     """
-    if G.is_multigraph() or G.is_directed():
-        raise TypeError("to_igraph expects a simple undirected graph: call project() first")
-    g, ids, edge_data = igraph_skeleton(G)
+    if G.is_directed() or G.is_multigraph():
+        raise GraphTypeError("expected an undirected simple graph (networkx.Graph); "
+                             "project a multigraph first (twingraph.graphs.project)")
+    g, ids, edge_data = igraph_skeleton(G, keep_loops=keep_loops)
     nodes = G.nodes
+    g.vs["name"] = [str(n) for n in ids]
     g.vs["label"] = [nodes[n].get("name", n) for n in ids]
     g.vs["country"] = [nodes[n].get("country") for n in ids]
-    for attr in ("lat", "lon", "population"):
+    for attr in FLOAT_VERTEX_ATTRS:
         g.vs[attr] = [float(nodes[n][attr]) if nodes[n].get(attr) is not None else float("nan") for n in ids]
+    fixed = {"name", "label", "country", *FLOAT_VERTEX_ATTRS}
+    for k in sorted({k for _, d in G.nodes(data=True) for k in d} - fixed):
+        g.vs[k] = [nodes[n].get(k) for n in ids]
+    for k in sorted({k for d in edge_data for k in d} - {"weight"}):
+        g.es[k] = [d.get(k) for d in edge_data]
     g.es["weight"] = [float(d.get(weight, 1)) for d in edge_data]
     return g, ids
+
+
+def to_igraph(G: nx.Graph, weight: str = "weight") -> tuple[ig.Graph, list[str]]:
+    """Convert a simple networkx graph to an undirected igraph graph with a stable id mapping
+    (:func:`nx_to_igraph`, self-loops dropped).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Undirected simple graph (e.g. :func:`simple_graph`).
+    weight : str
+        Edge attribute that becomes ``weight`` (1 when absent).
+
+    Returns
+    -------
+    (igraph.Graph, list of str)
+        The graph and the node ids in vertex order (vertex ``i`` is ``ids[i]``).
+    """
+    return nx_to_igraph(G, weight=weight)
 
 
 def igraph_skeleton(G: nx.Graph, keep_loops: bool = False) -> tuple[ig.Graph, list[Any], list[dict[str, Any]]]:

@@ -240,17 +240,29 @@ class LogrankResult(TestResult):
     degrees of freedom (groups - 1) and the number of rows dropped.
 
     Unpacks like the NamedTuple it replaces: ``chi2, p, dof, n_dropped = logrank_test(...)``.
+    Beyond the tuple (R's ``survdiff`` names in brackets): ``groups`` (labels), ``observed``
+    (``obs``) and ``expected`` (``exp``), weighted and summed over strata, ``variance`` (``var``),
+    ``rho`` (0: log-rank; Fleming–Harrington weights ``S(t-)**rho`` otherwise), ``n_strata`` and
+    ``dropped`` (rows dropped by reason).
     """
 
     dof: int = 0
     n_dropped: int = 0
+    groups: list[str] = field(default_factory=list, compare=False)
+    observed: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False)
+    expected: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False)
+    variance: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), compare=False)
+    rho: float = 0.0
+    n_strata: int = 1
+    dropped: dict[str, int] = field(default_factory=dict, compare=False)
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.statistic, self.p_value, self.dof, self.n_dropped))
 
     def as_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (``z`` left out: the test has no simulated null)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The scalar fields as a plain dict (``z`` left out: the test has no simulated null)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("groups", "observed", "expected", "variance", "dropped")}
 
 
 # --------------------------------------------------------------------------------------- estimates

@@ -3,10 +3,16 @@
 # Run from the repository root:  Rscript tests/r/make_reference.R
 # Needs: R >= 4.2 with survival (>= 3.0) and cmprsk, e.g. Debian/Ubuntu packages
 #        r-base-core r-cran-survival r-cran-cmprsk   (apt-get install -y --no-install-recommends ...)
-# Writes tests/r/data_<case>.csv (the inputs) and tests/r/reference.csv (case, quantity, value), which
-# tests/test_survival_r.py compares against.  The data are generated here with R's own RNG (set.seed),
-# so re-running reproduces the files byte for byte with the same R and package versions.
+# Writes tests/r/data_<case>.csv (the inputs), tests/r/reference.csv (case, quantity, value), which
+# tests/test_survival_r.py compares against, and tests/r/versions.txt (R and package versions).  The
+# data are generated here with R's own RNG (set.seed), so re-running reproduces the files byte for byte with the same R and package versions.
 # Generated with R 4.2.2, survival 3.5-3, cmprsk 2.2-11 (Debian bookworm).
+# Round 2 (issue 22, cases 6-9) was generated with the same versions on 2026-12-07: the newest
+# survival release could not be installed (CRAN unreachable from the build machine: "Couldn't resolve
+# host name"; Debian's candidate is 3.5-3-1, the installed one).  Regenerating changed no round-1 row
+# or data file (byte-identical).  Re-run with a newer survival and compare before updating the
+# versions named here and in tests/test_survival_r.py.
+# Values R reports as NA (a median bound never reached) are written as NA.
 
 suppressMessages({library(survival); library(cmprsk)})
 out_dir <- "tests/r"
@@ -165,7 +171,93 @@ add("competing", "cif1", tp$est["1 1", ])
 add("competing", "cif1_var", tp$var["1 1", ])
 add("competing", "cif2", tp$est["1 2", ])
 
+## ---- Round 2 (issue 22).  Appended after the round-1 cases, each with its own seed, so the round-1
+## ---- data files and reference rows above stay byte-identical.
+
+## 6. Log-rank with strata and the Fleming–Harrington G-rho family (survdiff(..., rho)), on the
+##    subjects of case 2 (survdiff takes right-censored data only); O, E summed over strata as survdiff.
+for (rho in c(0, 0.5, 1, 2)) {
+  tag <- paste0("rho", rho)
+  lr <- survdiff(Surv(stop, event) ~ g, sub, rho = rho)
+  add("logrank", paste0(tag, "_chisq"), lr$chisq)
+  add("logrank", paste0(tag, "_obs"), lr$obs)
+  add("logrank", paste0(tag, "_exp"), lr$exp)
+  add("logrank", paste0(tag, "_var"), lr$var)
+  ls <- survdiff(Surv(stop, event) ~ g + strata(x1), sub, rho = rho)
+  add("logrank", paste0(tag, "_strata_chisq"), ls$chisq)
+  add("logrank", paste0(tag, "_strata_obs"), rowSums(ls$obs))
+  add("logrank", paste0(tag, "_strata_exp"), rowSums(ls$exp))
+  ls2 <- survdiff(Surv(stop, event) ~ x1 + strata(g, cl > 20), sub, rho = rho)   # two strata columns
+  add("logrank", paste0(tag, "_strata2_chisq"), ls2$chisq)
+}
+
+## 7. Kaplan–Meier median (print.survfit's midpoint rule), its confidence interval, and the "log" and
+##    "plain" bands beside "log-log".  d7: deaths at 1-5 and 7-11, S = 0.5 on [5, 7): R's median is 6.
+d7 <- data.frame(time = c(1:5, 7:11), event = 1)
+d7b <- data.frame(time = c(1, 2, 2, 3, 4, 5, 6, 6, 7, 8, 9, 10, 12, 13), event = c(1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0))
+put(d7, "km_median")
+put(d7b, "km_median_censored")
+at7 <- c(0.5, 2, 4.5, 6, 8, 10.5)
+for (ct in c("log-log", "log", "plain")) {
+  tag <- gsub("-", "", ct)
+  for (case in c("km_median", "km_median_censored")) {
+    dd <- if (case == "km_median") d7 else d7b
+    k7 <- survfit(Surv(time, event) ~ 1, dd, conf.type = ct)
+    tb <- summary(k7)$table
+    add(case, paste0(tag, "_median"), tb["median"])
+    add(case, paste0(tag, "_median_lcl"), tb["0.95LCL"])
+    add(case, paste0(tag, "_median_ucl"), tb["0.95UCL"])
+    s7 <- summary(k7, times = at7, extend = TRUE)
+    add(case, paste0(tag, "_lower"), s7$lower)
+    add(case, paste0(tag, "_upper"), s7$upper)
+  }
+  kt <- survfit(Surv(start, stop, event) ~ 1, sub, conf.type = ct)    # case 2's left-truncated subjects
+  st <- summary(kt, times = at)
+  add("km_bands", paste0(tag, "_lower"), st$lower)
+  add("km_bands", paste0(tag, "_upper"), st$upper)
+  tb <- summary(kt)$table
+  add("km_bands", paste0(tag, "_median"), tb["median"])
+  add("km_bands", paste0(tag, "_median_lcl"), tb["0.95LCL"])
+  add("km_bands", paste0(tag, "_median_ucl"), tb["0.95UCL"])
+}
+add("km_bands", "times", at)
+add("km_median", "times", at7)
+
+## 8. CIF variance: survfit's Aalen–Johansen SE (multi-state survfit, infinitesimal jackknife) against
+##    cmprsk::cuminc's (Gray 1988) on case 5's data, both causes, at times that include
+##    competing-only event times.
+at8 <- c(0.5, 1, 1.15, 2, 3.05, 4, 6, 9)
+aj <- survfit(Surv(time, factor(cause)) ~ 1, d6)
+sa <- summary(aj, times = at8)
+add("cif_variance", "times", at8)
+for (j in 1:2) {
+  add("cif_variance", paste0("survfit_cif", j), sa$pstate[, j + 1])
+  add("cif_variance", paste0("survfit_se", j), sa$std.err[, j + 1])
+}
+tp8 <- timepoints(ci, at8)
+add("cif_variance", "cuminc_var1", tp8$var["1 1", ])
+add("cif_variance", "cuminc_var2", tp8$var["1 2", ])
+
+## 9. Fine–Gray and cuminc with a missing cause: cmprsk drops the rows (na.omit) and counts them.
+set.seed(9)
+d9 <- d6
+d9$cause[sample(nrow(d9), 15)] <- NA
+put(d9, "missing_cause")
+cr9 <- suppressWarnings(crr(d9$time, d9$cause, cbind(d9$x, d9$z), failcode = 1, cencode = 0, gtol = 1e-12,
+                            maxiter = 100))
+add("missing_cause", "crr_coef", cr9$coef)
+add("missing_cause", "crr_se", sqrt(diag(cr9$var)))
+add("missing_cause", "crr_n", cr9$n)
+add("missing_cause", "crr_n_missing", cr9$n.missing)
+ci9 <- cuminc(d9$time, d9$cause, cencode = 0)
+tp9 <- timepoints(ci9, at8)
+add("missing_cause", "times", at8)
+add("missing_cause", "cif1", tp9$est["1 1", ])
+add("missing_cause", "cif1_var", tp9$var["1 1", ])
+
 res <- do.call(rbind, ref)
-res$value <- formatC(res$value, digits = 15, format = "g")
+res$value <- ifelse(is.na(res$value), "NA", formatC(res$value, digits = 15, format = "g"))   # NA: not reached
 write.csv(res, file.path(out_dir, "reference.csv"), row.names = FALSE, quote = FALSE)
+writeLines(c(R.version.string, paste("survival", packageVersion("survival")),
+             paste("cmprsk", packageVersion("cmprsk"))), file.path(out_dir, "versions.txt"))
 cat("wrote", nrow(res), "reference values\n")

@@ -2,9 +2,8 @@
 in :mod:`twingraph.randomness`, the result types in :mod:`twingraph.results`; both re-exported here).
 
 Every public measure accepts an undirected simple :class:`igraph.Graph`.  A networkx ``Graph``
-is accepted too and converted by :func:`as_igraph` (vertex ``i`` <-> the ``i``-th node in
-sorted order when the nodes are sortable, else insertion order; node attributes are copied as
-vertex attributes, the node itself becomes the ``"name"`` attribute, edge attributes are copied).
+is accepted too and converted by :func:`as_igraph` with the package's one converter,
+:func:`twingraph.graphs.nx_to_igraph` (the same graph :func:`twingraph.graphs.to_igraph` gives).
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-from ..graphs import igraph_skeleton
+from ..exceptions import GraphTypeError
+from ..graphs import nx_to_igraph
 from ..randomness import RandomState, check_random_state, igraph_rng, int_seed, spawn_seeds
 from ..results import TestResult, empirical_p_value, empirical_test
 
@@ -35,42 +35,37 @@ __all__ = ["GraphLike", "as_igraph", "igraph_seed", "igraph_rng", "check_random_
 SCORE_DIGITS = 10
 
 
-def _nx_to_igraph(G: nx.Graph, keep_loops: bool = False) -> ig.Graph:
-    if G.is_directed():
-        raise ValueError("measures expect an undirected graph")
-    if G.is_multigraph():
-        raise ValueError("measures expect a simple graph; project the multigraph first "
-                         "(twingraph.graphs.project)")
-    # numbering and edges from the package's one converter (graphs.igraph_skeleton, also behind
-    # graphs.to_igraph); measures stringify names and copy every attribute as is
-    g, nodes, edge_data = igraph_skeleton(G, keep_loops=keep_loops)
-    g.vs["name"] = [str(u) for u in nodes]
-    keys = sorted({k for _, d in G.nodes(data=True) for k in d} - {"name"})
-    for k in keys:
-        g.vs[k] = [G.nodes[u].get(k) for u in nodes]
-    ekeys = sorted({k for _, _, d in G.edges(data=True) for k in d})
-    for k in ekeys:
-        g.es[k] = [d.get(k) for d in edge_data]
-    return g
-
-
 def as_igraph(g: GraphLike, *, require_simple: bool = True) -> ig.Graph:
     """Return ``g`` as an undirected igraph.Graph (igraph input is returned unchanged).
 
-    networkx input: multigraphs and directed graphs are refused; self-loops are dropped when
-    ``require_simple`` (the default) and kept otherwise (community detection on the country
-    graph, whose self-loops are domestic ties).
-    igraph input: must be undirected; with ``require_simple`` it must have no loops and no
-    parallel edges (``ValueError`` otherwise, call ``g.simplify()`` first).
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        networkx input is converted by :func:`twingraph.graphs.nx_to_igraph` (multigraphs and
+        directed graphs are refused); igraph input must be undirected.
+    require_simple : bool
+        networkx input: drop self-loops (the default) or keep them (community detection on the
+        country graph, whose self-loops are domestic ties).  igraph input: refuse loops and
+        parallel edges (call ``g.simplify()`` first).
+
+    Returns
+    -------
+    igraph.Graph
+
+    Raises
+    ------
+    GraphTypeError
+        A directed graph, a multigraph, or (with ``require_simple``) an igraph graph that is not
+        simple; it is both a ``TypeError`` and a ``ValueError``.
     """
     if isinstance(g, nx.Graph):
-        return _nx_to_igraph(g, keep_loops=not require_simple)
+        return nx_to_igraph(g, keep_loops=not require_simple)[0]
     if not isinstance(g, ig.Graph):
         raise TypeError(f"expected igraph.Graph or networkx.Graph, got {type(g).__name__}")
     if g.is_directed():
-        raise ValueError("measures expect an undirected graph")
+        raise GraphTypeError("measures expect an undirected graph")
     if require_simple and not g.is_simple():
-        raise ValueError("measures expect a simple graph (no loops, no parallel edges); "
+        raise GraphTypeError("measures expect a simple graph (no loops, no parallel edges); "
                          "use g.simplify() or twingraph.graphs.project")
     return g
 

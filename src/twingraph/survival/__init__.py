@@ -7,7 +7,7 @@ Modules
 -------
 * :mod:`~twingraph.survival.counting` -- counting-process tables (:func:`counting_process`, :func:`exclusions`);
 * :mod:`~twingraph.survival.nonparametric` -- :class:`KaplanMeier`, :func:`add_at_risk_counts`;
-* :mod:`~twingraph.survival.logrank` -- :func:`logrank_test`;
+* :mod:`~twingraph.survival.logrank` -- :func:`logrank_test` (strata, Fleming–Harrington ``rho``);
 * :mod:`~twingraph.survival.likelihood` -- the vectorised Cox partial likelihood (Breslow/Efron);
 * :mod:`~twingraph.survival.cox` -- :class:`CoxPH`; :mod:`~twingraph.survival.firth` -- :class:`FirthCoxPH`;
 * :mod:`~twingraph.survival.separation` -- exact monotone-likelihood detection;
@@ -33,8 +33,12 @@ Conventions used throughout
 * **Episodes** are half-open ``(start, stop]`` intervals (a spell is at risk strictly after its entry
   time), as R's ``Surv(start, stop, event)``.
 * **Bad input** is refused with a ``ValueError`` (event flags other than 0/1, no events, one group,
-  constant or collinear covariates) or dropped *and counted* as R does (missing values; rows never
-  at risk because ``stop <= start``): see each fitter's ``dropped_``.
+  constant or collinear covariates, text covariates -- the error names the column) or dropped,
+  *counted* and warned about, the same way in every estimator (missing values; rows never at risk
+  because ``stop <= start``; competing-risk ends without a cause): see each fitter's ``dropped_`` and
+  :func:`~twingraph.survival.nonparametric.warn_dropped`.
+* **Conventions against R and lifelines** (KM median rule, bands, CIF variance, log-rank weights):
+  the table in ``docs/conventions/survival.rst``.
 
 The fitters follow lifelines' API (lifelines itself is not used: it pins ``pandas<3``): ``fit(...)``
 returns ``self``, learned attributes end in ``_``, ``summary`` is a DataFrame, ``print_summary()``
@@ -45,7 +49,7 @@ against R (``tests/r/make_reference.R``, survival 3.5, cmprsk 2.2).
 
 from __future__ import annotations
 
-from .competing import CumulativeIncidence, FineGray
+from .competing import CIF_VARIANCES, CumulativeIncidence, FineGray
 from .counting import DATE_CONVENTIONS, EXCLUSION_REASONS, YEAR_DAYS, counting_process, exclusions
 from .cox import CoxPH, NotEstimableWarning, _score_residuals  # noqa: F401  (kept importable from here)
 from .event_study import event_study
@@ -74,6 +78,7 @@ __all__ = [
     "multiway_variance",
     "dyadic_variance",
     "CumulativeIncidence",
+    "CIF_VARIANCES",
     "FineGray",
     "event_study",
 ]

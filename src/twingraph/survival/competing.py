@@ -8,22 +8,106 @@ import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import CumIncidenceRight
 
-from .nonparametric import _loglog_ci, _step
+from .base import RegressionFitter, UnivariateFitter, default_covariates, resolve_alias
+from .cox import check_numeric_covariates
+from .nonparametric import _loglog_ci, _step, warn_dropped
 
-__all__ = ["CumulativeIncidence", "FineGray"]
+__all__ = ["CumulativeIncidence", "FineGray", "CIF_VARIANCES"]
+
+#: The two variances of an Aalen–Johansen cumulative incidence (aliases: the R function giving it).
+CIF_VARIANCES = {"aalen-johansen": "aalen-johansen", "survfit": "aalen-johansen", "gray": "gray", "cuminc": "gray"}
 
 
-class CumulativeIncidence:
+def gray_variance(d: np.ndarray, status: np.ndarray, code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cumulative incidence of cause ``code`` and its variance by ``cmprsk::cuminc`` (Gray's Fortran ``cinc``).
+
+    Parameters
+    ----------
+    d
+        Times (right-censored).
+    status
+        0 = censored, otherwise the cause code.
+    code
+        The cause of interest.
+
+    Returns
+    -------
+    (times, F, var)
+        At every distinct time: the estimate and the variance, which, as in ``cuminc``, changes only
+        at times with an event of the cause of interest (it stays put at competing-only times).
+
+    Notes
+    -----
+    With ``S(t-)`` the Kaplan–Meier of any event just before ``t`` (``fk``), ``S(t)`` (``fkn``),
+    ``n`` at risk and ``d1``/``d2`` events of the cause / of other causes, each cause adds
+    ``t6 = fk^2 (1 - (d - 1)/(n - 1)) d / n^2`` times ``(t4^2, t3 t4, t3^2)`` to ``(v1, v2, v3)``,
+    with ``t3 = 1/fkn`` and ``t4 = F/fkn`` (other causes) or ``1 + F/fkn`` (the cause);
+    ``var = v1 + F^2 v3 - 2 F v2`` (Gray 1988; cmprsk's ``cinc.f``).
+    """
+    ut, inv = np.unique(d, return_inverse=True)
+    ds = np.sort(d)
+    rs = (len(d) - np.searchsorted(ds, ut, side="left")).astype(float)
+    nd1 = np.bincount(inv, weights=(status == code).astype(float), minlength=len(ut))
+    nd = np.bincount(inv, weights=(status != 0).astype(float), minlength=len(ut))
+    nd2 = nd - nd1
+    fkn = np.cumprod(1 - nd / rs)
+    fk = np.r_[1.0, fkn[:-1]]
+    F = np.cumsum(fk * nd1 / rs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t3 = np.where(fkn > 0, 1 / fkn, 0.0)
+
+        def t6(k: np.ndarray) -> np.ndarray:
+            t5 = np.where(k > 1, 1 - (k - 1) / np.maximum(rs - 1, 1), 1.0)
+            return fk ** 2 * t5 * k / rs ** 2
+
+        w2 = np.where((nd2 > 0) & (fkn > 0), t6(nd2), 0.0)
+        w1 = np.where(nd1 > 0, t6(nd1), 0.0)
+    t4o, t4c = F * t3, 1 + F * t3
+    v1 = np.cumsum(t4o ** 2 * w2 + t4c ** 2 * w1)
+    v2 = np.cumsum(t3 * t4o * w2 + t3 * t4c * w1)
+    v3 = np.cumsum(t3 ** 2 * (w2 + w1))
+    var = np.where(nd1 > 0, v1 + F ** 2 * v3 - 2 * F * v2, np.nan)
+    var = pd.Series(var).ffill().fillna(0.0).to_numpy()
+    return ut, F, var
+
+
+class CumulativeIncidence(UnivariateFitter):
     """Aalen–Johansen cumulative incidence of one cause among competing end types (statsmodels ``CumIncidenceRight``).
 
+    Parameters
+    ----------
+    alpha
+        1 - level of the pointwise band.
+    variance
+        Which variance ``standard_errors_`` and the band use (both are always computed, see
+        ``variances_``):
+
+        * ``"aalen-johansen"`` (default; alias ``"survfit"``): the Aalen–Johansen variance of R's
+          ``survfit(Surv(time, factor(cause)) ~ 1)`` (its ``std.err``; statsmodels'
+          ``CumIncidenceRight``);
+        * ``"gray"`` (alias ``"cuminc"``): Gray's (1988) variance of ``cmprsk::cuminc`` (its ``var``),
+          up to a few percent different, and constant between events of the cause of interest.
+
+    Notes
+    -----
     ``event_types`` holds the cause of each ended spell (e.g. ``"suspended"``, ``"terminated"``)
-    and ``None``/NaN for censored ones (or pass ``events``: rows with 0 are censored).  Right
-    censoring only, no left truncation.  CI: pointwise, delta-method SE on the log(-log F) scale.
-    The CIFs of all causes add up to 1 - Kaplan–Meier of any end.
+    and ``None``/NaN for censored ones, or pass ``events``: rows with 0 are censored, and a row with
+    1 but no cause is a *missing cause*: dropped, counted (``dropped_["missing-cause"]``) and warned
+    about, as ``cuminc`` drops it (``na.omit``).  Right censoring only, no left truncation.  The band
+    is pointwise, ``F ** exp(-+ z se / (F log F))`` (the log(-log) scale).  The CIFs of all causes
+    add up to 1 - Kaplan–Meier of any end.
     """
 
-    def __init__(self, alpha: float = 0.05) -> None:
-        self.alpha = alpha
+    _estimate_attr = "cumulative_density_"
+    _estimate_name = "cumulative_incidence"
+    _before = 0.0
+    _ylabel = "cumulative incidence"
+
+    def __init__(self, alpha: float = 0.05, variance: str = "aalen-johansen") -> None:
+        if variance not in CIF_VARIANCES:
+            raise ValueError(f"variance must be one of {sorted(CIF_VARIANCES)}; got {variance!r}")
+        super().__init__(alpha)
+        self.variance = variance
 
     def fit(self, durations: Any, event_types: Any, cause: Any = None, events: Any = None,
             label: str | None = None, *, event_of_interest: Any = None) -> CumulativeIncidence:
@@ -32,14 +116,15 @@ class CumulativeIncidence:
         Parameters
         ----------
         durations
-            Time of end or censoring; rows with a missing duration are dropped and counted
-            (``n_dropped_``).
+            Time of end or censoring; rows with a missing duration (or event flag) are dropped,
+            counted (``dropped_``, ``n_dropped_``) and warned about.
         event_types
-            Cause of each ended row; None/NaN = censored.
+            Cause of each ended row; None/NaN = censored (unless ``events`` says the row ended).
         cause
             The cause of interest (``event_of_interest`` is the lifelines alias).
         events
-            Optional 0/1 flags: rows with 0 are censored whatever their type.
+            Optional 0/1 flags: rows with 0 are censored whatever their type; rows with 1 and no
+            type have a missing cause (dropped and counted).
         label
             Column name of the curve.
 
@@ -47,25 +132,28 @@ class CumulativeIncidence:
         -------
         self
         """
-        if event_of_interest is not None:
-            if cause is not None:
-                raise ValueError("give cause or event_of_interest, not both")
-            cause = event_of_interest
+        cause = resolve_alias("cause", cause, "event_of_interest", event_of_interest)
         if cause is None:
             raise ValueError("cause (event_of_interest) is required")
         d = np.asarray(durations, float)
         types = pd.Series(np.asarray(event_types, dtype=object))
         censored = types.isna().to_numpy().copy()
+        keep = ~np.isnan(d)
+        no_cause = np.zeros(len(d), bool)
         if events is not None:
-            ev = np.asarray(events, float)
+            ev = np.asarray(pd.to_numeric(pd.Series(np.asarray(events)), errors="coerce"), float)
             bad = ~np.isnan(ev) & ~np.isin(ev, [0.0, 1.0])
             if bad.any():
                 raise ValueError("events must be 0/1")
+            keep &= ~np.isnan(ev)
+            no_cause = keep & (ev == 1) & censored
             censored |= ev == 0
-        keep = ~np.isnan(d)
         if np.isinf(d[keep]).any():
             raise ValueError("infinite durations")
-        self.n_dropped_ = int((~keep).sum())
+        self.dropped_ = {"missing": int((~keep).sum()), "missing-cause": int(no_cause.sum())}
+        self.n_dropped_ = int(sum(self.dropped_.values()))
+        warn_dropped(self.dropped_, "CumulativeIncidence", stacklevel=2)
+        keep &= ~no_cause
         d, types, censored = d[keep], types[keep].reset_index(drop=True), censored[keep]
         if len(d) == 0:
             raise ValueError("no usable durations")
@@ -83,37 +171,49 @@ class CumulativeIncidence:
         k = code[kc] - 1
         start = min(0.0, float(d.min()))
         times, f, se = np.asarray(ci.times, float), np.asarray(ci.cinc[k], float), np.asarray(ci.cinc_se[k], float)
+        gt, _, gvar = gray_variance(d, status, code[kc])
+        se_gray = np.sqrt(_step(gt, gvar, times, before=0.0))
         if not len(times) or times[0] > start:     # the origin, unless an end happens there
-            times, f, se = np.r_[start, times], np.r_[0.0, f], np.r_[0.0, se]
+            times, f, se, se_gray = np.r_[start, times], np.r_[0.0, f], np.r_[0.0, se], np.r_[0.0, se_gray]
         self.label = label or f"CIF_{cause}"
         self.cause, self.causes_ = cause, causes
         idx = pd.Index(times, name="timeline")
         self.timeline_ = times
         self.cumulative_density_ = pd.DataFrame({self.label: f}, index=idx)
-        lo, hi = _loglog_ci(f, se, self.alpha)
+        self.variance_type_ = CIF_VARIANCES[self.variance]
+        self.variances_ = pd.DataFrame({"aalen-johansen": se ** 2, "gray": se_gray ** 2}, index=idx)
+        chosen = se if self.variance_type_ == "aalen-johansen" else se_gray
+        lo, hi = _loglog_ci(f, chosen, self.alpha)
         lo[f <= 0] = hi[f <= 0] = 0.0
         level = f"{1 - self.alpha:g}"
         self.confidence_interval_ = pd.DataFrame({f"{self.label}_lower_{level}": lo,
                                                   f"{self.label}_upper_{level}": hi}, index=idx)
-        self.standard_errors_ = pd.Series(se, index=idx, name="se")
+        self.standard_errors_ = pd.Series(chosen, index=idx, name="se")
         self.results_ = ci
         return self
 
-    def predict(self, times: Any) -> np.ndarray:
-        """F(t) at the given times (right-continuous steps; 0 before the origin of the timeline)."""
-        return _step(self.timeline_, self.cumulative_density_.iloc[:, 0].to_numpy(), times, before=0.0)
 
     @property
     def summary(self) -> pd.DataFrame:
-        """timeline, cumulative incidence, se, lower, upper."""
+        """cumulative_incidence, se and lower/upper (of the chosen variance), then both SEs by name.
+
+        ``attrs["variance"]`` names the variance behind ``se`` and the band; ``se_aalen_johansen`` is
+        R ``survfit``'s ``std.err``, ``se_gray`` is ``sqrt`` of ``cmprsk::cuminc``'s ``var``.
+        """
+        self._check_fitted()
         ci = self.confidence_interval_.set_axis(["lower", "upper"], axis=1)
-        return pd.concat([self.cumulative_density_.set_axis(["cumulative_incidence"], axis=1),
-                          self.standard_errors_, ci], axis=1)
+        out = pd.concat([self.cumulative_density_.set_axis(["cumulative_incidence"], axis=1),
+                         self.standard_errors_, ci], axis=1)
+        out["se_aalen_johansen"] = np.sqrt(self.variances_["aalen-johansen"])
+        out["se_gray"] = np.sqrt(self.variances_["gray"])
+        out.attrs["variance"] = self.variance_type_
+        return out
 
     def plot(self, ax: Any = None, ci: bool = True, **kwargs: Any) -> Any:
         """Step plot of the cumulative incidence with its band; returns the axis."""
         import matplotlib.pyplot as plt
 
+        self._check_fitted()
         ax = ax or plt.gca()
         t = self.timeline_
         (line,) = ax.step(t, self.cumulative_density_.iloc[:, 0], where="post", label=self.label, **kwargs)
@@ -126,7 +226,7 @@ class CumulativeIncidence:
 
 
 
-class FineGray:
+class FineGray(RegressionFitter):
     """Fine–Gray proportional subdistribution-hazards regression (R ``cmprsk::crr``).
 
     Parameters
@@ -140,7 +240,8 @@ class FineGray:
     ``G(t-) / G(T_j-)`` (``G`` = Kaplan–Meier of the censoring distribution, one censoring group),
     Breslow handling of ties.  The variance is Fine & Gray's sandwich ``I^-1 sum_i (eta_i + psi_i)^2
     I^-1``, where ``psi_i`` accounts for the estimation of ``G`` (as ``crr``'s ``crrvv``).  Rows with a
-    missing value are dropped and counted (``n_dropped_``).
+    missing time or covariate, and (by default) rows with a missing cause, are dropped, counted
+    (``dropped_``, ``n_dropped_``; cmprsk's ``n.missing``) and warned about.
 
     References
     ----------
@@ -157,11 +258,13 @@ class FineGray:
     ['coef', 'se', 'hazard_ratio']
     """
 
+    _ratio_name = "sHR"
+
     def __init__(self, alpha: float = 0.05) -> None:
-        self.alpha = alpha
+        super().__init__(alpha)
 
     def fit(self, table: pd.DataFrame, duration_col: str, event_col: str, event_of_interest: Any,
-            covariates: Any = None, *, censored_value: Any = 0) -> FineGray:
+            covariates: Any = None, *, censored_value: Any = 0, missing_cause: str = "drop") -> FineGray:
         """Fit the subdistribution hazard of ``event_of_interest``.
 
         Parameters
@@ -171,13 +274,19 @@ class FineGray:
         duration_col
             Time of failure or censoring.
         event_col
-            Cause of failure; ``censored_value`` (default 0) or missing = censored.
+            Cause of failure; ``censored_value`` (default 0) = censored.  A missing value is a
+            *missing cause* (see ``missing_cause``), not a censoring.
         event_of_interest
             The cause whose cumulative incidence is modelled.
         covariates
-            Column(s); None = every other numeric column.
+            Column(s); None = every other numeric column.  A column that is not numeric raises
+            ``ValueError`` naming it (encode text as dummies first).
         censored_value
             The code of censored rows.
+        missing_cause
+            ``"drop"`` (default, as ``cmprsk::crr``'s ``na.omit``): rows with a missing cause are
+            dropped, counted in ``dropped_["missing-cause"]`` and warned about; ``"raise"``: refuse
+            them with ``ValueError``.
 
         Returns
         -------
@@ -185,15 +294,22 @@ class FineGray:
         """
         from scipy import stats
 
-        if covariates is None:
-            covariates = [c for c in table.columns if c not in (duration_col, event_col)
-                          and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
-        covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+        if missing_cause not in ("drop", "raise"):
+            raise ValueError(f"missing_cause must be 'drop' or 'raise'; got {missing_cause!r}")
+        covariates = default_covariates(table, covariates, {duration_col, event_col})
+        check_numeric_covariates(table, covariates, "FineGray")
         df = table[[duration_col, event_col] + covariates]
         status_raw = df[event_col]
-        cens = status_raw.isna() | (status_raw == censored_value)
-        keep = df[[duration_col] + covariates].notna().all(axis=1)
-        self.n_dropped_ = int((~keep).sum())
+        miss = df[[duration_col] + covariates].isna().any(axis=1)
+        no_cause = ~miss & status_raw.isna()
+        if no_cause.any() and missing_cause == "raise":
+            raise ValueError(f"FineGray: {int(no_cause.sum())} rows have a missing cause in {event_col!r} "
+                             "(missing_cause='drop' drops and counts them, as cmprsk::crr)")
+        self.dropped_ = {"missing": int(miss.sum()), "missing-cause": int(no_cause.sum())}
+        self.n_dropped_ = int(sum(self.dropped_.values()))
+        warn_dropped(self.dropped_, "FineGray", stacklevel=2)
+        keep = ~miss & ~no_cause
+        cens = status_raw == censored_value
         df, cens = df[keep], cens[keep]
         if not (status_raw[keep] == event_of_interest).any():
             raise ValueError(f"event_of_interest {event_of_interest!r} never occurs")
@@ -290,26 +406,16 @@ class FineGray:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p."""
-        from scipy import stats
+        """coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p (Wald)."""
+        return self.wald_table()
 
-        b, se = self.params_, self.standard_errors_
-        zv = b / se
-        return pd.DataFrame({"coef": b, "se": se, "hazard_ratio": np.exp(b),
-                             "hr_lower": np.exp(self.confidence_intervals_["lower"]),
-                             "hr_upper": np.exp(self.confidence_intervals_["upper"]),
-                             "z": zv, "p": 2 * stats.norm.sf(np.abs(zv))})
+    def _summary_header(self, decimals: int) -> list[str]:
+        return [f"<twingraph.survival.FineGray: event_of_interest={self.event_of_interest!r}>",
+                f"  observations = {self.n_obs_} (dropped {self.n_dropped_}), events of interest = {self.n_events_}, "
+                f"competing = {self.n_competing_}, censored = {self.n_censored_}", ""]
 
-    def print_summary(self, decimals: int = 3) -> str:
-        """Print (and return) a text summary."""
-        lines = [f"<twingraph.survival.FineGray: event_of_interest={self.event_of_interest!r}>",
-                 f"  observations = {self.n_obs_} (dropped {self.n_dropped_}), events of interest = {self.n_events_}, "
-                 f"competing = {self.n_competing_}, censored = {self.n_censored_}", ""]
-        for name, r in self.summary.iterrows():
-            lines.append(f"  {name}: coef {r['coef']:.{decimals}f} (se {r['se']:.{decimals}f}), sHR "
-                         f"{r['hazard_ratio']:.{decimals}f} "
-                         f"[{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], "
-                         f"p {r['p']:.3g}")
-        text = "\n".join(lines)
-        print(text)
-        return text
+    def _summary_line(self, name: Any, row: pd.Series, decimals: int) -> str:
+        return (f"  {name}: coef {row['coef']:.{decimals}f} (se {row['se']:.{decimals}f}), sHR "
+                f"{row['hazard_ratio']:.{decimals}f} "
+                f"[{row['hr_lower']:.{decimals}f}, {row['hr_upper']:.{decimals}f}], "
+                f"p {row['p']:.3g}")

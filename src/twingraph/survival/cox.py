@@ -20,6 +20,8 @@ from scipy import linalg, stats
 
 from ..exceptions import TwingraphWarning
 from . import likelihood as lk
+from .nonparametric import warn_dropped
+from .base import RegressionFitter, default_covariates, resolve_alias
 from .robust import cluster_variance, dyadic_variance, multiway_variance
 from .separation import fit_or_separation
 
@@ -39,6 +41,33 @@ def _score_residuals(stop: np.ndarray, start: np.ndarray, status: np.ndarray, ex
 
 def _as_list(x: Sequence[str] | str | None) -> list[str]:
     return [x] if isinstance(x, str) else list(x or [])
+
+
+def check_numeric_covariates(table: pd.DataFrame, covariates: Sequence[str], where: str) -> None:
+    """Refuse a covariate that is not numeric, naming the column (instead of numpy's "could not convert").
+
+    Numeric and boolean columns pass, and so do object columns whose values are all numbers (or
+    missing).  Text, categorical and date columns raise ``ValueError``: encode them first, as R's
+    factor coding does, e.g. ``pd.get_dummies(table, columns=[name], drop_first=True, dtype=float)``
+    (the first level is the reference).
+    """
+    for c in covariates:
+        col = table[c]
+        if pd.api.types.is_bool_dtype(col) or (pd.api.types.is_numeric_dtype(col)
+                                               and not isinstance(col.dtype, pd.CategoricalDtype)):
+            continue
+        if pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+            conv = pd.to_numeric(col, errors="coerce")
+            bad = col.notna() & conv.isna()
+            if not bad.any():
+                continue
+            examples = list(dict.fromkeys(col[bad].astype(str)))[:3]
+        else:
+            examples = list(dict.fromkeys(col.dropna().astype(str)))[:3]
+        raise ValueError(
+            f"{where}: covariate {c!r} is not numeric ({col.dtype}; values such as {examples}). Encode it "
+            f"first, e.g. as R's factor coding does: pd.get_dummies(table, columns=[{c!r}], drop_first=True, "
+            "dtype=float) (the first level is the reference)")
 
 
 def clean_survival_table(table: pd.DataFrame, time_cols: list[str], event_col: str, other_cols: list[str],
@@ -70,7 +99,7 @@ def clean_survival_table(table: pd.DataFrame, time_cols: list[str], event_col: s
     return df, {"missing": int(miss.sum()), "zero-length": int(zero.sum())}
 
 
-class CoxPH:
+class CoxPH(RegressionFitter):
     """Cox proportional-hazards regression on a duration or counting-process table.
 
     Parameters
@@ -96,7 +125,9 @@ class CoxPH:
       share either endpoint are dependent.  This is the right one for ties between places.
 
     Bad input: rows with a missing used value and ``(start, stop]`` rows with ``stop <= start`` are
-    dropped and counted (``dropped_``, ``n_dropped_``); event flags other than 0/1, no events, and
+    dropped, counted (``dropped_``, ``n_dropped_``) and warned about (``RuntimeWarning``, the same
+    message as :class:`KaplanMeier` and :func:`logrank_test`); event flags other than 0/1, no events,
+    covariates that are not numeric (the error names the column; encode text as dummies first), and
     covariates that are constant or collinear (within strata) raise ``ValueError``.
 
     Monotone likelihood: when some coefficient has no finite maximum (e.g. every exposed tie ends
@@ -128,7 +159,7 @@ class CoxPH:
     def __init__(self, alpha: float = 0.05, ties: str = "breslow") -> None:
         if ties not in ("breslow", "efron"):
             raise ValueError("ties must be 'breslow' or 'efron'")
-        self.alpha = alpha
+        super().__init__(alpha)
         self.ties = ties
 
     # ------------------------------------------------------------------------------------------
@@ -138,17 +169,16 @@ class CoxPH:
         strata_cols = _as_list(strata)
         time_cols = [duration_col] if duration_col else [start_col, stop_col]
         used = {start_col, stop_col, event_col, "id"} | set(time_cols) | set(strata_cols) | set(extra_cols)
-        if covariates is None:
-            covariates = [c for c in table.columns if c not in used
-                          and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
-        covariates = _as_list(covariates)
+        covariates = default_covariates(table, covariates, used)
         if not covariates:
             raise ValueError("no covariates to fit")
         for c in covariates:
             if c not in table.columns:
                 raise KeyError(f"covariate {c!r} not in the table")
+        check_numeric_covariates(table, covariates, type(self).__name__)
         df, dropped = clean_survival_table(table, time_cols, event_col, covariates + strata_cols + list(extra_cols),
                                            counting=not duration_col)
+        warn_dropped(dropped, type(self).__name__, stacklevel=3)
         if len(df) == 0:
             raise ValueError("no usable rows")
         status = df[event_col].to_numpy(float)
@@ -219,10 +249,7 @@ class CoxPH:
         -------
         self
         """
-        if cluster is not None:
-            if cluster_col is not None:
-                raise ValueError("give cluster_col or cluster, not both")
-            cluster_col = cluster
+        cluster_col = resolve_alias("cluster_col", cluster_col, "cluster", cluster)
         clusters = _as_list(cluster_col)
         dyads = list(dyad_cols) if dyad_cols is not None else []
         if dyads and clusters:
@@ -320,41 +347,27 @@ class CoxPH:
 
         A coefficient that is not estimable (monotone likelihood) shows NaN and its status says so.
         """
+        self._check_fitted()
         ok = self.estimable_
-        b, se = self.params_.where(ok), self.standard_errors_.where(ok)
-        zval = b / se
-        out = pd.DataFrame({
-            "coef": b, "se": se, "hazard_ratio": np.exp(b),
-            "hr_lower": np.exp(self.confidence_intervals_["lower"].where(ok)),
-            "hr_upper": np.exp(self.confidence_intervals_["upper"].where(ok)),
-            "z": zval, "p": 2 * stats.norm.sf(np.abs(zval)),
-        })
+        out = self.wald_table(ok)
         out["status"] = np.where(ok, "estimated", "not estimable (monotone likelihood)")
         return out
 
-    def print_summary(self, decimals: int = 3) -> str:
-        """Print (and return) a text summary like lifelines' ``print_summary``."""
+    def _summary_header(self, decimals: int) -> list[str]:
         se_name = {"model": "model-based", "cluster": f"clustered on {self.cluster_}",
                    "multiway": f"multi-way clustered on {self.cluster_}", "dyadic": "dyadic-robust"}
-        head = [f"<twingraph.survival.CoxPH: ties={self.ties}>",
+        return [f"<twingraph.survival.CoxPH: ties={self.ties}>",
                 f"  observations = {self.n_obs_} (dropped {self.n_dropped_}: {self.dropped_})",
                 f"  events = {self.n_events_}",
                 f"  standard errors = {se_name[self.variance_type_]}"
                 + (f" ({self.n_clusters_} clusters/nodes)" if self.n_clusters_ else ""),
                 f"  partial log-likelihood = {self.log_likelihood_:.{decimals}f}"
                 + ("" if self.converged_ else "  (no finite maximum)"), ""]
-        s = self.summary
-        lines = []
-        for name, row in s.iterrows():
-            if row["status"] != "estimated":
-                lines.append(f"  {name}: not estimable (monotone likelihood: the coefficient runs to infinity)")
-            else:
-                lines.append(f"  {name}: coef {row['coef']:.{decimals}f} (se {row['se']:.{decimals}f}), HR "
-                             f"{row['hazard_ratio']:.{decimals}f} [{row['hr_lower']:.{decimals}f}, "
-                             f"{row['hr_upper']:.{decimals}f}], z {row['z']:.2f}, p {row['p']:.3g}")
-        text = "\n".join(head + lines)
-        print(text)
-        return text
+
+    def _summary_line(self, name: Any, row: pd.Series, decimals: int) -> str:
+        if row["status"] != "estimated":
+            return f"  {name}: not estimable (monotone likelihood: the coefficient runs to infinity)"
+        return super()._summary_line(name, row, decimals)
 
     # ------------------------------------------------------------------------------------------
     def _design(self, X: Any) -> np.ndarray:
@@ -394,16 +407,3 @@ class CoxPH:
         from .zph import cox_zph
 
         return cox_zph(self, transform=time_transform or transform)
-
-    def plot(self, ax: Any = None) -> Any:
-        """Forest plot of log hazard ratios with their confidence intervals; returns the axis."""
-        import matplotlib.pyplot as plt
-
-        ax = ax or plt.gca()
-        y = np.arange(len(self.params_))[::-1]
-        ci = self.confidence_intervals_
-        ax.errorbar(self.params_, y, xerr=[self.params_ - ci["lower"], ci["upper"] - self.params_], fmt="s", capsize=3)
-        ax.axvline(0, color="grey", lw=0.8)
-        ax.set_yticks(y, self.covariates_)
-        ax.set_xlabel(f"log hazard ratio ({1 - self.alpha:.0%} CI)")
-        return ax

@@ -218,6 +218,7 @@ class FirthCoxPH(CoxPH):
     def summary(self) -> pd.DataFrame:
         """coef, se (information-based, reference only), hazard_ratio, hr_lower/hr_upper (profile
         penalised likelihood), p (penalised likelihood-ratio test), status."""
+        self._check_fitted()
         b = self.params_
         out = pd.DataFrame({"coef": b, "se": self.standard_errors_, "hazard_ratio": np.exp(b),
                             "hr_lower": np.exp(self.confidence_intervals_["lower"]),
@@ -225,17 +226,14 @@ class FirthCoxPH(CoxPH):
         out["status"] = np.where(self.monotone_, "Firth estimate (unpenalised MLE infinite)", "Firth estimate")
         return out
 
-    def print_summary(self, decimals: int = 3) -> str:
-        """Print (and return) a text summary."""
-        lines = [f"<twingraph.survival.FirthCoxPH: ties={self.ties}>",
-                 f"  observations = {self.n_obs_} (dropped {self.n_dropped_}: {self.dropped_}), "
-                 f"events = {self.n_events_}",
-                 f"  penalized log-likelihood = {self.penalized_log_likelihood_:.{decimals}f}",
-                 f"  intervals: profile penalized likelihood, {1 - self.alpha:.0%}; p: penalized LR test", ""]
-        for name, r in self.summary.iterrows():
-            lines.append(f"  {name}: coef {r['coef']:.{decimals}f}, HR {r['hazard_ratio']:.{decimals}f} "
-                         f"[{r['hr_lower']:.{decimals}f}, {r['hr_upper']:.{decimals}f}], p {r['p']:.3g}  "
-                         f"({r['status']})")
-        text = "\n".join(lines)
-        print(text)
-        return text
+    def _summary_header(self, decimals: int) -> list[str]:
+        return [f"<twingraph.survival.FirthCoxPH: ties={self.ties}>",
+                f"  observations = {self.n_obs_} (dropped {self.n_dropped_}: {self.dropped_}), "
+                f"events = {self.n_events_}",
+                f"  penalized log-likelihood = {self.penalized_log_likelihood_:.{decimals}f}",
+                f"  intervals: profile penalized likelihood, {1 - self.alpha:.0%}; p: penalized LR test", ""]
+
+    def _summary_line(self, name: Any, row: pd.Series, decimals: int) -> str:
+        return (f"  {name}: coef {row['coef']:.{decimals}f}, HR {row['hazard_ratio']:.{decimals}f} "
+                f"[{row['hr_lower']:.{decimals}f}, {row['hr_upper']:.{decimals}f}], p {row['p']:.3g}  "
+                f"({row['status']})")

@@ -9,7 +9,30 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["KaplanMeier", "at_risk_counts", "add_at_risk_counts", "clean_durations"]
+from .base import UnivariateFitter, resolve_alias, step_function
+
+__all__ = ["KaplanMeier", "at_risk_counts", "add_at_risk_counts", "clean_durations", "warn_dropped"]
+
+#: Why a row is dropped, as the drop warning words it (the keys of every fitter's ``dropped_``).
+DROP_REASONS = {
+    "missing": "with missing values",
+    "zero-length": "with entry >= duration (zero-length: never at risk)",
+    "missing-cause": "with a missing cause (ended, cause unknown)",
+}
+
+
+def warn_dropped(dropped: dict[str, int], where: str, stacklevel: int = 3) -> None:
+    """The one drop warning of every survival estimator: a ``RuntimeWarning`` when any row was dropped.
+
+    Every estimator drops the same rows (missing values; rows never at risk, ``entry >= duration``
+    or ``stop <= start``; for competing risks, ended rows without a cause), counts them by reason in
+    ``dropped_`` (``n_dropped_`` = total) and warns with this message, e.g. ``KaplanMeier: dropped 3
+    rows: 1 with missing values, 2 with entry >= duration (zero-length: never at risk)``.
+    """
+    total = int(sum(dropped.values()))
+    if total:
+        parts = ", ".join(f"{n} {DROP_REASONS.get(k, k)}" for k, n in dropped.items() if n)
+        warnings.warn(f"{where}: dropped {total} rows: {parts}", RuntimeWarning, stacklevel=stacklevel + 1)
 
 
 def _loglog_ci(p: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -29,19 +52,65 @@ def _loglog_ci(p: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray,
     return lo, hi
 
 
-def _step(timeline: np.ndarray, values: np.ndarray, times: Any, before: float = np.nan) -> np.ndarray:
-    """Right-continuous step function through (timeline, values) at ``times``; ``before`` before the first."""
-    t = np.atleast_1d(np.asarray(times, float))
-    idx = np.searchsorted(timeline, t, side="right") - 1
-    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
+CONF_TYPES = ("log-log", "log", "plain")
+MEDIAN_RULES = ("midpoint", "first")
+
+
+def _confint(p: np.ndarray, se: np.ndarray, alpha: float, conf_type: str) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise CI for a survival probability ``p`` with standard error ``se`` (of ``p``), R's ``conf.type``.
+
+    ``"log-log"``: :func:`_loglog_ci`; ``"log"``: ``exp(log p -+ z se / p)``, upper bound at most 1
+    (undefined at ``p = 0``); ``"plain"``: ``p -+ z se`` clipped to ``[0, 1]``.  As survival's
+    ``survfit_confint`` (``ulimit = TRUE``).
+    """
+    if conf_type == "log-log":
+        return _loglog_ci(p, se, alpha)
+    z = stats.norm.ppf(1 - alpha / 2)
+    p = np.asarray(p, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if conf_type == "log":
+            v = np.where(se == 0, 0.0, se / p)
+            lo = np.where(p > 0, np.exp(np.log(p) - z * v), np.nan)
+            hi = np.where(p > 0, np.minimum(np.exp(np.log(p) + z * v), 1.0), np.nan)
+        elif conf_type == "plain":
+            lo, hi = np.maximum(p - z * se, 0.0), np.minimum(p + z * se, 1.0)
+            lo, hi = np.where(np.isnan(se), np.nan, lo), np.where(np.isnan(se), np.nan, hi)
+        else:
+            raise ValueError(f"conf_type must be one of {CONF_TYPES}; got {conf_type!r}")
+    return lo, hi
+
+
+def _median_time(times: np.ndarray, curve: np.ndarray, rule: str = "midpoint", p: float = 0.5) -> float:
+    """Where a decreasing step curve first reaches ``p`` (``inf`` if it never does).
+
+    ``"midpoint"`` (R's ``print.survfit``): when the curve equals ``p`` (within ``sqrt(eps)``) over an
+    interval, the midpoint between the time it reaches ``p`` and the next time it drops below;
+    ``"first"`` (lifelines' ``median_survival_time_``): the first time the curve is ``<= p`` (also
+    within ``sqrt(eps)``, so rounding in the product-limit does not move it).  Missing values of the
+    curve (an undefined band) are skipped, as R does.
+    """
+    tol = np.sqrt(np.finfo(float).eps)
+    y = np.asarray(curve, float)
+    keep = ~np.isnan(y) & (y < p + tol)
+    if not keep.any():
+        return float("inf")
+    x, y = np.asarray(times, float)[keep], y[keep]
+    if rule == "midpoint" and abs(y[0] - p) < tol and (y < y[0]).any():
+        return float((x[0] + x[np.argmax(y < y[0])]) / 2)
+    return float(x[0])
+
+
+_step = step_function  # the old private name
 
 
 def clean_durations(durations: Any, events: Any = None, entry: Any = None, *others: Any,
-                    what: str = "durations") -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list, dict[str, int]]:
+                    what: str = "durations", where: str = "survival"
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list, dict[str, int]]:
     """Arrays for the nonparametric estimators, with R's drops counted and R's refusals raised.
 
-    Dropped and counted: a missing duration, event flag, entry or other value (``missing``), and rows
-    with ``entry >= duration`` (``zero-length``: never at risk; R's ``Surv`` makes them NA).
+    Dropped, counted and warned about (:func:`warn_dropped`, naming ``where``): a missing duration,
+    event flag, entry or other value (``missing``), and rows with ``entry >= duration``
+    (``zero-length``: never at risk; R's ``Surv`` makes them NA and warns).
     Refused (``ValueError``): event flags other than 0/1/True/False, infinite times, no rows left.
     """
     d = np.asarray(durations, float)
@@ -64,28 +133,36 @@ def clean_durations(durations: Any, events: Any = None, entry: Any = None, *othe
     dropped = {"missing": int(miss.sum()), "zero-length": int(zero.sum())}
     if not keep.any():
         raise ValueError(f"no usable {what}")
-    if not keep.all():
-        warnings.warn(f"dropped {dropped['missing']} rows with missing values and {dropped['zero-length']} "
-                      "with entry >= duration (never at risk)", RuntimeWarning, stacklevel=3)
+    warn_dropped(dropped, where, stacklevel=3)
     return d[keep], e[keep], None if en is None else en[keep], [o[keep] for o in arrays], dropped
 
 
-class KaplanMeier:
+class KaplanMeier(UnivariateFitter):
     """Kaplan–Meier estimator with Greenwood standard errors and left truncation.
 
     Parameters
     ----------
     alpha
         1 - level of the pointwise confidence band.
+    conf_type
+        Scale of the pointwise band, R's ``conf.type``: ``"log-log"`` (default; ``log(-log S)``, stays
+        inside [0, 1]), ``"log"`` (``log S``; R's default, upper end capped at 1) or ``"plain"``
+        (``S -+ z se``, clipped to [0, 1]; lifelines' default is ``"log-log"``).
+    median_rule
+        ``"midpoint"`` (default, R's ``print.survfit``/``quantile.survfit``): when S(t) is exactly 0.5
+        over an interval, the median is the midpoint of that interval (deaths at 1-5 and 7-11: 6);
+        ``"first"`` (lifelines): the first time S(t) <= 0.5 (there: 5).
 
     Notes
     -----
     The timeline holds every distinct duration (events *and* censoring times, as R's ``survfit``),
     preceded by the origin ``min(0, durations, entry)``.  ``entry`` handles left truncation: a subject
     is at risk strictly after its entry time (``entry < t <= duration``).  Bands are pointwise, from
-    the Greenwood variance on the log(-log S) scale (R's ``conf.type = "log-log"``), inside [0, 1].
-    Missing values and rows with ``entry >= duration`` are dropped and counted in ``dropped_``; event
-    flags other than 0/1 raise ``ValueError``.
+    the Greenwood variance on the scale ``conf_type`` names.  ``median_survival_time_`` follows
+    ``median_rule``; ``median_confidence_interval_`` is R's ``print.survfit`` interval: where the lower
+    and the upper band reach 0.5, by the same rule.  A median (or bound) never reached is ``inf``
+    (R prints ``NA``).  Missing values and rows with ``entry >= duration`` are dropped, counted in
+    ``dropped_`` and warned about; event flags other than 0/1 raise ``ValueError``.
 
     References
     ----------
@@ -99,8 +176,20 @@ class KaplanMeier:
     [1.0, 0.75, 0.5]
     """
 
-    def __init__(self, alpha: float = 0.05) -> None:
-        self.alpha = alpha
+    _estimate_attr = "survival_function_"
+    _estimate_name = "survival"
+    _before = 1.0
+    _ylabel = "survival"
+    _ylim = (0.0, 1.02)
+
+    def __init__(self, alpha: float = 0.05, conf_type: str = "log-log", median_rule: str = "midpoint") -> None:
+        if conf_type not in CONF_TYPES:
+            raise ValueError(f"conf_type must be one of {CONF_TYPES}; got {conf_type!r}")
+        if median_rule not in MEDIAN_RULES:
+            raise ValueError(f"median_rule must be one of {MEDIAN_RULES}; got {median_rule!r}")
+        super().__init__(alpha)
+        self.conf_type = conf_type
+        self.median_rule = median_rule
 
     def fit(self, durations: Any, events: Any = None, entry: Any = None, label: str | None = None,
             event_observed: Any = None) -> KaplanMeier:
@@ -121,11 +210,8 @@ class KaplanMeier:
         -------
         self
         """
-        if event_observed is not None:
-            if events is not None:
-                raise ValueError("give events or event_observed, not both")
-            events = event_observed
-        d, e, en, _, dropped = clean_durations(durations, events, entry)
+        events = resolve_alias("events", events, "event_observed", event_observed)
+        d, e, en, _, dropped = clean_durations(durations, events, entry, where="KaplanMeier")
         self.label = label or "KM_estimate"
         start = min(0.0, float(d.min()), float(en.min()) if en is not None else 0.0)
         times = np.unique(d)
@@ -148,7 +234,7 @@ class KaplanMeier:
             n_risk = np.r_[np.nan, n_risk]
             n_ev = np.r_[0.0, n_ev]
             n_cens = np.r_[0.0, n_cens]
-        lo, hi = _loglog_ci(prob, se, self.alpha)
+        lo, hi = _confint(prob, se, self.alpha, self.conf_type)
         idx = pd.Index(times, name="timeline")
         self.timeline_ = times
         self.survival_function_ = pd.DataFrame({self.label: prob}, index=idx)
@@ -157,40 +243,21 @@ class KaplanMeier:
             {f"{self.label}_lower_{level}": lo, f"{self.label}_upper_{level}": hi}, index=idx)
         self.standard_errors_ = pd.Series(se, index=idx, name="se")
         self.event_table_ = pd.DataFrame({"at_risk": n_risk, "observed": n_ev, "censored": n_cens}, index=idx)
-        below = np.flatnonzero(prob <= 0.5)
-        self.median_survival_time_ = float(times[below[0]]) if len(below) else float("inf")
+        self.median_survival_time_ = _median_time(times, prob, self.median_rule)
+        undefined = prob <= 0 if self.conf_type != "plain" else np.zeros(len(prob), bool)  # R: NA bands at S = 0
+        self.median_confidence_interval_ = pd.DataFrame(
+            {c: [_median_time(times, np.where(undefined, np.nan, b), self.median_rule)]
+             for c, b in zip(self.confidence_interval_.columns, (lo, hi))}, index=pd.Index([0.5], name="quantile"))
         self.durations, self.events, self.entry = d, e, en
         self.dropped_ = dropped
         self.n_dropped_ = int(sum(dropped.values()))
         return self
 
-    def predict(self, times: Any) -> np.ndarray:
-        """S(t) at the given times (right-continuous steps; 1 before the origin of the timeline)."""
-        return _step(self.timeline_, self.survival_function_.iloc[:, 0].to_numpy(), times, before=1.0)
+    survival_function_at_times = UnivariateFitter.predict
 
-    survival_function_at_times = predict
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """One row per time on the timeline: at_risk, observed (events), survival, se, lower, upper."""
-        ci = self.confidence_interval_.set_axis(["lower", "upper"], axis=1)
-        return pd.concat([self.event_table_, self.survival_function_.set_axis(["survival"], axis=1),
-                          self.standard_errors_, ci], axis=1)
-
-    def plot(self, ax: Any = None, ci: bool = True, **kwargs: Any) -> Any:
-        """Step plot of S(t) with its confidence band; returns the axis."""
-        import matplotlib.pyplot as plt
-
-        ax = ax or plt.gca()
-        t = self.timeline_
-        (line,) = ax.step(t, self.survival_function_.iloc[:, 0], where="post", label=self.label, **kwargs)
-        if ci:
-            ax.fill_between(t, self.confidence_interval_.iloc[:, 0], self.confidence_interval_.iloc[:, 1],
-                            step="post", alpha=0.25, color=line.get_color())
-        ax.set_xlabel("years")
-        ax.set_ylabel("survival")
-        ax.set_ylim(0, 1.02)
-        return ax
+    def _summary_parts(self) -> list[pd.DataFrame | pd.Series]:
+        """The event table (at_risk, observed, censored) before the curve in :attr:`summary`."""
+        return [self.event_table_]
 
 
 def at_risk_counts(fitter: KaplanMeier, times: Any) -> pd.DataFrame:
