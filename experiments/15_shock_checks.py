@@ -21,7 +21,8 @@ CAPTIONS = {
     "Share ended after 24 Feb 2022 (exact 95% CI) in the Russia cohort (crawl-"
     "attested ties) and in the two comparison groups searched with the same protocol: the Western cohort towns' "
     "ties with non-Russian partners and Russian places' ties with partners in non-sanctioning countries; grey: "
-    "the list-loss baseline, share of the pre-shock ties missing from the February 2026 Wikipedia lists.",
+    "the list-loss baseline, share of the pre-shock ties missing from the February 2026 Wikipedia lists (the CSV "
+    "adds the lifecycle work's tie loss by source and country, tie_loss.csv, when 14_lifecycle.py has run).",
 }
 
 wp, crawl = dataset("wikipedia-lists-2026"), dataset("wikidata-crawl-2016")
@@ -31,10 +32,9 @@ tab = C.cox_covariates(C.link_qid_degrees(C.link_places(fam["russia-2022"], wp),
 tab["partner"] = tab["country_a"]
 pre = tab[tab["pre_shock"]]
 sens = C.search_sensitivity(pd.concat(fam.values()), proto)
-print("sensitivity:", {k: v for k, v in sens.items()})
 corr = C.corrected_shares(pre, sens, draws=DRAWS, random_state=SEED)
 corr.to_csv(FIGURES / "cohort_2022_corrected.csv", index=False, float_format="%.6g")
-print(corr.round(3).to_string(index=False))
+print("sensitivity:", sens, corr.round(3).to_string(index=False), sep="\n")
 eff = pre.groupby("partner")[["n_queries", "n_queries_protocol", "n_queries_total", "hits"]].mean()
 print("effort by partner country (mean per tie):\n", eff.round(2).to_string(), "\nprotocol-complete ties:",
       int(pre["protocol_complete"].sum()), "of", len(pre), "; not researched:", fam["russia-2022"].attrs["not_researched"])
@@ -51,8 +51,7 @@ rules = pd.concat(rules, ignore_index=True).assign(
 rules.to_csv(FIGURES / "cohort_2022_rules.csv", index=False, float_format="%.6g")
 print(rules.round(3).to_string(index=False))
 
-# --- comparison cohort ------------------------------------------------------------------------------------------
-comp = C.comparison_cohort(proto)
+comp = C.comparison_cohort(proto)  # --- comparison cohort -----------------------------------------------------
 ru_crawl = pre[pre["sources"].str.contains("crawl_2016")]
 NAMES = {"western-town-non-russian-partner": "Western towns, non-Russian partners",
          "russian-place-non-sanctioning-partner": "Russian places, non-sanctioning partners"}
@@ -68,8 +67,10 @@ rusp = C.survival_table(dyads(comp[comp["group"].str.startswith("russian")], 1, 
 hr = pd.concat([C.comparison_hazard(pd.concat([ru_s, west]), "russian_partner", "Russia cohort vs Western towns' other ties"),
                 C.comparison_hazard(pd.concat([ru_s, rusp]), "western_partner",
                                     "Russia cohort vs Russian places' non-sanctioning ties")], ignore_index=True)
-out = pd.concat([shares.assign(kind="share"), hr.assign(kind="hazard ratio")], ignore_index=True)
-out["baseline"] = "list loss: absent_2026_share (pre-shock ties missing from the 2026 lists); no dated tie-loss baseline"
+tl = FIGURES / "tie_loss.csv"  # the lifecycle work's tie loss without a shock (14_lifecycle.py), where it has run
+base = pd.read_csv(tl).query("by == 'source' or group in ['RUS', 'DEU', 'POL', 'FIN', 'USA']") if tl.exists() else None
+out = pd.concat([shares.assign(kind="share"), hr.assign(kind="hazard ratio"),
+                 None if base is None else base.assign(kind="lifecycle tie loss 2013-2017 -> 2026")], ignore_index=True)
 out.to_csv(FIGURES / "cohort_2022_comparison.csv", index=False, float_format="%.6g")
 print(shares.round(3).to_string(index=False), hr.drop(columns=["coef", "se"]).round(3).to_string(index=False), sep="\n")
 
