@@ -24,7 +24,7 @@ EXPORT_FORMATS = ("graphml", "gexf", "edgelist", "csv")
 
 def _gephi_graph(data: TwinData) -> nx.Graph:
     M = multigraph(data)
-    H = project(M, convention="ties")
+    H = project(M, weights="ties")
     for u, v, d in H.edges(data=True):
         spells = list(M.get_edge_data(u, v).values())
         d["n_spells"] = len(spells)
