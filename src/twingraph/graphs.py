@@ -26,8 +26,9 @@ Association-implied ties
 ------------------------
 A multilateral twinning association (the Douzelage: one town per EU member state) appears in the
 country lists as a clique of pairwise ties.  Once the spells are flagged
-(:func:`twingraph.associations.flag_associations` adds a ``via_association`` column), every
-projection can choose with ``associations=``:
+(:func:`twingraph.membership.flag_associations` adds a ``via_association`` column; an unflagged graph
+is flagged by :func:`project` itself, with the same registry), every projection can choose with
+``associations=``:
 
 ``"include"`` (default)
     keep the association-implied ties as pairwise edges (the lists as published).
@@ -51,6 +52,7 @@ from .dates import SpellConvention as DateConvention
 from .dates import resolve_spell_dates
 from .deprecation import renamed_arguments
 from .exceptions import GraphTypeError
+from .membership import association_flags
 from .tables import TwinData
 
 __all__ = [
@@ -128,8 +130,10 @@ def project(G: nx.MultiGraph, weights: ParallelConvention = "ties", weight: str 
     weight : str
         Name of the edge attribute holding the weight.
     associations : {"include", "exclude", "groups"}
-        What to do with association-implied ties (module docstring); ``"exclude"`` and ``"groups"``
-        need spells flagged by :func:`twingraph.associations.flag_associations`.
+        What to do with association-implied ties (module docstring).  ``"exclude"`` and
+        ``"groups"`` use the spells' ``via_association`` flags when the graph has them
+        (:func:`twingraph.membership.flag_associations`), and otherwise flag the graph themselves
+        with the sourced registry (:func:`twingraph.membership.association_flags`: the same flags).
 
     Returns
     -------
@@ -151,24 +155,25 @@ def project(G: nx.MultiGraph, weights: ParallelConvention = "ties", weight: str 
         raise ValueError(f"unknown weights {weights!r}: use 'ties', 'spells' or 'binary'")
     if associations not in ("include", "exclude", "groups"):
         raise ValueError(f"unknown associations mode {associations!r}: use 'include', 'exclude' or 'groups'")
+    pairs: dict[tuple[str, str], str] | None = None
+    memberships = G.graph.get("memberships", [])
     if associations != "include" and not G.graph.get("associations_flagged"):
-        raise ValueError(f"associations={associations!r} needs flagged spells: call "
-                         "twingraph.associations.flag_associations(data) first")
+        pairs, memberships = association_flags(G)
     H: nx.Graph = nx.Graph(**{k: v for k, v in G.graph.items() if k != "memberships"})
     H.add_nodes_from(G.nodes(data=True))
     seen: dict[tuple[str, str], set[object]] = {}
     for u, v, key, d in G.edges(keys=True, data=True):
         if u == v:
             continue
-        if associations != "include" and d.get("via_association"):
-            continue
         pair = (u, v) if u <= v else (v, u)
+        if associations != "include" and (pairs.get(pair) if pairs is not None else d.get("via_association")):
+            continue
         ident = d.get("tie_id", key) if weights == "ties" else key
         seen.setdefault(pair, set()).add(ident)
     for (u, v), ids in seen.items():
         H.add_edge(u, v, **{weight: 1 if weights == "binary" else len(ids)})
     if associations == "groups":
-        for place, assoc in G.graph.get("memberships", []):
+        for place, assoc in memberships:
             if place in H:
                 node = f"assoc:{assoc}"
                 H.add_node(node, name=assoc, kind="association")

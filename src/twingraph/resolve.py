@@ -61,7 +61,6 @@ within a country and a 0.2° grid cell and its neighbours; labels by dictionary.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -74,6 +73,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import names as _names
+from .geo import haversine_km, haversine_km_scalar
 from .tables import TwinData
 
 __all__ = [
@@ -96,7 +97,6 @@ DECISION_COLUMNS = (
     "distance_km", "score", "rule", "accepted", "reason",
 )
 
-_NONALNUM = re.compile(r"[^a-z0-9]+")
 _DASH = re.compile(r"\s+(?:–|—|--|-)\s+")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
@@ -116,11 +116,7 @@ def normalize_name(name: object) -> str:
 
 @lru_cache(maxsize=1 << 20)
 def _normalize(text: str) -> str:
-    if not text.isascii():
-        from anyascii import anyascii
-
-        text = anyascii(text)
-    return " ".join(_NONALNUM.sub(" ", text.lower().replace("'", "")).split())
+    return _names.normalize_name(text, **_names.RESOLVE)
 
 
 def name_parts(name: object) -> tuple[str, str]:
@@ -215,19 +211,7 @@ def _alternatives(name: str) -> list[str]:
     return [o for o in dict.fromkeys(out) if o]
 
 
-def haversine_km(lat1: object, lon1: object, lat2: object, lon2: object) -> np.ndarray:
-    """Great-circle distance in km (spherical Earth, R = 6371.0088 km), vectorised."""
-    p1, p2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
-    dl = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
-
-def _haversine1(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """:func:`haversine_km` for two scalar points (no numpy overhead)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
+_haversine1 = haversine_km_scalar  # the old private name
 
 
 # ---------------------------------------------------------------- gazetteer (GeoNames, offline)
