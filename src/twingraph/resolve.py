@@ -63,12 +63,12 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -85,6 +85,8 @@ __all__ = [
     "enrich_population",
     "gazetteer",
     "haversine_km",
+    "homonym_centres",
+    "nearest_centre",
     "name_parts",
     "normalize_name",
     "read_overrides",
@@ -212,6 +214,61 @@ def _alternatives(name: str) -> list[str]:
 
 
 _haversine1 = haversine_km_scalar  # the old private name
+
+
+K = TypeVar("K")
+
+
+def homonym_centres(points: Mapping[K, Sequence[tuple[float, float]]],
+                    max_km: float) -> dict[K, list[tuple[float, float]]]:
+    """Split each group of same-named places into homonyms by their coordinates.
+
+    Greedy, in input order: a point more than ``max_km`` from every centre found so far starts a new
+    centre (several Saint-Denis in France, Springfields in the US).  Used by
+    :func:`twingraph.loaders.table.load_table` for rows without a QID.
+
+    Parameters
+    ----------
+    points : mapping
+        Group key (e.g. ``(name, country)``) -> the coordinates the rows give, in row order.
+    max_km : float
+        Points within this great-circle distance of a centre are the same place.
+
+    Returns
+    -------
+    dict
+        Group key -> its centres (one per distinct place; a group with one centre has no homonyms).
+
+    Examples
+    --------
+    >>> c = homonym_centres({("Saint-Denis", "FRA"): [(48.94, 2.36), (48.95, 2.35), (-20.88, 55.45)]}, 25)
+    >>> c[("Saint-Denis", "FRA")]
+    [(48.94, 2.36), (-20.88, 55.45)]
+    """
+    centres: dict[K, list[tuple[float, float]]] = {}
+    for key, ps in points.items():
+        cs: list[tuple[float, float]] = []
+        for la, lo in ps:
+            if not any(float(haversine_km(la, lo, c[0], c[1])) <= max_km for c in cs):
+                cs.append((la, lo))
+        centres[key] = cs
+    return centres
+
+
+def nearest_centre(lat: float, lon: float, centres: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The centre (of :func:`homonym_centres`) nearest to a point (the first on ties).
+
+    Parameters
+    ----------
+    lat, lon : float
+    centres : sequence of (lat, lon)
+
+    Returns
+    -------
+    (float, float)
+    """
+    d = [float(haversine_km(lat, lon, c[0], c[1])) for c in centres]
+    return centres[int(np.argmin(d))]
 
 
 # ---------------------------------------------------------------- gazetteer (GeoNames, offline)
