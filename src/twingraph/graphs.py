@@ -96,6 +96,14 @@ def multigraph(data: TwinData) -> nx.MultiGraph:
     spells carry the ``via_association`` flag, ``G.graph["associations_flagged"]`` is ``True`` and
     ``G.graph["memberships"]`` lists the matched ``(place_id, association_id)`` pairs (used by
     ``project(..., associations="groups")``).
+
+    Parameters
+    ----------
+    data : TwinData
+
+    Returns
+    -------
+    networkx.MultiGraph
     """
     G: nx.MultiGraph = nx.MultiGraph(source=data.source)
     if "via_association" in data.spells.columns:
@@ -235,6 +243,22 @@ def active_mask(
     ``start <= at < end``; a missing end means still active (right-censored).
     Spells with an unknown start are excluded unless ``undated="include"``, which treats them as
     active since forever (sensible only for a date close to when the data was observed).
+
+    Parameters
+    ----------
+    spells : DataFrame
+        Tie spells (:data:`twingraph.tables.SPELL_COLUMNS`).
+    at : date-like
+        The day.
+    dates : {"earliest", "midpoint", "latest", "strict"}
+        How partial dates resolve (above).
+    undated : {"exclude", "include"}
+        Spells with an unknown start.
+
+    Returns
+    -------
+    Series of bool
+        Aligned with ``spells``.
     """
     if undated not in ("exclude", "include"):
         raise ValueError(f"undated must be 'exclude' or 'include', not {undated!r}")

@@ -463,6 +463,8 @@ def flag_associations(data: TwinData, kinds: Sequence[str] | None = FLAGGED_KIND
         ``attach_kw``).
     kinds : sequence of str or None
         Association kinds whose co-member ties are flagged (default: twinning associations only).
+    **attach_kw
+        Passed to :func:`attach` when the memberships are empty.
 
     Returns
     -------

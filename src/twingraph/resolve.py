@@ -10,8 +10,7 @@ Names
     (place, qualifier): ``"Esch (Haaren)"`` and ``"Haaren – Esch"`` both give ``("esch",
     "haaren")``.  A ``/`` splits alternatives (``"Halifax/Calderdale"``).
 
-Rules, tried in this order (a union-find joins the groups; the first rule that joins two rows is
-the one reported)
+Rules, tried in this order (a union-find joins the groups; the first rule that joins two rows is the one reported)
     ``must-link`` / ``cannot-link``
         user overrides (:func:`read_overrides`; the package ships ``data/place_overrides.csv``).
     ``qid``

@@ -72,12 +72,33 @@ class SimulationTruth:
     exposures: dict[str, pd.Series] = field(default_factory=dict)
 
     def survival(self, t: Any) -> np.ndarray:
-        """True survival of an unexposed spell, exp(-baseline_hazard * t), t in years."""
+        """True survival of an unexposed spell.
+
+        Parameters
+        ----------
+        t : float or array-like
+            Years.
+
+        Returns
+        -------
+        ndarray
+            ``exp(-baseline_hazard * t)``.
+        """
         return np.exp(-self.baseline_hazard * np.asarray(t, float))
 
 
 def country_codes(n: int) -> list[str]:
-    """``n`` user-assigned ISO 3166-1 alpha-3 codes (``XAA`` ... ``XZZ``), never real countries."""
+    """User-assigned ISO 3166-1 alpha-3 codes (``XAA`` ... ``XZZ``), never real countries.
+
+    Parameters
+    ----------
+    n : int
+        How many (1 to 676).
+
+    Returns
+    -------
+    list of str
+    """
     if not 1 <= n <= 676:
         raise ValueError("between 1 and 676 countries")
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -346,6 +367,30 @@ def validate_survival(
       times t <= ``km_horizon`` years (``km_max_abs_error_max``: the worst replicate);
     * ``events_mean`` / ``exposed_events_mean`` (ends, and ends while exposed, per replicate),
       ``elapsed_seconds``.
+
+    Parameters
+    ----------
+    n_replicates : int
+        Simulated networks.
+    hazard_ratio : float
+        The true shock hazard ratio.
+    random_state : int, numpy.random.Generator or None
+        Root of the replicate seeds (``seed=`` is its deprecated name).
+    n_jobs : int
+        joblib workers.
+    n_ties, n_places, baseline_hazard
+        Passed to :func:`simulate_network_with_truth`.
+    km_horizon : float
+        Years over which the Kaplan–Meier error is measured.
+    window_years : float or None
+        Left truncation before the shock (None: the whole history).
+    **simulate_kwargs
+        Further arguments of :func:`simulate_network_with_truth`.
+
+    Returns
+    -------
+    SurvivalValidation
+        The fields above.
     """
     from joblib import Parallel, delayed
 

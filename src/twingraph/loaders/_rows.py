@@ -25,7 +25,15 @@ R = TypeVar("R")
 
 
 class Reject(TwingraphError):
-    """Raised by a parse function: the row is rejected with ``reason`` (a short code) and ``detail``."""
+    """Raised by a parse function: the row is rejected.
+
+    Parameters
+    ----------
+    reason : str
+        A short code (``"missing-name"``, ``"bad-date"``, ...): the rejection report counts by it.
+    detail : str
+        What was wrong, in words.
+    """
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
@@ -41,7 +49,15 @@ class Row:
     raw: str
 
     def expect_fields(self, n: int, detail: str | None = None) -> None:
-        """Reject the row (``wrong-field-count``) unless it has ``n`` fields."""
+        """Reject the row (``wrong-field-count``) unless it has ``n`` fields.
+
+        Parameters
+        ----------
+        n : int
+            The expected number of fields.
+        detail : str, optional
+            The rejection's detail (default: ``"<k> fields"``).
+        """
         if len(self.fields) != n:
             raise Reject("wrong-field-count", detail if detail is not None else f"{len(self.fields)} fields")
 
@@ -124,5 +140,15 @@ class RowReader:
             yield rec
 
     def reject(self, line: int, reason: str, detail: str = "", raw: str = "") -> None:
-        """File a rejection found after parsing (e.g. a self-tie once both places have ids)."""
+        """File a rejection found after parsing (e.g. a self-tie once both places have ids).
+
+        Parameters
+        ----------
+        line : int
+            The row's line number.
+        reason : str
+            A short code.
+        detail, raw : str
+            What was wrong; the row's text.
+        """
         self.rejections.add(self.file, line, reason, detail, raw)

@@ -3,18 +3,18 @@
 Canonical columns (any order; only ``a_name`` and ``b_name`` are required; other columns are
 ignored and listed in ``notes["ignored_columns"]``):
 
-=====================  =====================================================================
-``a_name``, ``b_name``  the two places' names
-``a_country``, ...      country name or ISO code (``"Germany"``, ``"DE"``, ``"DEU"``, ``"England"``)
-``a_subdivision``       state, province, UK nation (overrides one derived from the country text)
-``a_lat``, ``a_lon``    coordinates in decimal degrees (WGS84)
-``a_qid``               Wikidata QID (``Q64``)
-``a_population``        population (reaches ``places.population``)
-``start``, ``end``      partial dates: ``1989``, ``1989-05``, ``1989-05-12`` (a float year ``1989.0`` too)
-``kind``                tie kind: ``twin``/``sister``, ``friendship``, ``partnership``, ``cooperation``
-``end_status``          ``suspended``/``terminated``/``lapsed`` (an ``end`` alone means ``terminated``)
-``reference``           a URL or note per row
-=====================  =====================================================================
+========================  =====================================================================
+``a_name``, ``b_name``    the two places' names
+``a_country``, ...        country name or ISO code (``"Germany"``, ``"DE"``, ``"DEU"``, ``"England"``)
+``a_subdivision``         state, province, UK nation (overrides one derived from the country text)
+``a_lat``, ``a_lon``      coordinates in decimal degrees (WGS84)
+``a_qid``                 Wikidata QID (``Q64``)
+``a_population``          population (reaches ``places.population``)
+``start``, ``end``        partial dates: ``1989``, ``1989-05``, ``1989-05-12`` (a float year ``1989.0`` too)
+``kind``                  tie kind: ``twin``/``sister``, ``friendship``, ``partnership``, ``cooperation``
+``end_status``            ``suspended``/``terminated``/``lapsed`` (an ``end`` alone means ``terminated``)
+``reference``             a URL or note per row
+========================  =====================================================================
 
 (``b_…`` likewise.)  A mapping renames the file's columns to canonical ones:
 ``columns={"a_name": "origincityLabel", "b_lat": "destinationlat"}`` in Python, or
@@ -77,7 +77,20 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 def parse_columns(text: str | Mapping[str, str] | None) -> dict[str, str]:
     """``"a_name=origincityLabel,b_lat=destinationlat"`` -> ``{"a_name": "origincityLabel", ...}``.
 
-    Raises ``ValueError`` for an unknown canonical name or a malformed item.
+    Parameters
+    ----------
+    text : str, mapping or None
+        The mapping as text (``--columns``) or as a dict.
+
+    Returns
+    -------
+    dict
+        Canonical column -> the file's column.
+
+    Raises
+    ------
+    ValueError
+        For an unknown canonical name or a malformed item.
     """
     if text is None:
         return {}
@@ -245,6 +258,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
     homonym_keys = sum(1 for cs in centres.values() if len(cs) > 1)
 
     def place_id(e: dict[str, object]) -> str:
+        """The place id of one endpoint (QID, else name and country, with its homonym's centre)."""
         if e["qid"]:
             return str(e["qid"])
         key = (str(e["name"]), e["country"])

@@ -21,6 +21,11 @@ class CumulativeIncidence(UnivariateFitter):
     and ``None``/NaN for censored ones (or pass ``events``: rows with 0 are censored).  Right
     censoring only, no left truncation.  CI: pointwise, delta-method SE on the log(-log F) scale.
     The CIFs of all causes add up to 1 - Kaplan–Meier of any end.
+
+    Parameters
+    ----------
+    alpha : float
+        1 - level of the pointwise band.
     """
 
     _estimate_attr = "cumulative_density_"
@@ -43,11 +48,13 @@ class CumulativeIncidence(UnivariateFitter):
         event_types
             Cause of each ended row; None/NaN = censored.
         cause
-            The cause of interest (``event_of_interest`` is the lifelines alias).
+            The cause of interest.
         events
             Optional 0/1 flags: rows with 0 are censored whatever their type.
         label
             Column name of the curve.
+        event_of_interest
+            The lifelines alias of ``cause``.
 
         Returns
         -------
@@ -190,6 +197,7 @@ class FineGray(RegressionFitter):
         oc = ici == 2
 
         def pieces(beta: np.ndarray):
+            """Log-likelihood pieces of the weighted risk sets at ``beta``."""
             e = np.exp(x @ beta - (x @ beta).max())
             ex, exx = e[:, None] * x, e[:, None, None] * x[:, :, None] * x[:, None, :]
             tf = t[fail]
@@ -266,7 +274,13 @@ class FineGray(RegressionFitter):
 
     @property
     def summary(self) -> pd.DataFrame:
-        """coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p (Wald)."""
+        """The coefficients as a table.
+
+        Returns
+        -------
+        DataFrame
+            coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p (Wald).
+        """
         return self.wald_table()
 
     def _summary_header(self, decimals: int) -> list[str]:

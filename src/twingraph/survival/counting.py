@@ -119,9 +119,20 @@ def exclusions(
     observed: Any = None,
     dates: str = "earliest",
 ) -> pd.Series:
-    """Which spells :func:`counting_process` leaves out, and why: Series spell_id -> reason.
+    """Which spells :func:`counting_process` leaves out, and why.
 
-    Reasons are :data:`EXCLUSION_REASONS` (first applicable one); usable spells are not listed.
+    Parameters
+    ----------
+    spells : DataFrame or TwinData
+        Tie spells (a TwinData gives its spells and observation date).
+    window_start, observed, dates
+        As in :func:`counting_process` (``date_convention=`` is the deprecated name of ``dates``).
+
+    Returns
+    -------
+    Series
+        spell_id -> reason, one of :data:`EXCLUSION_REASONS` (the first applicable); usable spells
+        are not listed.
     """
     r = _resolve_spells(spells, window_start, observed, dates)
     bad = r["reason"].notna()

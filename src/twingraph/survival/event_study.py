@@ -49,6 +49,32 @@ def ends_around_events(
     taken to have started before the window (``unknown_start="before"``) or dropped
     (``"exclude"``); ended spells with an unknown end date are dropped; active spells are at risk
     until ``observed`` (or the window's end).
+
+    Parameters
+    ----------
+    spells : DataFrame or TwinData
+        Tie spells; a TwinData also gives ``events``, ``places`` and ``observed``.
+    events : DataFrame, optional
+        Dated events (:data:`twingraph.tables.EVENT_COLUMNS`).
+    window : (str, str)
+        Offsets of the window around each event date (pandas Timedelta strings).
+    bin : str
+        Bin width (a pandas Timedelta string).
+    baseline : "pre", (date, date) or float
+        The baseline rate (see above).
+    places : DataFrame, optional
+        Places with their ``country`` (restricts each event to the spells of its countries).
+    observed : date-like, optional
+        The data date (active spells are at risk until then).
+    dates : {"earliest", "midpoint", "latest"}
+        How partial dates resolve.
+    unknown_start : {"before", "exclude"}
+        Spells with an unknown start.
+
+    Returns
+    -------
+    DataFrame
+        One row per event and bin: the counts, ``person_years``, the rates and ``rate_ratio``.
     """
     if isinstance(spells, TwinData):
         events = spells.events if events is None else events
