@@ -924,7 +924,9 @@ def plot_loss(axes: Any, loss: pd.DataFrame, tables: pd.DataFrame, model: pd.Dat
         axes[0].barh(range(len(share)), share[f], left=left, color=_CB[k], label=f, height=0.7)
         left += share[f].to_numpy()
     axes[0].set(yticks=range(len(share)), yticklabels=share.index, xlabel="share of the source's ties, by 2026 state")
-    axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=2)
+    axes[0].set_xlim(0, 1.42)
+    axes[0].set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    axes[0].legend(fontsize=7, loc="center right")
     bins = {"degree": ["1-5", "6-10", "11-20", "21-50", "51+"],
             "distance": ["<250", "250-500", "500-1000", "1000-2000", "2000-5000", "5000+"],
             "age": ["<20", "20-29", "30-39", "40-49", "50-59", "60+"]}
