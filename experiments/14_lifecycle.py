@@ -2,8 +2,8 @@
 tie loss without a shock, dormancy signals validated against sourced labels (issue 17).
 
 Outputs (figures/): coverage.csv, coverage_pairs.csv, coverage.png, recapture_hav.csv, recapture_simulation.csv,
-lifecycle_sources.csv, lifecycle_status.csv, tie_loss.csv, tie_loss_model.csv, tie_loss.png, dormancy.csv,
-dormancy_validation.csv.
+lifecycle_sources.csv, lifecycle_status.csv, tie_loss.csv, tie_loss_model.csv, tie_loss.png, dormancy.csv (ties
+with a signal), dormancy_validation.csv, dormancy_labels_scored.csv.
 """
 
 import matplotlib.pyplot as plt
@@ -94,7 +94,7 @@ save(fig, "tie_loss.png")
 
 # ---------------------------------------------------------------------------------------- dormancy
 scores = L.dormancy(lc, status, hist)
-scores.drop(columns=["a", "b"]).to_csv(FIGURES / "dormancy.csv", index=False)
+scores[scores["dormancy_class"] != "no signal"].drop(columns=["a", "b"]).to_csv(FIGURES / "dormancy.csv", index=False)
 val = L.validate_dormancy(lc, scores)
 vt = L.validation_table(val)
 vt.to_csv(FIGURES / "dormancy_validation.csv", index=False, float_format="%.4g")
