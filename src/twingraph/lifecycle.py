@@ -72,6 +72,7 @@ __all__ = [
     "SYSTEMATIC",
     "YEARS",
     "build",
+    "combine_coverage",
     "coverage_table",
     "documented_events",
     "dormancy",
@@ -412,7 +413,6 @@ def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataF
 
 # ------------------------------------------------------------------------------------- tie loss
 def _covariates(lc: Lifecycle, ties: pd.DataFrame) -> pd.DataFrame:
-    from .associations import flag_associations
     from .graphs import simple_graph
     from .measures.geography import haversine_km
 
@@ -429,14 +429,19 @@ def _covariates(lc: Lifecycle, ties: pd.DataFrame) -> pd.DataFrame:
     att = lc.data.attestations
     starts = att[att["start"].notna()].groupby("tie_id")["start"].min()
     out["start_year"] = starts.reindex(out["tie_id"]).dt.year.to_numpy()
-    if not hasattr(lc, "_assoc"):
-        try:
-            flagged = flag_associations(lc.data)
-            lc._assoc = set(flagged.spells.loc[flagged.spells["via_association"].notna(), "tie_id"])  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - the membership layer is optional here
-            lc._assoc = set()  # type: ignore[attr-defined]
-    out["association"] = out["tie_id"].isin(lc._assoc)  # type: ignore[attr-defined]
+    out["association"] = out["tie_id"].isin(_association_ties(lc))
     return out
+
+
+def _association_ties(lc: Lifecycle) -> set[str]:
+    """Ties between co-members of a twinning association (:func:`twingraph.associations.flag_associations`
+    on the merged data: registry members and clique-inferred ones), computed once per :class:`Lifecycle`."""
+    from .associations import flag_associations
+
+    if not hasattr(lc, "_assoc"):
+        flagged = flag_associations(lc.data)
+        lc._assoc = set(flagged.spells.loc[flagged.spells["via_association"].notna(), "tie_id"])  # type: ignore[attr-defined]
+    return lc._assoc  # type: ignore[attr-defined]
 
 
 def tie_loss(lc: Lifecycle, status: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -634,6 +639,19 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
     return out.reindex(columns=cols)
 
 
+def combine_coverage(all_ties: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
+    """Both populations of :func:`coverage_table` in one table, with ``extrapolated_total`` on the
+    all-ties rows of each source: the ties the source lists in the country divided by its capture
+    probability among the towns every source knows (a Horvitz–Thompson-type total that borrows the
+    share from the population where linkage is reliable; it assumes the source holds the same share
+    of the other towns' ties, and counts a tie listed under two unlinked spellings twice)."""
+    k = known[known["source"] != "all"].set_index(["country", "source"])["capture_prob"]
+    out = all_ties.copy()
+    p = k.reindex(pd.MultiIndex.from_arrays([out["country"], out["source"]])).to_numpy()
+    out["extrapolated_total"] = np.where(out["source"] != "all", out["observed"] / p, np.nan)
+    return pd.concat([out, known], ignore_index=True)
+
+
 # ------------------------------------------------------------------------------------- dormancy
 def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dormancy signals, score and class per tie.
@@ -674,10 +692,8 @@ def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.Da
     latest = pd.concat([start, evy], axis=1).max(axis=1)
     bilateral = set(att.loc[att["source"].isin(["germany-partnerships-2015", "czechia-partnerships-2013", "curated"]),
                             "tie_id"])
-    if not hasattr(lc, "_assoc"):
-        _covariates(lc, lc.ties.head(1))
-    assoc = lc._assoc  # type: ignore[attr-defined]
-    out = st[["tie_id", "a", "b", "status", "first_seen", "last_seen", "sources"]].copy()
+    assoc = _association_ties(lc)
+    out = st[["tie_id", "a", "b", "status", "first_seen", "last_seen", "sources", "evidence"]].copy()
     t = out["tie_id"]
     out["one_sided"] = t.isin(one).astype(int)
     out["missed_by_sources"] = missed.reindex(t).fillna(0).astype(int).to_numpy()
@@ -820,8 +836,8 @@ def portfolio(lc: Lifecycle, place_id: str | Sequence[str], scores: pd.DataFrame
     txt = hh["source"].astype("string").fillna("?") + " " + year + ": " + hh["state"].astype("string").fillna("?")
     obs = hh.assign(txt=txt.astype(str)).groupby("tie_id")["txt"].agg("; ".join)
     mine["history"] = obs.reindex(mine["tie_id"]).to_numpy()
-    st = tie_status(lc, h).set_index("tie_id")
-    mine["evidence"] = st["evidence"].reindex(mine["tie_id"]).to_numpy()
+    if "evidence" not in mine:  # scores from an older dormancy table
+        mine["evidence"] = tie_status(lc, h).set_index("tie_id")["evidence"].reindex(mine["tie_id"]).to_numpy()
     cols = ["partner", "partner_country", "status", "dormancy_class", "dormancy_score", "signals", "sources",
             "first_seen", "last_seen", "evidence", "history", "tie_id", "partner_id", "partner_lat", "partner_lon"]
     return mine.reindex(columns=cols).sort_values(["dormancy_score", "partner"], ascending=[False, True]).reset_index(
