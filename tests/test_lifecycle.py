@@ -195,3 +195,13 @@ def test_known_places_population_and_loss_tables(lc: L.Lifecycle) -> None:
     src = tables[tables["by"] == "source"].set_index("group")
     assert src.loc["germany-partnerships-2015", "n"] == 2 and src.loc["germany-partnerships-2015", "dropped"] == 1
     assert src.loc["wikidata-crawl-2016", "documented end"] == 1
+
+
+def test_combine_coverage_extrapolates_with_known_town_shares() -> None:
+    all_ties = pd.DataFrame({"country": ["DEU", "DEU"], "source": ["all", "wikipedia-lists-2026"],
+                             "observed": [100, 60], "population": "all ties"})
+    known = pd.DataFrame({"country": ["DEU", "DEU"], "source": ["all", "wikipedia-lists-2026"],
+                          "observed": [40, 30], "capture_prob": [0.8, 0.6], "population": "ties among towns"})
+    out = L.combine_coverage(all_ties, known)
+    assert out.loc[1, "extrapolated_total"] == pytest.approx(100.0) and np.isnan(out.loc[0, "extrapolated_total"])
+    assert len(out) == 4
