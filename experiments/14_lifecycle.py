@@ -97,7 +97,8 @@ save(fig, "tie_loss.png")
 
 # ---------------------------------------------------------------------------------------- dormancy
 scores = L.dormancy(lc, status, hist)
-scores[scores["dormancy_class"] != "no signal"].drop(columns=["a", "b"]).to_csv(FIGURES / "dormancy.csv", index=False)
+scores[scores["dormancy_class"] != "no signal"].drop(columns=["a", "b", "evidence"]).to_csv(FIGURES / "dormancy.csv",
+                                                                                        index=False)
 val = L.validate_dormancy(lc, scores)
 vt = L.validation_table(val)
 vt.to_csv(FIGURES / "dormancy_validation.csv", index=False, float_format="%.4g")
