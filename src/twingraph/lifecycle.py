@@ -80,6 +80,7 @@ __all__ = [
     "loss_breakdown",
     "loss_model",
     "loss_tables",
+    "newest_source",
     "plot_coverage",
     "plot_loss",
     "match_ties",
@@ -368,17 +369,31 @@ def tie_histories(lc: Lifecycle) -> pd.DataFrame:
     return out.sort_values(["tie_id", "date"], na_position="last", kind="stable").reset_index(drop=True)
 
 
+def newest_source(lc: Lifecycle) -> str:
+    """The source statuses are read against: the 2026 lists when merged, else the listing source
+    with the latest observation date, else the last one given."""
+    if NEWEST in lc.sources:
+        return NEWEST
+    listing = [s for s in lc.sources if s != "curated"]
+    dated = [s for s in listing if lc.sources[s].observed is not None]
+    if dated:
+        return max(dated, key=lambda s: (lc.sources[s].observed, listing.index(s)))
+    return listing[-1] if listing else NEWEST
+
+
 def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per tie: first and last sighting, the sources seeing it, its status as of the 2026
-    lists with the evidence, and the latest documented event."""
+    """One row per tie: first and last sighting, the sources seeing it, its status as of the newest
+    source (:func:`newest_source`: the 2026 lists) with the evidence, and the latest documented event."""
     h = tie_histories(lc) if histories is None else histories
-    sys_h = h[h["source"].isin(SYSTEMATIC)]
     listed = h[h["source"].isin(set(lc.sources)) & (h["state"] == "seen")]
     seen = listed[listed["source"] != "curated"]  # the registry's "observed" is its latest entry, not a sighting
     first = seen.groupby("tie_id")["year"].min()
     last = seen.groupby("tie_id")["year"].max()
     srcs = listed.groupby("tie_id")["source"].agg(lambda s: ";".join(s))
-    newest = sys_h[sys_h["source"] == NEWEST].set_index("tie_id")["state"]
+    ref = newest_source(lc)
+    obs = lc.sources[ref].observed if ref in lc.sources else None
+    when = f" ({obs:%Y-%m})" if obs is not None else ""
+    newest = h[h["source"] == ref].drop_duplicates("tie_id").set_index("tie_id")["state"]
     ev = lc.events[lc.events["tie_id"].notna()].copy()
     ev["_ord"] = ev["date"].fillna(pd.Timestamp("1900-01-01"))
     ev = ev.sort_values(["tie_id", "_ord"], kind="stable")
@@ -398,13 +413,13 @@ def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataF
             evidence.append(f"{e} {'' if pd.isna(r['date']) else r['date'].date()} ({r['source']})".replace("  ", " "))
         elif st == "seen":
             status.append("listed")
-            evidence.append(f"{NEWEST} (2026-02)")
+            evidence.append(f"{ref}{when}")
         elif st == "not seen":
             status.append("dropped")
-            evidence.append(f"last seen {ls}; absent from {NEWEST}, which lists a town of the tie")
+            evidence.append(f"last seen {ls}; absent from {ref}, which lists a town of the tie")
         else:
             status.append("not covered")
-            evidence.append(f"last seen {ls}; {NEWEST} lists neither town" if pd.notna(ls) else "registry only")
+            evidence.append(f"last seen {ls}; {ref} lists neither town" if pd.notna(ls) else "registry only")
     ties["status"], ties["evidence"] = status, evidence
     ties["last_event"] = last_ev["event"].reindex(ties["tie_id"]).to_numpy()
     ties["last_event_date"] = last_ev["date"].reindex(ties["tie_id"]).to_numpy()
