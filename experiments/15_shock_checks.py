@@ -43,7 +43,7 @@ print("effort by partner country (mean per tie):\n", eff.round(2).to_string(), "
 rules = []
 for rule in C.UNDATED_RULES:
     rules.append(C.share_ended(C.survival_table(pre, undated=rule), (12, 24)).assign(rule=f"undated end at {rule}"))
-for lab, kw in (("conflict: maintained wins", {"resolve": "maintained"}), ("primary pass only", {"passes": ("primary",)})):
+for lab, kw in (("conflict: maintained wins", {"resolve": "maintained"}), ("first round + primary pass only", {"passes": ("primary",)})):
     alt = C.load_cohort_protocol("russia-2022", protocol=proto, **kw)
     rules.append(C.share_ended(C.survival_table(alt[alt["pre_shock"]]), (12, 24)).assign(rule=lab))
 rules = pd.concat(rules, ignore_index=True).assign(

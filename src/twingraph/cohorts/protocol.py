@@ -236,7 +236,8 @@ def protocol_searches(proto: Protocol, ties: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol: Protocol | None = None,
-                         passes: tuple[str, ...] = ("primary", "second"), shocks: pd.DataFrame | None = None,
+                         passes: tuple[str, ...] = ("primary", "second", "comparison"),
+                         shocks: pd.DataFrame | None = None,
                          convention: str = "midpoint", resolve: str = "end") -> pd.DataFrame:
     """:func:`~twingraph.cohorts.load_cohort` with the protocol's findings, effort and rules applied.
 
@@ -249,7 +250,8 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     protocol : Protocol, optional
         Default :func:`read_protocol` of ``root/protocol``.
     passes : tuple of str
-        Which passes' findings join the outcomes (``("primary",)`` = without the second pass).
+        Which passes' findings join the outcomes (``("primary",)`` = without the second pass and
+        the comparison pass's incidental findings about cohort ties).
     resolve : {"end", "maintained"}
         Conflict rule: documented end wins (default) or the maintained statement wins (the flagged
         tie is censored, status ``"maintained (conflict)"``).
@@ -275,7 +277,9 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     if len(po):
         po = po[po["tie_key"].isin(set(t["tie_key"]))]
         # a second-pass finding about a tie outside its sample is documentation, not part of the sensitivity
-        po = po.assign(**{"pass": np.where(po["tie_id"].isna() & (po["pass"] == "second"), "incidental", po["pass"])})
+        # (and a comparison-pass finding that names a cohort tie is incidental to that cohort)
+        inc = (po["tie_id"].isna() & (po["pass"] == "second")) | (po["pass"] == "comparison")
+        po = po.assign(**{"pass": np.where(inc, "incidental", po["pass"])})
     allo = pd.concat([o, po], ignore_index=True) if len(po) else o
     # maintained only with a statement after the shock
     sdates = _shock_dates(shocks)
