@@ -448,9 +448,9 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
                       convention: str = "midpoint") -> pd.DataFrame:
     """The comparison sample followed through the same attestation and searches as the Russia cohort.
 
-    Ties of ``comparison_sample.csv`` (2016 crawl-attested: the Western cohort towns' ties with
-    non-Russian partners, Russian places' ties with partners in non-sanctioning countries), with the
-    findings of the ``comparison`` pass matched by place names and countries (a namesake with another
+    Ties of ``comparison_sample.csv`` (attested by the 2016 crawl or the 2015 German register: the
+    Western cohort towns' ties with non-Russian partners, Russian places' ties with partners in
+    non-sanctioning countries), with the findings of the ``comparison`` pass matched by place names and countries (a namesake with another
     country does not match), the same strict "maintained" rule, and the time origin of the Russia
     cohort (24 February 2022).  Ties not yet searched have status ``"not researched"``.
 
@@ -468,8 +468,11 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     samp.loc[rus & samp["country_a"].isna(), "country_a"] = "RUS"  # the sample's Russian side (e.g. Jelabuga)
     t = samp.assign(cohort=samp["group"].map(COMPARISON_GROUPS),
                     in_wikidata_crawl_2016=samp["sources"].fillna("").str.contains("wikidata-crawl-2016").astype(bool),
+                    in_germany_register_2015=samp["sources"].fillna("").str.contains("germany-partnerships-2015")
+                    .astype(bool),
                     in_wikipedia_2026=samp["sources"].fillna("").str.contains("wikipedia-lists-2026").astype(bool))
-    t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_wikipedia_2026", "tie_id", "group"]].rename(
+    t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_germany_register_2015", "in_wikipedia_2026", "tie_id",
+           "group"]].rename(
         columns={"tie_id": "sample_tie_id"})
     t["tie_key"] = _key(t)
     f = proto.findings
