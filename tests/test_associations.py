@@ -131,10 +131,20 @@ def test_groups_projection_is_bipartite_layer():
     assert H.number_of_edges() == 3 + 4
 
 
-def test_exclude_without_flags_is_an_error():
-    data, _ = toy()
-    with pytest.raises(ValueError, match="flag_associations"):
-        project(multigraph(data), associations="exclude")
+def test_project_flags_an_unflagged_graph_itself(monkeypatch):
+    """project(associations=...) on an unflagged graph gives what flagging first gives."""
+    from twingraph import membership
+
+    data, reg = toy()
+    monkeypatch.setattr(membership, "load_registry", lambda *a, **k: reg)
+    flagged = A.flag_associations(data, registry=reg)
+    for mode in ("exclude", "groups"):
+        mine = project(multigraph(data), associations=mode)
+        ref = project(multigraph(flagged), associations=mode)
+        assert sorted(mine.edges(data=True)) == sorted(ref.edges(data=True)), mode
+        assert sorted(mine.nodes) == sorted(ref.nodes) and mine.number_of_edges() < 9
+    H = project(multigraph(data), associations="exclude")
+    assert not H.has_edge("a", "b") and H.has_edge("a", "f")
     with pytest.raises(ValueError, match="unknown associations mode"):
         project(multigraph(data), associations="drop")
 

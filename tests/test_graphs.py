@@ -40,7 +40,7 @@ def test_multigraph_one_edge_per_spell():
 
 @pytest.mark.parametrize("convention, weight", [("ties", 2), ("spells", 3), ("binary", 1)])
 def test_projection_conventions(convention, weight):
-    H = project(multigraph(toy()), convention=convention)
+    H = project(multigraph(toy()), weights=convention)
     assert isinstance(H, nx.Graph) and not H.is_multigraph()
     assert H["A"]["B"]["weight"] == weight
     assert H["A"]["C"]["weight"] == 1
@@ -48,8 +48,8 @@ def test_projection_conventions(convention, weight):
 
 
 def test_projection_rejects_unknown_convention():
-    with pytest.raises(ValueError, match="unknown convention"):
-        project(multigraph(toy()), convention="sum")
+    with pytest.raises(ValueError, match="unknown weights"):
+        project(multigraph(toy()), weights="sum")
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_projection_rejects_unknown_convention():
     ],
 )
 def test_snapshot_precision(at, convention, expected):
-    G = snapshot(toy(), at, convention=convention)
+    G = snapshot(toy(), at, dates=convention)
     assert {k for _, _, k in G.edges(keys=True)} == expected
     assert G.number_of_nodes() == 4
 

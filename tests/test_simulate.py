@@ -115,11 +115,11 @@ def test_shock_cohort_equals_counting_process_on_its_recorded_spells():
     d = shock_design(n_places=80, n_ties=400, random_state=3)
     for conv in ("earliest", "midpoint", "latest"):
         kw = dict(place_frailty_sd=1.0, partial_dates={"month": 0.3, "year": 0.3}, baseline_hazard=0.15,
-                  date_convention=conv)
+                  dates=conv)
         cp = simulate_shock_cohort(d, 5, **kw)
         sp = simulate_shock_cohort(d, 5, spells=True, **kw)
         assert set(sp["start_precision"]) == {"day", "month", "year"}
-        ref = counting_process(sp, origin="window", window_start=d.shock, observed=d.observed, date_convention=conv)
+        ref = counting_process(sp, origin="window", window_start=d.shock, observed=d.observed, dates=conv)
         assert len(cp) == len(ref) and cp.attrs["excluded"]["ended-before-window"] == ref.attrs["excluded"][
             "ended-before-window"]
         np.testing.assert_allclose(cp["start"], ref["start"], atol=1e-12)
@@ -134,7 +134,7 @@ def test_coverage_replicate_equals_the_public_fitter():
     from twingraph.survival import CoxPH
 
     d = shock_design(n_places=100, n_ties=800, random_state=2)
-    settings = dict(shock_hr=2.0, baseline_hazard=0.15, place_frailty_sd=1.0, partial_dates={}, date_convention="midpoint")
+    settings = dict(shock_hr=2.0, baseline_hazard=0.15, place_frailty_sd=1.0, partial_dates={}, dates="midpoint")
     seed = np.random.SeedSequence(9)
     row = _coverage_replicate(d, seed, settings)
     cp = simulate_shock_cohort(d, seed, **settings)

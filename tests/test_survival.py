@@ -20,7 +20,7 @@ from twingraph.survival import (  # noqa: E402
     CumulativeIncidence,
     KaplanMeier,
     counting_process,
-    event_study,
+    ends_around_events,
     exclusions,
     logrank_test,
 )
@@ -106,9 +106,9 @@ def test_counting_process_left_truncation_and_window_origin():
 @pytest.mark.parametrize("conv,days", [("earliest", 1675), ("midpoint", 1842), ("latest", 2010)])
 def test_counting_process_partial_date_conventions(conv, days):
     # 2000-06 -> 2005: earliest 06-01 -> 01-01; midpoint 06-16 -> 07-02; latest 06-30 -> 12-31
-    cp = counting_process(_data(SPELLS), date_convention=conv)
+    cp = counting_process(_data(SPELLS), dates=conv)
     np.testing.assert_allclose(cp.loc[cp["id"] == "t4#0", "stop"].item(), days / YEAR_DAYS)
-    assert cp.attrs["date_convention"] == conv
+    assert cp.attrs["dates"] == conv
 
 
 def test_counting_process_edge_cases():
@@ -354,7 +354,7 @@ def test_event_study_hand_case():
     data = _data(spells, {"A": "RUS", "B": "DEU", "C": "FRA", "E": "FIN", "F": "ITA", "G": "ESP"})
     events = pd.DataFrame({"event_id": ["e1"], "date": [D], "date_precision": ["day"], "kind": ["war"],
                            "name": ["x"], "actors": ["RUS"], "targets": ["UKR"], "description": [""], "source": [""]})
-    es = event_study(data, events, window=("-60D", "60D"), bin="30D")
+    es = ends_around_events(data, events, window=("-60D", "60D"), bin="30D")
     assert es["offset_start_days"].tolist() == [-60, -30, 0, 30]
     assert es["at_risk"].tolist() == [4, 4, 3, 3]
     np.testing.assert_allclose(es["person_years"] * YEAR_DAYS, [120, 100, 85, 70])
@@ -366,10 +366,10 @@ def test_event_study_hand_case():
     np.testing.assert_allclose(es["rate"], [0, YEAR_DAYS / 100, YEAR_DAYS / 85, YEAR_DAYS / 70])
     np.testing.assert_allclose(es["rate_ratio"].iloc[2], (YEAR_DAYS / 85) / base)
     # without place countries every spell counts (s5 ends in bin 2)
-    allsp = event_study(data.spells, events, window=("-60D", "60D"), bin="30D", observed=OBSERVED, baseline=0.5)
+    allsp = ends_around_events(data.spells, events, window=("-60D", "60D"), bin="30D", observed=OBSERVED, baseline=0.5)
     assert allsp["ended"].tolist() == [0, 1, 2, 1]
     np.testing.assert_allclose(allsp["baseline_rate"], 0.5)
-    cal = event_study(data, events, window=("-60D", "60D"), bin="30D",
+    cal = ends_around_events(data, events, window=("-60D", "60D"), bin="30D",
                       baseline=(D - pd.Timedelta(days=30), D))
     np.testing.assert_allclose(cal["baseline_rate"], 1 / (100 / YEAR_DAYS))
 

@@ -110,7 +110,7 @@ def test_active_intervals_agree_with_graphs_active_mask(spells, convention, unda
     times = [eval_date(y, at) for y in range(1989, 2003, 2) for at in ("year-start", "year-end")]
     first, stop = active_intervals(spells, times, convention, undated)
     for k, t in enumerate(times):
-        mask = active_mask(spells, t, convention=convention, undated=undated).to_numpy()
+        mask = active_mask(spells, t, dates=convention, undated=undated).to_numpy()
         assert np.array_equal((first <= k) & (k < stop), mask)
 
 
@@ -159,11 +159,11 @@ def test_sweep_hand_case_year_start_and_undated():
 
 
 def test_sweep_strict_hand_case():
-    out = sweep(hand_spells(), years=[1950, 1952], convention="strict", at="year-start").set_index("year")
+    out = sweep(hand_spells(), years=[1950, 1952], dates="strict", at="year-start").set_index("year")
     # strict: a "1950" start is certain only from its last day, 1950-12-31, so nothing is certainly
     # active on 1950-01-01
     assert out.loc[1950, "ties_active"] == 0 and np.isnan(out.loc[1950, "lcc_share"])
-    out = sweep(hand_spells(), years=[1950, 1952], convention="strict").set_index("year")
+    out = sweep(hand_spells(), years=[1950, 1952], dates="strict").set_index("year")
     assert out.loc[1950, "ties_active"] == 1  # ...but AB is certainly active on 1950-12-31
     assert out.loc[1952, "ties_active"] == 3  # AB, BC, AC (started 1952-07-01 at the latest)
 
@@ -183,8 +183,8 @@ def test_sweep_empty_and_bad_input():
        st.sampled_from(["year-end", "year-start"]))
 def test_sweep_equals_rebuild(spells, convention, undated, at):
     years = range(1988, 2004)
-    fast = sweep(spells, years, at=at, convention=convention, undated=undated)
-    slow = sweep_rebuild(spells, years, at=at, convention=convention, undated=undated)
+    fast = sweep(spells, years, at=at, dates=convention, undated=undated)
+    slow = sweep_rebuild(spells, years, at=at, dates=convention, undated=undated)
     pd.testing.assert_frame_equal(fast, slow)
 
 

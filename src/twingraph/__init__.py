@@ -32,7 +32,8 @@ _LAZY: dict[str, str] = {
     "counterfactual_removal": "counterfactual", "exposed_edges": "counterfactual", "remove_ties": "counterfactual",
     "country_cut_null": "counterfactual", "foreign_edges": "counterfactual",
     "CoxPH": "survival", "CumulativeIncidence": "survival", "KaplanMeier": "survival",
-    "counting_process": "survival", "event_study": "survival", "exclusions": "survival",
+    "counting_process": "survival", "event_study": "survival", "ends_around_events": "survival",
+    "exclusions": "survival",
     "logrank_test": "survival", "FirthCoxPH": "survival", "FineGray": "survival", "cox_zph": "survival",
     "add_at_risk_counts": "survival",
     "simulate_network": "simulate", "simulate_network_with_truth": "simulate", "validate_survival": "simulate",
@@ -51,7 +52,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
     from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
     from .simulate import dyadic_coverage, simulate_network, simulate_network_with_truth, validate_survival
     from .survival import (CoxPH, CumulativeIncidence, FineGray, FirthCoxPH, KaplanMeier, add_at_risk_counts,
-                           counting_process, cox_zph, event_study, exclusions, logrank_test)
+                           counting_process, cox_zph, ends_around_events, event_study, exclusions,
+                           logrank_test)
     from .tables import TwinData
     from .temporal import growth, sweep, sweep_rebuild
 
@@ -90,6 +92,7 @@ __all__ = [
     "KaplanMeier",
     "counting_process",
     "event_study",
+    "ends_around_events",
     "exclusions",
     "logrank_test",
     "simulate_network",

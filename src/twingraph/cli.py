@@ -320,22 +320,12 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_associations(data, mode: str):
-    """Flag association-implied ties (twingraph.associations) unless they are simply included."""
-    if mode == "include":
-        return data
-    from .associations import flag_associations
-
-    return flag_associations(data)
-
-
 def _cmd_stats(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.summary import konect_stats
 
-    loaded = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
-    data = _with_associations(loaded, args.associations)
-    g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))
+    data = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
+    g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))  # flags itself
     stats = konect_stats(g, distances=not args.no_distances)
     if args.json:
         print(json.dumps(stats, indent=2))
@@ -362,9 +352,8 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.centrality import rank_table
 
-    loaded = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
-    data = _with_associations(loaded, args.associations)
-    g, _ = to_igraph(simple_graph(data, isolates=False, associations=args.associations))
+    data = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
+    g, _ = to_igraph(simple_graph(data, isolates=False, associations=args.associations))  # flags itself
     if args.associations == "groups":  # rank places only, not the association nodes
         g.delete_vertices([v.index for v in g.vs if str(v["name"]).startswith("assoc:")])
     table = rank_table(g, by=args.by, top=args.top)

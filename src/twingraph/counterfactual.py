@@ -121,6 +121,19 @@ def foreign_edges(G: nx.Graph, country: str, attr: str = "country") -> list[tupl
 
     Ties to places without a country are not counted as foreign (they cannot be told apart).
 
+    Parameters
+    ----------
+    G : networkx.Graph
+        Simple graph whose nodes carry ``attr``.
+    country : str
+        ISO3 code.
+    attr : str
+        Node attribute holding the country.
+
+    Returns
+    -------
+    list of (node, node)
+
     Examples
     --------
     >>> G = nx.Graph([("a", "b"), ("a", "c"), ("b", "d")])
@@ -282,6 +295,7 @@ def counterfactual_removal(
     eid = {(min(u, v), max(u, v)): i for i, (u, v) in enumerate(edges.tolist())}
 
     def ids_of(es: list[tuple[Any, Any]]) -> np.ndarray:
+        """Sorted igraph edge ids of the networkx edges ``es``."""
         return np.array(sorted({eid[(min(index[u], index[v]), max(index[u], index[v]))] for u, v in es}),
                         dtype=np.int64)
 

@@ -1,30 +1,30 @@
 """Every error and warning twingraph raises, under one base (floor 1: imports nothing from the package).
 
-``except twingraph.exceptions.TwingraphError`` catches every error the package raises on purpose;
+``except twingraph.exceptio  ns.TwingraphError`` catches every error the package raises on purpose;
 each class also keeps the builtin base it always had (``ContractError`` is still a ``ValueError``,
-``DatasetError`` still a ``RuntimeError``), so existing ``except ValueError`` code keeps working.
+``DatasetError`` still a ``  RuntimeError``), so existing ``except ValueError`` code keeps working.
 
-=========================  ======================  =================================================
-class                      builtin base            raised when
-=========================  ======================  =================================================
-:class:`TwingraphError`    ``Exception``           (the base; never raised itself)
-:class:`RandomStateError`  ``TypeError``           a ``random_state`` is not an int, Generator or None
-:class:`UserError`         ``Exception``           the command line meets an error the user can fix
-:class:`DatasetError`      ``RuntimeError``        a dataset is unknown, missing or corrupted
-:class:`ContractError`     ``ValueError``          a table breaks the contract (a bug in a loader)
-:class:`LoadError`         ``ValueError``          a source cannot be loaded
-:class:`KonectFormatError` ``ValueError``          a file is not a readable KONECT edge list
-:class:`NotFittedError`    ``ValueError``,         a survival fitter is used before ``fit``
-                           ``AttributeError``
-:class:`GraphTypeError`    ``TypeError``,          a directed graph or a multigraph where an undirected
-                           ``ValueError``          simple graph is needed
-``WikidataFetchError``     ``RuntimeError``        a Wikidata request failed for good
-                                                   (:mod:`twingraph.loaders.wikidata_client`)
-``CohortError``            ``ValueError``          a cohort file is malformed (:mod:`twingraph.cohorts`)
-:class:`TwingraphWarning`  ``UserWarning``         (the base of the package's warnings)
-``NotEstimableWarning``    ``RuntimeWarning``      a Cox coefficient has no finite maximum
-                                                   (:mod:`twingraph.survival.cox`)
-=========================  ======================  =================================================
+===========================  ======================  =================================================
+class                        builtin base            raised when
+===========================  ======================  =================================================
+:class:`TwingraphError`      ``Exception``           (the base; never raised itself)
+:class:`RandomStateError`    ``TypeError``           a ``random_state`` is not an int, Generator or None
+:class:`UserError`           ``Exception``           the command line meets an error the user can fix
+:class:`DatasetError`        ``RuntimeError``        a dataset is unknown, missing or corrupted
+:class:`ContractError`       ``ValueError``          a table breaks the contract (a bug in a loader)
+:class:`LoadError`           ``ValueError``          a source cannot be loaded
+:class:`KonectFormatError`   ``ValueError``          a file is not a readable KONECT edge list
+:class:`NotFittedError`      ``ValueError``,         a survival fitter is used before ``fit``
+                             ``AttributeError``
+:class:`GraphTypeError`      ``TypeError``,          a directed graph or a multigraph where an undirected
+                             ``ValueError``          simple graph is needed
+``WikidataFetchError``       ``RuntimeError``        a Wikidata request failed for good
+                                                     (:mod:`twingraph.loaders.wikidata_client`)
+``CohortError``              ``ValueError``          a cohort file is malformed (:mod:`twingraph.cohorts`)
+:class:`TwingraphWarning`    ``UserWarning``         (the base of the package's warnings)
+``NotEstimableWarning``      ``RuntimeWarning``      a Cox coefficient has no finite maximum
+                                                     (:mod:`twingraph.survival.cox`)
+===========================  ======================  =================================================
 
 The classes are importable from here and from the modules that raise them
 (``twingraph.tables.ContractError`` is ``twingraph.exceptions.ContractError``).

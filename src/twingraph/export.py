@@ -24,7 +24,7 @@ EXPORT_FORMATS = ("graphml", "gexf", "edgelist", "csv")
 
 def _gephi_graph(data: TwinData) -> nx.Graph:
     M = multigraph(data)
-    H = project(M, convention="ties")
+    H = project(M, weights="ties")
     for u, v, d in H.edges(data=True):
         spells = list(M.get_edge_data(u, v).values())
         d["n_spells"] = len(spells)
@@ -39,7 +39,21 @@ def _gephi_graph(data: TwinData) -> nx.Graph:
 
 
 def export(data: TwinData, out: str | Path, format: str) -> list[Path]:
-    """Write ``data`` in ``format`` to ``out``; returns the paths written."""
+    """Write ``data`` in ``format`` to ``out``; returns the paths written.
+
+    Parameters
+    ----------
+    data : TwinData
+    out : str or Path
+        A folder (``csv``) or a file.
+    format : str
+        One of :data:`EXPORT_FORMATS`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     out = Path(out)
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}")

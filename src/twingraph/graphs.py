@@ -1,15 +1,16 @@
 """Graphs built from the tidy tables.
 
 Pipeline: :class:`~twingraph.tables.TwinData` -> :func:`multigraph` (the temporal multigraph, one
-edge per tie spell) -> :func:`project` (a simple weighted graph, with a named convention for parallel
-ties) -> :func:`to_igraph` (for the heavy algorithms).  :func:`snapshot` cuts the multigraph at a
+edge per tie spell) -> :func:`project` (a simple weighted graph, ``weights=`` naming what parallel
+ties count) -> :func:`to_igraph` (for the heavy algorithms).  :func:`snapshot` cuts the multigraph at a
 date; :func:`country_graph` aggregates ties by country pair.
 
 Conventions for parallel ties
 -----------------------------
 A pair of places can be linked by several *spells* of one tie (suspended 2022, restored 2024) and,
 rarely, by several *ties* of different kinds (a friendship later upgraded to a twinning).
-:func:`project` names what an edge weight counts:
+:func:`project` (``weights=``; ``convention=`` is its deprecated name) names what an edge weight
+counts:
 
 ``"ties"`` (default)
     weight = number of distinct ties (``tie_id``) between the pair: spells of one tie count once.
@@ -25,8 +26,9 @@ Association-implied ties
 ------------------------
 A multilateral twinning association (the Douzelage: one town per EU member state) appears in the
 country lists as a clique of pairwise ties.  Once the spells are flagged
-(:func:`twingraph.associations.flag_associations` adds a ``via_association`` column), every
-projection can choose with ``associations=``:
+(:func:`twingraph.membership.flag_associations` adds a ``via_association`` column; an unflagged graph
+is flagged by :func:`project` itself, with the same registry), every projection can choose with
+``associations=``:
 
 ``"include"`` (default)
     keep the association-implied ties as pairwise edges (the lists as published).
@@ -48,7 +50,9 @@ import pandas as pd
 
 from .dates import SpellConvention as DateConvention
 from .dates import resolve_spell_dates
+from .deprecation import renamed_arguments
 from .exceptions import GraphTypeError
+from .membership import association_flags
 from .tables import TwinData
 
 __all__ = [
@@ -92,6 +96,14 @@ def multigraph(data: TwinData) -> nx.MultiGraph:
     spells carry the ``via_association`` flag, ``G.graph["associations_flagged"]`` is ``True`` and
     ``G.graph["memberships"]`` lists the matched ``(place_id, association_id)`` pairs (used by
     ``project(..., associations="groups")``).
+
+    Parameters
+    ----------
+    data : TwinData
+
+    Returns
+    -------
+    networkx.MultiGraph
     """
     G: nx.MultiGraph = nx.MultiGraph(source=data.source)
     if "via_association" in data.spells.columns:
@@ -108,7 +120,8 @@ def multigraph(data: TwinData) -> nx.MultiGraph:
     return G
 
 
-def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: str = "weight",
+@renamed_arguments(convention="weights")
+def project(G: nx.MultiGraph, weights: ParallelConvention = "ties", weight: str = "weight",
             associations: AssociationMode = "include") -> nx.Graph:
     """Project the multigraph to a simple weighted graph; see the module docstring for conventions.
 
@@ -119,13 +132,16 @@ def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: s
     ----------
     G : networkx.MultiGraph
         From :func:`multigraph` (or :func:`snapshot`).
-    convention : {"ties", "spells", "binary"}
-        What an edge weight counts (module docstring).
+    weights : {"ties", "spells", "binary"}
+        What an edge weight counts: distinct ties (default), spells, or 1 (module docstring;
+        ``convention=`` is its deprecated name).
     weight : str
         Name of the edge attribute holding the weight.
     associations : {"include", "exclude", "groups"}
-        What to do with association-implied ties (module docstring); ``"exclude"`` and ``"groups"``
-        need spells flagged by :func:`twingraph.associations.flag_associations`.
+        What to do with association-implied ties (module docstring).  ``"exclude"`` and
+        ``"groups"`` use the spells' ``via_association`` flags when the graph has them
+        (:func:`twingraph.membership.flag_associations`), and otherwise flag the graph themselves
+        with the sourced registry (:func:`twingraph.membership.association_flags`: the same flags).
 
     Returns
     -------
@@ -143,28 +159,29 @@ def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: s
     >>> sorted(project(G, associations="exclude").edges())
     [('b', 'c')]
     """
-    if convention not in ("ties", "spells", "binary"):
-        raise ValueError(f"unknown convention {convention!r}: use 'ties', 'spells' or 'binary'")
+    if weights not in ("ties", "spells", "binary"):
+        raise ValueError(f"unknown weights {weights!r}: use 'ties', 'spells' or 'binary'")
     if associations not in ("include", "exclude", "groups"):
         raise ValueError(f"unknown associations mode {associations!r}: use 'include', 'exclude' or 'groups'")
+    pairs: dict[tuple[str, str], str] | None = None
+    memberships = G.graph.get("memberships", [])
     if associations != "include" and not G.graph.get("associations_flagged"):
-        raise ValueError(f"associations={associations!r} needs flagged spells: call "
-                         "twingraph.associations.flag_associations(data) first")
+        pairs, memberships = association_flags(G)
     H: nx.Graph = nx.Graph(**{k: v for k, v in G.graph.items() if k != "memberships"})
     H.add_nodes_from(G.nodes(data=True))
     seen: dict[tuple[str, str], set[object]] = {}
     for u, v, key, d in G.edges(keys=True, data=True):
         if u == v:
             continue
-        if associations != "include" and d.get("via_association"):
-            continue
         pair = (u, v) if u <= v else (v, u)
-        ident = d.get("tie_id", key) if convention == "ties" else key
+        if associations != "include" and (pairs.get(pair) if pairs is not None else d.get("via_association")):
+            continue
+        ident = d.get("tie_id", key) if weights == "ties" else key
         seen.setdefault(pair, set()).add(ident)
     for (u, v), ids in seen.items():
-        H.add_edge(u, v, **{weight: 1 if convention == "binary" else len(ids)})
+        H.add_edge(u, v, **{weight: 1 if weights == "binary" else len(ids)})
     if associations == "groups":
-        for place, assoc in G.graph.get("memberships", []):
+        for place, assoc in memberships:
             if place in H:
                 node = f"assoc:{assoc}"
                 H.add_node(node, name=assoc, kind="association")
@@ -173,28 +190,43 @@ def project(G: nx.MultiGraph, convention: ParallelConvention = "ties", weight: s
     return H
 
 
-def simple_graph(data: TwinData, convention: ParallelConvention = "ties", isolates: bool = True,
+@renamed_arguments(convention="weights")
+def simple_graph(data: TwinData, weights: ParallelConvention = "ties", isolates: bool = True,
                  associations: AssociationMode = "include") -> nx.Graph:
     """``project(multigraph(data))``; places without any tie are dropped unless ``isolates``.
 
-    ``associations`` is passed to :func:`project` (``"exclude"`` gives the bilateral network of
-    spells flagged by :func:`twingraph.associations.flag_associations`).
+    Parameters
+    ----------
+    data : TwinData
+    weights : {"ties", "spells", "binary"}
+        Passed to :func:`project` (``convention=`` is its deprecated name).
+    isolates : bool
+        Keep places without any tie.
+    associations : {"include", "exclude", "groups"}
+        Passed to :func:`project` (``"exclude"`` gives the bilateral network of spells flagged by
+        :func:`twingraph.associations.flag_associations`).
+
+    Returns
+    -------
+    networkx.Graph
     """
-    H = project(multigraph(data), convention=convention, associations=associations)
+    H = project(multigraph(data), weights=weights, associations=associations)
     if not isolates:
         H.remove_nodes_from([n for n, d in H.degree() if d == 0])
     return H
 
 
+@renamed_arguments(convention="dates")
 def active_mask(
     spells: pd.DataFrame,
     at: str | pd.Timestamp,
-    convention: DateConvention = "earliest",
+    dates: DateConvention = "earliest",
     undated: Literal["exclude", "include"] = "exclude",
 ) -> pd.Series:
     """Boolean mask of the spells active on date ``at`` (precision-aware).
 
-    A partial date stands for a period (``"1957"`` = all of 1957).  With ``convention``:
+    A partial date stands for a period (``"1957"`` = all of 1957).  With ``dates`` (``convention=``
+    is its deprecated name):
 
     ``"earliest"`` (default)
         start and end resolve to the first day of their period: a tie signed "in 1957" is active
@@ -211,10 +243,26 @@ def active_mask(
     ``start <= at < end``; a missing end means still active (right-censored).
     Spells with an unknown start are excluded unless ``undated="include"``, which treats them as
     active since forever (sensible only for a date close to when the data was observed).
+
+    Parameters
+    ----------
+    spells : DataFrame
+        Tie spells (:data:`twingraph.tables.SPELL_COLUMNS`).
+    at : date-like
+        The day.
+    dates : {"earliest", "midpoint", "latest", "strict"}
+        How partial dates resolve (above).
+    undated : {"exclude", "include"}
+        Spells with an unknown start.
+
+    Returns
+    -------
+    Series of bool
+        Aligned with ``spells``.
     """
     if undated not in ("exclude", "include"):
         raise ValueError(f"undated must be 'exclude' or 'include', not {undated!r}")
-    start, end = resolve_spell_dates(spells, convention)  # validates the convention
+    start, end = resolve_spell_dates(spells, dates)  # validates the rule
     t = np.datetime64(pd.Timestamp(at), "us")
     started = start <= t  # NaT compares False
     if undated == "include":
@@ -222,17 +270,29 @@ def active_mask(
     return pd.Series(started & (np.isnat(end) | (t < end)), index=spells.index, dtype=bool)
 
 
+@renamed_arguments(convention="dates")
 def snapshot(
     data: TwinData,
     at: str | pd.Timestamp,
-    convention: DateConvention = "earliest",
+    dates: DateConvention = "earliest",
     undated: Literal["exclude", "include"] = "exclude",
 ) -> nx.MultiGraph:
     """The multigraph of the spells active on ``at``; all places kept as nodes.
 
-    See :func:`active_mask` for the date conventions.
+    Parameters
+    ----------
+    data : TwinData
+    at : date-like
+    dates : {"earliest", "midpoint", "latest", "strict"}
+        How partial dates resolve (:func:`active_mask`; ``convention=`` is its deprecated name).
+    undated : {"exclude", "include"}
+        Spells with an unknown start (:func:`active_mask`).
+
+    Returns
+    -------
+    networkx.MultiGraph
     """
-    mask = active_mask(data.spells, at, convention=convention, undated=undated)
+    mask = active_mask(data.spells, at, dates=dates, undated=undated)
     sub = TwinData(
         places=data.places, spells=data.spells.loc[mask.to_numpy()], events=data.events,
         rejections=data.rejections, rows_read=data.rows_read, rows_loaded=data.rows_loaded,
@@ -350,14 +410,27 @@ def igraph_skeleton(G: nx.Graph, keep_loops: bool = False) -> tuple[ig.Graph, li
     return g, ids, [d for _, _, d in kept]
 
 
-def country_graph(data: TwinData, convention: ParallelConvention = "ties") -> nx.Graph:
+@renamed_arguments(convention="weights")
+def country_graph(data: TwinData, weights: ParallelConvention = "ties") -> nx.Graph:
     """Ties aggregated by country pair: nodes are ISO3 codes, ``weight`` = number of ties.
 
     Domestic ties (both places in one country) become a self-loop on that country, so that
     ``strength`` can include or exclude them explicitly.  Ties with a place of unknown country are
     left out and counted in ``graph["unknown_country_ties"]``.
+
+    Parameters
+    ----------
+    data : TwinData
+    weights : {"ties", "spells", "binary"}
+        What a place-pair edge counts before aggregation (:func:`project`; ``convention=`` is its
+        deprecated name).
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are ISO3 codes; ``graph["unknown_country_ties"]`` counts the ties left out.
     """
-    H = project(multigraph(data), convention=convention)
+    H = project(multigraph(data), weights=weights)
     C: nx.Graph = nx.Graph(source=data.source)
     unknown = 0
     for u, v, d in H.edges(data=True):

@@ -30,12 +30,12 @@ import contextlib
 import functools
 import inspect
 import random
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TypeAlias, TypeVar, cast
 
 import numpy as np
 
+from .deprecation import map_renamed
 from .exceptions import RandomStateError
 
 __all__ = ["RandomState", "SeedLike", "check_random_state", "validate_random_state", "int_seed", "seed_sequence",
@@ -273,13 +273,7 @@ def random_state_arg(name: str = "random_state", *, deprecated: tuple[str, ...] 
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            for old in deprecated:
-                if old in kwargs:
-                    if name in kwargs:
-                        raise TypeError(f"{fn.__name__}() got both {name}= and its deprecated alias {old}=")
-                    warnings.warn(f"{fn.__name__}({old}=...) is deprecated; use {name}=...",
-                                  DeprecationWarning, stacklevel=2)
-                    kwargs[name] = kwargs.pop(old)
+            map_renamed(fn.__name__, kwargs, {old: name for old in deprecated})
             bound = sig.bind_partial(*args, **kwargs)
             if name in bound.arguments:
                 bound.arguments[name] = validate_random_state(bound.arguments[name])

@@ -172,7 +172,7 @@ def figures_readme(folder: Path, figures: Path | None = None,
     output file in ``CAPTIONS`` (marked *not generated* when the file is absent from ``figures``).
     Files in ``figures`` that no caption mentions are listed at the end, so nothing goes
     undescribed.  The text depends only on the scripts and the file names: no dates, sorted,
-    ``\n`` line ends, so two runs write identical bytes.
+    ``\\n`` line ends, so two runs write identical bytes.
 
     Parameters
     ----------

@@ -10,8 +10,7 @@ Names
     (place, qualifier): ``"Esch (Haaren)"`` and ``"Haaren – Esch"`` both give ``("esch",
     "haaren")``.  A ``/`` splits alternatives (``"Halifax/Calderdale"``).
 
-Rules, tried in this order (a union-find joins the groups; the first rule that joins two rows is
-the one reported)
+Rules, tried in this order (a union-find joins the groups; the first rule that joins two rows is the one reported)
     ``must-link`` / ``cannot-link``
         user overrides (:func:`read_overrides`; the package ships ``data/place_overrides.csv``).
     ``qid``
@@ -61,19 +60,20 @@ within a country and a 0.2° grid cell and its neighbours; labels by dictionary.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from . import names as _names
+from .geo import haversine_km, haversine_km_scalar
 from .tables import TwinData
 
 __all__ = [
@@ -84,6 +84,8 @@ __all__ = [
     "enrich_population",
     "gazetteer",
     "haversine_km",
+    "homonym_centres",
+    "nearest_centre",
     "name_parts",
     "normalize_name",
     "read_overrides",
@@ -96,7 +98,6 @@ DECISION_COLUMNS = (
     "distance_km", "score", "rule", "accepted", "reason",
 )
 
-_NONALNUM = re.compile(r"[^a-z0-9]+")
 _DASH = re.compile(r"\s+(?:–|—|--|-)\s+")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
@@ -116,11 +117,7 @@ def normalize_name(name: object) -> str:
 
 @lru_cache(maxsize=1 << 20)
 def _normalize(text: str) -> str:
-    if not text.isascii():
-        from anyascii import anyascii
-
-        text = anyascii(text)
-    return " ".join(_NONALNUM.sub(" ", text.lower().replace("'", "")).split())
+    return _names.normalize_name(text, **_names.RESOLVE)
 
 
 def name_parts(name: object) -> tuple[str, str]:
@@ -215,19 +212,62 @@ def _alternatives(name: str) -> list[str]:
     return [o for o in dict.fromkeys(out) if o]
 
 
-def haversine_km(lat1: object, lon1: object, lat2: object, lon2: object) -> np.ndarray:
-    """Great-circle distance in km (spherical Earth, R = 6371.0088 km), vectorised."""
-    p1, p2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
-    dl = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+_haversine1 = haversine_km_scalar  # the old private name
 
 
-def _haversine1(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """:func:`haversine_km` for two scalar points (no numpy overhead)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
+K = TypeVar("K")
+
+
+def homonym_centres(points: Mapping[K, Sequence[tuple[float, float]]],
+                    max_km: float) -> dict[K, list[tuple[float, float]]]:
+    """Split each group of same-named places into homonyms by their coordinates.
+
+    Greedy, in input order: a point more than ``max_km`` from every centre found so far starts a new
+    centre (several Saint-Denis in France, Springfields in the US).  Used by
+    :func:`twingraph.loaders.table.load_table` for rows without a QID.
+
+    Parameters
+    ----------
+    points : mapping
+        Group key (e.g. ``(name, country)``) -> the coordinates the rows give, in row order.
+    max_km : float
+        Points within this great-circle distance of a centre are the same place.
+
+    Returns
+    -------
+    dict
+        Group key -> its centres (one per distinct place; a group with one centre has no homonyms).
+
+    Examples
+    --------
+    >>> c = homonym_centres({("Saint-Denis", "FRA"): [(48.94, 2.36), (48.95, 2.35), (-20.88, 55.45)]}, 25)
+    >>> c[("Saint-Denis", "FRA")]
+    [(48.94, 2.36), (-20.88, 55.45)]
+    """
+    centres: dict[K, list[tuple[float, float]]] = {}
+    for key, ps in points.items():
+        cs: list[tuple[float, float]] = []
+        for la, lo in ps:
+            if not any(float(haversine_km(la, lo, c[0], c[1])) <= max_km for c in cs):
+                cs.append((la, lo))
+        centres[key] = cs
+    return centres
+
+
+def nearest_centre(lat: float, lon: float, centres: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The centre (of :func:`homonym_centres`) nearest to a point (the first on ties).
+
+    Parameters
+    ----------
+    lat, lon : float
+    centres : sequence of (lat, lon)
+
+    Returns
+    -------
+    (float, float)
+    """
+    d = [float(haversine_km(lat, lon, c[0], c[1])) for c in centres]
+    return centres[int(np.argmin(d))]
 
 
 # ---------------------------------------------------------------- gazetteer (GeoNames, offline)

@@ -45,11 +45,23 @@ class Result:
     """Base of every result: a frozen dataclass with :meth:`as_dict` and :meth:`to_frame`."""
 
     def as_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (in declaration order)."""
+        """The fields as a plain dict.
+
+        Returns
+        -------
+        dict
+            Field name -> value, in declaration order.
+        """
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row holding the scalar fields (tables, arrays and nested results are left out)."""
+        """The result as a table.
+
+        Returns
+        -------
+        DataFrame
+            One row holding the scalar fields (tables, arrays and nested results are left out).
+        """
         row = {k: v for k, v in self.as_dict().items()
                if v is None or isinstance(v, (str, bool, int, float, np.generic))}
         return pd.DataFrame([row])
@@ -163,25 +175,66 @@ class TestResult(Result):
 
     @property
     def z(self) -> float:
-        """``(statistic - null_mean) / null_sd`` (NaN when the sd is 0 or unknown)."""
+        """The standardised statistic.
+
+        Returns
+        -------
+        float
+            ``(statistic - null_mean) / null_sd`` (NaN when the sd is 0 or unknown).
+        """
         if not np.isfinite(self.null_sd) or self.null_sd == 0:
             return float("nan")
         return (self.statistic - self.null_mean) / self.null_sd
 
     def as_dict(self) -> dict[str, Any]:
-        """The fields (and ``z``) as a plain dict, e.g. for one row of a table."""
+        """The fields (and ``z``) as a plain dict, e.g. for one row of a table.
+
+        Returns
+        -------
+        dict
+            The twelve fields in declaration order, then ``z``.
+        """
         d = {f.name: getattr(self, f.name) for f in fields(TestResult)}
         d["z"] = self.z
         return d
 
     def significant(self, alpha: float = 0.05) -> bool:
-        """``p_value < alpha`` (False when the p-value is NaN)."""
+        """Whether the test rejects at level ``alpha``.
+
+        Parameters
+        ----------
+        alpha : float
+            Significance level.
+
+        Returns
+        -------
+        bool
+            ``p_value < alpha`` (False when the p-value is NaN).
+        """
         return bool(self.p_value < alpha)
 
     @classmethod
     def from_null(cls, statistic: float, null: Any, null_model: str, alternative: Alternative = "two-sided",
                   effect: Literal["ratio", "difference"] = "ratio") -> TestResult:
-        """:func:`empirical_test` as a constructor."""
+        """:func:`empirical_test` as a constructor.
+
+        Parameters
+        ----------
+        statistic : float
+            The observed value.
+        null : array of float
+            The statistic on each null replicate.
+        null_model : str
+            Words for the null model.
+        alternative : {"two-sided", "less", "greater"}
+            See :func:`empirical_p_value`.
+        effect : {"ratio", "difference"}
+            See :func:`empirical_test`.
+
+        Returns
+        -------
+        TestResult
+        """
         return empirical_test(statistic, null, null_model, alternative, effect)
 
 
@@ -260,7 +313,12 @@ class LogrankResult(TestResult):
         return iter((self.statistic, self.p_value, self.dof, self.n_dropped))
 
     def as_dict(self) -> dict[str, Any]:
-        """The scalar fields as a plain dict (``z`` left out: the test has no simulated null)."""
+        """The scalar fields as a plain dict (``z`` left out: the test has no simulated null).
+
+        Returns
+        -------
+        dict
+        """
         return {f.name: getattr(self, f.name) for f in fields(self)
                 if f.name not in ("groups", "observed", "expected", "variance", "dropped")}
 
@@ -288,7 +346,13 @@ class EstimateTable(Result):
     info: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of :attr:`table`."""
+        """The main table of the result.
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`table`.
+        """
         return self.table.copy()
 
     def __getitem__(self, key: str) -> Any:
@@ -335,9 +399,21 @@ class SurvivalValidation(Result):
         return getattr(self, key)
 
     def keys(self) -> list[str]:
+        """The field names, as on the dict this result replaces.
+
+        Returns
+        -------
+        list of str
+        """
         return [f.name for f in fields(self)]
 
     def items(self) -> list[tuple[str, Any]]:
+        """``(name, value)`` pairs, as on the dict this result replaces.
+
+        Returns
+        -------
+        list of tuple
+        """
         return list(self.as_dict().items())
 
 
@@ -362,7 +438,13 @@ class CoverageStudy(Result):
         return iter((self.summary, self.replicates))
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of :attr:`summary`."""
+        """The main table of the result.
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`summary`.
+        """
         return self.summary.copy()
 
 
@@ -397,7 +479,13 @@ class CounterfactualResult(Result):
     p_convention: str = "two-sided empirical (1 + #{|null - mean| >= |observed - mean|}) / (R + 1)"
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of :attr:`table`."""
+        """The main table of the result.
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`table`.
+        """
         return self.table.copy()
 
 
@@ -431,5 +519,11 @@ class CountryCutResult(Result):
     matched: TestResult
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of :attr:`table`."""
+        """The main table of the result.
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`table`.
+        """
         return self.table.copy()

@@ -33,6 +33,7 @@ from typing import Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from .deprecation import renamed_arguments
 from .dates import parse_partial_date, resolve_spell_dates
 from .tables import EVENT_COLUMNS, TwinData
 
@@ -252,11 +253,12 @@ def _shock_date(rule: ExposureRule, shocks: pd.DataFrame | None) -> pd.Timestamp
     return pd.Timestamp(date)
 
 
+@renamed_arguments(convention="dates")
 def exposure_dates(
     data: TwinData,
     rules: Sequence[ExposureRule],
     shocks: pd.DataFrame | None = None,
-    convention: Literal["earliest", "latest", "strict"] = "earliest",
+    dates: Literal["earliest", "latest", "strict"] = "earliest",
     undated: Literal["exclude", "include"] = "include",
     later: Literal["from_start", "exclude"] = "from_start",
 ) -> pd.DataFrame:
@@ -264,7 +266,7 @@ def exposure_dates(
 
     For each rule with shock date ``D`` (the rule's ``date``, else the registry's, the first day of a
     partial date) and each spell its predicate selects, dates resolved with
-    :func:`twingraph.dates.resolve_spell_dates` under ``convention``:
+    :func:`twingraph.dates.resolve_spell_dates` under ``dates`` (``convention=`` is its deprecated name):
 
     * active on ``D`` (``start <= D < end``; end missing = open) -> the covariate switches on at ``D``;
     * undated (start unknown) and not ended by ``D`` -> on at ``D`` if ``undated="include"``
@@ -275,7 +277,7 @@ def exposure_dates(
     ``covariate`` is the rule's ``name``.  Rows are sorted by covariate, date, spell_id.
     """
     spells = data.spells
-    start, end = resolve_spell_dates(spells, convention)
+    start, end = resolve_spell_dates(spells, dates)
     out = []
     for rule in rules:
         d = np.datetime64(_shock_date(rule, shocks), "us")

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import resolve_dates
+from .deprecation import renamed_arguments
 from .randomness import RandomState, SeedLike, check_random_state, random_state_arg, spawn
 from .results import CoverageStudy, SurvivalValidation
 from .survival import YEAR_DAYS, CoxPH, KaplanMeier, NotEstimableWarning, counting_process
@@ -71,12 +72,33 @@ class SimulationTruth:
     exposures: dict[str, pd.Series] = field(default_factory=dict)
 
     def survival(self, t: Any) -> np.ndarray:
-        """True survival of an unexposed spell, exp(-baseline_hazard * t), t in years."""
+        """True survival of an unexposed spell.
+
+        Parameters
+        ----------
+        t : float or array-like
+            Years.
+
+        Returns
+        -------
+        ndarray
+            ``exp(-baseline_hazard * t)``.
+        """
         return np.exp(-self.baseline_hazard * np.asarray(t, float))
 
 
 def country_codes(n: int) -> list[str]:
-    """``n`` user-assigned ISO 3166-1 alpha-3 codes (``XAA`` ... ``XZZ``), never real countries."""
+    """User-assigned ISO 3166-1 alpha-3 codes (``XAA`` ... ``XZZ``), never real countries.
+
+    Parameters
+    ----------
+    n : int
+        How many (1 to 676).
+
+    Returns
+    -------
+    list of str
+    """
     if not 1 <= n <= 676:
         raise ValueError("between 1 and 676 countries")
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -345,6 +367,30 @@ def validate_survival(
       times t <= ``km_horizon`` years (``km_max_abs_error_max``: the worst replicate);
     * ``events_mean`` / ``exposed_events_mean`` (ends, and ends while exposed, per replicate),
       ``elapsed_seconds``.
+
+    Parameters
+    ----------
+    n_replicates : int
+        Simulated networks.
+    hazard_ratio : float
+        The true shock hazard ratio.
+    random_state : int, numpy.random.Generator or None
+        Root of the replicate seeds (``seed=`` is its deprecated name).
+    n_jobs : int
+        joblib workers.
+    n_ties, n_places, baseline_hazard
+        Passed to :func:`simulate_network_with_truth`.
+    km_horizon : float
+        Years over which the Kaplan–Meier error is measured.
+    window_years : float or None
+        Left truncation before the shock (None: the whole history).
+    **simulate_kwargs
+        Further arguments of :func:`simulate_network_with_truth`.
+
+    Returns
+    -------
+    SurvivalValidation
+        The fields above.
     """
     from joblib import Parallel, delayed
 
@@ -482,11 +528,12 @@ def _coarsen(day: np.ndarray, t0: pd.Timestamp, rng: np.random.Generator, partia
     return out, np.array(names, dtype=object)[prec]
 
 
+@renamed_arguments(date_convention="dates")
 @random_state_arg()
 def simulate_shock_cohort(design: ShockDesign, random_state: SeedLike = None, *, shock_hr: float = 2.0,
                           baseline_hazard: float = 0.05, place_frailty_sd: float = 0.0,
                           partial_dates: dict[str, float] | None = None,
-                          date_convention: str = "midpoint", spells: bool = False) -> pd.DataFrame:
+                          dates: str = "midpoint", spells: bool = False) -> pd.DataFrame:
     """One replicate of the real design: ends of the ties of ``design``, analysed from the shock on.
 
     Parameters
@@ -504,14 +551,15 @@ def simulate_shock_cohort(design: ShockDesign, random_state: SeedLike = None, *,
         multiplied by ``exp(u_a + u_b)``, so ties sharing a place are dependent.
     partial_dates
         ``{"month": p_m, "year": p_y}``: each start and end date is recorded at month or year precision
-        with these probabilities (else to the day) and resolved with ``date_convention``.
-    date_convention
-        ``earliest`` | ``midpoint`` | ``latest`` (:func:`twingraph.dates.resolve_dates`).
+        with these probabilities (else to the day) and resolved with ``dates``.
+    dates
+        ``earliest`` | ``midpoint`` | ``latest`` (:func:`twingraph.dates.resolve_dates`);
+        ``date_convention=`` is its deprecated name.
     spells
         Return instead the recorded spells table (:data:`twingraph.tables.SPELL_COLUMNS` subset:
         partial dates stored as the first day of their period with their precision), from which
         ``counting_process(spells, origin="window", window_start=design.shock,
-        observed=design.observed, date_convention=date_convention)`` builds the same rows.
+        observed=design.observed, dates=dates)`` builds the same rows.
 
     Returns
     -------
@@ -538,8 +586,8 @@ def simulate_shock_cohort(design: ShockDesign, random_state: SeedLike = None, *,
     end_day = design.start_day + np.ceil(dur)
     ended = end_day < span
     partial = dict(partial_dates or {})
-    start_r, start_p = _coarsen(design.start_day, design.t0, rng, partial, date_convention)
-    end_r, end_p = _coarsen(np.where(ended, end_day, 0).astype(np.int64), design.t0, rng, partial, date_convention)
+    start_r, start_p = _coarsen(design.start_day, design.t0, rng, partial, dates)
+    end_r, end_p = _coarsen(np.where(ended, end_day, 0).astype(np.int64), design.t0, rng, partial, dates)
     end_r = np.where(ended, end_r, np.nan)
     if spells:
         origin = np.datetime64(design.t0.date(), "D")
@@ -611,6 +659,7 @@ def _pseudo_true(design: ShockDesign, seeds: list, settings: dict[str, Any]) -> 
     return float(CoxPH().fit(pooled, covariates="exposed").params_.iloc[0])
 
 
+@renamed_arguments(date_convention="dates")
 @random_state_arg()
 def dyadic_coverage(
     n_replicates: int = 1000,
@@ -620,7 +669,7 @@ def dyadic_coverage(
     baseline_hazard: float = 0.15,
     n_places: int = 150,
     n_ties: int = 2000,
-    date_convention: str = "midpoint",
+    dates: str = "midpoint",
     pseudo_true_replicates: int = 300,
     random_state: RandomState = 0,
     n_jobs: int | None = None,
@@ -644,8 +693,8 @@ def dyadic_coverage(
         Replicates per scenario.
     scenarios
         ``{name: {"place_frailty_sd": ..., "partial_dates": {...}}}``.
-    shock_hr, baseline_hazard, date_convention
-        See :func:`simulate_shock_cohort`.
+    shock_hr, baseline_hazard, dates
+        See :func:`simulate_shock_cohort` (``date_convention=`` is the deprecated name of ``dates``).
     n_places, n_ties
         Network size.
     pseudo_true_replicates
@@ -692,7 +741,7 @@ def dyadic_coverage(
         design_seed, rep_seed, truth_seed = spawn(ss, 3)
         design = shock_design(n_places=n_places, n_ties=n_ties, random_state=design_seed)
         settings: dict[str, Any] = {"shock_hr": shock_hr, "baseline_hazard": baseline_hazard,
-                                    "date_convention": date_convention,
+                                    "dates": dates,
                     "place_frailty_sd": float(sc.get("place_frailty_sd", 0.0)),
                     "partial_dates": dict(sc.get("partial_dates", {}))}
         seeds = spawn(rep_seed, n_replicates)

@@ -4,7 +4,8 @@ Date semantics (shared with :func:`twingraph.graphs.snapshot`)
 ---------------------------------------------------------------
 A spell is *active* on day ``t`` iff ``start <= t < end``; a missing end means still active
 (right-censored).  Partial dates stand for a period (``"1957"`` = all of 1957) and are resolved to
-days by :func:`twingraph.dates.resolve_spell_dates` under a ``convention``: ``"earliest"``
+days by :func:`twingraph.dates.resolve_spell_dates` under the rule ``dates=`` (``convention=`` is its
+deprecated name): ``"earliest"``
 (default: the first day of each period), ``"midpoint"``, ``"latest"`` (the last day), or
 ``"strict"`` (only spells certainly active: start on its period's last day, end on its first).
 
@@ -13,8 +14,8 @@ since forever (``undated="include"``).
 
 :func:`sweep` evaluates the network on one date per year: ``at="year-end"`` is 31 December of the
 year, ``at="year-start"`` is 1 January.  Row ``Y`` of :func:`sweep` equals the snapshot
-``graphs.snapshot(data, at=<that date>, convention, undated)`` projected to a simple graph
-(``graphs.project``, "ties" convention) without isolates; :func:`sweep_rebuild` computes exactly that,
+``graphs.snapshot(data, at=<that date>, dates, undated)`` projected to a simple graph
+(``graphs.project``, ``weights="ties"``) without isolates; :func:`sweep_rebuild` computes exactly that,
 the slow way, and the tests check the two agree.
 
 How :func:`sweep` avoids rebuilding N graphs
@@ -49,6 +50,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .dates import SpellConvention as DateConvention
 from .dates import resolve_spell_dates
+from .deprecation import renamed_arguments
 from .tables import TwinData
 
 __all__ = ["active_intervals", "eval_date", "sweep", "sweep_rebuild", "growth", "continent_of"]
@@ -73,10 +75,11 @@ def eval_date(year: int, at: At = "year-end") -> pd.Timestamp:
     raise ValueError(f"at must be 'year-end' or 'year-start', not {at!r}")
 
 
+@renamed_arguments(convention="dates")
 def active_intervals(
     spells: pd.DataFrame,
     times: Iterable[pd.Timestamp],
-    convention: DateConvention = "earliest",
+    dates: DateConvention = "earliest",
     undated: Undated = "exclude",
 ) -> tuple[np.ndarray, np.ndarray]:
     """For sorted evaluation dates ``times``, the index run ``[first, stop)`` each spell is active on.
@@ -90,7 +93,7 @@ def active_intervals(
     t = np.array([np.datetime64(pd.Timestamp(x), "us") for x in times], dtype=_DT)
     if len(t) > 1 and not (np.diff(t) > np.timedelta64(0, "us")).all():
         raise ValueError("evaluation dates must be strictly increasing")
-    start, end = resolve_spell_dates(spells, convention)
+    start, end = resolve_spell_dates(spells, dates)
     first = np.searchsorted(t, start, side="left")  # first k with t_k >= start
     stop = np.searchsorted(t, end, side="left")  # first k with t_k >= end
     undated_mask = np.isnat(start)
@@ -191,11 +194,12 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return df.astype({c: "int64" for c in ints} | {c: "float64" for c in ("lcc_share", "mean_degree", "clustering")})
 
 
+@renamed_arguments(convention="dates")
 def sweep(
     spells_or_data: TwinData | pd.DataFrame,
     years: Iterable[int] = range(1945, 2026),
     at: At = "year-end",
-    convention: DateConvention = "earliest",
+    dates: DateConvention = "earliest",
     undated: Undated = "exclude",
 ) -> pd.DataFrame:
     """Structure of the twinning network year by year, from one incrementally updated graph.
@@ -216,7 +220,7 @@ def sweep(
     ys = _years(years)
     times = [eval_date(ys[0] - 1, at)] + [eval_date(y, at) for y in ys]
     K = len(times)
-    first, stop = active_intervals(spells, times, convention, undated)
+    first, stop = active_intervals(spells, times, dates, undated)
     live = first < stop
 
     tie_codes, _ = pd.factorize(spells["tie_id"])
@@ -285,11 +289,12 @@ def _as_twindata(spells: pd.DataFrame) -> TwinData:
                     rejections=empty(REJECTION_COLUMNS), rows_read=0, rows_loaded=0, source="spells")
 
 
+@renamed_arguments(convention="dates")
 def sweep_rebuild(
     spells_or_data: TwinData | pd.DataFrame,
     years: Iterable[int] = range(1945, 2026),
     at: At = "year-end",
-    convention: DateConvention = "earliest",
+    dates: DateConvention = "earliest",
     undated: Undated = "exclude",
 ) -> pd.DataFrame:
     """The naive reference for :func:`sweep`: a fresh networkx graph per year via ``graphs.snapshot``.
@@ -303,7 +308,7 @@ def sweep_rebuild(
     prev: set[object] = set()
     rows = []
     for k, y in enumerate([ys[0] - 1] + ys):
-        M = snapshot(data, at=eval_date(y, at), convention=convention, undated=undated)
+        M = snapshot(data, at=eval_date(y, at), dates=dates, undated=undated)
         ties = {d["tie_id"] for _, _, d in M.edges(data=True)}
         H = project(M)
         H.remove_nodes_from([v for v, d in H.degree() if d == 0])

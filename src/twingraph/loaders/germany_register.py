@@ -73,8 +73,9 @@ import pandas as pd
 
 from ._io import bounded_lines
 from ..countries import to_iso3
-from ..tables import Rejections, TwinData, make_twindata
+from ..tables import TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
+from ._rows import Reject, Row, RowReader, csv_rows
 
 __all__ = ["COLUMNS", "FORM_KINDS", "OBSERVED", "load_germany_register"]
 
@@ -90,6 +91,29 @@ COLUMNS = (
 )
 
 _REGION = re.compile(r"\(Kreis\)|^Bezirk")
+
+
+def _parse_row(row: Row) -> tuple[int, dict[str, str], str, str, str]:
+    """One register row -> (line, fields by column, partner ISO3, German place id, partner place id)."""
+    row.expect_fields(len(COLUMNS))
+    r = dict(zip(COLUMNS, (f.strip() for f in row.fields)))
+    if not r["municipality"] or not r["partnergemeinde"]:
+        raise Reject("missing-name")
+    if not r["country"]:
+        raise Reject("missing-country", f"partner {r['partnergemeinde']!r} has no country (file's geocode: "
+                                        f"{r['partner_place_name']!r})")
+    iso = to_iso3(r["country"])
+    if iso is None:
+        raise Reject("unknown-country", r["country"])
+    if not re.fullmatch(r"[0-9]{4}", r["seit"]) or not 1900 <= int(r["seit"]) <= OBSERVED.year:
+        raise Reject("bad-year", r["seit"])
+    if r["form"] not in FORM_KINDS:
+        raise Reject("unknown-kind", r["form"])
+    de_id = f"de15:DEU:{r['municipality']}" + (f":{r['plz']}" if r["plz"] else "")
+    pa_id = f"de15:{iso}:{r['partnergemeinde']}"
+    if de_id == pa_id:
+        raise Reject("self-tie")
+    return row.line, r, iso, de_id, pa_id
 
 
 def load_germany_register(path: str | Path, source: str = "germany-partnerships-2015") -> TwinData:
@@ -116,50 +140,18 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
     """
     path = Path(path)
     fname = path.name
-    rej = Rejections()
+    reader = RowReader(fname)
     places: dict[str, dict[str, object]] = {}
     acc = TieAccumulator("", fname, by_kind=True)
-    rows_read = rows_loaded = 0
+    rows_loaded = 0
     kinds: dict[str, int] = {}
     rows_2000 = 0
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(bounded_lines(fh, fh.name))
-        header = next(reader, None)
+        csv_reader = csv.reader(bounded_lines(fh, fh.name))
+        header = next(csv_reader, None)
         if header is None or tuple(h.strip() for h in header) != COLUMNS:
             raise ValueError(f"{path}: expected header {','.join(COLUMNS)}, got {header}")
-        for row in reader:
-            if not row or not any(f.strip() for f in row):
-                continue
-            rows_read += 1
-            line = reader.line_num
-            raw = ",".join(row)
-            if len(row) != len(COLUMNS):
-                rej.add(fname, line, "wrong-field-count", f"{len(row)} fields", raw)
-                continue
-            r = dict(zip(COLUMNS, (f.strip() for f in row)))
-            if not r["municipality"] or not r["partnergemeinde"]:
-                rej.add(fname, line, "missing-name", "", raw)
-                continue
-            if not r["country"]:
-                rej.add(fname, line, "missing-country",
-                        f"partner {r['partnergemeinde']!r} has no country (file's geocode: "
-                        f"{r['partner_place_name']!r})", raw)
-                continue
-            iso = to_iso3(r["country"])
-            if iso is None:
-                rej.add(fname, line, "unknown-country", r["country"], raw)
-                continue
-            if not re.fullmatch(r"[0-9]{4}", r["seit"]) or not 1900 <= int(r["seit"]) <= OBSERVED.year:
-                rej.add(fname, line, "bad-year", r["seit"], raw)
-                continue
-            if r["form"] not in FORM_KINDS:
-                rej.add(fname, line, "unknown-kind", r["form"], raw)
-                continue
-            de_id = f"de15:DEU:{r['municipality']}" + (f":{r['plz']}" if r["plz"] else "")
-            pa_id = f"de15:{iso}:{r['partnergemeinde']}"
-            if de_id == pa_id:
-                rej.add(fname, line, "self-tie", "", raw)
-                continue
+        for line, r, iso, de_id, pa_id in reader.records(csv_rows(csv_reader), _parse_row):
             if de_id not in places:
                 lat, lon = parse_coordinates(r["latitude"], r["longitude"])
                 state = r["bundesland"] if r["bundesland"] and not r["bundesland"].startswith("#") else None
@@ -189,5 +181,5 @@ def load_germany_register(path: str | Path, source: str = "germany-partnerships-
         "partner_places": sum(1 for p in places.values() if p["country"] != "DEU"),
         "places_without_coordinates": sum(1 for p in places.values() if p["lat"] is None),
     }
-    return make_twindata(list(places.values()), acc.records(), rej, rows_read, rows_loaded,
+    return make_twindata(list(places.values()), acc.records(), reader.rejections, reader.rows_read, rows_loaded,
                          source=source, observed=OBSERVED, notes=notes)

@@ -214,6 +214,15 @@ def observed_from_meta(meta: dict[str, str]) -> pd.Timestamp | None:
 
     KONECT gives the date (or a ``start/end`` range, whose end is taken) when the data was
     collected; a year or a month stands for its first day.  ``None`` when absent or unreadable.
+
+    Parameters
+    ----------
+    meta : dict
+        ``meta.<name>`` as key -> value.
+
+    Returns
+    -------
+    pandas.Timestamp or None
     """
     text = meta.get("timeiso", "")
     found = re.findall(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", text)

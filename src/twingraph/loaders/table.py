@@ -3,18 +3,18 @@
 Canonical columns (any order; only ``a_name`` and ``b_name`` are required; other columns are
 ignored and listed in ``notes["ignored_columns"]``):
 
-=====================  =====================================================================
-``a_name``, ``b_name``  the two places' names
-``a_country``, ...      country name or ISO code (``"Germany"``, ``"DE"``, ``"DEU"``, ``"England"``)
-``a_subdivision``       state, province, UK nation (overrides one derived from the country text)
-``a_lat``, ``a_lon``    coordinates in decimal degrees (WGS84)
-``a_qid``               Wikidata QID (``Q64``)
-``a_population``        population (reaches ``places.population``)
-``start``, ``end``      partial dates: ``1989``, ``1989-05``, ``1989-05-12`` (a float year ``1989.0`` too)
-``kind``                tie kind: ``twin``/``sister``, ``friendship``, ``partnership``, ``cooperation``
-``end_status``          ``suspended``/``terminated``/``lapsed`` (an ``end`` alone means ``terminated``)
-``reference``           a URL or note per row
-=====================  =====================================================================
+========================  =====================================================================
+``a_name``, ``b_name``    the two places' names
+``a_country``, ...        country name or ISO code (``"Germany"``, ``"DE"``, ``"DEU"``, ``"England"``)
+``a_subdivision``         state, province, UK nation (overrides one derived from the country text)
+``a_lat``, ``a_lon``      coordinates in decimal degrees (WGS84)
+``a_qid``                 Wikidata QID (``Q64``)
+``a_population``          population (reaches ``places.population``)
+``start``, ``end``        partial dates: ``1989``, ``1989-05``, ``1989-05-12`` (a float year ``1989.0`` too)
+``kind``                  tie kind: ``twin``/``sister``, ``friendship``, ``partnership``, ``cooperation``
+``end_status``            ``suspended``/``terminated``/``lapsed`` (an ``end`` alone means ``terminated``)
+``reference``             a URL or note per row
+========================  =====================================================================
 
 (``b_…`` likewise.)  A mapping renames the file's columns to canonical ones:
 ``columns={"a_name": "origincityLabel", "b_lat": "destinationlat"}`` in Python, or
@@ -53,9 +53,9 @@ import pandas as pd
 from ._io import bounded_lines
 from ..countries import split_country, to_iso3
 from ..dates import parse_partial_date, period_bounds
-from ..exceptions import TwingraphError
-from ..tables import END_STATUSES, Rejections, TwinData, make_twindata
+from ..tables import END_STATUSES, TwinData, make_twindata
 from ._accumulate import TieAccumulator
+from ._rows import Reject, Row, RowReader, csv_rows
 
 __all__ = ["CANONICAL_COLUMNS", "load_table", "parse_columns"]
 
@@ -78,7 +78,20 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 def parse_columns(text: str | Mapping[str, str] | None) -> dict[str, str]:
     """``"a_name=origincityLabel,b_lat=destinationlat"`` -> ``{"a_name": "origincityLabel", ...}``.
 
-    Raises ``ValueError`` for an unknown canonical name or a malformed item.
+    Parameters
+    ----------
+    text : str, mapping or None
+        The mapping as text (``--columns``) or as a dict.
+
+    Returns
+    -------
+    dict
+        Canonical column -> the file's column.
+
+    Raises
+    ------
+    ValueError
+        For an unknown canonical name or a malformed item.
     """
     if text is None:
         return {}
@@ -151,7 +164,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
     --------
     >>> data = load_table("ties.csv", columns="a_name=origin,b_name=destination")  # doctest: +SKIP
     """
-    from ..resolve import haversine_km
+    from ..resolve import homonym_centres, nearest_centre
 
     path = Path(path)
     mapping = parse_columns(columns)
@@ -162,8 +175,8 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
         fh.seek(0)
         if fh.read(1) != "\ufeff":
             fh.seek(0)
-        reader = csv.reader(bounded_lines(fh, fh.name), delimiter=delim)
-        header = [h.strip() for h in next(reader, [])]
+        csv_reader = csv.reader(bounded_lines(fh, fh.name), delimiter=delim)
+        header = [h.strip() for h in next(csv_reader, [])]
         col = {c: i for i, c in enumerate(header)}
         missing = [f"{k}={v}" for k, v in mapping.items() if v not in col]
         if missing:
@@ -176,61 +189,50 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                                  f"--columns {need}=<column>")
         used = set(where.values())
         ignored = [h for i, h in enumerate(header) if i not in used]
-        rej = Rejections()
-        rows: list[dict[str, Any]] = []
-        rows_read = 0
+        reader = RowReader(fname)
         unresolved: set[str] = set()
         odd_kinds: dict[str, int] = defaultdict(int)
-        for row in reader:
-            if not row or not any(f.strip() for f in row):
-                continue
-            rows_read += 1
-            line = reader.line_num
-            raw = delim.join(row)[:500]
-            if len(row) != len(header):
-                rej.add(fname, line, "wrong-field-count", f"{len(row)} fields, header has {len(header)}", raw)
-                continue
 
-            def get(c: str, row: list[str] = row) -> str:
-                return row[where[c]].strip() if c in where else ""
+        def parse(row: Row) -> dict[str, Any]:
+            """One row -> a record with both endpoints, dates, kind, end status and reference."""
+            row.expect_fields(len(header), f"{len(row.fields)} fields, header has {len(header)}")
 
-            rec: dict[str, Any] = {"line": line}
-            try:
-                for side in ("a", "b"):
-                    name = get(f"{side}_name")
-                    if not name:
-                        raise _Reject("missing-name", f"{side}_name is empty")
-                    iso, sub, ok = _country(get(f"{side}_country"))
-                    if not ok:
-                        unresolved.add(get(f"{side}_country"))
-                    try:
-                        lat, lon = _float(get(f"{side}_lat")), _float(get(f"{side}_lon"))
-                    except ValueError:
-                        bad = f"{side}: {get(f'{side}_lat')!r}, {get(f'{side}_lon')!r}"
-                        raise _Reject("bad-coordinates", bad) from None
-                    if (lat is None) != (lon is None):
-                        raise _Reject("bad-coordinates", f"{side}: a latitude without a longitude or the reverse "
-                                      f"({get(f'{side}_lat')!r}, {get(f'{side}_lon')!r})")
-                    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                        raise _Reject("bad-coordinates", f"{side}: {lat}, {lon} out of range")
-                    try:
-                        pop = _float(get(f"{side}_population").replace(",", ""))
-                    except ValueError:
-                        raise _Reject("bad-population", f"{side}: {get(f'{side}_population')!r}") from None
-                    qid = get(f"{side}_qid").rsplit("/", 1)[-1]
-                    rec[side] = {"name": name, "country": iso, "subdivision": get(f"{side}_subdivision") or sub,
-                                 "lat": lat, "lon": lon, "population": pop, "qid": qid if _QID.match(qid) else None}
-                for fld in ("start", "end"):
-                    try:
-                        rec[fld] = _date(get(fld))
-                    except ValueError as exc:
-                        raise _Reject("bad-date", f"{fld}: {exc}") from None
-                (s0, p0), (e0, p1) = rec["start"], rec["end"]  # type: ignore[misc]
-                if s0 is not None and e0 is not None and period_bounds(e0, p1)[1] <= period_bounds(s0, p0)[0]:  # type: ignore[operator]
-                    raise _Reject("end-before-start", f"start {get('start')}, end {get('end')}")
-            except _Reject as r:
-                rej.add(fname, line, r.reason, r.detail, raw)
-                continue
+            def get(c: str) -> str:
+                return row.fields[where[c]].strip() if c in where else ""
+
+            rec: dict[str, Any] = {"line": row.line}
+            for side in ("a", "b"):
+                name = get(f"{side}_name")
+                if not name:
+                    raise Reject("missing-name", f"{side}_name is empty")
+                iso, sub, ok = _country(get(f"{side}_country"))
+                if not ok:
+                    unresolved.add(get(f"{side}_country"))
+                try:
+                    lat, lon = _float(get(f"{side}_lat")), _float(get(f"{side}_lon"))
+                except ValueError:
+                    bad = f"{side}: {get(f'{side}_lat')!r}, {get(f'{side}_lon')!r}"
+                    raise Reject("bad-coordinates", bad) from None
+                if (lat is None) != (lon is None):
+                    raise Reject("bad-coordinates", f"{side}: a latitude without a longitude or the reverse "
+                                 f"({get(f'{side}_lat')!r}, {get(f'{side}_lon')!r})")
+                if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    raise Reject("bad-coordinates", f"{side}: {lat}, {lon} out of range")
+                try:
+                    pop = _float(get(f"{side}_population").replace(",", ""))
+                except ValueError:
+                    raise Reject("bad-population", f"{side}: {get(f'{side}_population')!r}") from None
+                qid = get(f"{side}_qid").rsplit("/", 1)[-1]
+                rec[side] = {"name": name, "country": iso, "subdivision": get(f"{side}_subdivision") or sub,
+                             "lat": lat, "lon": lon, "population": pop, "qid": qid if _QID.match(qid) else None}
+            for fld in ("start", "end"):
+                try:
+                    rec[fld] = _date(get(fld))
+                except ValueError as exc:
+                    raise Reject("bad-date", f"{fld}: {exc}") from None
+            (s0, p0), (e0, p1) = rec["start"], rec["end"]
+            if s0 is not None and e0 is not None and period_bounds(e0, p1)[1] <= period_bounds(s0, p0)[0]:  # type: ignore[operator]
+                raise Reject("end-before-start", f"start {get('start')}, end {get('end')}")
             kind_text = get("kind").lower()
             kind = _KINDS.get(kind_text)
             if kind is None:
@@ -238,30 +240,28 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
                 kind = "unknown"
             rec["kind"] = kind
             status = get("end_status").lower()
-            ended = rec["end"][0] is not None  # type: ignore[index]
+            ended = rec["end"][0] is not None
             rec["end_status"] = status if status in END_STATUSES else ("terminated" if ended else None)
             rec["reference"] = get("reference")
-            rows.append(rec)
+            return rec
 
-    # places: (name, country) groups split by coordinates
+        rows = list(reader.records(csv_rows(csv_reader, raw_limit=500), parse))
+    rej, rows_read = reader.rejections, reader.rows_read
+
+    # places: (name, country) groups split by coordinates (homonyms: twingraph.resolve.homonym_centres)
     pts: dict[tuple[str, str | None], list[tuple[float, float]]] = defaultdict(list)
     for rec in rows:
         for side in ("a", "b"):
             e = rec[side]
-            if not e["qid"] and e["lat"] is not None:  # type: ignore[index]
-                pts[(e["name"], e["country"])].append((e["lat"], e["lon"]))  # type: ignore[index]
-    centres: dict[tuple[str, str | None], list[tuple[float, float]]] = {}
-    for key, ps in pts.items():
-        cs: list[tuple[float, float]] = []
-        for la, lo in ps:
-            if not any(float(haversine_km(la, lo, c[0], c[1])) <= max_km for c in cs):
-                cs.append((la, lo))
-        centres[key] = cs
+            if not e["qid"] and e["lat"] is not None:
+                pts[(e["name"], e["country"])].append((e["lat"], e["lon"]))
+    centres = homonym_centres(pts, max_km)
     places: dict[str, dict[str, object]] = {}
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
     homonym_keys = sum(1 for cs in centres.values() if len(cs) > 1)
 
     def place_id(e: dict[str, object]) -> str:
+        """The place id of one endpoint (QID, else name and country, with its homonym's centre)."""
         if e["qid"]:
             return str(e["qid"])
         key = (str(e["name"]), e["country"])
@@ -269,8 +269,7 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
         cs = centres.get(key, [])  # type: ignore[arg-type]
         if len(cs) <= 1 or e["lat"] is None:
             return base
-        d = [float(haversine_km(e["lat"], e["lon"], c[0], c[1])) for c in cs]
-        c = cs[int(np.argmin(d))]
+        c = nearest_centre(float(e["lat"]), float(e["lon"]), cs)  # type: ignore[arg-type]
         return f"{base}@{c[0]:.2f},{c[1]:.2f}"
 
     acc = TieAccumulator("tab:", fname)
@@ -327,9 +326,4 @@ def load_table(path: Path, columns: str | Mapping[str, str] | None = None, sourc
     return make_twindata(pl, spells, rej, rows_read, rows_loaded, source=source or str(path), notes=notes)
 
 
-class _Reject(TwingraphError):
-    """A row is rejected (internal control flow of :func:`load_table`)."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(reason)
-        self.reason, self.detail = reason, detail
+_Reject = Reject  # the old private name

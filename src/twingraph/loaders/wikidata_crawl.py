@@ -29,7 +29,21 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 
 def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
                         source: str = "wikidata-crawl-2016") -> TwinData:
-    """Load the crawl's directed QID pairs (and labels) into the tidy tables."""
+    """Load the crawl's directed QID pairs (and labels) into the tidy tables.
+
+    Parameters
+    ----------
+    relations_tsv : Path
+        The crawl's directed QID pairs, one per line.
+    names_tsv : Path, optional
+        QID -> label.
+    source : str
+        Dataset name written into each spell's ``source``.
+
+    Returns
+    -------
+    TwinData
+    """
     rej = Rejections()
     rows_read = rows_loaded = 0
     seen_directed: set[tuple[str, str]] = set()

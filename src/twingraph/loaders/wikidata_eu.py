@@ -50,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._io import bounded_lines
 from ..countries import to_iso3
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
@@ -133,7 +134,7 @@ def load_wikidata_eu(*paths: str | Path, source: str = "wikidata-eu-2017") -> Tw
     rows: list[tuple[str, int, str, dict[str, str]]] = []  # file, line, raw, fields
     for path in sorted(files):
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            reader = csv.reader(bounded_lines(fh, fh.name), delimiter="\t", quoting=csv.QUOTE_NONE)
             header = next(reader, None)
             if header is None or tuple(h.strip() for h in header) != COLUMNS:
                 raise ValueError(f"{path}: expected header {' '.join(COLUMNS)}, got {header}")

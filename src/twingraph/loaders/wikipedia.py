@@ -70,7 +70,21 @@ def _place(city: str, country_text: str) -> tuple[str | None, str | None, str, s
 
 def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
                          source: str = "wikipedia-lists-2026") -> TwinData:
-    """Load the Wikipedia name pairs (and, if given, their coordinates) into the tidy tables."""
+    """Load the Wikipedia name pairs (and, if given, their coordinates) into the tidy tables.
+
+    Parameters
+    ----------
+    raw_csv : Path
+        The name pairs (``city1,country1,city2,country2``).
+    geocoded_csv : Path, optional
+        Their coordinates.
+    source : str
+        Dataset name written into each spell's ``source``.
+
+    Returns
+    -------
+    TwinData
+    """
     rej = Rejections()
     places: dict[str, dict[str, object]] = {}
     row_key: dict[tuple[str, str, str, str], tuple[str, str]] = {}

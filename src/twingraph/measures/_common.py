@@ -72,8 +72,17 @@ def as_igraph(g: GraphLike, *, require_simple: bool = True) -> ig.Graph:
 
 @contextlib.contextmanager
 def igraph_seed(seed: int | None) -> Iterator[None]:
-    """Temporarily make igraph's random generator a ``random.Random(seed)``
-    (:func:`twingraph.randomness.igraph_rng`); ``seed=None`` leaves the generator unchanged."""
+    """Temporarily make igraph's random generator a ``random.Random(seed)``.
+
+    Parameters
+    ----------
+    seed : int or None
+        :func:`twingraph.randomness.igraph_rng` with this seed; None leaves the generator unchanged.
+
+    Yields
+    ------
+    None
+    """
     if seed is None:
         yield
         return
@@ -86,6 +95,16 @@ def round_sig(x: np.ndarray, digits: int = SCORE_DIGITS) -> np.ndarray:
 
     Used before ranking floating-point scores whose last bits are solver noise, so that equal
     scores tie exactly and ranks (and written tables) do not change between runs.
+
+    Parameters
+    ----------
+    x : array-like of float
+    digits : int
+        Significant digits kept.
+
+    Returns
+    -------
+    ndarray of float
 
     Examples
     --------
@@ -102,8 +121,19 @@ def round_sig(x: np.ndarray, digits: int = SCORE_DIGITS) -> np.ndarray:
 
 
 def child_seeds(master_seed: RandomState, n: int) -> list[int]:
-    """``n`` integer seeds derived from ``master_seed``: :func:`twingraph.randomness.spawn_seeds`
-    (kept under its old name)."""
+    """:func:`twingraph.randomness.spawn_seeds` under its old name.
+
+    Parameters
+    ----------
+    master_seed : int, numpy.random.Generator or None
+        The root.
+    n : int
+        Number of seeds.
+
+    Returns
+    -------
+    list of int
+    """
     return spawn_seeds(master_seed, n)
 
 
@@ -111,7 +141,18 @@ def vertex_values(g: ig.Graph, values: str | Sequence[Any] | np.ndarray | None,
                   default_attr: str | None = None) -> list[Any]:
     """Resolve ``values`` to one value per vertex: an attribute name, or a sequence of length n.
 
-    ``None`` falls back to ``default_attr`` when that attribute exists, else to ``None`` for all.
+    Parameters
+    ----------
+    g : igraph.Graph
+    values : str, sequence or None
+        A vertex attribute name, one value per vertex, or None: ``default_attr`` when that
+        attribute exists, else ``None`` for every vertex.
+    default_attr : str, optional
+
+    Returns
+    -------
+    list
+        One value per vertex.
     """
     if values is None:
         if default_attr is not None and default_attr in g.vs.attributes():

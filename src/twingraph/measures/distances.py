@@ -5,7 +5,7 @@ vertex (bit-parallel, 64 sources per machine word, vectorised with numpy; cross-
 igraph's ``Graph.path_length_hist`` in the tests), by default on the largest connected component
 (LCC), as KONECT does.
 
-Two conventions are offered wherever they differ:
+Two sets of pairs are offered wherever they differ (``pairs=``; ``convention=`` is its deprecated name):
 
 ``"konect"`` (default; KONECT Handbook sec. "Distance statistics", konect-analysis
     ``m/statistic_diameff.m``, ``m/mediandist.m``, toolbox ``konect_diameff.m``,
@@ -35,10 +35,12 @@ from typing import Literal
 import igraph as ig
 import numpy as np
 
+from ..deprecation import renamed_arguments
 from ._common import GraphLike, as_igraph
 from .size import largest_component
 
-Convention = Literal["konect", "distinct"]
+Pairs = Literal["konect", "distinct"]
+Convention = Pairs  # the old name
 
 __all__ = [
     "DistanceDistribution", "distance_distribution", "diameter", "mean_distance",
@@ -190,7 +192,8 @@ def diameter(g: GraphLike | DistanceDistribution) -> int:
     return _dist(g).diameter
 
 
-def mean_distance(g: GraphLike | DistanceDistribution, convention: Convention = "konect") -> float:
+@renamed_arguments(convention="pairs")
+def mean_distance(g: GraphLike | DistanceDistribution, pairs: Pairs = "konect") -> float:
     """Mean shortest-path distance in the LCC (``nan`` when there is no pair).
 
     ``"konect"``: ``sum_{u,v in LCC} d(u,v) / N^2`` over ordered pairs incl. ``(u, u)``
@@ -199,31 +202,32 @@ def mean_distance(g: GraphLike | DistanceDistribution, convention: Convention = 
     d = _dist(g)
     k = np.arange(len(d.counts))
     total = float((k * d.counts).sum())
-    if convention == "konect":
+    if pairs == "konect":
         return 2.0 * total / float(d.n) ** 2 if d.n else float("nan")
-    if convention == "distinct":
+    if pairs == "distinct":
         return total / d.n_pairs if d.n_pairs else float("nan")
-    raise ValueError(f"unknown convention {convention!r}")
+    raise ValueError(f"unknown pairs {pairs!r}: use 'konect' or 'distinct'")
 
 
-def median_distance(g: GraphLike | DistanceDistribution, convention: Convention = "konect") -> int:
+@renamed_arguments(convention="pairs")
+def median_distance(g: GraphLike | DistanceDistribution, pairs: Pairs = "konect") -> int:
     """Median shortest-path distance in the LCC (an integer).
 
     ``"konect"``: smallest ``k`` with ``H(k) > N^2/2`` (konect-analysis ``m/mediandist.m``);
     ``"distinct"``: lower median of the distances of unordered distinct pairs.
     """
     d = _dist(g)
-    if convention == "konect":
+    if pairs == "konect":
         if d.n == 0:
             return 0
         hop = d.konect_hop_plot()
         return int(np.count_nonzero(hop <= hop[-1] / 2.0))
-    if convention == "distinct":
+    if pairs == "distinct":
         if d.n_pairs == 0:
             return 0
         cum = np.cumsum(d.counts)
         return int(np.searchsorted(cum, d.n_pairs / 2.0, side="left"))
-    raise ValueError(f"unknown convention {convention!r}")
+    raise ValueError(f"unknown pairs {pairs!r}: use 'konect' or 'distinct'")
 
 
 def effective_diameter(g: GraphLike | DistanceDistribution, q: float = 0.9) -> float:
@@ -259,10 +263,12 @@ def effective_diameter_int(g: GraphLike | DistanceDistribution, q: float = 0.9) 
     return int(np.searchsorted(frac, q - 1e-12, side="left"))
 
 
-def distance_stats(g: GraphLike | DistanceDistribution, convention: Convention = "konect") -> dict[str, float | int]:
+@renamed_arguments(convention="pairs")
+def distance_stats(g: GraphLike | DistanceDistribution, pairs: Pairs = "konect") -> dict[str, float | int]:
     """All distance statistics of the LCC from one distance distribution, as plain numbers.
 
-    Keys: lcc_size, n_pairs, diameter, mean_distance, median_distance (in ``convention``),
+    Keys: lcc_size, n_pairs, diameter, mean_distance, median_distance (over ``pairs``; ``convention=``
+    is its deprecated name),
     effective_diameter_50, effective_diameter_90 (KONECT interpolation),
     effective_diameter_50_int, effective_diameter_90_int (integer percentiles, distinct pairs).
     """
@@ -271,8 +277,8 @@ def distance_stats(g: GraphLike | DistanceDistribution, convention: Convention =
         "lcc_size": d.n,
         "n_pairs": d.n_pairs,
         "diameter": d.diameter,
-        "mean_distance": mean_distance(d, convention),
-        "median_distance": median_distance(d, convention),
+        "mean_distance": mean_distance(d, pairs),
+        "median_distance": median_distance(d, pairs),
         "effective_diameter_50": effective_diameter(d, 0.5),
         "effective_diameter_90": effective_diameter(d, 0.9),
         "effective_diameter_50_int": effective_diameter_int(d, 0.5),

@@ -30,25 +30,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..geo import EARTH_RADIUS_KM, haversine_km
 from ..randomness import RandomState, check_random_state, igraph_rng, random_state_arg, spawn_seeds
 from ..results import empirical_p_value
 from ._common import GraphLike, as_igraph, vertex_values
-
-EARTH_RADIUS_KM = 6371.0088
 
 __all__ = [
     "EARTH_RADIUS_KM", "haversine_km", "edge_distances", "null_distances", "distance_null_test",
     "distance_by_group_pair", "great_circle_path",
 ]
-
-
-def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any, radius: float = EARTH_RADIUS_KM) -> np.ndarray:
-    """Great-circle distance in km between points given in degrees (vectorised, numpy)."""
-    p1, p2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
-    h = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
-    return 2.0 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def _coords(g: ig.Graph, lat: str | Sequence[float], lon: str | Sequence[float]) -> tuple[np.ndarray, np.ndarray]:

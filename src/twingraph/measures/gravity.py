@@ -117,6 +117,13 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
 def country_anchors(g: GraphLike, country: str = "country") -> pd.DataFrame:
     """Where each country's places are: median latitude and longitude of its geolocated places.
 
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph with ``lat``/``lon`` vertex attributes.
+    country : str
+        Vertex attribute holding the ISO3 country.
+
     Returns
     -------
     DataFrame
@@ -264,6 +271,15 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     ``b`` ends are permuted within each (country a, country b) group (domestic ties within their
     country), so every place keeps its degree and every country pair its number of ties.  Pairs
     of a place with itself are dropped.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph with ``lat``/``lon`` and ``country`` vertex attributes.
+    random_state : int, numpy.random.Generator or None
+        Seed of the shuffle.
+    country : str
+        Vertex attribute holding the ISO3 country.
 
     Returns
     -------

@@ -78,8 +78,22 @@ def _resolve(statistics: StatSpec) -> dict[str, Statistic]:
 
 @random_state_arg()
 def rewire(g: GraphLike, n_swaps: int | None = None, random_state: RandomState = 0) -> ig.Graph:
-    """A degree-preserving rewired copy of ``g`` (``n_swaps`` trials, default ``10 m``), igraph drawing
-    from ``random_state`` (int, numpy Generator or None; igraph's global RNG is restored)."""
+    """A degree-preserving rewired copy of ``g`` (igraph's global RNG is restored afterwards).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Undirected simple graph.
+    n_swaps : int, optional
+        Swap trials (default ``10 m``).
+    random_state : int, numpy.random.Generator or None
+        igraph draws from it (:func:`twingraph.randomness.igraph_rng`).
+
+    Returns
+    -------
+    igraph.Graph
+        A new graph with the degrees of ``g``.
+    """
     h = as_igraph(g).copy()
     if h.ecount() >= 2:
         with igraph_rng(random_state):
@@ -100,9 +114,32 @@ def _replicate(g: ig.Graph, names: Sequence[str], statistics: StatSpec, n_swaps:
 def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity"),
                   n_replicates: int = 100, n_swaps: int | None = None,
                   random_state: RandomState = 0, n_jobs: int = 1) -> pd.DataFrame:
-    """Statistics of ``n_replicates`` rewired replicates: one row per replicate, columns
-    ``replicate``, ``seed`` and one per statistic.  Custom statistics (a mapping name ->
-    function) must be picklable (top-level functions) when ``n_jobs != 1``."""
+    """Statistics of ``n_replicates`` rewired replicates.
+
+    Custom statistics (a mapping name -> function) must be picklable (top-level functions) when
+    ``n_jobs != 1``.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Undirected simple graph.
+    statistics : sequence of str or mapping
+        Names of built-in statistics, or ``name -> function(igraph.Graph) -> float``.
+    n_replicates : int
+        Rewired replicates.
+    n_swaps : int, optional
+        Swap trials per replicate (default ``10 m``).
+    random_state : int, numpy.random.Generator or None
+        Root of the replicate seeds (replicate ``i``: child ``i`` of
+        :func:`twingraph.randomness.spawn_seeds`).
+    n_jobs : int
+        joblib workers.
+
+    Returns
+    -------
+    DataFrame
+        One row per replicate: ``replicate``, ``seed`` and one column per statistic.
+    """
     g = as_igraph(g)
     names = list(_resolve(statistics))
     spec: StatSpec = statistics if isinstance(statistics, Mapping) else tuple(statistics)
@@ -122,11 +159,32 @@ def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_
 def z_scores(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity", "mean_distance"),
              n_replicates: int = 100, n_swaps: int | None = None, random_state: RandomState = 0,
              n_jobs: int = 1) -> pd.DataFrame:
-    """Observed statistics against the rewiring ensemble.
+    """Observed statistics against the rewiring ensemble (:func:`null_ensemble`).
 
-    Columns: statistic, observed, null_mean, null_sd, z, p_empirical, n_replicates.
-    ``mean_distance`` (KONECT convention, exact BFS) costs about a second per replicate on a
-    20k-vertex graph; ``mean_geo_km`` / ``median_geo_km`` need ``lat``/``lon`` attributes.
+    ``mean_distance`` (KONECT pairs, exact BFS) costs about a second per replicate on a 20k-vertex
+    graph; ``mean_geo_km`` / ``median_geo_km`` need ``lat``/``lon`` attributes.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Undirected simple graph.
+    statistics : sequence of str or mapping
+        Names of built-in statistics, or ``name -> function(igraph.Graph) -> float``.
+    n_replicates : int
+        Rewired replicates.
+    n_swaps : int, optional
+        Swap trials per replicate (default ``10 m``).
+    random_state : int, numpy.random.Generator or None
+        Root of the replicate seeds (replicate ``i``: child ``i`` of
+        :func:`twingraph.randomness.spawn_seeds`).
+    n_jobs : int
+        joblib workers.
+
+    Returns
+    -------
+    DataFrame
+        One row per statistic: ``statistic, observed, null_mean, null_sd, z, p_empirical``
+        (:func:`twingraph.results.empirical_p_value`, two-sided), ``n_replicates``.
     """
     g = as_igraph(g)
     funcs = _resolve(statistics)

@@ -64,6 +64,17 @@ def konect_stats(g: GraphLike, distances: bool = True) -> dict[str, int | float 
     ``transitivity`` is ``3 triangles / wedges``; ``powerlaw_alpha_mle`` / ``powerlaw_xmin``
     come from :func:`.degree.fit_powerlaw` on the positive degrees (``None`` when fewer than two
     distinct degrees).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+    distances : bool
+        Compute the distance statistics (exact, all pairs of the largest component).
+
+    Returns
+    -------
+    dict
+        :data:`KONECT_KEYS` -> value.
     """
     g = as_igraph(g)
     s = size_stats(g)

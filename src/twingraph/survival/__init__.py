@@ -14,7 +14,9 @@ Modules
 * :mod:`~twingraph.survival.robust` -- clustered, multi-way and dyadic sandwich variances;
 * :mod:`~twingraph.survival.zph` -- :func:`cox_zph` (R ``cox.zph``, survival >= 3.0);
 * :mod:`~twingraph.survival.competing` -- :class:`CumulativeIncidence`, :class:`FineGray`;
-* :mod:`~twingraph.survival.event_study` -- :func:`event_study`.
+* :mod:`~twingraph.survival.event_study` -- :func:`ends_around_events` (``event_study`` is its
+  deprecated name);
+* :mod:`~twingraph.survival.base` -- :class:`~twingraph.survival.base.BaseFitter`, the base of every fitter.
 
 Conventions used throughout
 ---------------------------
@@ -52,7 +54,7 @@ from __future__ import annotations
 from .competing import CIF_VARIANCES, CumulativeIncidence, FineGray
 from .counting import DATE_CONVENTIONS, EXCLUSION_REASONS, YEAR_DAYS, counting_process, exclusions
 from .cox import CoxPH, NotEstimableWarning, _score_residuals  # noqa: F401  (kept importable from here)
-from .event_study import event_study
+from .event_study import ends_around_events, event_study
 from .firth import FirthCoxPH
 from .logrank import LogrankResult, logrank_test
 from .nonparametric import KaplanMeier, add_at_risk_counts, at_risk_counts
@@ -80,5 +82,6 @@ __all__ = [
     "CumulativeIncidence",
     "CIF_VARIANCES",
     "FineGray",
+    "ends_around_events",
     "event_study",
 ]

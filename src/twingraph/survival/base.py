@@ -121,6 +121,11 @@ class BaseFitter:
 
     Subclasses set :attr:`_fitted_attr` (an attribute that exists only after ``fit``) and implement
     ``fit`` (returning ``self``), the ``summary`` property and :meth:`_summary_lines`.
+
+    Parameters
+    ----------
+    alpha : float
+        1 - confidence level of the fitter's intervals, in (0, 1).
     """
 
     #: an attribute ``fit`` sets; its absence means "not fitted"
@@ -131,7 +136,12 @@ class BaseFitter:
 
     @property
     def fitted(self) -> bool:
-        """Whether :meth:`fit` has run."""
+        """Whether ``fit`` has run.
+
+        Returns
+        -------
+        bool
+        """
         return self._fitted_attr in self.__dict__
 
     def _check_fitted(self) -> None:
@@ -144,6 +154,12 @@ class BaseFitter:
 
     @property
     def summary(self) -> pd.DataFrame:
+        """The fitted estimates as a table (each fitter says which columns).
+
+        Returns
+        -------
+        DataFrame
+        """
         raise NotImplementedError
 
     def _summary_lines(self, decimals: int) -> list[str]:
@@ -211,7 +227,13 @@ class UnivariateFitter(BaseFitter):
 
     @property
     def summary(self) -> pd.DataFrame:
-        """One row per time on the timeline: (fitter-specific columns,) the estimate, se, lower, upper."""
+        """The curve as a table.
+
+        Returns
+        -------
+        DataFrame
+            One row per time on the timeline: (fitter-specific columns,) the estimate, se, lower, upper.
+        """
         est = self._estimate().set_axis([self._estimate_name], axis=1)
         ci = self.confidence_interval_.set_axis(["lower", "upper"], axis=1)
         return pd.concat([*self._summary_parts(), est, self.standard_errors_, ci], axis=1)
@@ -293,7 +315,13 @@ class RegressionFitter(BaseFitter):
 
     @property
     def summary(self) -> pd.DataFrame:
-        """:meth:`wald_table`."""
+        """The coefficients as a table.
+
+        Returns
+        -------
+        DataFrame
+            :meth:`wald_table`.
+        """
         return self.wald_table()
 
     def _summary_header(self, decimals: int) -> list[str]:

@@ -121,12 +121,14 @@ class CumulativeIncidence(UnivariateFitter):
         event_types
             Cause of each ended row; None/NaN = censored (unless ``events`` says the row ended).
         cause
-            The cause of interest (``event_of_interest`` is the lifelines alias).
+            The cause of interest.
         events
             Optional 0/1 flags: rows with 0 are censored whatever their type; rows with 1 and no
             type have a missing cause (dropped and counted).
         label
             Column name of the curve.
+        event_of_interest
+            The lifelines alias of ``cause``.
 
         Returns
         -------
@@ -330,6 +332,7 @@ class FineGray(RegressionFitter):
         oc = ici == 2
 
         def pieces(beta: np.ndarray):
+            """Log-likelihood pieces of the weighted risk sets at ``beta``."""
             e = np.exp(x @ beta - (x @ beta).max())
             ex, exx = e[:, None] * x, e[:, None, None] * x[:, :, None] * x[:, None, :]
             tf = t[fail]
@@ -406,7 +409,13 @@ class FineGray(RegressionFitter):
 
     @property
     def summary(self) -> pd.DataFrame:
-        """coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p (Wald)."""
+        """The coefficients as a table.
+
+        Returns
+        -------
+        DataFrame
+            coef (log subdistribution HR), se, hazard_ratio, hr_lower, hr_upper, z, p (Wald).
+        """
         return self.wald_table()
 
     def _summary_header(self, decimals: int) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..deprecation import renamed_arguments
 from ..dates import DATE_CONVENTIONS, resolve_dates
 from ..tables import TwinData
 
@@ -73,7 +74,7 @@ def _exposure_frame(exposures: Any, spell_ids: pd.Series) -> pd.DataFrame:
 
 
 def _resolve_spells(spells: pd.DataFrame | TwinData, window_start: Any, observed: Any,
-                    date_convention: str) -> dict[str, Any]:
+                    dates: str) -> dict[str, Any]:
     """Resolved dates, event flags and the exclusion reason (None = usable) of every spell."""
     if isinstance(spells, TwinData):
         if observed is None:
@@ -83,8 +84,8 @@ def _resolve_spells(spells: pd.DataFrame | TwinData, window_start: Any, observed
         s = spells
     window, obs = _as_ts(window_start), _as_ts(observed)
     s = s.reset_index(drop=True)
-    start = _resolve(s["start"], s["start_precision"], date_convention)
-    end = _resolve(s["end"], s["end_precision"], date_convention)
+    start = _resolve(s["start"], s["start_precision"], dates)
+    end = _resolve(s["end"], s["end_precision"], dates)
     ended = s["end_status"].notna() | end.notna()
     if obs is None and (~ended & start.notna()).any():
         raise ValueError("some spells are active: pass observed= (the data date) to censor them")
@@ -110,23 +111,36 @@ def _resolve_spells(spells: pd.DataFrame | TwinData, window_start: Any, observed
             "entry_date": entry_date, "stop_date": stop_date, "event": event}
 
 
+@renamed_arguments(date_convention="dates")
 def exclusions(
     spells: pd.DataFrame | TwinData,
     *,
     window_start: Any = None,
     observed: Any = None,
-    date_convention: str = "earliest",
+    dates: str = "earliest",
 ) -> pd.Series:
-    """Which spells :func:`counting_process` leaves out, and why: Series spell_id -> reason.
+    """Which spells :func:`counting_process` leaves out, and why.
 
-    Reasons are :data:`EXCLUSION_REASONS` (first applicable one); usable spells are not listed.
+    Parameters
+    ----------
+    spells : DataFrame or TwinData
+        Tie spells (a TwinData gives its spells and observation date).
+    window_start, observed, dates
+        As in :func:`counting_process` (``date_convention=`` is the deprecated name of ``dates``).
+
+    Returns
+    -------
+    Series
+        spell_id -> reason, one of :data:`EXCLUSION_REASONS` (the first applicable); usable spells
+        are not listed.
     """
-    r = _resolve_spells(spells, window_start, observed, date_convention)
+    r = _resolve_spells(spells, window_start, observed, dates)
     bad = r["reason"].notna()
     return pd.Series(r["reason"][bad].to_numpy(dtype=object), index=r["spells"].loc[bad, "spell_id"].to_numpy(),
                      name="reason")
 
 
+@renamed_arguments(date_convention="dates")
 def counting_process(
     spells: pd.DataFrame | TwinData,
     *,
@@ -134,7 +148,7 @@ def counting_process(
     window_start: Any = None,
     observed: Any = None,
     exposures: pd.DataFrame | Mapping[str, Any] | None = None,
-    date_convention: str = "earliest",
+    dates: str = "earliest",
 ) -> pd.DataFrame:
     """Build a counting-process table: one row per ``(start, stop]`` episode of each usable spell.
 
@@ -161,8 +175,9 @@ def counting_process(
         covariates are the names present in its rows.  Each spell is split at every change date
         strictly inside its observed interval; a change on or before entry sets the initial value;
         changes after the stop are ignored.
-    date_convention
-        ``earliest`` | ``midpoint`` | ``latest`` (see :func:`twingraph.dates.resolve_dates`).
+    dates
+        ``earliest`` | ``midpoint`` | ``latest`` (see :func:`twingraph.dates.resolve_dates`);
+        ``date_convention=`` is its deprecated name.
 
     Returns
     -------
@@ -177,7 +192,7 @@ def counting_process(
         raise ValueError("origin must be 'start' or 'window'")
     if origin == "window" and _as_ts(window_start) is None:
         raise ValueError("origin='window' needs window_start")
-    r = _resolve_spells(spells, window_start, observed, date_convention)
+    r = _resolve_spells(spells, window_start, observed, dates)
     s, reason, window, obs = r["spells"], r["reason"], r["window"], r["observed"]
     start, entry_date, stop_date, event = r["start"], r["entry_date"], r["stop_date"], r["event"]
     keep = reason.isna()
@@ -246,7 +261,7 @@ def counting_process(
         out[cov] = ep[cov].to_numpy()
     out.attrs.update({
         "excluded": excluded, "n_spells": int(len(s)),
-        "n_spells_used": int(len(k)), "origin": origin, "date_convention": date_convention,
+        "n_spells_used": int(len(k)), "origin": origin, "dates": dates,
         "window_start": window, "observed": obs, "time_unit": "years of 365.25 days",
     })
     return out

@@ -1,4 +1,5 @@
-"""Event study: spell ends in bins around dated shocks."""
+"""Spell ends in bins around dated shocks (:func:`ends_around_events`; the old name ``event_study`` is a
+deprecated alias, distinct from :func:`twingraph.formation.event_study`, the event study of tie formation)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..deprecation import deprecated_alias, renamed_arguments
 from ..tables import TwinData
 from .counting import _DAY, YEAR_DAYS, _resolve
 
-__all__ = ["event_study"]
+__all__ = ["ends_around_events", "event_study"]
 
 
 def _days(x: pd.Series) -> np.ndarray:
     return ((pd.to_datetime(x) - pd.Timestamp(0)) / _DAY).to_numpy(dtype=float)
 
 
-def event_study(
+@renamed_arguments(date_convention="dates")
+def ends_around_events(
     spells: pd.DataFrame | TwinData,
     events: pd.DataFrame | None = None,
     window: tuple[str, str] = ("-365D", "365D"),
@@ -26,7 +29,7 @@ def event_study(
     *,
     places: pd.DataFrame | None = None,
     observed: Any = None,
-    date_convention: str = "earliest",
+    dates: str = "earliest",
     unknown_start: str = "before",
 ) -> pd.DataFrame:
     """Spell ends in bins around each shock date, as counts and as rates per tie-year at risk.
@@ -42,9 +45,36 @@ def event_study(
 
     When ``places`` is known (given, or from the TwinData) and an event names countries (actors or
     targets), only spells with a place in one of those countries are counted.  Dates are resolved
-    with ``date_convention``; spells with an unknown start are taken to have started before the
-    window (``unknown_start="before"``) or dropped (``"exclude"``); ended spells with an unknown
-    end date are dropped; active spells are at risk until ``observed`` (or the window's end).
+    with ``dates`` (``date_convention=`` is its deprecated name); spells with an unknown start are
+    taken to have started before the window (``unknown_start="before"``) or dropped
+    (``"exclude"``); ended spells with an unknown end date are dropped; active spells are at risk
+    until ``observed`` (or the window's end).
+
+    Parameters
+    ----------
+    spells : DataFrame or TwinData
+        Tie spells; a TwinData also gives ``events``, ``places`` and ``observed``.
+    events : DataFrame, optional
+        Dated events (:data:`twingraph.tables.EVENT_COLUMNS`).
+    window : (str, str)
+        Offsets of the window around each event date (pandas Timedelta strings).
+    bin : str
+        Bin width (a pandas Timedelta string).
+    baseline : "pre", (date, date) or float
+        The baseline rate (see above).
+    places : DataFrame, optional
+        Places with their ``country`` (restricts each event to the spells of its countries).
+    observed : date-like, optional
+        The data date (active spells are at risk until then).
+    dates : {"earliest", "midpoint", "latest"}
+        How partial dates resolve.
+    unknown_start : {"before", "exclude"}
+        Spells with an unknown start.
+
+    Returns
+    -------
+    DataFrame
+        One row per event and bin: the counts, ``person_years``, the rates and ``rate_ratio``.
     """
     if isinstance(spells, TwinData):
         events = spells.events if events is None else events
@@ -58,8 +88,8 @@ def event_study(
     w0, w1, width = pd.Timedelta(window[0]), pd.Timedelta(window[1]), pd.Timedelta(bin)
     edges = np.arange(w0 / _DAY, w1 / _DAY, width / _DAY)
     edges = np.r_[edges, w1 / _DAY]
-    start = _resolve(s["start"], s["start_precision"], date_convention)
-    end = _resolve(s["end"], s["end_precision"], date_convention)
+    start = _resolve(s["start"], s["start_precision"], dates)
+    end = _resolve(s["end"], s["end_precision"], dates)
     ended = s["end_status"].notna() | end.notna()
     keep = ~(ended & end.isna())
     if unknown_start == "exclude":
@@ -76,7 +106,7 @@ def event_study(
 
     ev = events.copy()
     ev_dates = _resolve(ev["date"], ev.get("date_precision", pd.Series("day", index=ev.index)),
-                                     date_convention)
+                                     dates)
     rows = []
     for i in np.flatnonzero(ev_dates.notna().to_numpy()):
         e = ev.iloc[i]
@@ -131,3 +161,8 @@ def event_study(
                                      "lapsed", "ended", "rate", "termination_rate", "suspension_rate",
                                      "baseline_rate", "rate_ratio"])
     return pd.concat(rows, ignore_index=True)
+
+
+#: the old name (deprecated): two functions were called ``event_study``
+event_study = deprecated_alias(ends_around_events, "twingraph.survival.event_study",
+                               "twingraph.survival.ends_around_events")

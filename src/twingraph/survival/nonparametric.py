@@ -112,6 +112,24 @@ def clean_durations(durations: Any, events: Any = None, entry: Any = None, *othe
     event flag, entry or other value (``missing``), and rows with ``entry >= duration``
     (``zero-length``: never at risk; R's ``Surv`` makes them NA and warns).
     Refused (``ValueError``): event flags other than 0/1/True/False, infinite times, no rows left.
+
+    Parameters
+    ----------
+    durations : array-like
+        Time of event or censoring.
+    events : array-like, optional
+        0/1 flags (default all 1).
+    entry : array-like, optional
+        Left-truncation times.
+    *others : array-like
+        Further columns filtered alongside (e.g. groups).
+    what : str
+        What the durations are called in the messages.
+
+    Returns
+    -------
+    (durations, events, entry, others, dropped)
+        The kept rows, and the counts of dropped rows by reason.
     """
     d = np.asarray(durations, float)
     e = np.ones_like(d) if events is None else np.asarray(pd.to_numeric(pd.Series(np.asarray(events)),
@@ -205,6 +223,8 @@ class KaplanMeier(UnivariateFitter):
             Left-truncation (delayed entry) times.
         label
             Column name of the curve.
+        event_observed
+            The lifelines alias of ``events``.
 
         Returns
         -------

@@ -75,6 +75,17 @@ def fit_or_separation(data: CoxData, max_iter: int = 50
     curvature decay at the same exponential rate, so the Newton step stays of order 1 however far
     out the iterate is: the certificate cannot be fooled by a flat, far-out likelihood.  Without a
     certificate the linear programmes of :func:`monotone_directions` decide.
+
+    Parameters
+    ----------
+    data : CoxData
+        From :func:`twingraph.survival.likelihood.prepare`.
+    max_iter : int
+        Newton iterations.
+
+    Returns
+    -------
+    (beta, at_beta, iterations, converged, monotone)
     """
     from .likelihood import newton
 
