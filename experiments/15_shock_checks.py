@@ -18,8 +18,8 @@ CAPTIONS = {
     "measured by the independent second pass (multiple imputation, sensitivity drawn from its Beta posterior, "
     f"{DRAWS} imputations, 95% percentile interval); grey bar: bounds (documented to every tie without a "
     "documented change ended). Pooled and per partner country (one pooled sensitivity). (right) "
-    "Share ended after 24 Feb 2022 (exact 95% CI) in the Russia cohort (crawl-"
-    "attested ties) and in the two comparison groups searched with the same protocol: the Western cohort towns' "
+    "Share ended after 24 Feb 2022 (exact 95% CI) in the Russia cohort (ties attested "
+    "before the shock) and in the two comparison groups searched with the same protocol: the Western cohort towns' "
     "ties with non-Russian partners and Russian places' ties with partners in non-sanctioning countries; grey: "
     "the list-loss baseline, share of the pre-shock ties missing from the February 2026 Wikipedia lists (the CSV "
     "adds the lifecycle work's tie loss by source and country, tie_loss.csv, when 14_lifecycle.py has run).",
@@ -43,7 +43,7 @@ print("effort by partner country (mean per tie):\n", eff.round(2).to_string(), "
 rules = []
 for rule in C.UNDATED_RULES:
     rules.append(C.share_ended(C.survival_table(pre, undated=rule), (12, 24)).assign(rule=f"undated end at {rule}"))
-for lab, kw in (("conflict: maintained wins", {"resolve": "maintained"}), ("primary pass only", {"passes": ("primary",)})):
+for lab, kw in (("conflict: maintained wins", {"resolve": "maintained"}), ("first round + primary pass only", {"passes": ("primary",)})):
     alt = C.load_cohort_protocol("russia-2022", protocol=proto, **kw)
     rules.append(C.share_ended(C.survival_table(alt[alt["pre_shock"]]), (12, 24)).assign(rule=lab))
 rules = pd.concat(rules, ignore_index=True).assign(
@@ -52,10 +52,10 @@ rules.to_csv(FIGURES / "cohort_2022_rules.csv", index=False, float_format="%.6g"
 print(rules.round(3).to_string(index=False))
 
 comp = C.comparison_cohort(proto)  # --- comparison cohort -----------------------------------------------------
-ru_crawl = pre[pre["sources"].str.contains("crawl_2016")]
+ru_crawl = pre  # attested before the shock (2016 crawl, 2015 German register), as the comparison sample
 NAMES = {"western-town-non-russian-partner": "Western towns, non-Russian partners",
          "russian-place-non-sanctioning-partner": "Russian places, non-sanctioning partners"}
-groups = {"Russia cohort (crawl-attested)": ru_crawl, **{NAMES[g]: d for g, d in comp.groupby("group")}}
+groups = {"Russia cohort (pre-shock attested)": ru_crawl, **{NAMES[g]: d for g, d in comp.groupby("group")}}
 shares = C.group_shares(groups)
 cols = ["tie_id", "duration", "event", "cluster_a", "cluster_b", "russian_partner", "western_partner"]
 def dyads(t, rp, wpart):  # noqa: E302 (place labels for dyadic SEs; the group's 0/1 indicators)

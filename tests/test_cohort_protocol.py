@@ -339,3 +339,13 @@ def test_state_law_period_across_the_law() -> None:
                          "countries": ["CHN"]})
     r = C.state_law_table(ties, laws, observed=pd.Timestamp("2026-12-07")).set_index("side").loc["law state"]
     assert (r["ended_before"], r["ended_after"], r["ended_undated"]) == (0, 1, 1)
+
+
+def test_comparison_pass_finding_documents_a_cohort_tie(root: Path) -> None:
+    (root / "protocol" / "findings_G.csv").write_text(F_COLS + """
+Gg,USA,,municipality,Rg,RUS,,municipality,twin,terminated,2022-03-02,day,war,,https://g9.example,,,q,S1 q80,comparison
+""", encoding="utf-8")
+    t = _table(root)
+    assert t.loc["Gg", "status"] == "terminated" and t.loc["Gg", "end_round"] == "incidental"
+    assert not bool(t.loc["Gg", "end_found_early"])  # not a find of the first round or the primary pass
+    assert _table(root, passes=("primary",)).loc["Gg", "status"] == "no documented change"

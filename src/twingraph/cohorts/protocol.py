@@ -236,7 +236,8 @@ def protocol_searches(proto: Protocol, ties: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol: Protocol | None = None,
-                         passes: tuple[str, ...] = ("primary", "second"), shocks: pd.DataFrame | None = None,
+                         passes: tuple[str, ...] = ("primary", "second", "comparison"),
+                         shocks: pd.DataFrame | None = None,
                          convention: str = "midpoint", resolve: str = "end") -> pd.DataFrame:
     """:func:`~twingraph.cohorts.load_cohort` with the protocol's findings, effort and rules applied.
 
@@ -249,7 +250,8 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     protocol : Protocol, optional
         Default :func:`read_protocol` of ``root/protocol``.
     passes : tuple of str
-        Which passes' findings join the outcomes (``("primary",)`` = without the second pass).
+        Which passes' findings join the outcomes (``("primary",)`` = without the second pass and
+        the comparison pass's incidental findings about cohort ties).
     resolve : {"end", "maintained"}
         Conflict rule: documented end wins (default) or the maintained statement wins (the flagged
         tie is censored, status ``"maintained (conflict)"``).
@@ -275,7 +277,9 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     if len(po):
         po = po[po["tie_key"].isin(set(t["tie_key"]))]
         # a second-pass finding about a tie outside its sample is documentation, not part of the sensitivity
-        po = po.assign(**{"pass": np.where(po["tie_id"].isna() & (po["pass"] == "second"), "incidental", po["pass"])})
+        # (and a comparison-pass finding that names a cohort tie is incidental to that cohort)
+        inc = (po["tie_id"].isna() & (po["pass"] == "second")) | (po["pass"] == "comparison")
+        po = po.assign(**{"pass": np.where(inc, "incidental", po["pass"])})
     allo = pd.concat([o, po], ignore_index=True) if len(po) else o
     # maintained only with a statement after the shock
     sdates = _shock_dates(shocks)
@@ -444,9 +448,9 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
                       convention: str = "midpoint") -> pd.DataFrame:
     """The comparison sample followed through the same attestation and searches as the Russia cohort.
 
-    Ties of ``comparison_sample.csv`` (2016 crawl-attested: the Western cohort towns' ties with
-    non-Russian partners, Russian places' ties with partners in non-sanctioning countries), with the
-    findings of the ``comparison`` pass matched by place names and countries (a namesake with another
+    Ties of ``comparison_sample.csv`` (attested by the 2016 crawl or the 2015 German register: the
+    Western cohort towns' ties with non-Russian partners, Russian places' ties with partners in
+    non-sanctioning countries), with the findings of the ``comparison`` pass matched by place names and countries (a namesake with another
     country does not match), the same strict "maintained" rule, and the time origin of the Russia
     cohort (24 February 2022).  Ties not yet searched have status ``"not researched"``.
 
@@ -464,8 +468,11 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     samp.loc[rus & samp["country_a"].isna(), "country_a"] = "RUS"  # the sample's Russian side (e.g. Jelabuga)
     t = samp.assign(cohort=samp["group"].map(COMPARISON_GROUPS),
                     in_wikidata_crawl_2016=samp["sources"].fillna("").str.contains("wikidata-crawl-2016").astype(bool),
+                    in_germany_register_2015=samp["sources"].fillna("").str.contains("germany-partnerships-2015")
+                    .astype(bool),
                     in_wikipedia_2026=samp["sources"].fillna("").str.contains("wikipedia-lists-2026").astype(bool))
-    t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_wikipedia_2026", "tie_id", "group"]].rename(
+    t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_germany_register_2015", "in_wikipedia_2026", "tie_id",
+           "group"]].rename(
         columns={"tie_id": "sample_tie_id"})
     t["tie_key"] = _key(t)
     f = proto.findings
