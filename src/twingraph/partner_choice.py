@@ -77,7 +77,7 @@ from .tables import TwinData
 __all__ = ["FEATURES", "GRAVITY_FEATURES", "STATIC_FEATURES", "EAST_BLOC", "EAST_GERMAN_STATES", "ChoiceData",
            "PartnerChoiceModel", "PartnerChoiceError", "SplitEvaluation", "prepare", "pair_features",
            "link_indices", "fit_conditional_logit", "fit_partner_choice", "score_candidates", "evaluate_split",
-           "ranking_metrics", "find_place"]
+           "ranking_metrics", "find_place", "cross_source_split"]
 
 
 class PartnerChoiceError(TwingraphError, ValueError):
@@ -123,7 +123,7 @@ class ChoiceData:
 
     Attributes: ``ids, names, country`` (ISO3 or ""), ``lat, lon, log_pop, pop_unknown, bloc`` (1 east,
     0 west, NaN unknown), ``usable`` (has coordinates and a country), ``ties`` (DataFrame ``i, j, year,
-    focal``: ``i`` the focal end, year NaN when undated), ``same_border`` and ``same_language``
+    pair_id``: ``i`` the focal end, year NaN when undated), ``same_border`` and ``same_language``
     (country x country 0/1 matrices), ``countries`` (codes; ``country_code`` indexes them),
     ``members`` (DataFrame ``place, association, since``), ``in_gazetteer`` (the place is a GeoNames
     city: a candidate even before its first partnership).
@@ -237,7 +237,7 @@ def prepare(data: TwinData, borders: Collection[tuple[str, str]] = (),
     p = p[~p["year"].isin(list(exclude_years))] if len(exclude_years) else p
     ties = pd.DataFrame({"i": pos.loc[p["focal"].astype(str)].to_numpy(),
                          "j": pos.loc[p["partner"].astype(str)].to_numpy(),
-                         "year": p["year"].astype(float).to_numpy()})
+                         "year": p["year"].astype(float).to_numpy(), "pair_id": p["pair_id"].to_numpy()})
     members = pd.DataFrame(columns=["place", "association", "since"])
     if associations:
         from .associations import attach
@@ -285,8 +285,8 @@ def _state(cd: ChoiceData, ties: pd.DataFrame, year: float = np.inf) -> _State:
     return _State(A=A, deg=deg, aa_w=w, C=C, K=K, M=M)
 
 
-def link_indices(A: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> dict[str, np.ndarray]:
-    """Common neighbours, Adamic–Adar and preferential attachment of the pairs ``(I[k], J[k])``.
+def link_indices(A: sparse.csr_matrix, src: np.ndarray, dst: np.ndarray) -> dict[str, np.ndarray]:
+    """Common neighbours, Adamic–Adar and preferential attachment of the pairs ``(src[k], dst[k])``.
 
     The definitions of networkx's ``common_neighbors``, ``adamic_adar_index`` (sum over shared
     neighbours of ``1 / log degree``) and ``preferential_attachment`` (product of degrees), on a
@@ -294,39 +294,39 @@ def link_indices(A: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> dict[str
     """
     A = sparse.csr_matrix(A)
     deg = np.asarray(A.sum(1)).ravel()
-    I, J = np.asarray(I, dtype=int), np.asarray(J, dtype=int)
-    shared = A[I].multiply(A[J]).tocsr()
+    src, dst = np.asarray(src, dtype=int), np.asarray(dst, dtype=int)
+    shared = A[src].multiply(A[dst]).tocsr()
     w = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0)
     return {"common_neighbours": np.asarray(shared.sum(1)).ravel(), "adamic_adar": shared @ w,
-            "preferential_attachment": deg[I] * deg[J]}
+            "preferential_attachment": deg[src] * deg[dst]}
 
 
-def pair_features(cd: ChoiceData, st: _State, I: np.ndarray, J: np.ndarray, year: np.ndarray | float,
+def pair_features(cd: ChoiceData, st: _State, src: np.ndarray, dst: np.ndarray, year: np.ndarray | float,
                   features: Sequence[str] = tuple(FEATURES)) -> np.ndarray:
-    """The feature matrix (rows = pairs ``(I[k], J[k])``, columns = ``features``) on the network ``st``."""
-    I, J = np.asarray(I, dtype=int), np.asarray(J, dtype=int)
-    year = np.broadcast_to(np.asarray(year, dtype=float), I.shape)
-    ci, cj = cd.country_code[I], cd.country_code[J]
+    """The feature matrix (rows = pairs ``(src[k], dst[k])``, columns = ``features``) on the network ``st``."""
+    src, dst = np.asarray(src, dtype=int), np.asarray(dst, dtype=int)
+    year = np.broadcast_to(np.asarray(year, dtype=float), src.shape)
+    ci, cj = cd.country_code[src], cd.country_code[dst]
     out: dict[str, Any] = {}
     need = set(features)
     if need & {"log_km"}:
-        out["log_km"] = np.log(np.maximum(haversine_km(cd.lat[I], cd.lon[I], cd.lat[J], cd.lon[J]), 1.0))
+        out["log_km"] = np.log(np.maximum(haversine_km(cd.lat[src], cd.lon[src], cd.lat[dst], cd.lon[dst]), 1.0))
     out["same_country"] = (ci == cj).astype(float)
     out["border"] = cd.border_matrix[ci, cj]
     out["shared_language"] = cd.language_matrix[ci, cj]
-    out["log_population"] = cd.log_pop[J]
-    out["population_unknown"] = cd.pop_unknown[J]
-    out["log_partners"] = np.log1p(st.deg[J])
+    out["log_population"] = cd.log_pop[dst]
+    out["population_unknown"] = cd.pop_unknown[dst]
+    out["log_partners"] = np.log1p(st.deg[dst])
     if need & {"log_common_partners", "closes_triangle"}:
-        cn = np.asarray(st.A[I].multiply(st.A[J]).sum(1)).ravel()
+        cn = np.asarray(st.A[src].multiply(st.A[dst]).sum(1)).ravel()
         out["log_common_partners"] = np.log1p(cn)
         out["closes_triangle"] = (cn > 0).astype(float)
     out["log_country_pair_ties"] = np.log1p(st.K[ci, cj])
-    out["log_focal_in_country"] = np.log1p(np.asarray(st.C[I, cj]).ravel())
-    out["log_candidate_in_country"] = np.log1p(np.asarray(st.C[J, ci]).ravel())
+    out["log_focal_in_country"] = np.log1p(np.asarray(st.C[src, cj]).ravel())
+    out["log_candidate_in_country"] = np.log1p(np.asarray(st.C[dst, ci]).ravel())
     if "co_member" in need:
-        out["co_member"] = (np.asarray(st.M[I].multiply(st.M[J]).sum(1)).ravel() > 0).astype(float)
-    ew = np.abs(cd.bloc[I] - cd.bloc[J])
+        out["co_member"] = (np.asarray(st.M[src].multiply(st.M[dst]).sum(1)).ravel() > 0).astype(float)
+    ew = np.abs(cd.bloc[src] - cd.bloc[dst])
     out["east_west"] = np.nan_to_num(ew, nan=0.0)
     out["east_west_after_1990"] = out["east_west"] * (year >= 1990)
     return np.column_stack([np.asarray(out[f], dtype=float) for f in features])
@@ -334,7 +334,7 @@ def pair_features(cd: ChoiceData, st: _State, I: np.ndarray, J: np.ndarray, year
 
 # ------------------------------------------------------------------------------------------ fitting
 def fit_conditional_logit(X: np.ndarray, offset: np.ndarray | None = None, ridge: float = 1e-2,
-                          max_iter: int = 100, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+                          max_iter: int = 100, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Conditional logit with the chosen alternative in position 0 of every stratum.
 
     Parameters
@@ -380,7 +380,7 @@ def fit_conditional_logit(X: np.ndarray, offset: np.ndarray | None = None, ridge
             if nll >= ll - 1e-12 or t < 1e-6:
                 break
             t /= 2
-        b, done = b + t * step, abs(nll - ll) < tol * (1 + abs(ll))
+        b, done = b + t * step, float(np.max(np.abs(t * step))) < tol
         ll, pr = nll, npr
         if done:
             break
@@ -429,7 +429,9 @@ def _choice_rows(cd: ChoiceData, st: _State, events: pd.DataFrame, n_alternative
         q = _proposal(cd, i, cand, uniform)
         draw = rng.choice(len(cand), size=n_alternatives, p=q)
         alt = np.r_[j, cand[draw]]
-        II.append(np.full(len(alt), i)); JJ.append(alt); YY.append(np.full(len(alt), y))
+        II.append(np.full(len(alt), i))
+        JJ.append(alt)
+        YY.append(np.full(len(alt), y))
         offs.append(-np.log(np.r_[q[k], q[draw]]))
         keep.append(e)
     R = n_alternatives + 1
@@ -442,7 +444,7 @@ def _choice_rows(cd: ChoiceData, st: _State, events: pd.DataFrame, n_alternative
 @random_state_arg()
 def fit_partner_choice(cd: ChoiceData, until: float | None = None, features: Sequence[str] = tuple(FEATURES),
                        n_alternatives: int = 50, uniform: float = 0.5, correct: bool = True, folds: int = 0,
-                       random_state: RandomState = 0) -> PartnerChoiceModel:
+                       max_events: int | None = None, random_state: RandomState = 0) -> PartnerChoiceModel:
     """Fit the conditional logit to the partnerships begun up to ``until`` (all when None).
 
     Parameters
@@ -462,6 +464,8 @@ def fit_partner_choice(cd: ChoiceData, until: float | None = None, features: Seq
     folds : int
         For undated data: split the ties into ``folds`` random parts; the ties of each part are
         events with features on the network of the other parts (0: use the years).
+    max_events : int, optional
+        With ``folds``: use a random sample of at most this many ties as events (faster).
     random_state : int, Generator or None
 
     Returns
@@ -477,14 +481,19 @@ def fit_partner_choice(cd: ChoiceData, until: float | None = None, features: Seq
     parts_X, parts_o, parts_ev = [], [], []
     if folds:
         t = t.reset_index(drop=True)
+        t = t.iloc[rng.permutation(len(t))].reset_index(drop=True)
         swap = rng.random(len(t)) < 0.5  # undated ties have no focal end: orient them at random
         t = t.assign(i=np.where(swap, t["j"], t["i"]), j=np.where(swap, t["i"], t["j"]))
         fold = rng.permutation(len(t)) % folds
         for f in range(folds):
             st = _state(cd, t[fold != f])
             ev = t[fold == f]
+            if max_events is not None:
+                ev = ev.iloc[: max(1, max_events // folds)]  # t is in random order already: a random sample
             X, o, k = _choice_rows(cd, st, ev, n_alternatives, uniform, rng, feats)
-            parts_X.append(X); parts_o.append(o); parts_ev.append(ev.iloc[k])
+            parts_X.append(X)
+            parts_o.append(o)
+            parts_ev.append(ev.iloc[k])
     else:
         dated = t[t["year"].notna()]
         if until is not None:
@@ -492,7 +501,9 @@ def fit_partner_choice(cd: ChoiceData, until: float | None = None, features: Seq
         for y, ev in dated.groupby("year", sort=True):
             st = _state(cd, dated[dated["year"] < y], year=float(y))
             X, o, k = _choice_rows(cd, st, ev, n_alternatives, uniform, rng, feats)
-            parts_X.append(X); parts_o.append(o); parts_ev.append(ev.iloc[k])
+            parts_X.append(X)
+            parts_o.append(o)
+            parts_ev.append(ev.iloc[k])
     X = np.concatenate(parts_X) if parts_X else np.zeros((0, 1, len(feats)))
     if len(X) < 2 * len(feats):
         raise PartnerChoiceError(f"too few training events ({len(X)}) for {len(feats)} features")
@@ -507,7 +518,8 @@ def fit_partner_choice(cd: ChoiceData, until: float | None = None, features: Seq
 
     z = stats.norm.ppf(0.975)
     tab = pd.DataFrame({"term": feats, "coef": coef, "se": se, "ci_low": coef - z * se, "ci_high": coef + z * se})
-    tab["odds_ratio"], tab["or_low"], tab["or_high"] = np.exp(tab["coef"]), np.exp(tab["ci_low"]), np.exp(tab["ci_high"])
+    for c, e in (("odds_ratio", "coef"), ("or_low", "ci_low"), ("or_high", "ci_high")):
+        tab[c] = np.exp(tab[e])
     with np.errstate(invalid="ignore", divide="ignore"):
         tab["p_value"] = 2 * stats.norm.sf(np.abs(coef / se))
     tab["se_model"] = np.sqrt(np.diag(V))
@@ -566,6 +578,8 @@ def score_candidates(model: PartnerChoiceModel, cd: ChoiceData, focal: int, year
                         "country": cd.country[cand], "score": score, "probability": pr / pr.sum()})
     for k, f in enumerate(model.features):
         out[f"c_{f}"] = contrib[:, k]
+    for k, f in enumerate(model.features):
+        out[f"x_{f}"] = X[:, k]
     return out.sort_values(["score", "place_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -680,10 +694,10 @@ def evaluate_split(cd: ChoiceData, until: float, ks: Sequence[int] = (5, 10, 20)
         n_future += len(g)
         if not positive.any():
             continue
-        I = np.full(len(cand), i)
-        X = pair_features(cd, st, I, cand, until + 1, feats)
+        src = np.full(len(cand), i)
+        X = pair_features(cd, st, src, cand, until + 1, feats)
         scores = {"model": X @ model.coef, "gravity": X[:, [feats.index(f) for f in grav]] @ gmodel.coef}
-        scores.update(link_indices(st.A, I, cand))
+        scores.update(link_indices(st.A, src, cand))
         for m, s in scores.items():
             rows.append({"focal": cd.ids[i], "method": m, "n_candidates": len(cand),
                          "n_positive": int(positive.sum()), **ranking_metrics(s, positive, ks)})
@@ -709,6 +723,36 @@ def evaluate_split(cd: ChoiceData, until: float, ks: Sequence[int] = (5, 10, 20)
                         "diff_high": float(np.percentile(bd, 97.5)), "n_focal": nf,
                         "n_positive": n_pos, "n_future": n_future, "n_replicates": n_boot})
     return SplitEvaluation(summary=pd.DataFrame(out), per_focal=per, model=model, gravity=gmodel)
+
+
+def cross_source_split(cd: ChoiceData, data: TwinData, seen_in: str, new_in: str) -> tuple[ChoiceData, pd.DataFrame]:
+    """The network one source saw and the partnerships a later source adds (merged data).
+
+    Parameters
+    ----------
+    cd : ChoiceData
+        :func:`prepare` of the merged ``data``.
+    data : TwinData
+        Merged sources (:func:`twingraph.merge`), with ``attestations``.
+    seen_in, new_in : str
+        The earlier source (its ties are the network) and the later one.
+
+    Returns
+    -------
+    (ChoiceData, DataFrame)
+        ``cd`` restricted to the ties ``seen_in`` attests, and the ties ``new_in`` attests and
+        ``seen_in`` does not, in both orientations (each end a focal place).  A tie new in a later
+        list may be old and missed by the earlier source: "new" means new to the source.
+    """
+    from dataclasses import replace
+
+    att = data.attestations
+    seen = set(att.loc[att["source"] == seen_in, "tie_id"])
+    later = set(att.loc[att["source"] == new_in, "tie_id"])
+    t = cd.ties
+    new = t[t["pair_id"].isin(later - seen)]
+    both = pd.concat([new, new.assign(i=new["j"], j=new["i"])], ignore_index=True)
+    return replace(cd, ties=t[t["pair_id"].isin(seen)].reset_index(drop=True)), both
 
 
 # ---------------------------------------------------------------------------------------- look-up
