@@ -32,7 +32,8 @@ CAPTIONS = {
         "each method; (a) mean AUC per town, (b) mean recall@20, with 95% bootstrap intervals over focal towns "
         f"({N_BOOT} replicates). Tests: German register (2000 left out) and Czech register, fit up to 1995 or 2005; "
         "cross-source: fit on the 2016 Wikidata crawl, predict ties new in the 2026 lists (a sample of "
-        f"{MAX_FOCAL} focal places)."),
+        f"{MAX_FOCAL} focal places). A register lists one country's towns and their partners, so a focal town "
+        "and a foreign candidate never share a partner there: common neighbours and Adamic-Adar sit at 0.5."),
     "partner_choice.csv": (
         "One row per test, method and metric (auc, precision@k, recall@k for k = 5, 10, 20): mean over focal towns "
         f"with a 95% percentile bootstrap interval over focal towns ({N_BOOT} replicates), the paired difference model "

@@ -39,7 +39,10 @@ Evaluation on the future (:func:`evaluate_split`)
     paired differences model − baseline too).
 
 Limits
-    The candidate set is the places the data know (a register's foreign places appear because some
+    A register lists one country's towns and their partners: a focal town and a foreign candidate
+    never share a partner in it, so common neighbours and Adamic–Adar cannot rank foreign
+    candidates there (AUC 0.5), and in the Czech register a shared official language is the same
+    country (the two coefficients split one effect).  The candidate set is the places the data know (a register's foreign places appear because some
     town of the register twinned with them at some date); partnerships that ended before a register
     was compiled are missing; the German register's year 2000 is a probable placeholder and is
     left out by :func:`prepare` with ``exclude_years=(2000,)``; GeoNames populations (cities of at
