@@ -42,11 +42,13 @@ Limits
     A register lists one country's towns and their partners: a focal town and a foreign candidate
     never share a partner in it, so common neighbours and Adamic–Adar cannot rank foreign
     candidates there (AUC 0.5), and in the Czech register a shared official language is the same
-    country (the two coefficients split one effect).  The candidate set is the places the data know (a register's foreign places appear because some
-    town of the register twinned with them at some date); partnerships that ended before a register
-    was compiled are missing; the German register's year 2000 is a probable placeholder and is
-    left out by :func:`prepare` with ``exclude_years=(2000,)``; GeoNames populations (cities of at
-    least 5,000 people) are recent, not of the year of twinning.
+    country (the two coefficients split one effect).  Candidates are the places already in the
+    network and, with :func:`prepare` ``gazetteer=True``, every GeoNames city of at least 5,000
+    people; a future partner that is neither cannot be ranked (it counts in ``n_future`` only).
+    Partnerships that ended before a register was compiled are missing; the German register's
+    year 2000 is a probable placeholder and is left out by :func:`prepare` with
+    ``exclude_years=(2000,)``; GeoNames populations (cities of at least 5,000 people) are recent,
+    not of the year of twinning.
 
 References
 ----------
