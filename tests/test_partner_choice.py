@@ -242,3 +242,16 @@ def test_suggest_unknown_place_is_one_line_with_close_matches(capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("twingraph: error: no place called 'Ostrva'")
     assert "Ostrava (CZE)" in err[0]
+
+
+def test_focal_without_coordinates_or_country_gets_no_distance_or_country_part():
+    cd = simulated(events=200)
+    m = pc.fit_partner_choice(cd, features=("log_km", "same_country", "log_population"), n_alternatives=10,
+                              random_state=0)
+    cd.lat[0] = np.nan
+    cd.country[0] = ""
+    cd.usable[0] = False
+    sc = pc.score_candidates(m, cd, 0)
+    assert len(sc) > 0 and 0 not in sc["candidate"].to_numpy()
+    assert np.allclose(sc["c_log_km"], 0, atol=1e-12) and np.allclose(sc["c_same_country"], 0, atol=1e-12)
+    assert sc["c_log_population"].abs().max() > 0

@@ -511,14 +511,14 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
                             "text": _REASON.get(f, f).format(v=v)})
         out.append({"partner": r["name"], "country": r["country"], "place_id": r["place_id"],
                     "score": round(float(r["score"]), 4), "probability": float(r["probability"]), "reasons": reasons})
-    focal = {"place": str(cd.names[idx]), "country": str(cd.country[idx]), "place_id": str(cd.ids[idx]),
-             "has_coordinates": bool(cd.usable[idx])}
+    focal = {"place": str(cd.names[idx]), "country": str(cd.country[idx]) or None, "place_id": str(cd.ids[idx]),
+             "has_coordinates": bool(np.isfinite(cd.lat[idx]) and np.isfinite(cd.lon[idx]))}
     if args.json:
         print(json.dumps({"focal": focal, "source": args.source, "candidates": out,
                           "model": model.estimates.table[["term", "coef", "se"]].to_dict("records")},
                          ensure_ascii=False, indent=2))
         return 0
-    print(f"partners suggested for {focal['place']} ({focal['country']}), {args.source}"
+    print(f"partners suggested for {focal['place']} ({focal['country'] or 'country unknown'}), {args.source}"
           + ("" if focal["has_coordinates"] else " [no coordinates: distance not used]"))
     print("(score: log-odds of the conditional logit; reasons: the log-odds each feature adds against an "
           "average candidate)")

@@ -119,6 +119,8 @@ EAST_BLOC = frozenset({"POL", "CZE", "SVK", "HUN", "ROU", "BGR", "ALB", "RUS", "
 #: German states of the former GDR (Berlin, divided, is left undecided)
 EAST_GERMAN_STATES = frozenset({"Brandenburg", "Mecklenburg-Vorpommern", "Sachsen", "Sachsen-Anhalt", "Thüringen"})
 _POP_FLOOR = 5000.0
+_COUNTRY_FEATURES = ("same_country", "border", "shared_language", "log_country_pair_ties", "log_focal_in_country",
+                     "log_candidate_in_country", "east_west", "east_west_after_1990")
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -554,8 +556,8 @@ def score_candidates(model: PartnerChoiceModel, cd: ChoiceData, focal: int, year
     """Every candidate partner of place ``focal`` (index into ``cd``), scored, with each feature's part.
 
     The network is ``ties`` (default: all of ``cd.ties``; rows with a year after ``year`` dropped).
-    A focal place without coordinates gets the training mean of the distance feature, so distance
-    adds nothing to any candidate.
+    A focal place without coordinates gets the training mean of the distance feature, one without a
+    country that of the country features, so they add nothing to any candidate.
 
     Returns
     -------
@@ -572,10 +574,14 @@ def score_candidates(model: PartnerChoiceModel, cd: ChoiceData, focal: int, year
     st = _state(cd, t, year=np.inf if year is None else year)
     cand = _candidates(cd, st, focal)
     X = pair_features(cd, st, np.full(len(cand), focal), cand, 2026.0 if year is None else year + 1, model.features)
-    if not cd.usable[focal]:
-        for k, f in enumerate(model.features):
-            if f == "log_km":
-                X[:, k] = model.fill[k]
+    unknown = set()
+    if not (np.isfinite(cd.lat[focal]) and np.isfinite(cd.lon[focal])):
+        unknown.add("log_km")
+    if not cd.country[focal]:
+        unknown |= set(_COUNTRY_FEATURES)
+    for k, f in enumerate(model.features):
+        if f in unknown:
+            X[:, k] = model.fill[k]
     contrib = (X - X.mean(0)) * model.coef
     score = X @ model.coef
     pr = np.exp(score - score.max())
