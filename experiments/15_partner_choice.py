@@ -4,8 +4,9 @@ the future, against common neighbours, Adamic-Adar, preferential attachment and 
 Time splits: fit on partnerships begun up to Y (1995, 2005) in the German (year 2000 left out: a
 probable placeholder) and Czech registers, rank every candidate for each town that begins one after
 Y. Candidates: places already in the network and every GeoNames city of >= 5,000 people. Cross-source:
-fit on the 2016 Wikidata crawl (5 folds; coordinates from the merge with the 2026 lists), predict the
-ties the 2026 lists add. Outputs: figures/partner_choice.png, partner_choice.csv, partner_choice_coef.csv.
+fit on the 2016 Wikidata crawl (5 folds; coordinates from the merge with the 2026 lists, populations
+from GeoNames), predict the ties the 2026 lists add.
+Outputs: figures/partner_choice.png, partner_choice.csv, partner_choice_coef.csv.
 """
 
 import matplotlib.pyplot as plt
@@ -17,6 +18,7 @@ import twingraph as tg
 from twingraph import maps
 from twingraph import partner_choice as pc
 from twingraph.plotting import category_colors, panel_letters
+from twingraph.resolve import enrich_population
 
 DATASETS = ("germany-partnerships-2015", "czechia-partnerships-2013", "wikipedia-lists-2026",
             "wikidata-crawl-2016", "natural-earth-110m")
@@ -61,7 +63,7 @@ for name, (focal, skip, years) in SPLITS.items():
     for y in years:
         record(f"{name}, after {y}", pc.evaluate_split(cd, y, ks=K, n_boot=N_BOOT, random_state=SEED))
 
-merged = tg.merge(dataset("wikipedia-lists-2026"), dataset("wikidata-crawl-2016"))
+merged, _ = enrich_population(tg.merge(dataset("wikipedia-lists-2026"), dataset("wikidata-crawl-2016")))
 cd16, new = pc.cross_source_split(pc.prepare(merged, borders), merged, "wikidata-crawl-2016", "wikipedia-lists-2026")
 record("wikidata-crawl-2016 -> new in wikipedia-lists-2026",
        pc.evaluate_split(cd16, 2016, ks=K, n_boot=N_BOOT, features=pc.STATIC_FEATURES, test_ties=new,
