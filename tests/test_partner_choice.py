@@ -255,3 +255,11 @@ def test_focal_without_coordinates_or_country_gets_no_distance_or_country_part()
     assert len(sc) > 0 and 0 not in sc["candidate"].to_numpy()
     assert np.allclose(sc["c_log_km"], 0, atol=1e-12) and np.allclose(sc["c_same_country"], 0, atol=1e-12)
     assert sc["c_log_population"].abs().max() > 0
+
+
+def test_results_follow_the_result_model():
+    from twingraph.results import Result
+
+    cd = simulated(events=200)
+    m = pc.fit_partner_choice(cd, features=("log_km", "log_population"), n_alternatives=10, random_state=0)
+    assert isinstance(m, Result) and list(m.to_frame()["term"]) == ["log_km", "log_population"]

@@ -76,7 +76,7 @@ from .countries import official_languages
 from .exceptions import TwingraphError
 from .measures.geography import haversine_km
 from .randomness import RandomState, check_random_state, random_state_arg
-from .results import EstimateTable
+from .results import EstimateTable, Result
 from .tables import TwinData
 
 __all__ = ["FEATURES", "GRAVITY_FEATURES", "STATIC_FEATURES", "EAST_BLOC", "EAST_GERMAN_STATES", "ChoiceData",
@@ -402,13 +402,17 @@ def fit_conditional_logit(X: np.ndarray, offset: np.ndarray | None = None, ridge
 
 
 @dataclass(frozen=True)
-class PartnerChoiceModel:
+class PartnerChoiceModel(Result):
     """A fitted partner-choice model: coefficients (``estimates.table``) and what scoring needs."""
 
     features: tuple[str, ...]
     coef: np.ndarray
     estimates: EstimateTable
     fill: np.ndarray  # training means, used for a feature a focal place cannot have (no coordinates)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the coefficient table."""
+        return self.estimates.table.copy()
 
 
 def _proposal(cd: ChoiceData, i: int, cand: np.ndarray, uniform: float) -> np.ndarray:
@@ -623,7 +627,7 @@ def ranking_metrics(score: np.ndarray, positive: np.ndarray, ks: Sequence[int] =
 
 
 @dataclass(frozen=True)
-class SplitEvaluation:
+class SplitEvaluation(Result):
     """:func:`evaluate_split`'s result.
 
     Attributes
@@ -644,6 +648,10 @@ class SplitEvaluation:
     per_focal: pd.DataFrame
     model: PartnerChoiceModel
     gravity: PartnerChoiceModel
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of :attr:`summary`."""
+        return self.summary.copy()
 
 
 BASELINES = ("common_neighbours", "adamic_adar", "preferential_attachment")
