@@ -1,4 +1,4 @@
-"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|portfolio|suggest|validate-survival|reproduce``.
+"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|portfolio|suggest|...``.
 
 A source is a dataset name, a file, or a dataset expression ``a+b+c``: the sources merged into one
 graph with places resolved across them (:func:`twingraph.merge_sources`).  ``twingraph overlap
