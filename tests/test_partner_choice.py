@@ -263,3 +263,14 @@ def test_results_follow_the_result_model():
     cd = simulated(events=200)
     m = pc.fit_partner_choice(cd, features=("log_km", "log_population"), n_alternatives=10, random_state=0)
     assert isinstance(m, Result) and list(m.to_frame()["term"]) == ["log_km", "log_population"]
+
+
+def test_distinct_candidates_folds_spellings_of_one_place():
+    # P1 and P2: one place (1.1 km apart, same country) under two spellings; P3 is 11 km away
+    cd = toy([50.0, 50.01, 50.0, 50.1], [18.0, 18.0, 18.0, 18.0], ["CZE", "POL", "POL", "POL"])
+    scored = pd.DataFrame({"candidate": [1, 2, 3], "name": ["P1", "P2", "P3"], "country": ["POL"] * 3,
+                           "score": [3.0, 2.0, 1.0], "probability": [0.5, 0.3, 0.2]})
+    out = pc.distinct_candidates(scored, cd, km=2.0)
+    assert out["name"].tolist() == ["P1", "P3"]
+    assert out["aliases"].tolist() == ["P2", ""]
+    assert out["probability"].tolist() == pytest.approx([0.8, 0.2])

@@ -503,7 +503,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
                         + (", ".join(close) or "none"))
     model = pc.fit_partner_choice(cd, features=pc.STATIC_FEATURES, folds=5, max_events=args.events,
                                   random_state=args.seed)
-    top = pc.score_candidates(model, cd, idx).head(args.top)
+    top = pc.distinct_candidates(pc.score_candidates(model, cd, idx).head(20 * args.top), cd).head(args.top)
     feats = model.features
     out = []
     for _, r in top.iterrows():
@@ -516,7 +516,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
             reasons.append({"feature": f, "value": v if f in _EXP else x, "contribution": round(float(r[f"c_{f}"]), 4),
                             "text": _REASON.get(f, f).format(v=v)})
         out.append({"partner": r["name"], "country": r["country"], "place_id": r["place_id"],
-                    "score": round(float(r["score"]), 4), "probability": float(r["probability"]), "reasons": reasons})
+                    "score": round(float(r["score"]), 4), "probability": float(r["probability"]), "reasons": reasons,
+                    "aliases": [a for a in str(r["aliases"]).split(";") if a]})
     focal = {"place": str(cd.names[idx]), "country": str(cd.country[idx]) or None, "place_id": str(cd.ids[idx]),
              "has_coordinates": bool(np.isfinite(cd.lat[idx]) and np.isfinite(cd.lon[idx]))}
     if args.json:

@@ -81,8 +81,8 @@ from .tables import TwinData
 
 __all__ = ["FEATURES", "GRAVITY_FEATURES", "STATIC_FEATURES", "EAST_BLOC", "EAST_GERMAN_STATES", "ChoiceData",
            "PartnerChoiceModel", "PartnerChoiceError", "SplitEvaluation", "prepare", "pair_features",
-           "link_indices", "fit_conditional_logit", "fit_partner_choice", "score_candidates", "evaluate_split",
-           "ranking_metrics", "find_place", "cross_source_split"]
+           "link_indices", "fit_conditional_logit", "fit_partner_choice", "score_candidates",
+           "distinct_candidates", "evaluate_split", "ranking_metrics", "find_place", "cross_source_split"]
 
 
 class PartnerChoiceError(TwingraphError, ValueError):
@@ -553,6 +553,53 @@ def _candidates(cd: ChoiceData, st: _State, i: int, known_only: bool = True) -> 
     mask[i] = False
     mask[st.A.indices[st.A.indptr[i]:st.A.indptr[i + 1]]] = False
     return np.flatnonzero(mask)
+
+
+def distinct_candidates(scored: pd.DataFrame, cd: ChoiceData, km: float = 2.0) -> pd.DataFrame:
+    """Scored candidates with one row per real place: a candidate of the same country within ``km`` of
+    a better-scored one is the same place under another spelling (a register's "Krzyźanowice", the
+    gazetteer's "Gmina Krzyzanowice") and is folded into it.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        :func:`score_candidates`' table, best first.
+    cd : ChoiceData
+        The places the candidates index.
+    km : float
+        How close two candidates of one country must be to count as one place.
+
+    Returns
+    -------
+    DataFrame
+        The rows kept, in the same order, with ``aliases`` (the folded names, ``;``-joined) and
+        ``probability`` summed over the folded rows (they are one place).
+    """
+    from .geo import haversine_km_scalar
+
+    keep: list[int] = []
+    aliases: dict[int, list[str]] = {}
+    folded: dict[int, list[int]] = {}
+    lat, lon = cd.lat[scored["candidate"].to_numpy()], cd.lon[scored["candidate"].to_numpy()]
+    country = scored["country"].to_numpy()
+    for r in range(len(scored)):
+        hit = None
+        if np.isfinite(lat[r]) and np.isfinite(lon[r]):
+            for k in keep:
+                if country[k] == country[r] and np.isfinite(lat[k]) and \
+                        haversine_km_scalar(lat[k], lon[k], lat[r], lon[r]) <= km:
+                    hit = k
+                    break
+        if hit is None:
+            keep.append(r)
+        else:
+            aliases.setdefault(hit, []).append(str(scored["name"].iloc[r]))
+            folded.setdefault(hit, []).append(r)
+    prob = scored["probability"].to_numpy(dtype=float)
+    out = scored.iloc[keep].copy()
+    out["aliases"] = [";".join(aliases.get(k, [])) for k in keep]
+    out["probability"] = [prob[k] + sum(prob[j] for j in folded.get(k, [])) for k in keep]
+    return out.reset_index(drop=True)
 
 
 def score_candidates(model: PartnerChoiceModel, cd: ChoiceData, focal: int, year: float | None = None,
