@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..randomness import int_seed, random_state_arg
 from ..survival import FirthCoxPH
 from .models import fit_cox
 from .protocol import PROTOCOL_DATE, clopper_pearson, corrected_share
@@ -32,8 +33,9 @@ def _at_risk(table: pd.DataFrame) -> pd.DataFrame:
     return table[~table["ended_before_shock"].astype(bool) & (table["status"] != "not researched")]
 
 
+@random_state_arg()
 def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: str | None = "partner",
-                     draws: int = 2000, random_state: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+                     draws: int = 2000, random_state: Any = 0, alpha: float = 0.05) -> pd.DataFrame:
     """Share ended by the search date three ways, pooled and per value of ``by``.
 
     Parameters
@@ -47,7 +49,8 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
     by : str, optional
         Column to split by (e.g. the partner country).
     draws, random_state
-        Imputations and seed of :func:`~twingraph.cohorts.corrected_share`.
+        Imputations, and the seed (int, Generator or None) whose integer value plus the set's number
+        seeds :func:`~twingraph.cohorts.corrected_share` for each set.
 
     Returns
     -------
@@ -59,6 +62,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         ``announced`` ties stay), ``no_documented_change``, ``sensitivity`` and its interval,
         ``draws``, ``seed``.
     """
+    base = int_seed(random_state)
     t = _at_risk(table)
     sets = {"all": t}
     if by is not None:
@@ -72,7 +76,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         nochange = int((g["status"] == "no documented change").sum())
         lo, hi = clopper_pearson(d, n, alpha)
         mi = corrected_share(n, d, dp, sensitivity["beta_a"], sensitivity["beta_b"], draws=draws,
-                             random_state=random_state + i, alpha=alpha)
+                             random_state=base + i, alpha=alpha)
         rows.append({"set": name, "n": n, "documented": d, "documented_by_primary": dp,
                      "share_documented": d / n, "documented_lower": lo, "documented_upper": hi,
                      "share_corrected": mi["share"], "corrected_rubin_lower": mi["rubin_lower"],
@@ -80,7 +84,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
                      "corrected_pct_upper": mi["pct_upper"], "bound_lower": d / n,
                      "bound_upper": (d + nochange) / n, "no_documented_change": nochange,
                      "sensitivity": sensitivity["sensitivity"], "sensitivity_lower": sensitivity["lower"],
-                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": random_state + i})
+                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": base + i})
     return pd.DataFrame(rows)
 
 

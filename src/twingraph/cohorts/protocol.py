@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from ..dates import parse_partial_date, resolve_dates
+from ..randomness import random_state_arg
 from .outcomes import (
     COHORT_FILES,
     END_EVENTS,
@@ -382,6 +383,7 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
             "beta_a": x + 1, "beta_b": n - x + 1, "second_only": sorted(ends - found)}
 
 
+@random_state_arg()
 def corrected_share(n: int, documented: int, detected_by_primary: int, beta_a: float, beta_b: float, *,
                     draws: int = 2000, random_state: int | np.random.Generator | None = None,
                     alpha: float = 0.05) -> dict[str, float]:
