@@ -51,6 +51,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._io import bounded_lines
+from ..geo import haversine_km_scalar
 from ..countries import to_iso3
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
@@ -71,9 +72,7 @@ COUNTRIES = frozenset(
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km_scalar(a[0], a[1], b[0], b[1])
 
 
 def _clusters(points: list[tuple[float, float]]) -> list[int]:
