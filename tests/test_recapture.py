@@ -6,8 +6,11 @@ Statistics in Medicine 20:3123-3157).  The seven history counts are those of the
 the R package CARE1 (``data/HAV.rda`` of github.com/cran/CARE1 @ 35bc8948ce518ed667e65cf4379f1be856f3b2d6,
 decoded: histories 001..111 = 63, 55, 18, 69, 17, 21, 28; lists P 135, Q 122, E 126, 271 cases, as
 its ``man/HAV.Rd`` states).  Chao et al. (2001) report N = 388 for the independence model and
-N = 1313 for the model with all two-list interactions; the latter is also the closed form
-n + z100 z010 z001 z111 / (z110 z101 z011) = 271 + 1041.8.
+N = 1313 for the model with all two-list interactions.  Those two published values are quoted from
+the paper as remembered: its table could not be retrieved where this was written, so each is also
+pinned by an independent check: 1313 is the closed form n + z100 z010 z001 z111 / (z110 z101 z011)
+= 271 + 1041.8, and 388 is the Poisson log-linear independence fit (which has no closed form for
+three lists) that any GLM reproduces.
 """
 
 from __future__ import annotations
