@@ -37,6 +37,20 @@ def test_hav_independence_model_388() -> None:
     assert 340 < lo < 360 and 425 < hi < 445 and lo < fit.N < hi
 
 
+def test_fits_agree_with_statsmodels_glm() -> None:
+    import statsmodels.api as sm
+
+    h = R.histories(3)
+    for pairs, het in (((), False), (((0, 1),), False), ((), True), (((1, 2),), True)):
+        cols = [np.ones(7), *h.T] + [h[:, j] * h[:, k] for j, k in pairs]
+        if het:
+            cols.append(h.sum(axis=1) ** 2 / 2)
+        ref = sm.GLM(np.array(HAV, float), np.column_stack(cols).astype(float), family=sm.families.Poisson()).fit()
+        fit = R.fit_model(HAV, pairs, het)
+        assert fit.N == pytest.approx(271 + np.exp(ref.params[0]), rel=1e-6)
+        assert fit.deviance == pytest.approx(ref.deviance, abs=1e-6) and fit.aic == pytest.approx(ref.aic, rel=1e-9)
+
+
 def test_hav_all_two_list_interactions_1313() -> None:
     fit = R.fit_model(HAV, pairs=((0, 1), (0, 2), (1, 2)))
     closed = 271 + 69 * 55 * 63 * 28 / (21 * 17 * 18)
