@@ -474,7 +474,9 @@ def tie_loss(lc: Lifecycle, status: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def loss_breakdown(loss: pd.DataFrame, by: str, min_n: int = 30) -> pd.DataFrame:
     """Shares of each fate by a column (``country`` counts a tie under both of its countries;
-    ``age``, ``distance``, ``degree`` are binned), groups with at least ``min_n`` ties."""
+    ``age``, ``distance``, ``degree`` are binned; ``shock`` separates ties with a Russian or
+    Belarusian town, a Chinese town, and the rest: the no-shock baseline), groups with at least
+    ``min_n`` ties."""
     df = loss.copy()
     if by == "country":
         df = pd.concat([df.assign(group=df["country_a"]), df[df["country_b"] != df["country_a"]].assign(
@@ -491,6 +493,10 @@ def loss_breakdown(loss: pd.DataFrame, by: str, min_n: int = 30) -> pd.DataFrame
                              labels=["1-5", "6-10", "11-20", "21-50", "51+"]).astype(str)
     elif by == "association":
         df["group"] = np.where(df["association"], "co-members", "bilateral")
+    elif by == "shock":  # ties exposed to a documented shock of 2013-2026 (Russia 2022, China) vs the rest
+        cc = df[["country_a", "country_b"]]
+        df["group"] = np.select([cc.isin(["RUS", "BLR"]).any(axis=1), cc.isin(["CHN"]).any(axis=1)],
+                                ["Russian or Belarusian town", "Chinese town"], "neither (no shock)")
     else:
         raise LifecycleError(f"unknown breakdown {by!r}")
     tab = pd.crosstab(df["group"], df["fate"])
@@ -888,7 +894,7 @@ def loss_tables(loss: pd.DataFrame) -> pd.DataFrame:
     src["share_dropped_of_covered"] = src["dropped"] / (src["n"] - src["no longer covered"])
     parts = [src.reset_index().assign(by="source")]
     parts += [loss_breakdown(loss, by).rename(columns={by: "group"}).assign(by=by)
-              for by in ("country", "age", "distance", "degree", "association")]
+              for by in ("shock", "country", "age", "distance", "degree", "association")]
     return pd.concat(parts, ignore_index=True)
 
 
