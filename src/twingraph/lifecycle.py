@@ -594,7 +594,8 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
 
     One row per (unit, source) plus a row ``source = "all"`` (the union): ``observed``,
     ``estimated_total`` with its profile 95% interval, ``capture_prob`` = observed / estimate (and
-    its interval), the selected ``model``, ``chao_lb``, and the official count when known (with
+    its interval), the selected ``model`` (and the model BIC would select, with its estimate),
+    ``chao_lb``, and the official count when known (with
     ``share_of_official`` = observed / official count, a cross-check that needs no model).
 
     ``known_places=True`` restricts each unit to ties whose two towns every one of its sources
@@ -638,9 +639,13 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
         if len(m) < min_ties:
             continue
         counts = recapture.capture_counts(m.to_numpy())
-        est = recapture.estimate(counts, criterion=criterion, max_interactions=min(4, len(srcs) * (len(srcs) - 1) // 2))
+        kmax = min(4, len(srcs) * (len(srcs) - 1) // 2)
+        est = recapture.estimate(counts, criterion=criterion, max_interactions=kmax)
+        other = "bic" if criterion == "aic" else "aic"
+        alt = est.table[est.table["converged"] & ~est.table["runaway"]].sort_values([other, "model"]).iloc[0]
         base = {"country": unit, "population": "ties among towns all sources know" if known_places else "all ties",
-                "n_sources": len(srcs), "model": est.model, "chao_lb": est.chao_lb,
+                f"model_{other}": alt["model"], f"estimated_total_{other}": alt["N"], "n_sources": len(srcs),
+                "model": est.model, "chao_lb": est.chao_lb,
                 "estimated_total": est.N, "ci_low": est.ci_low, "ci_high": est.ci_high}
         rows.append({**base, "source": "all", "observed": len(m), "capture_prob": len(m) / est.N,
                      "capture_low": len(m) / est.ci_high, "capture_high": len(m) / est.ci_low})
@@ -656,7 +661,8 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
     cols = ["country", "source", "observed", "estimated_total", "ci_low", "ci_high", "official_count",
             "official_year", "official_source", "official_kind", "share_of_official", "capture_prob", "capture_low",
             "capture_high",
-            "model", "n_sources", "chao_lb", "population"]
+            "model", "n_sources", "chao_lb", "population", f"model_{'bic' if criterion == 'aic' else 'aic'}",
+            f"estimated_total_{'bic' if criterion == 'aic' else 'aic'}"]
     return out.reindex(columns=cols)
 
 
