@@ -642,7 +642,8 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
         kmax = min(4, len(srcs) * (len(srcs) - 1) // 2)
         est = recapture.estimate(counts, criterion=criterion, max_interactions=kmax)
         other = "bic" if criterion == "aic" else "aic"
-        alt = est.table[est.table["converged"] & ~est.table["runaway"]].sort_values([other, "model"]).iloc[0]
+        ok = est.table[est.table["converged"] & ~est.table["runaway"]]
+        alt = (ok if len(ok) else est.table).sort_values([other, "model"]).iloc[0]
         base = {"country": unit, "population": "ties among towns all sources know" if known_places else "all ties",
                 f"model_{other}": alt["model"], f"estimated_total_{other}": alt["N"], "n_sources": len(srcs),
                 "model": est.model, "chao_lb": est.chao_lb,
