@@ -35,7 +35,9 @@ CAPTIONS = {
     "registries). (b) Share dropped among covered ties by the larger endpoint's degree, distance and years since the "
     "dated start. (c) Logistic model of being dropped (dropped vs listed, covered ties without a documented end), "
     "odds ratios with dyadic-robust 95% intervals. Absence includes failures to link two spellings of a town "
-    "(resolver recall 0.90 per pair): it bounds loss from above; documented ends bound it from below.",
+    "(resolver recall 0.90 per pair): it bounds loss from above; documented ends bound it from below. tie_loss.csv "
+    "also splits the ties by shock exposure (a Russian or Belarusian town, a Chinese town, neither: the no-shock "
+    "baseline), country, age, distance, degree and association membership.",
 }
 
 lc = L.build()

@@ -87,6 +87,8 @@ def test_status_and_loss(lc: L.Lifecycle) -> None:
     assert tid(lc, "B", "E") not in loss.index  # first seen in 2026
     br = L.loss_breakdown(loss.reset_index(), "country", min_n=1).set_index("country")
     assert br.loc["DEU", "n"] == 2 and br.loc["DEU", "dropped"] == 1 and br.loc["USA", "documented end"] == 1
+    shock = L.loss_breakdown(loss.reset_index(), "shock", min_n=1).set_index("shock")
+    assert list(shock.index) == ["neither (no shock)"] and shock.loc["neither (no shock)", "n"] == 4
 
 
 def test_dormancy_signals_and_class(lc: L.Lifecycle) -> None:

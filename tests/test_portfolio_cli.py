@@ -51,3 +51,9 @@ def test_unknown_city_names_close_matches(expr: str, capsys: pytest.CaptureFixtu
     assert main(["portfolio", "Wiemar", "--sources", expr]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("twingraph: error: unknown city 'Wiemar'") and "weimar" in err[0]
+
+
+def test_bad_sources_is_a_one_line_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["portfolio", "Weimar", "--sources", str(tmp_path / "missing.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("twingraph: error:") and "missing.csv" in err[0]

@@ -474,7 +474,9 @@ def tie_loss(lc: Lifecycle, status: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def loss_breakdown(loss: pd.DataFrame, by: str, min_n: int = 30) -> pd.DataFrame:
     """Shares of each fate by a column (``country`` counts a tie under both of its countries;
-    ``age``, ``distance``, ``degree`` are binned), groups with at least ``min_n`` ties."""
+    ``age``, ``distance``, ``degree`` are binned; ``shock`` separates ties with a Russian or
+    Belarusian town, a Chinese town, and the rest: the no-shock baseline), groups with at least
+    ``min_n`` ties."""
     df = loss.copy()
     if by == "country":
         df = pd.concat([df.assign(group=df["country_a"]), df[df["country_b"] != df["country_a"]].assign(
@@ -491,6 +493,10 @@ def loss_breakdown(loss: pd.DataFrame, by: str, min_n: int = 30) -> pd.DataFrame
                              labels=["1-5", "6-10", "11-20", "21-50", "51+"]).astype(str)
     elif by == "association":
         df["group"] = np.where(df["association"], "co-members", "bilateral")
+    elif by == "shock":  # ties exposed to a documented shock of 2013-2026 (Russia 2022, China) vs the rest
+        cc = df[["country_a", "country_b"]]
+        df["group"] = np.select([cc.isin(["RUS", "BLR"]).any(axis=1), cc.isin(["CHN"]).any(axis=1)],
+                                ["Russian or Belarusian town", "Chinese town"], "neither (no shock)")
     else:
         raise LifecycleError(f"unknown breakdown {by!r}")
     tab = pd.crosstab(df["group"], df["fate"])
@@ -588,7 +594,8 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
 
     One row per (unit, source) plus a row ``source = "all"`` (the union): ``observed``,
     ``estimated_total`` with its profile 95% interval, ``capture_prob`` = observed / estimate (and
-    its interval), the selected ``model``, ``chao_lb``, and the official count when known (with
+    its interval), the selected ``model`` (and the model BIC would select, with its estimate),
+    ``chao_lb``, and the official count when known (with
     ``share_of_official`` = observed / official count, a cross-check that needs no model).
 
     ``known_places=True`` restricts each unit to ties whose two towns every one of its sources
@@ -632,9 +639,14 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
         if len(m) < min_ties:
             continue
         counts = recapture.capture_counts(m.to_numpy())
-        est = recapture.estimate(counts, criterion=criterion, max_interactions=min(4, len(srcs) * (len(srcs) - 1) // 2))
+        kmax = min(4, len(srcs) * (len(srcs) - 1) // 2)
+        est = recapture.estimate(counts, criterion=criterion, max_interactions=kmax)
+        other = "bic" if criterion == "aic" else "aic"
+        ok = est.table[est.table["converged"] & ~est.table["runaway"]]
+        alt = (ok if len(ok) else est.table).sort_values([other, "model"]).iloc[0]
         base = {"country": unit, "population": "ties among towns all sources know" if known_places else "all ties",
-                "n_sources": len(srcs), "model": est.model, "chao_lb": est.chao_lb,
+                f"model_{other}": alt["model"], f"estimated_total_{other}": alt["N"], "n_sources": len(srcs),
+                "model": est.model, "chao_lb": est.chao_lb,
                 "estimated_total": est.N, "ci_low": est.ci_low, "ci_high": est.ci_high}
         rows.append({**base, "source": "all", "observed": len(m), "capture_prob": len(m) / est.N,
                      "capture_low": len(m) / est.ci_high, "capture_high": len(m) / est.ci_low})
@@ -650,7 +662,8 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
     cols = ["country", "source", "observed", "estimated_total", "ci_low", "ci_high", "official_count",
             "official_year", "official_source", "official_kind", "share_of_official", "capture_prob", "capture_low",
             "capture_high",
-            "model", "n_sources", "chao_lb", "population"]
+            "model", "n_sources", "chao_lb", "population", f"model_{'bic' if criterion == 'aic' else 'aic'}",
+            f"estimated_total_{'bic' if criterion == 'aic' else 'aic'}"]
     return out.reindex(columns=cols)
 
 
@@ -888,7 +901,7 @@ def loss_tables(loss: pd.DataFrame) -> pd.DataFrame:
     src["share_dropped_of_covered"] = src["dropped"] / (src["n"] - src["no longer covered"])
     parts = [src.reset_index().assign(by="source")]
     parts += [loss_breakdown(loss, by).rename(columns={by: "group"}).assign(by=by)
-              for by in ("country", "age", "distance", "degree", "association")]
+              for by in ("shock", "country", "age", "distance", "degree", "association")]
     return pd.concat(parts, ignore_index=True)
 
 
