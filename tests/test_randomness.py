@@ -166,6 +166,12 @@ def _g() -> ig.Graph:
     return G
 
 
+def _cohorts() -> Any:
+    from twingraph import cohorts
+
+    return cohorts
+
+
 #: one cheap call per seeded public function: ``random_state`` is passed by keyword
 CALLS: dict[str, Callable[[Any], Any]] = {
     "twingraph.measures.assortativity.size_assortativity": lambda rs: size_assortativity(_g(), n_replicates=5,
@@ -197,6 +203,12 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "twingraph.counterfactual.counterfactual_removal": lambda rs: counterfactual_removal(
         nx.path_graph(8), [(2, 3)], measures=("lcc",), n_replicates=4, random_state=rs, n_jobs=1),
     "twingraph.formation.attachment_kernel": lambda rs: attachment_kernel(_pairs(), n_replicates=2, random_state=rs),
+    "twingraph.cohorts.protocol.corrected_share": lambda rs: _cohorts().corrected_share(
+        50, 5, 5, 3, 2, draws=20, random_state=rs),
+    "twingraph.cohorts.checks.corrected_shares": lambda rs: _cohorts().corrected_shares(
+        pd.DataFrame({"status": ["suspended", "no documented change"] * 5, "ended_before_shock": False,
+                      "end_first_round_or_primary": True, "partner": ["A"] * 10}),
+        {"sensitivity": 0.8, "lower": 0.5, "upper": 0.9, "beta_a": 5, "beta_b": 2}, draws=20, random_state=rs),
     "twingraph.simulate.simulate_network_with_truth": lambda rs: simulate_network_with_truth(
         n_places=40, n_ties=60, random_state=rs)[0],
     "twingraph.simulate.simulate_network": lambda rs: simulate_network(n_places=40, n_ties=60, random_state=rs),

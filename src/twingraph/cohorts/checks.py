@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..randomness import random_state_arg, spawn_seeds
 from ..survival import FirthCoxPH
 from .models import fit_cox
 from .protocol import PROTOCOL_DATE, clopper_pearson, corrected_share
@@ -32,8 +33,9 @@ def _at_risk(table: pd.DataFrame) -> pd.DataFrame:
     return table[~table["ended_before_shock"].astype(bool) & (table["status"] != "not researched")]
 
 
+@random_state_arg()
 def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: str | None = "partner",
-                     draws: int = 2000, random_state: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+                     draws: int = 2000, random_state: Any = 0, alpha: float = 0.05) -> pd.DataFrame:
     """Share ended by the search date three ways, pooled and per value of ``by``.
 
     Parameters
@@ -46,8 +48,10 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         is too small to measure it per country).
     by : str, optional
         Column to split by (e.g. the partner country).
-    draws, random_state
-        Imputations and seed of :func:`~twingraph.cohorts.corrected_share`.
+    draws : int
+        Imputations per set (:func:`~twingraph.cohorts.corrected_share`).
+    random_state : int, Generator or None
+        Seeds one independent stream per set (:func:`twingraph.randomness.spawn_seeds`).
 
     Returns
     -------
@@ -63,6 +67,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
     sets = {"all": t}
     if by is not None:
         sets.update({str(k): g for k, g in sorted(t.groupby(by), key=lambda kv: str(kv[0]))})
+    seeds = spawn_seeds(random_state, len(sets))  # one independent stream per set
     rows = []
     for i, (name, g) in enumerate(sets.items()):
         n = len(g)
@@ -72,7 +77,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         nochange = int((g["status"] == "no documented change").sum())
         lo, hi = clopper_pearson(d, n, alpha)
         mi = corrected_share(n, d, dp, sensitivity["beta_a"], sensitivity["beta_b"], draws=draws,
-                             random_state=random_state + i, alpha=alpha)
+                             random_state=seeds[i], alpha=alpha)
         rows.append({"set": name, "n": n, "documented": d, "documented_by_primary": dp,
                      "share_documented": d / n, "documented_lower": lo, "documented_upper": hi,
                      "share_corrected": mi["share"], "corrected_rubin_lower": mi["rubin_lower"],
@@ -80,7 +85,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
                      "corrected_pct_upper": mi["pct_upper"], "bound_lower": d / n,
                      "bound_upper": (d + nochange) / n, "no_documented_change": nochange,
                      "sensitivity": sensitivity["sensitivity"], "sensitivity_lower": sensitivity["lower"],
-                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": random_state + i})
+                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": seeds[i]})
     return pd.DataFrame(rows)
 
 

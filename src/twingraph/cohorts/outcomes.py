@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..dates import parse_partial_date, resolve_dates
+from ..deprecation import renamed_arguments
 from ..exceptions import TwingraphError
 from ..survival import CumulativeIncidence, KaplanMeier, at_risk_counts
 
@@ -319,8 +320,9 @@ def _tie_outcome(rows: pd.DataFrame, shock: pd.Timestamp | None, convention: str
     return out
 
 
+@renamed_arguments(convention="dates")
 def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFrame, *,
-                 shocks: pd.DataFrame | None = None, convention: str = "midpoint",
+                 shocks: pd.DataFrame | None = None, dates: str = "midpoint",
                  unresearched: str = "error") -> pd.DataFrame:
     """One tidy row per cohort tie: places, provenance, outcome with its source, or the search log.
 
@@ -330,8 +332,9 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         As returned by :func:`read_cohort_files`.
     shocks : DataFrame, optional
         The shock registry (``event_id``, ``date``); default :func:`twingraph.shocks.load_shocks`.
-    convention : {"earliest", "midpoint", "latest"}
-        How a partial end date becomes a day (after clipping its period to start at the shock).
+    dates : {"earliest", "midpoint", "latest"}
+        How a partial end date becomes a day (after clipping its period to start at the shock); the
+        old keyword ``convention=`` still works, with a DeprecationWarning.
     unresearched : {"error", "report"}
         A tie with neither a sourced outcome nor a logged search raises (default), or is kept with
         status ``"not researched"`` (left out of :func:`survival_table`, counted in
@@ -383,7 +386,7 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
             raise CohortError(f"cohort {t['cohort']}: shock {sid} is not in the shock registry")
         src = [c for c in flags if bool(t[c])]
         pre = bool(sdate is not None and any(_source_observed(c) <= sdate for c in src))
-        res = _tie_outcome(o_by.get(t["tie_key"], outcomes.iloc[:0]), sdate, convention)
+        res = _tie_outcome(o_by.get(t["tie_key"], outcomes.iloc[:0]), sdate, dates)
         if t["tie_key"] not in o_keys and t["tie_key"] not in s_keys:
             res["status"] = "not researched"
         srch = s_first.loc[t["tie_key"]] if t["tie_key"] in s_first.index else None
@@ -408,13 +411,14 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         })
     out = pd.DataFrame(rows)
     out.attrs["outcomes_outside_cohort"] = int((~outcomes["tie_key"].isin(set(ties["tie_key"]))).sum())
-    out.attrs["convention"] = convention
+    out.attrs["dates"] = out.attrs["convention"] = dates
     out.attrs["not_researched"] = len(missing)
     return out
 
 
+@renamed_arguments(convention="dates")
 def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFrame | None = None,
-                convention: str = "midpoint", unresearched: str = "error") -> pd.DataFrame:
+                dates: str = "midpoint", unresearched: str = "error") -> pd.DataFrame:
     """Read and validate a shipped cohort family (``"russia-2022"``, ``"china"``, ``"us-state-laws"``).
 
     Parameters
@@ -423,7 +427,7 @@ def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFra
         A key of :data:`COHORT_FILES`.
     root : path, optional
         Folder holding the files (default: the package's ``data`` folder).
-    shocks, convention, unresearched
+    shocks, dates, unresearched
         Passed to :func:`cohort_table`.
 
     Returns
@@ -437,7 +441,7 @@ def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFra
     t, o, s = read_cohort_files(*COHORT_FILES[name].paths(base))
     if t.empty:
         raise CohortError(f"no cohort_{COHORT_FILES[name].stem}_ties*.csv in {base}")
-    return cohort_table(t, o, s, shocks=shocks, convention=convention, unresearched=unresearched)
+    return cohort_table(t, o, s, shocks=shocks, dates=dates, unresearched=unresearched)
 
 
 def survivorship(table: pd.DataFrame) -> pd.DataFrame:

@@ -41,6 +41,8 @@ import pandas as pd
 from scipy import stats
 
 from ..dates import parse_partial_date, resolve_dates
+from ..deprecation import renamed_arguments
+from ..randomness import random_state_arg
 from .outcomes import (
     COHORT_FILES,
     END_EVENTS,
@@ -235,10 +237,11 @@ def protocol_searches(proto: Protocol, ties: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*KEY, "searched_on", "queries", "result", "tie_key", "file", "line"])
 
 
+@renamed_arguments(convention="dates")
 def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol: Protocol | None = None,
                          passes: tuple[str, ...] = ("primary", "second", "comparison"),
                          shocks: pd.DataFrame | None = None,
-                         convention: str = "midpoint", resolve: str = "end") -> pd.DataFrame:
+                         dates: str = "midpoint", resolve: str = "end") -> pd.DataFrame:
     """:func:`~twingraph.cohorts.load_cohort` with the protocol's findings, effort and rules applied.
 
     Parameters
@@ -291,7 +294,7 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     allo = allo[~weak]
     ps = protocol_searches(proto, t.assign(tie_key=t["tie_key"]))
     srch = pd.concat([ps, s], ignore_index=True) if len(ps) else s
-    tab = cohort_table(t, allo, srch, shocks=shocks, convention=convention, unresearched="report")
+    tab = cohort_table(t, allo, srch, shocks=shocks, dates=dates, unresearched="report")
     keys = tab["tie_id"].str.split("|", n=1).str[1]
     tab["maintained_dropped"] = keys.map(dropped).fillna(0).astype(int)
     f = proto.findings
@@ -382,6 +385,7 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
             "beta_a": x + 1, "beta_b": n - x + 1, "second_only": sorted(ends - found)}
 
 
+@random_state_arg()
 def corrected_share(n: int, documented: int, detected_by_primary: int, beta_a: float, beta_b: float, *,
                     draws: int = 2000, random_state: int | np.random.Generator | None = None,
                     alpha: float = 0.05) -> dict[str, float]:
@@ -444,8 +448,9 @@ COMPARISON_GROUPS: Final = {"western-town-non-russian-partner": "russia-2022-com
                             "russian-place-non-sanctioning-partner": "russia-2022-comparison-russian"}
 
 
+@renamed_arguments(convention="dates")
 def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
-                      convention: str = "midpoint") -> pd.DataFrame:
+                      dates: str = "midpoint") -> pd.DataFrame:
     """The comparison sample followed through the same attestation and searches as the Russia cohort.
 
     Ties of ``comparison_sample.csv`` (attested by the 2016 crawl or the 2015 German register: the
@@ -489,7 +494,7 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
                                                            pd.Series(sd, index=f.index))
         f = f[~weak]
     o = f if len(f) else pd.DataFrame(columns=[*KEY, "event", "date", "date_precision", "source", "tie_key"])
-    tab = cohort_table(t, o, s, shocks=shocks, convention=convention, unresearched="report")
+    tab = cohort_table(t, o, s, shocks=shocks, dates=dates, unresearched="report")
     meta = t.set_index("tie_key")
     keys = tab["tie_id"].str.split("|", n=1).str[1]
     tab["group"] = keys.map(meta["group"]).to_numpy()
