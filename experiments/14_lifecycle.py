@@ -2,8 +2,8 @@
 tie loss without a shock, dormancy signals validated against sourced labels (issue 17).
 
 Outputs (figures/): coverage.csv, coverage_pairs.csv, coverage.png, recapture_hav.csv, recapture_simulation.csv,
-lifecycle_sources.csv, lifecycle_status.csv, tie_loss.csv, tie_loss_model.csv, tie_loss.png, dormancy.csv,
-dormancy_validation.csv.
+lifecycle_sources.csv, lifecycle_status.csv, tie_loss.csv, tie_loss_model.csv, tie_loss.png, dormancy.csv (ties
+with a signal), dormancy_validation.csv, dormancy_labels_scored.csv.
 """
 
 import matplotlib.pyplot as plt
@@ -58,14 +58,17 @@ summ = pd.concat([R.simulation_summary(sim).assign(capture="0.3-0.6"),
                   R.simulation_summary(low).assign(capture="0.1-0.25")], ignore_index=True)
 summ.to_csv(FIGURES / "recapture_simulation.csv", index=False, float_format="%.4g")
 print(summ.to_string(index=False, float_format="%.3f"))
-cov = pd.concat([L.coverage_table(lc, hist, min_sources=2),
-                 L.coverage_table(lc, hist, min_sources=2, known_places=True)], ignore_index=True)
+cov = L.combine_coverage(L.coverage_table(lc, hist, min_sources=2),
+                         L.coverage_table(lc, hist, min_sources=2, known_places=True))
 cov.to_csv(FIGURES / "coverage.csv", index=False, float_format="%.6g")
 pairs = L.coverage_table(lc, hist, pairs=True, min_ties=100)
 pairs.to_csv(FIGURES / "coverage_pairs.csv", index=False, float_format="%.6g")
 show = ["country", "population", "observed", "estimated_total", "ci_low", "ci_high", "official_count", "model"]
 print(cov.loc[cov["source"] == "all", show].to_string(index=False, float_format="%.0f"))
 print(pairs.loc[pairs["source"] == "all", show[:6]].to_string(index=False, float_format="%.0f"))
+ext = cov[cov["extrapolated_total"].notna() & (cov["n_sources"] >= 3)]
+print(ext[["country", "source", "observed", "capture_prob", "extrapolated_total", "official_count"]].to_string(
+    index=False, float_format="%.2f"))
 
 fig, axes = plt.subplots(1, 3, figsize=(18, 8), gridspec_kw={"width_ratios": [2.2, 1.6, 1]})
 L.plot_coverage(axes, cov, sim, summ[summ["capture"] == "0.3-0.6"])
@@ -94,7 +97,8 @@ save(fig, "tie_loss.png")
 
 # ---------------------------------------------------------------------------------------- dormancy
 scores = L.dormancy(lc, status, hist)
-scores.drop(columns=["a", "b"]).to_csv(FIGURES / "dormancy.csv", index=False)
+scores[scores["dormancy_class"] != "no signal"].drop(columns=["a", "b", "evidence"]).to_csv(FIGURES / "dormancy.csv",
+                                                                                        index=False)
 val = L.validate_dormancy(lc, scores)
 vt = L.validation_table(val)
 vt.to_csv(FIGURES / "dormancy_validation.csv", index=False, float_format="%.4g")

@@ -182,3 +182,26 @@ def test_live_wikidata_qualifiers_add_events() -> None:
     st = L.tie_status(lc2).set_index("tie_id")
     assert st.loc[tid(lc2, "B", "C"), "status"] == "terminated"
     assert st.loc[tid(lc2, "B", "E"), "status"] == "listed"
+
+
+def test_known_places_population_and_loss_tables(lc: L.Lifecycle) -> None:
+    cov = L.coverage_table(lc, min_ties=1, min_sources=3, known_places=True)
+    deu = cov[(cov["country"] == "DEU") & (cov["source"] == "all")].iloc[0]
+    # DEU's four sources (lists, crawl, 2017 query, German register; not the Czech one) all know Alpha, Beta
+    # and Gamma: A-B and B-C stay, B-E drops out (only the lists know Epsilon)
+    assert deu["observed"] == 2 and deu["n_sources"] == 4
+    assert deu["population"] == "ties among towns all sources know"
+    tables = L.loss_tables(L.tie_loss(lc))
+    src = tables[tables["by"] == "source"].set_index("group")
+    assert src.loc["germany-partnerships-2015", "n"] == 2 and src.loc["germany-partnerships-2015", "dropped"] == 1
+    assert src.loc["wikidata-crawl-2016", "documented end"] == 1
+
+
+def test_combine_coverage_extrapolates_with_known_town_shares() -> None:
+    all_ties = pd.DataFrame({"country": ["DEU", "DEU"], "source": ["all", "wikipedia-lists-2026"],
+                             "observed": [100, 60], "population": "all ties"})
+    known = pd.DataFrame({"country": ["DEU", "DEU"], "source": ["all", "wikipedia-lists-2026"],
+                          "observed": [40, 30], "capture_prob": [0.8, 0.6], "population": "ties among towns"})
+    out = L.combine_coverage(all_ties, known)
+    assert out.loc[1, "extrapolated_total"] == pytest.approx(100.0) and np.isnan(out.loc[0, "extrapolated_total"])
+    assert len(out) == 4

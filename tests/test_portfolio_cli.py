@@ -33,6 +33,10 @@ def test_json_lists_every_tie(expr: str, capsys: pytest.CaptureFixture[str], tmp
         assert {"partner", "partner_country", "status", "signals", "dormancy_score", "dormancy_class",
                 "sources"} <= set(t)
     assert ties["Blois"]["partner_country"] == "FRA"
+    # read against the newest source given (newer.csv): Siena is no longer there although Weimar is
+    assert (ties["Blois"]["status"], ties["Siena"]["status"], ties["Zakopane"]["status"]) == (
+        "listed", "dropped", "listed")
+    assert "absent_newer" in ties["Siena"]["signals"]
     assert ties["Blois"]["sources"].count(".csv") == 2 and ties["Siena"]["sources"].endswith("older.csv")
     assert (tmp_path / "portfolio_Weimar.csv").is_file() and (tmp_path / "portfolio_Weimar.png").is_file()
 

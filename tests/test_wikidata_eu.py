@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from twingraph import datasets
 from twingraph.loaders.wikidata_eu import COLUMNS, OBSERVED, load_wikidata_eu
@@ -82,3 +84,20 @@ def test_fetch_puts_query_files_in_their_folder(tmp_path: Path, file_server) -> 
         (www / f.name).write_bytes((src / f.name).read_bytes())
     got = datasets.fetch("wikidata-eu-2017", root=tmp_path / "cache", base_url=base, quiet=True)
     assert (tmp_path / "cache" / "wikidata-eu-2017" / "queries" / "uk.sparql") in got
+
+
+_FUZZ_ROW = "Weimar\tGermany\t50.98\t11.33\t65000\tBlois\t47.59\t1.33\t46000\tFrance\t960\tEU"
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(_FUZZ_ROW) - 1), st.sampled_from(["", "\t", "x", "Q1", "-", "9e9"])),
+                max_size=6), st.integers(1, 4))
+def test_mutated_rows_reconcile_or_fail_in_one_line(tmp_path_factory: pytest.TempPathFactory,
+                                                     edits: list[tuple[int, str]], copies: int) -> None:
+    row = _FUZZ_ROW
+    for pos, text in edits:
+        row = row[:pos] + text + row[pos + 1:]
+    path = tmp_path_factory.mktemp("fz") / "germany.tsv"
+    path.write_text(HEADER + "\n" + "\n".join([row, _FUZZ_ROW] * copies) + "\n", encoding="utf-8")
+    d = load_wikidata_eu(path)  # validate() inside: a ContractError would fail the test
+    assert d.rows_read == 2 * copies == d.rows_loaded + d.rows_rejected

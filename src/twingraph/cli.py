@@ -1,4 +1,4 @@
-"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|portfolio|validate-survival|reproduce``.
+"""Command-line interface: ``twingraph info|export|fetch|stats|rank|overlap|portfolio|suggest|...``.
 
 A source is a dataset name, a file, or a dataset expression ``a+b+c``: the sources merged into one
 graph with places resolved across them (:func:`twingraph.merge_sources`).  ``twingraph overlap
@@ -470,6 +470,86 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return reproduce(Path(args.experiments), only=args.only)
 
 
+# --- suggest (issue 24): candidate partners with reasons; kept in one block ------------------------------
+_REASON = {"log_km": "distance {v:,.0f} km", "same_country": "same country", "border": "neighbouring countries",
+           "shared_language": "shared official language", "log_population": "population {v:,.0f}",
+           "population_unknown": "population unknown", "log_partners": "{v:,.0f} partners",
+           "log_common_partners": "{v:,.0f} common partners", "closes_triangle": "closes a triangle",
+           "log_country_pair_ties": "{v:,.0f} ties between the countries",
+           "log_focal_in_country": "{v:,.0f} of its partners in that country",
+           "log_candidate_in_country": "{v:,.0f} partners in its country", "co_member": "fellow association member",
+           "east_west": "across the former Iron Curtain"}
+_EXP = {"log_km", "log_population", "log_partners", "log_common_partners", "log_country_pair_ties",
+        "log_focal_in_country", "log_candidate_in_country"}
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from . import maps, partner_choice as pc
+
+    data = _load(args.source, None, enrich=args.enrich_population)
+    from .exceptions import DatasetError
+
+    try:
+        borders = maps.shared_borders()
+    except DatasetError:  # Natural Earth not in the data directory: no border feature
+        borders = set()
+    cd = pc.prepare(data, borders)
+    idx, close = pc.find_place(cd, args.city, args.country)
+    if idx is None:
+        where = f" in {args.country.upper()}" if args.country else ""
+        raise UserError(f"no place called {args.city!r}{where} in {args.source}; close matches: "
+                        + (", ".join(close) or "none"))
+    model = pc.fit_partner_choice(cd, features=pc.STATIC_FEATURES, folds=5, max_events=args.events,
+                                  random_state=args.seed)
+    top = pc.distinct_candidates(pc.score_candidates(model, cd, idx).head(20 * args.top), cd).head(args.top)
+    feats = model.features
+    out = []
+    for _, r in top.iterrows():
+        reasons = []
+        for f in sorted(feats, key=lambda f: -abs(r[f"c_{f}"])):
+            x = float(r[f"x_{f}"])
+            if abs(r[f"c_{f}"]) < 0.005 or (f not in _EXP and x == 0):
+                continue
+            v = float(np.expm1(x)) if f in _EXP and f != "log_km" and f != "log_population" else float(np.exp(x))
+            reasons.append({"feature": f, "value": v if f in _EXP else x, "contribution": round(float(r[f"c_{f}"]), 4),
+                            "text": _REASON.get(f, f).format(v=v)})
+        out.append({"partner": r["name"], "country": r["country"], "place_id": r["place_id"],
+                    "score": round(float(r["score"]), 4), "probability": float(r["probability"]), "reasons": reasons,
+                    "aliases": [a for a in str(r["aliases"]).split(";") if a]})
+    focal = {"place": str(cd.names[idx]), "country": str(cd.country[idx]) or None, "place_id": str(cd.ids[idx]),
+             "has_coordinates": bool(np.isfinite(cd.lat[idx]) and np.isfinite(cd.lon[idx]))}
+    if args.json:
+        print(json.dumps({"focal": focal, "source": args.source, "candidates": out,
+                          "model": model.estimates.table[["term", "coef", "se"]].to_dict("records")},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"partners suggested for {focal['place']} ({focal['country'] or 'country unknown'}), {args.source}"
+          + ("" if focal["has_coordinates"] else " [no coordinates: distance not used]"))
+    print("(score: log-odds of the conditional logit; reasons: the log-odds each feature adds against an "
+          "average candidate)")
+    for k, c in enumerate(out, 1):
+        why = "; ".join(f"{x['text']} ({x['contribution']:+.2f})" for x in c["reasons"][:4])
+        print(f"{k:>3}. {c['partner']} ({c['country']})  score {c['score']:.2f}  p {c['probability']:.2g}  {why}")
+    return 0
+
+
+def _add_suggest(sub: Any) -> None:
+    sp = sub.add_parser("suggest", help="candidate partners for a place, with each feature's contribution")
+    sp.add_argument("city", help="place name (case and accents ignored)")
+    sp.add_argument("--country", help="ISO3 code of the place's country (to pick among homonyms)")
+    sp.add_argument("--top", type=_positive_int, default=10, help="how many candidates (default 10)")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--source", default="wikipedia-lists-2026+wikidata-crawl-2016",
+                    help="dataset or expression (default: the 2026 lists and the 2016 crawl merged)")
+    sp.add_argument("--enrich-population", action="store_true", help="GeoNames populations (slower)")
+    sp.add_argument("--events", type=_positive_int, default=4000, help="ties used to fit the model (default 4000)")
+    sp.add_argument("--seed", type=int, default=0)
+    sp.set_defaults(func=_cmd_suggest)
+# --- end suggest -------------------------------------------------------------------------------------------
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (``twingraph: error: ...``, exit 2) like every other user error."""
 
@@ -574,6 +654,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="with --dyadic: replicates pooled to estimate the pseudo-true log-HR")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_validate_survival)
+
+    _add_suggest(sub)
 
     sp = sub.add_parser("reproduce", help="run every experiment script, writing into figures/")
     sp.add_argument("--experiments", default="experiments", help="folder of experiment scripts")

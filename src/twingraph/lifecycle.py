@@ -72,6 +72,7 @@ __all__ = [
     "SYSTEMATIC",
     "YEARS",
     "build",
+    "combine_coverage",
     "coverage_table",
     "documented_events",
     "dormancy",
@@ -79,6 +80,7 @@ __all__ = [
     "loss_breakdown",
     "loss_model",
     "loss_tables",
+    "newest_source",
     "plot_coverage",
     "plot_loss",
     "match_ties",
@@ -367,17 +369,31 @@ def tie_histories(lc: Lifecycle) -> pd.DataFrame:
     return out.sort_values(["tie_id", "date"], na_position="last", kind="stable").reset_index(drop=True)
 
 
+def newest_source(lc: Lifecycle) -> str:
+    """The source statuses are read against: the 2026 lists when merged, else the listing source
+    with the latest observation date, else the last one given."""
+    if NEWEST in lc.sources:
+        return NEWEST
+    listing = [s for s in lc.sources if s != "curated"]
+    dated = [s for s in listing if lc.sources[s].observed is not None]
+    if dated:
+        return max(dated, key=lambda s: (lc.sources[s].observed, listing.index(s)))
+    return listing[-1] if listing else NEWEST
+
+
 def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per tie: first and last sighting, the sources seeing it, its status as of the 2026
-    lists with the evidence, and the latest documented event."""
+    """One row per tie: first and last sighting, the sources seeing it, its status as of the newest
+    source (:func:`newest_source`: the 2026 lists) with the evidence, and the latest documented event."""
     h = tie_histories(lc) if histories is None else histories
-    sys_h = h[h["source"].isin(SYSTEMATIC)]
     listed = h[h["source"].isin(set(lc.sources)) & (h["state"] == "seen")]
     seen = listed[listed["source"] != "curated"]  # the registry's "observed" is its latest entry, not a sighting
     first = seen.groupby("tie_id")["year"].min()
     last = seen.groupby("tie_id")["year"].max()
     srcs = listed.groupby("tie_id")["source"].agg(lambda s: ";".join(s))
-    newest = sys_h[sys_h["source"] == NEWEST].set_index("tie_id")["state"]
+    ref = newest_source(lc)
+    obs = lc.sources[ref].observed if ref in lc.sources else None
+    when = f" ({obs:%Y-%m})" if obs is not None else ""
+    newest = h[h["source"] == ref].drop_duplicates("tie_id").set_index("tie_id")["state"]
     ev = lc.events[lc.events["tie_id"].notna()].copy()
     ev["_ord"] = ev["date"].fillna(pd.Timestamp("1900-01-01"))
     ev = ev.sort_values(["tie_id", "_ord"], kind="stable")
@@ -397,13 +413,13 @@ def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataF
             evidence.append(f"{e} {'' if pd.isna(r['date']) else r['date'].date()} ({r['source']})".replace("  ", " "))
         elif st == "seen":
             status.append("listed")
-            evidence.append(f"{NEWEST} (2026-02)")
+            evidence.append(f"{ref}{when}")
         elif st == "not seen":
             status.append("dropped")
-            evidence.append(f"last seen {ls}; absent from {NEWEST}, which lists a town of the tie")
+            evidence.append(f"last seen {ls}; absent from {ref}, which lists a town of the tie")
         else:
             status.append("not covered")
-            evidence.append(f"last seen {ls}; {NEWEST} lists neither town" if pd.notna(ls) else "registry only")
+            evidence.append(f"last seen {ls}; {ref} lists neither town" if pd.notna(ls) else "registry only")
     ties["status"], ties["evidence"] = status, evidence
     ties["last_event"] = last_ev["event"].reindex(ties["tie_id"]).to_numpy()
     ties["last_event_date"] = last_ev["date"].reindex(ties["tie_id"]).to_numpy()
@@ -412,7 +428,6 @@ def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataF
 
 # ------------------------------------------------------------------------------------- tie loss
 def _covariates(lc: Lifecycle, ties: pd.DataFrame) -> pd.DataFrame:
-    from .associations import flag_associations
     from .graphs import simple_graph
     from .measures.geography import haversine_km
 
@@ -429,14 +444,19 @@ def _covariates(lc: Lifecycle, ties: pd.DataFrame) -> pd.DataFrame:
     att = lc.data.attestations
     starts = att[att["start"].notna()].groupby("tie_id")["start"].min()
     out["start_year"] = starts.reindex(out["tie_id"]).dt.year.to_numpy()
-    if not hasattr(lc, "_assoc"):
-        try:
-            flagged = flag_associations(lc.data)
-            lc._assoc = set(flagged.spells.loc[flagged.spells["via_association"].notna(), "tie_id"])  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - the membership layer is optional here
-            lc._assoc = set()  # type: ignore[attr-defined]
-    out["association"] = out["tie_id"].isin(lc._assoc)  # type: ignore[attr-defined]
+    out["association"] = out["tie_id"].isin(_association_ties(lc))
     return out
+
+
+def _association_ties(lc: Lifecycle) -> set[str]:
+    """Ties between co-members of a twinning association (:func:`twingraph.associations.flag_associations`
+    on the merged data: registry members and clique-inferred ones), computed once per :class:`Lifecycle`."""
+    from .associations import flag_associations
+
+    if not hasattr(lc, "_assoc"):
+        flagged = flag_associations(lc.data)
+        lc._assoc = set(flagged.spells.loc[flagged.spells["via_association"].notna(), "tie_id"])  # type: ignore[attr-defined]
+    return lc._assoc  # type: ignore[attr-defined]
 
 
 def tie_loss(lc: Lifecycle, status: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -634,6 +654,19 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
     return out.reindex(columns=cols)
 
 
+def combine_coverage(all_ties: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
+    """Both populations of :func:`coverage_table` in one table, with ``extrapolated_total`` on the
+    all-ties rows of each source: the ties the source lists in the country divided by its capture
+    probability among the towns every source knows (a Horvitz–Thompson-type total that borrows the
+    share from the population where linkage is reliable; it assumes the source holds the same share
+    of the other towns' ties, and counts a tie listed under two unlinked spellings twice)."""
+    k = known[known["source"] != "all"].set_index(["country", "source"])["capture_prob"]
+    out = all_ties.copy()
+    p = k.reindex(pd.MultiIndex.from_arrays([out["country"], out["source"]])).to_numpy()
+    out["extrapolated_total"] = np.where(out["source"] != "all", out["observed"] / p, np.nan)
+    return pd.concat([out, known], ignore_index=True)
+
+
 # ------------------------------------------------------------------------------------- dormancy
 def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dormancy signals, score and class per tie.
@@ -674,10 +707,8 @@ def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.Da
     latest = pd.concat([start, evy], axis=1).max(axis=1)
     bilateral = set(att.loc[att["source"].isin(["germany-partnerships-2015", "czechia-partnerships-2013", "curated"]),
                             "tie_id"])
-    if not hasattr(lc, "_assoc"):
-        _covariates(lc, lc.ties.head(1))
-    assoc = lc._assoc  # type: ignore[attr-defined]
-    out = st[["tie_id", "a", "b", "status", "first_seen", "last_seen", "sources"]].copy()
+    assoc = _association_ties(lc)
+    out = st[["tie_id", "a", "b", "status", "first_seen", "last_seen", "sources", "evidence"]].copy()
     t = out["tie_id"]
     out["one_sided"] = t.isin(one).astype(int)
     out["missed_by_sources"] = missed.reindex(t).fillna(0).astype(int).to_numpy()
@@ -820,8 +851,8 @@ def portfolio(lc: Lifecycle, place_id: str | Sequence[str], scores: pd.DataFrame
     txt = hh["source"].astype("string").fillna("?") + " " + year + ": " + hh["state"].astype("string").fillna("?")
     obs = hh.assign(txt=txt.astype(str)).groupby("tie_id")["txt"].agg("; ".join)
     mine["history"] = obs.reindex(mine["tie_id"]).to_numpy()
-    st = tie_status(lc, h).set_index("tie_id")
-    mine["evidence"] = st["evidence"].reindex(mine["tie_id"]).to_numpy()
+    if "evidence" not in mine:  # scores from an older dormancy table
+        mine["evidence"] = tie_status(lc, h).set_index("tie_id")["evidence"].reindex(mine["tie_id"]).to_numpy()
     cols = ["partner", "partner_country", "status", "dormancy_class", "dormancy_score", "signals", "sources",
             "first_seen", "last_seen", "evidence", "history", "tie_id", "partner_id", "partner_lat", "partner_lon"]
     return mine.reindex(columns=cols).sort_values(["dormancy_score", "partner"], ascending=[False, True]).reset_index(
@@ -924,7 +955,9 @@ def plot_loss(axes: Any, loss: pd.DataFrame, tables: pd.DataFrame, model: pd.Dat
         axes[0].barh(range(len(share)), share[f], left=left, color=_CB[k], label=f, height=0.7)
         left += share[f].to_numpy()
     axes[0].set(yticks=range(len(share)), yticklabels=share.index, xlabel="share of the source's ties, by 2026 state")
-    axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=2)
+    axes[0].set_xlim(0, 1.42)
+    axes[0].set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    axes[0].legend(fontsize=7, loc="center right")
     bins = {"degree": ["1-5", "6-10", "11-20", "21-50", "51+"],
             "distance": ["<250", "250-500", "500-1000", "1000-2000", "2000-5000", "5000+"],
             "age": ["<20", "20-29", "30-39", "40-49", "50-59", "60+"]}

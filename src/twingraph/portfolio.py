@@ -56,8 +56,8 @@ def render_text(name: str, table: pd.DataFrame) -> str:
 
 
 def draw_portfolio_map(name: str, lat: float, lon: float, table: pd.DataFrame, path: Path) -> Path:
-    """A world map (Equal Earth) with the city, each partner coloured by dormancy class and a line
-    to it; written as PNG (and PDF) beside ``path``."""
+    """A map (Equal Earth, cropped to the city and its partners) with the city, each partner
+    coloured by dormancy class and a line to it; written as PNG (and PDF) beside ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -76,6 +76,14 @@ def draw_portfolio_map(name: str, lat: float, lon: float, table: pd.DataFrame, p
         ax.plot([x0[0], xx], [y0[0], yy], color=CLASS_COLOURS.get(cls, "0.5"), lw=0.8, alpha=0.7)
         ax.plot(xx, yy, "o", color=CLASS_COLOURS.get(cls, "0.5"), ms=4)
     ax.plot(x0, y0, "*", color="black", ms=12)
+    lons = [lon, *t["partner_lon"].tolist()]
+    lats = [lat, *t["partner_lat"].tolist()]
+    w, e, so, no = min(lons) - 8, max(lons) + 8, min(lats) - 6, max(lats) + 6
+    if e - w < 40:  # at least a region's width around the city
+        w, e = (w + e) / 2 - 20, (w + e) / 2 + 20
+    if no - so < 25:
+        so, no = (so + no) / 2 - 12.5, (so + no) / 2 + 12.5
+    maps.set_extent(ax, (max(w, -180), min(e, 180), max(so, -85), min(no, 85)))
     for cls, col in CLASS_COLOURS.items():
         ax.plot([], [], "o", color=col, label=f"{cls} ({int((table['dormancy_class'] == cls).sum())})")
     ax.legend(loc="lower left", fontsize=8, title="dormancy class")
