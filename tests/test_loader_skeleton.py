@@ -9,7 +9,7 @@ import io
 import pytest
 
 from twingraph.exceptions import TwingraphError
-from twingraph.loaders import germany_register, table
+from twingraph.loaders import czechia_register, germany_register, table
 from twingraph.loaders._rows import Reject, Row, RowReader, csv_rows
 from twingraph.resolve import homonym_centres, nearest_centre
 
@@ -44,6 +44,7 @@ def test_reader_files_rejections_and_keeps_the_invariant() -> None:
 def test_loaders_on_the_skeleton_are_parse_functions() -> None:
     assert "RowReader" in inspect.getsource(table.load_table)
     assert "RowReader" in inspect.getsource(germany_register.load_germany_register)
+    assert "RowReader" in inspect.getsource(czechia_register.load_czechia_register)
     assert "rej.add" not in inspect.getsource(germany_register)
     assert "haversine" not in inspect.getsource(table)      # homonyms are resolve's job
 

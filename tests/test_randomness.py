@@ -166,10 +166,21 @@ def _g() -> ig.Graph:
     return G
 
 
-def _cohorts() -> Any:
-    from twingraph import cohorts
+def _choice() -> Any:
+    """A partner-choice data set of 40 places and 60 partnerships (30 before 1995, 30 after)."""
+    from twingraph import partner_choice as pc
 
-    return cohorts
+    rng = np.random.default_rng(3)
+    n, m = 40, 60
+    ties = pd.DataFrame({"i": rng.integers(0, 20, m), "j": rng.integers(20, n, m)})
+    ties["year"] = np.r_[np.full(30, 1990.0), np.full(30, 2000.0)]
+    ties["pair_id"] = [f"{a}|{b}" for a, b in zip(ties["i"], ties["j"])]
+    return pc.ChoiceData(ids=np.array([f"p{k}" for k in range(n)]), names=np.array([f"P{k}" for k in range(n)]),
+                         country=np.array(["AAA"] * n, dtype=object), country_code=np.zeros(n, int),
+                         countries=np.array(["AAA"], dtype=object), lat=rng.uniform(40, 50, n),
+                         lon=rng.uniform(0, 20, n), log_pop=rng.normal(10, 1, n), pop_unknown=np.zeros(n),
+                         bloc=np.full(n, np.nan), usable=np.ones(n, bool), ties=ties,
+                         border_matrix=np.zeros((1, 1)), language_matrix=np.ones((1, 1)), in_gazetteer=np.ones(n, bool))
 
 
 #: one cheap call per seeded public function: ``random_state`` is passed by keyword
@@ -203,18 +214,26 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "twingraph.counterfactual.counterfactual_removal": lambda rs: counterfactual_removal(
         nx.path_graph(8), [(2, 3)], measures=("lcc",), n_replicates=4, random_state=rs, n_jobs=1),
     "twingraph.formation.attachment_kernel": lambda rs: attachment_kernel(_pairs(), n_replicates=2, random_state=rs),
-    "twingraph.cohorts.protocol.corrected_share": lambda rs: _cohorts().corrected_share(
-        50, 5, 5, 3, 2, draws=20, random_state=rs),
-    "twingraph.cohorts.checks.corrected_shares": lambda rs: _cohorts().corrected_shares(
-        pd.DataFrame({"status": ["suspended", "no documented change"] * 5, "ended_before_shock": False,
-                      "end_first_round_or_primary": True, "partner": ["A"] * 10}),
-        {"sensitivity": 0.8, "lower": 0.5, "upper": 0.9, "beta_a": 5, "beta_b": 2}, draws=20, random_state=rs),
     "twingraph.simulate.simulate_network_with_truth": lambda rs: simulate_network_with_truth(
         n_places=40, n_ties=60, random_state=rs)[0],
     "twingraph.simulate.simulate_network": lambda rs: simulate_network(n_places=40, n_ties=60, random_state=rs),
     "twingraph.simulate.validate_survival": lambda rs: {
         k: v for k, v in validate_survival(n_replicates=2, n_jobs=1, n_ties=80, n_places=40, random_state=rs).items()
         if k not in ("elapsed_seconds", "seed")},
+    "twingraph.cohorts.protocol.corrected_share": lambda rs: corrected_share(50, 5, 4, 3.0, 2.0, draws=50,
+                                                                             random_state=rs),
+    "twingraph.cohorts.checks.corrected_shares": lambda rs: corrected_shares(
+        pd.DataFrame({"status": ["suspended", "no documented change", "terminated"], "partner": ["A", "A", "B"],
+                      "ended_before_shock": [False] * 3, "end_first_round_or_primary": [True, False, True]}),
+        {"sensitivity": 0.8, "lower": 0.5, "upper": 1.0, "beta_a": 8.0, "beta_b": 2.0}, draws=50, random_state=rs),
+    "twingraph.recapture.simulate_captures": lambda rs: simulate_captures(50, [0.5, 0.4, 0.3], random_state=rs),
+    "twingraph.recapture.simulation_study": lambda rs: simulation_study(N=60, p=(0.5, 0.4, 0.6), replicates=2,
+                                                                        random_state=rs,
+                                                                        scenarios=(("independent", 0.0, 0.0),)),
+    "twingraph.partner_choice.fit_partner_choice": lambda rs: pc.fit_partner_choice(
+        _choice(), features=("log_km", "log_population"), n_alternatives=5, random_state=rs).coef.tolist(),
+    "twingraph.partner_choice.evaluate_split": lambda rs: pc.evaluate_split(
+        _choice(), 1995, ks=(5,), n_boot=5, features=("log_km",), n_alternatives=5, random_state=rs).summary,
     "twingraph.simulate.shock_design": lambda rs: shock_design(n_places=40, n_ties=60, random_state=rs),
     "twingraph.simulate.simulate_shock_cohort": lambda rs: simulate_shock_cohort(_design(), random_state=rs),
     "twingraph.simulate.dyadic_coverage": lambda rs: dyadic_coverage(
@@ -222,7 +241,11 @@ CALLS: dict[str, Callable[[Any], Any]] = {
 }
 
 from twingraph import measures as M  # noqa: E402
+from twingraph import partner_choice as pc  # noqa: E402
+from twingraph.cohorts.checks import corrected_shares  # noqa: E402
+from twingraph.cohorts.protocol import corrected_share  # noqa: E402
 from twingraph.counterfactual import counterfactual_removal  # noqa: E402
+from twingraph.recapture import simulate_captures, simulation_study  # noqa: E402
 from twingraph.formation import attachment_kernel  # noqa: E402
 from twingraph.measures import size_assortativity  # noqa: E402
 from twingraph.simulate import (dyadic_coverage, shock_design, simulate_network, simulate_network_with_truth,  # noqa: E402

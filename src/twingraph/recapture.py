@@ -44,6 +44,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from .exceptions import TwingraphError
+from .randomness import random_state_arg
 from .randomness import SeedLike, check_random_state
 from .results import Result
 
@@ -377,6 +378,7 @@ def estimate(counts: Any, criterion: str = "aic", level: float = 0.95, max_inter
                              criterion=criterion, table=table, capture=capture, fit=fit)
 
 
+@random_state_arg()
 def simulate_captures(N: int, p: Any, random_state: SeedLike = None, heterogeneity: float = 0.0,
                       dependence: float = 0.0) -> np.ndarray:
     """Simulated capture table (one row per unit of a population of ``N``, one column per source).
@@ -403,6 +405,7 @@ SCENARIOS = (("independent", 0.0, 0.0), ("heterogeneous", 1.0, 0.0), ("dependent
              ("heterogeneous + dependent", 1.0, 1.5))
 
 
+@random_state_arg()
 def simulation_study(N: int = 2000, p: Any = (0.5, 0.4, 0.3, 0.6), replicates: int = 200,
                      random_state: SeedLike = 0, criterion: str = "aic", scenarios: Any = SCENARIOS) -> pd.DataFrame:
     """Recovery of known totals: per scenario and replicate, the selected model's estimate and

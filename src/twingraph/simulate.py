@@ -637,7 +637,10 @@ def _coverage_replicate(design: ShockDesign, seed: np.random.SeedSequence, setti
     if monotone_directions(data)[0]:
         return row
     beta, pl, _, _ = likelihood.newton(data)
-    B = np.linalg.inv(pl.information)
+    try:
+        B = np.linalg.inv(pl.information)
+    except np.linalg.LinAlgError:  # no information on the exposure (e.g. no exposed tie at risk at an event)
+        return row
     U = likelihood.score_residuals(data, beta)
     a, b = cp["a"].to_numpy(), cp["b"].to_numpy()
     var = {"model": B, "one-way (place a)": cluster_variance(U, B, a),

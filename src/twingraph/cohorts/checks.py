@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..randomness import random_state_arg, spawn_seeds
+from ..randomness import int_seed, random_state_arg
 from ..survival import FirthCoxPH
 from .models import fit_cox
 from .protocol import PROTOCOL_DATE, clopper_pearson, corrected_share
@@ -48,10 +48,9 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         is too small to measure it per country).
     by : str, optional
         Column to split by (e.g. the partner country).
-    draws : int
-        Imputations per set (:func:`~twingraph.cohorts.corrected_share`).
-    random_state : int, Generator or None
-        Seeds one independent stream per set (:func:`twingraph.randomness.spawn_seeds`).
+    draws, random_state
+        Imputations, and the seed (int, Generator or None) whose integer value plus the set's number
+        seeds :func:`~twingraph.cohorts.corrected_share` for each set.
 
     Returns
     -------
@@ -63,11 +62,11 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         ``announced`` ties stay), ``no_documented_change``, ``sensitivity`` and its interval,
         ``draws``, ``seed``.
     """
+    base = int_seed(random_state)
     t = _at_risk(table)
     sets = {"all": t}
     if by is not None:
         sets.update({str(k): g for k, g in sorted(t.groupby(by), key=lambda kv: str(kv[0]))})
-    seeds = spawn_seeds(random_state, len(sets))  # one independent stream per set
     rows = []
     for i, (name, g) in enumerate(sets.items()):
         n = len(g)
@@ -77,7 +76,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         nochange = int((g["status"] == "no documented change").sum())
         lo, hi = clopper_pearson(d, n, alpha)
         mi = corrected_share(n, d, dp, sensitivity["beta_a"], sensitivity["beta_b"], draws=draws,
-                             random_state=seeds[i], alpha=alpha)
+                             random_state=base + i, alpha=alpha)
         rows.append({"set": name, "n": n, "documented": d, "documented_by_primary": dp,
                      "share_documented": d / n, "documented_lower": lo, "documented_upper": hi,
                      "share_corrected": mi["share"], "corrected_rubin_lower": mi["rubin_lower"],
@@ -85,7 +84,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
                      "corrected_pct_upper": mi["pct_upper"], "bound_lower": d / n,
                      "bound_upper": (d + nochange) / n, "no_documented_change": nochange,
                      "sensitivity": sensitivity["sensitivity"], "sensitivity_lower": sensitivity["lower"],
-                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": seeds[i]})
+                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": base + i})
     return pd.DataFrame(rows)
 
 

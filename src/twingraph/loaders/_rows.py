@@ -6,7 +6,8 @@ detail, raw text) in a :class:`~twingraph.tables.Rejections` table, and yields t
 invariant ``rows_read == rows_loaded + rows_rejected`` holds by construction.  Rejections found
 after parsing (a self-tie once both places have ids) go through :meth:`RowReader.reject`.
 
-Loaders on the skeleton: :mod:`~twingraph.loaders.table`, :mod:`~twingraph.loaders.germany_register`.
+Loaders on the skeleton: :mod:`~twingraph.loaders.table`, :mod:`~twingraph.loaders.germany_register`,
+:mod:`~twingraph.loaders.czechia_register`.
 """
 
 from __future__ import annotations

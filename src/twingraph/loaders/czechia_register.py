@@ -52,8 +52,9 @@ from pathlib import Path
 import pandas as pd
 
 from ._io import bounded_lines
-from ..tables import Rejections, TwinData, make_twindata
+from ..tables import TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
+from ._rows import Reject, Row, RowReader, csv_rows
 
 __all__ = ["COLUMNS", "CZECH_COUNTRIES", "OBSERVED", "YEAR_RANGE", "load_czechia_register"]
 
@@ -102,37 +103,29 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
     """
     path = Path(path)
     fname = path.name
-    rej = Rejections()
+    reader = RowReader(fname)
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(bounded_lines(fh, fh.name), delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader, None)
+        csv_reader = csv.reader(bounded_lines(fh, fh.name), delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(csv_reader, None)
         if header is None or tuple(h.strip() for h in header) != COLUMNS:
             raise ValueError(f"{path}: expected header {' '.join(COLUMNS)}, got {header}")
-        records = [(reader.line_num, row) for row in reader if row and any(f.strip() for f in row)]
+        records = list(csv_rows(csv_reader))
     # partner codes of (name, country) outside the placeholder rows, to identify Prague's partners
     code_of: dict[tuple[str, str], str] = {}
-    for _, row in records:
+    for rec in records:
+        row = rec.fields
         if len(row) == len(COLUMNS) and row[5].strip() not in _PLACEHOLDER_CODES:
             code_of.setdefault((row[8].strip(), row[9].strip()), row[5].strip())
 
-    places: dict[str, dict[str, object]] = {}
-    acc = TieAccumulator("", fname, by_kind=True)
-    rows_loaded = 0
-    year_unknown = 0
-    impossible: list[tuple[int, str]] = []
-    for line, row in records:
-        raw = "\t".join(row)
-        if len(row) != len(COLUMNS):
-            rej.add(fname, line, "wrong-field-count", f"{len(row)} fields", raw)
-            continue
-        r = dict(zip(COLUMNS, (f.strip() for f in row)))
+    def parse(row: Row) -> tuple[int, dict[str, str], str, str, str, str, bool]:
+        """One register row -> (line, fields by column, ISO3 of each side, the two place ids, guessed id?)."""
+        row.expect_fields(len(COLUMNS))
+        r = dict(zip(COLUMNS, (f.strip() for f in row.fields)))
         if not r["obec1"] or not r["obec2"]:
-            rej.add(fname, line, "missing-name", "", raw)
-            continue
+            raise Reject("missing-name")
         iso1, iso2 = CZECH_COUNTRIES.get(r["stat1"]), CZECH_COUNTRIES.get(r["stat2"])
         if iso1 is None or iso2 is None:
-            rej.add(fname, line, "unknown-country", r["stat1"] if iso1 is None else r["stat2"], raw)
-            continue
+            raise Reject("unknown-country", r["stat1"] if iso1 is None else r["stat2"])
         id1 = f"cz13:{r['kod1']}" if r["kod1"] not in _PLACEHOLDER_CODES else f"cz13:{iso1}:{r['obec1']}"
         placeholder2 = r["kod2"] in _PLACEHOLDER_CODES
         if not placeholder2:
@@ -142,8 +135,15 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
         else:
             id2 = f"cz13:{iso2}:{r['obec2']}"
         if id1 == id2:
-            rej.add(fname, line, "self-tie", "", raw)
-            continue
+            raise Reject("self-tie")
+        return row.line, r, iso1, iso2, id1, id2, placeholder2
+
+    places: dict[str, dict[str, object]] = {}
+    acc = TieAccumulator("", fname, by_kind=True)
+    rows_loaded = 0
+    year_unknown = 0
+    impossible: list[tuple[int, str]] = []
+    for line, r, iso1, iso2, id1, id2, placeholder2 in reader.records(records, parse):
         for pid, name, iso, lat, lon, guessed in ((id1, r["obec1"], iso1, r["lat1"], r["lon1"], False),
                                                   (id2, r["obec2"], iso2, r["lat2"], r["lon2"], placeholder2)):
             la, lo = parse_coordinates(lat, lon)
@@ -172,5 +172,5 @@ def load_czechia_register(path: str | Path, source: str = "czechia-partnerships-
         "ties_with_conflicting_years": sum(1 for t in acc.records() if t["conflict"]),
         "czech_places": sum(1 for p in places.values() if p["country"] == "CZE"),
     }
-    return make_twindata(list(places.values()), acc.records(), rej, len(records), rows_loaded,
+    return make_twindata(list(places.values()), acc.records(), reader.rejections, reader.rows_read, rows_loaded,
                          source=source, observed=OBSERVED, notes=notes)
