@@ -349,3 +349,12 @@ Gg,USA,,municipality,Rg,RUS,,municipality,twin,terminated,2022-03-02,day,war,,ht
     assert t.loc["Gg", "status"] == "terminated" and t.loc["Gg", "end_round"] == "incidental"
     assert not bool(t.loc["Gg", "end_found_early"])  # not a find of the first round or the primary pass
     assert _table(root, passes=("primary",)).loc["Gg", "status"] == "no documented change"
+
+
+def test_dates_keyword_and_its_shim(root: Path) -> None:
+    new = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS, dates="earliest")
+    with pytest.warns(DeprecationWarning, match="use dates="):
+        old = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS, convention="earliest")
+    assert new["end_resolved"].equals(old["end_resolved"]) and new.attrs["dates"] == "earliest"
+    for fn in (C.cohort_table, C.load_cohort, C.load_cohort_protocol, C.comparison_cohort):
+        assert fn.__renamed_arguments__ == {"convention": "dates"}

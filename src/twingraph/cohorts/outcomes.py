@@ -333,7 +333,8 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
     shocks : DataFrame, optional
         The shock registry (``event_id``, ``date``); default :func:`twingraph.shocks.load_shocks`.
     dates : {"earliest", "midpoint", "latest"}
-        How a partial end date becomes a day (after clipping its period to start at the shock).
+        How a partial end date becomes a day (after clipping its period to start at the shock); the
+        old keyword ``convention=`` still works, with a DeprecationWarning.
     unresearched : {"error", "report"}
         A tie with neither a sourced outcome nor a logged search raises (default), or is kept with
         status ``"not researched"`` (left out of :func:`survival_table`, counted in
@@ -410,7 +411,7 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         })
     out = pd.DataFrame(rows)
     out.attrs["outcomes_outside_cohort"] = int((~outcomes["tie_key"].isin(set(ties["tie_key"]))).sum())
-    out.attrs["dates"] = dates
+    out.attrs["dates"] = out.attrs["convention"] = dates
     out.attrs["not_researched"] = len(missing)
     return out
 

@@ -455,9 +455,10 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
 
     Ties of ``comparison_sample.csv`` (attested by the 2016 crawl or the 2015 German register: the
     Western cohort towns' ties with non-Russian partners, Russian places' ties with partners in
-    non-sanctioning countries), with the findings of the ``comparison`` pass matched by place names and countries (a namesake with another
-    country does not match), the same strict "maintained" rule, and the time origin of the Russia
-    cohort (24 February 2022).  Ties not yet searched have status ``"not researched"``.
+    non-sanctioning countries), with the findings of the ``comparison`` pass matched by place names
+    and countries (a namesake with another country does not match), the same strict "maintained"
+    rule, and the time origin of the Russia cohort (24 February 2022).  Ties not yet searched have
+    status ``"not researched"``.
 
     Returns
     -------
