@@ -21,7 +21,7 @@ FLOORS: dict[str, int] = {
     "dates": 1, "countries": 1, "tables": 1, "datasets": 1, "_lazy": 1, "_validation": 1, "_results": 1,
     "loaders": 2, "resolve": 2, "merge": 2, "graphs": 2,
     "measures": 3, "temporal": 3, "survival": 3, "shocks": 3, "associations": 3, "formation": 3,
-    "cohorts": 3, "geo": 3,
+    "cohorts": 3, "geo": 3, "literature": 3,
     "simulate": 4, "counterfactual": 4,
     "plotting": 5, "maps": 5, "export": 5, "reproduce": 5, "cli": 5, "__main__": 5,
 }

@@ -626,11 +626,14 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     -------
     DataFrame
         One row per (measure, network, rank): ``kind`` (``"top"``/``"check"``), ``measure``,
-        ``network`` (``"with"``/``"without"``), ``rank``, ``place_id``, ``name``, ``country``,
-        ``score``, ``member`` (association id(s) of a twinning association the place belongs to,
-        else ``None``).  ``attrs["explained"]`` holds,
-        per measure, the share of the top-``top`` (with associations) held by association members
-        and the share that leaves the top-``top`` when the ties are excluded.
+        ``network`` (``"with"``/``"without"``), ``rank`` (tied places share the smallest rank),
+        ``n_tied`` (places in the whole network with that score: the rank is shared by all of them,
+        so a tie group crossing rank ``top`` is listed only up to ``top`` rows, ordered by place id),
+        ``place_id``, ``name``, ``country``, ``score``, ``member`` (association id(s) of a twinning
+        association the place belongs to, else ``None``).  ``attrs["explained"]`` holds, per
+        measure, over every place ranked ``<= top`` with all ties (``n_top``, tie groups whole):
+        the share held by association members (``members_in_top``) and the share whose rank
+        without the association ties is worse than ``top`` (``left_top``).
 
     References
     ----------
@@ -657,9 +660,11 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     mm = data.memberships.dropna(subset=["place_id"])
     mm = mm[mm["association_id"].isin(flagged_assoc)]
     member = mm.groupby("place_id")["association_id"].agg(lambda x: ";".join(sorted(set(x)))).to_dict()
+    from scipy.stats import rankdata
+
     parts, explained = [], {}
-    tops: dict[tuple[str, str], list[str]] = {}
-    cols = ["kind", "measure", "network", "rank", "place_id", "name", "country", "score", "member"]
+    ranks: dict[tuple[str, str], dict[str, int]] = {}
+    cols = ["kind", "measure", "network", "rank", "n_tied", "place_id", "name", "country", "score", "member"]
     modes: tuple[tuple[str, Literal["include", "exclude"]], ...] = (("with", "include"), ("without", "exclude"))
     for network, mode in modes:
         g, ids = to_igraph(simple_graph(data, isolates=True, associations=mode))
@@ -674,18 +679,24 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
             t.insert(0, "measure", name)
             t.insert(0, "kind", "top")
             t["member"] = [member.get(p) for p in t["place_id"]]
-            tops[(name, network)] = list(t["place_id"])
+            vals, counts = np.unique(score, return_counts=True)
+            n_tied = dict(zip(vals.tolist(), counts.tolist()))
+            t["n_tied"] = [int(n_tied[float(v)]) for v in t["score"]]
+            ranks[(name, network)] = dict(zip(ids, rankdata(-score, method="min").astype(int).tolist()))
             parts.append(t[cols])
             for pid in check:
                 i = ids.index(pid)
                 parts.append(pd.DataFrame([{"kind": "check", "measure": name, "network": network,
-                                            "rank": 1 + int((score > score[i]).sum()), "place_id": pid,
+                                            "rank": 1 + int((score > score[i]).sum()),
+                                            "n_tied": int((score == score[i]).sum()), "place_id": pid,
                                             "name": g.vs[i]["label"], "country": g.vs[i]["country"],
                                             "score": float(score[i]), "member": member.get(pid)}], columns=cols))
     for name in measures:
-        w, wo = tops[(name, "with")], set(tops[(name, "without")])
+        rw, rwo = ranks[(name, "with")], ranks[(name, "without")]
+        w = [p for p, r in rw.items() if r <= top]  # tied ranks: every place ranked <= top, not a cut by id
         explained[name] = {"members_in_top": sum(p in member for p in w) / len(w) if w else float("nan"),
-                           "left_top": sum(p not in wo for p in w) / len(w) if w else float("nan")}
+                           "left_top": sum(rwo.get(p, top + 1) > top for p in w) / len(w) if w else float("nan"),
+                           "n_top": len(w)}
     out = pd.concat(parts, ignore_index=True)
     out.attrs["explained"] = explained
     return out
