@@ -501,8 +501,10 @@ def event_studies(
         plac: dict[str, Any] = {}
         if placebo_draws > 0:
             pt = placebo_test(cnt, e["date"].year, tr, r.post["coef"], window=window, units=keep,
-                              exclude_years=exclude_years.get(focal, ()), family=r.family,
-                              alpha=r.notes.get("alpha"), n_draws=placebo_draws, random_state=random_state)
+                              exclude_years=exclude_years.get(focal, ()),
+                              family="negbin" if r.family == "negbin" else "poisson",
+                              alpha=float(r.notes["alpha"]) if "alpha" in r.notes else None,  # type: ignore[arg-type]
+                              n_draws=placebo_draws, random_state=random_state)
             plac = {"placebo_p_value": pt["p_value"], "placebo_n": pt["n_placebos"],
                     "placebo_exhaustive": pt["exhaustive"]}
         summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),

@@ -253,8 +253,8 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
             bread = np.linalg.pinv(Xa.T @ (Xa * mu[:, None]))
             V, _ = dyadic_variance(Xa * (y - mu)[:, None], bread, d["country_a"].astype(str),
                                    d["country_b"].astype(str))
-            pos = [list(X.columns).index(c) for c in cols]
-            sd = np.sqrt(np.diag(V)[pos])
+            idx = [list(X.columns).index(c) for c in cols]
+            sd = np.sqrt(np.diag(V)[idx])
             coef = res.params[cols].to_numpy()
             z = stats.norm.ppf(0.975)
             out = pd.DataFrame({"term": cols, "coef": coef, "se": sd, "ci_low": coef - z * sd,

@@ -31,7 +31,7 @@ def formation_grid(axes: Any, counts: pd.DataFrame, groups: Iterable[str], event
         ax.bar(c["year"], np.minimum(c["formed"], top), width=0.9,
                color=[OKABE_ITO["black"] if y == placeholder else NEUTRAL for y in c["year"]])
         ph = c[c["year"] == placeholder]
-        if len(ph) and float(ph["formed"].iloc[0]) > top:
+        if placeholder is not None and len(ph) and float(ph["formed"].iloc[0]) > top:
             ax.text(placeholder + 1.2, top * 0.97, f"2000: {int(ph['formed'].iloc[0])}", fontsize=5.5, va="top")
         for t in events.get(g, []):
             ax.axvline(t, color=ACCENT, ls="--", lw=0.8)

@@ -107,7 +107,8 @@ def country_pairs_map(fig: Figure, world: Any, pairs: pd.DataFrame, anchors: pd.
         maps.label_countries(ax, anchors, [c for c in ends if key == "europe" or c not in europe])
         if key == "europe":
             maps.set_extent(ax, maps.EUROPE)
-    fig.colorbar(sm, cax=cax, orientation="horizontal", label="ties per country pair (log scale)")
+    if sm is not None:
+        fig.colorbar(sm, cax=cax, orientation="horizontal", label="ties per country pair (log scale)")
     top = pairs.nlargest(n_top, "n_ties")
     axt.set_axis_off()
     axt.set(xlim=(0, 1), ylim=(n_top - 0.5, -1.2))
