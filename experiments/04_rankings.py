@@ -72,7 +72,7 @@ for ax, measure, xlabel in (
                                         for r in top.itertuples()], fontsize=5.5)
     ax.set_ylim(-0.6, len(top) - 0.4)
     ax.set_xlabel(xlabel, fontsize=7)
-    ax.set_title(f"top {TOP} by {measure},\nbilateral network", fontsize=7)
+    ax.set_title(f"top {TOP} by {measure},\nbilateral network", fontsize=7, pad=10)
     ax.tick_params(axis="x", labelsize=6)
 ax = axes[2]
 y = np.arange(len(ex))
@@ -82,13 +82,13 @@ for dy, col, color, label in ((-0.2, "members_in_top", VERMILION, "association m
     for yi, v in zip(y + dy, ex[col]):
         ax.text(v + 0.02 if v < 0.75 else v - 0.02, yi, f"{v:.0%}", va="center", fontsize=5.5,
                 ha="left" if v < 0.75 else "right", color="black" if v < 0.75 else "white")
-ax.set_yticks(y, [f"{m.replace('_', '-')}\n(n = {n})" for m, n in zip(ex["measure"], ex["n_top"])], fontsize=6)
+ax.set_yticks(y, [f"{m.replace('_', '-')}\n(n = {int(n)})" for m, n in zip(ex["measure"], ex["n_top"])], fontsize=6)
 ax.invert_yaxis()
 ax.set_xlim(0, 1)
 ax.set_xticks([0, 0.5, 1], ["0", "50%", "100%"], fontsize=6)
-ax.set_xlabel("share of places ranked ≤ 20\nwith all ties", fontsize=7)
-ax.set_title("what the two associations\ndo to the top 20", fontsize=7)
-ax.legend(fontsize=5.5, loc="lower right", frameon=False)
+ax.set_xlabel("share of places ranked ≤ 20 with all ties", fontsize=6)
+ax.set_title("what the two associations\ndo to the top 20", fontsize=7, pad=10)
+ax.legend(fontsize=5.5, loc="upper center", bbox_to_anchor=(0.4, -0.22), frameon=False)
 panel_letters(axes)
 fig.tight_layout()
 stamp(fig, f"{name} (English Wikipedia lists, Feb 2026), simple graph; exact betweenness")

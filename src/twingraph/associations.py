@@ -792,7 +792,13 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
     DataFrame
         ``association_id``, ``kind``, ``matched_members``, ``co_member_pairs``, ``pairs_tied``,
         ``share_tied``, ``members_with_outside_ties`` (members with a tie to a place outside the
-        association), ``mean_outside_degree``.
+        association), ``mean_outside_degree``; and a baseline: ``baseline_share``, the share of
+        co-member pairs expected tied if each pair were tied as often as any two places of the
+        same two countries are (ties between those countries over the pairs of their places,
+        without the co-member pairs' own ties, which would make the baseline circular),
+        ``rate_ratio = share_tied / baseline_share``; ``baseline_degree_share``, the share expected
+        from the members' degrees alone (``k_u k_v / 2m`` per pair, capped at 1, with degrees and
+        ``m`` counted without ties among co-members), a fairer baseline for hubs such as C40 cities.
 
     References
     ----------
@@ -807,6 +813,9 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
 
     G = simple_graph(data, isolates=True)
     m = data.memberships[(data.memberships["basis"] == "registry") & data.memberships["place_id"].notna()]
+    country = nx.get_node_attributes(G, "country")
+    n_places = pd.Series(country).value_counts()
+    cp = pd.Series([tuple(sorted((str(country.get(u)), str(country.get(v))))) for u, v in G.edges()]).value_counts()
     kinds = data.associations.set_index("association_id")["kind"]
     rows = []
     for aid in sorted(associations or data.associations["association_id"]):
@@ -815,11 +824,28 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
         tied = sum(G.has_edge(u, v) for u, v in pairs)
         s = set(ids)
         outside = [len(set(G[u]) - s) for u in ids]
+        base = []
+        for u, v in pairs:
+            cu, cv = str(country.get(u)), str(country.get(v))
+            key = tuple(sorted((cu, cv)))
+            own = sum(G.has_edge(x, y) for x, y in pairs
+                      if tuple(sorted((str(country.get(x)), str(country.get(y))))) == key)
+            npairs = (n_places.get(cu, 0) * (n_places.get(cu, 0) - 1) / 2 if cu == cv
+                      else n_places.get(cu, 0) * n_places.get(cv, 0))
+            npairs -= sum(1 for x, y in pairs if tuple(sorted((str(country.get(x)), str(country.get(y))))) == key)
+            base.append((cp.get(key, 0) - own) / npairs if npairs > 0 else np.nan)
+        baseline = float(np.nanmean(base)) if base else float("nan")
+        inner = sum(G.has_edge(u, v) for u, v in pairs)
+        two_m = 2 * (G.number_of_edges() - inner)
+        kdeg = {u: G.degree(u) - sum(1 for w in G[u] if w in s) for u in ids}
+        degree_base = float(np.mean([min(1.0, kdeg[u] * kdeg[v] / two_m) for u, v in pairs])) if pairs else np.nan
         rows.append({"association_id": aid, "kind": kinds.get(aid), "matched_members": len(ids),
                      "co_member_pairs": len(pairs), "pairs_tied": tied,
                      "share_tied": tied / len(pairs) if pairs else float("nan"),
                      "members_with_outside_ties": int(sum(o > 0 for o in outside)),
-                     "mean_outside_degree": float(np.mean(outside)) if outside else float("nan")})
+                     "mean_outside_degree": float(np.mean(outside)) if outside else float("nan"),
+                     "baseline_share": baseline, "baseline_degree_share": degree_base,
+                     "rate_ratio": (tied / len(pairs)) / baseline if pairs and baseline > 0 else float("nan")})
     return pd.DataFrame(rows)
 
 

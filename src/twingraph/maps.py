@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = ["DATASET", "EQUAL_EARTH", "EUROPE", "countries", "shared_borders", "project_lonlat",
-           "label_countries",
+           "label_countries", "country_populations",
            "draw_choropleth", "draw_country_pairs", "set_extent"]
 
 DATASET = "natural-earth-110m"
@@ -77,6 +77,25 @@ def countries(root: Path | None = None) -> gpd.GeoDataFrame:
                            geometry=w.geometry, crs=w.crs or "EPSG:4326")
     out = out.dissolve(by="iso3", aggfunc="first", sort=True).reset_index()
     return out[["iso3", "name", "continent", "geometry"]]
+
+
+def country_populations(root: Path | None = None) -> pd.Series:
+    """Population estimate per ISO3 code from Natural Earth 1:110m (``POP_EST``; the 2019-2020
+    estimates shipped with version 5), summed over features sharing a code.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ISO3, named ``pop_est``; countries whose estimate is missing or 0 are left out.
+    """
+    import geopandas as gpd
+
+    w = gpd.read_file(datasets.path(DATASET, _FILE, root=root))
+    iso = w["ISO_A3"].where(w["ISO_A3"] != "-99", w["ISO_A3_EH"])
+    iso = iso.where(iso != "-99", w["ADM0_A3"]).replace(_FIX)
+    pop = pd.Series(pd.to_numeric(w["POP_EST"], errors="coerce").to_numpy(), index=iso.to_numpy())
+    pop = pop.groupby(level=0).sum()
+    return pop[pop > 0].rename("pop_est").rename_axis("iso3")
 
 
 def shared_borders(world: gpd.GeoDataFrame | None = None) -> set[tuple[str, str]]:

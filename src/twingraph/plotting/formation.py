@@ -120,6 +120,6 @@ def attachment_panels(ax: Any, ax2: Any, ak: Any, kern: pd.DataFrame) -> None:
     ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax2.set(xlabel="exponent α", ylabel="replicates")
     ax2.text(0.02, 0.70, f"null 95% range\n{ns['null_low']:.2f}-{ns['null_high']:.2f}\n"
-             f"observed - null mean\n= {ns['difference']:+.2f}, p = {ns['p_value']:.2f}",
+             f"observed - null mean\n= {ns['difference']:+.2f}, p = {ns['p_value']:.3f}",
              transform=ax2.transAxes, fontsize=6, va="top")
     ax2.legend(fontsize=6, frameon=False, loc="upper right")
