@@ -16,7 +16,7 @@ MIN_POP = 1e6
 DESIGN = {
     "wikipedia-lists-2026": ("English Wikipedia 'List of twin towns and sister cities in ...' pages, Feb 2026: "
                              "countries with a list page are over-represented", "01-09, 11"),
-    "wikidata-crawl-2016": ("snowball crawl of Wikidata P190 from one seed town (Sept 2016): one connected "
+    "wikidata-crawl-2016": ("snowball crawl of Wikidata P190 from one seed town, Weimar (Sept 2016): one connected "
                             "component by construction, places unreachable from the seed are missing",
                             "01-04, 07, 08, 11"),
     "germany-partnerships-2015": ("register of German municipalities' partnerships, compiled 2015, every one "

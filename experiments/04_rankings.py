@@ -52,7 +52,8 @@ CAPTIONS["rankings_top20.png"] = (
     "brackets): share that are members of those two associations (vermillion) and share whose rank falls below 20 "
     f"once the association ties are removed (grey): {ex_txt}. Exact scores, no uncertainty.")
 CAPTIONS.update({
-    f"rankings_{n}.csv": f"Top {TOP} places per measure with all ties and on the bilateral network ({n}): tied "
+    f"rankings_{n}.csv": f"Top {TOP} places per measure with all ties and on the bilateral network ({n}"
+    + ("; a snowball crawl from one seed town, Weimar: one component" if "crawl" in n else "") + "): tied "
     "rank (shared smallest rank), n_tied (places sharing the score), score, association membership; 'check' rows: "
     "Saint Petersburg's rank by every measure. Exact scores, no uncertainty." for n in REAL})
 CAPTIONS.update({
