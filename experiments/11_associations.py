@@ -51,7 +51,8 @@ overlap.to_csv(FIGURES / "associations_overlap.csv", index=False)
 membership_spells(reg).to_csv(FIGURES / "associations_spells.csv", index=False)
 print(rates.to_string(index=False), overlap.to_string(index=False), sep="\n\n")
 
-fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(7.2, 5.6), gridspec_kw={"width_ratios": [1.5, 1, 0.9]})
+fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(7.2, 6.2), gridspec_kw={"width_ratios": [1.5, 1, 0.8]})
+fig.subplots_adjust(bottom=0.22, wspace=0.35)
 dated = reg[reg["joined"].notna() | reg["left"].notna()].copy()
 dated["order"] = dated["association_id"].map(ORDER.index)
 dated = dated.sort_values(["order", "joined", "left", "country", "place"], na_position="first")
@@ -79,7 +80,7 @@ handles = [  # colours: the associations, named on the middle panel
     plt.Line2D([], [], color="0.3", lw=1, ls=":", label="member before a sourced end"),
     plt.Line2D([], [], marker="v", ls="", color="#D55E00", mec="black", label="replaced (FIN 2016, LTU 2018)"),
     plt.Line2D([], [], marker="X", ls="", color="#D55E00", mec="black", label="suspended (UBC, May 2022)")]
-ax.legend(handles=handles, fontsize=4.5, loc="upper left", frameon=False, bbox_to_anchor=(0, -0.08), ncol=2)
+ax.legend(handles=handles, fontsize=5, loc="upper left", frameon=False, bbox_to_anchor=(-0.3, -0.07))
 
 y = np.arange(len(ORDER))
 counts = pd.DataFrame({a: {"dated": int(((reg.association_id == a) & reg.joined.notna()).sum()),
@@ -94,14 +95,14 @@ bx.barh(y, counts["inferred"], left=counts["dated"] + counts["undated"], color="
 wpr = rates[rates["dataset"] == "wikipedia-lists-2026"].set_index("association_id")
 for yi, a in zip(y, ORDER):
     tot = counts.loc[a].sum()
-    bx.text(tot + 0.8, yi, f"{wpr.at[a, 'matched']}/{wpr.at[a, 'members']}\nmatched\n(of {TOTAL[a]})", va="center",
-            fontsize=4.5)
-bx.set_yticks(y, [NAMES[a] for a in ORDER], fontsize=5.5)
+    bx.text(tot + 0.8, yi, f"{NAMES[a]}\n{wpr.at[a, 'matched']}/{wpr.at[a, 'members']} matched\n(of {TOTAL[a]})",
+            va="center", fontsize=4.5)
+bx.set_yticks([])
 bx.invert_yaxis()
-bx.set_xlim(0, counts.sum(axis=1).max() + 25)
+bx.set_xlim(0, counts.sum(axis=1).max() + 40)
 bx.set_xlabel("places in the registry subset", fontsize=6)
 bx.set_title("registry members", fontsize=7)
-bx.legend(fontsize=4.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
+bx.legend(fontsize=5, loc="upper left", bbox_to_anchor=(0, -0.07), frameon=False)
 ov = overlap[overlap["dataset"] == "wikipedia-lists-2026"].set_index("association_id").loc[ORDER]
 for dy, col, mk, lab in ((-0.2, "share_tied", "o", "co-members"), (0, "baseline_degree_share", "s", "degree baseline"),
                          (0.2, "baseline_share", "^", "country-pair baseline")):
@@ -111,7 +112,7 @@ cx.set(xscale="log", xlim=(1e-4, 1.5), ylim=(len(ORDER) - 0.5, -0.5))
 cx.set_yticks(y, [f"{r:,.0f}x" for r in ov["share_tied"] / ov["baseline_degree_share"]], fontsize=5)
 cx.set_xlabel("share of pairs twinned (log)", fontsize=6)
 cx.set_title("co-members twin\n(× degree baseline)", fontsize=7)
-cx.legend(fontsize=4.5, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
+cx.legend(fontsize=5, loc="upper left", bbox_to_anchor=(0, -0.07), frameon=False)
 for a_ in (ax, bx, cx):
     a_.tick_params(labelsize=5)
 panel_letters([ax, bx, cx], size=9)

@@ -30,8 +30,8 @@ def decay_panel(ax: Axes, decay: pd.DataFrame, slopes: pd.DataFrame) -> None:
     ax.plot(km, hinge_curve(slopes, km), color=ACCENT, lw=1.1)
     for s in slopes.itertuples():
         k = np.sqrt(max(s.km_from, 10) * s.km_to)
-        ax.text(k, float(hinge_curve(slopes, [k])[0]) * (2.2 if s.segment == "below" else 0.45),
-                f"slope {s.slope:.2f}", color=ACCENT, fontsize=6.5, ha="left" if s.segment == "below" else "center")
+        ax.text(k, float(hinge_curve(slopes, [k])[0]) * 2.5, f"slope\n{s.slope:.2f}", color=ACCENT, fontsize=6,
+                ha="left" if s.segment == "below" else "center", va="bottom")
     ax.axvline(brk, color="0.5", lw=0.7, ls=":")
     ax.text(brk * 1.15, float(d["p_high"].max()), f"flattens\nbeyond\n~{brk:,.0f} km", fontsize=6.5, va="top")
     ax.set(xscale="log", yscale="log", xlabel="distance between places (km)", ylabel="P(tie | distance)")
