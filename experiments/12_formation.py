@@ -32,7 +32,7 @@ SPECS = [("elysee-treaty-1963", "DEU", "partner_country", None, []),
          ("eu-enlargement-2004", "CZE", "partner_country", None, [])]
 WINDOW = (-6, 6)
 EXCLUDE = {"DEU": (2000,), "CZE": ()}
-N_PLACEBO = 199
+N_PLACEBO = 99
 OVERLAP = "1989-92 opening in the leads: not separately identified"
 NOTES = {"german-polish-border-treaty-1990|DEU": OVERLAP, "german-polish-good-neighbourship-1991|DEU": OVERLAP,
          "czechoslovak-german-treaty-1992|DEU": OVERLAP,
@@ -62,7 +62,8 @@ CAPTIONS = {
     "rate ratio of the treated group's new partnerships k years from the event relative to k = -1 and to the other "
     "groups, 95% intervals (model-based SEs); one log scale shared by all panels. Box: pooled post-event rate ratio "
     f"[95% CI], its design-based p from {N_PLACEBO} or all placebo sets of as many control units (randomization "
-    "inference, treated units removed; smallest possible p = 1/(sets + 1)) and the joint Wald test of the leads "
+    "inference on the pooled PPML coefficient, treated units removed; smallest possible p = 1/(sets + 1)) and the "
+    "joint Wald test of the leads "
     "(pre-trends). German register 1946-2014 without 2000 (placeholder year); Czech register 1950-2013. Controls: "
     "other partner countries, minus former Eastern-bloc and Yugoslav states for the 1989-92 events; unification: "
     "the five eastern states against the western ones (Berlin left out). The 1991 and 1992 treaties follow the "

@@ -325,23 +325,22 @@ def placebo_test(
     counts: pd.DataFrame,
     event_year: int,
     treated: Iterable[str],
-    observed_coef: float,
     window: tuple[int, int] = (-6, 6),
     reference: int = -1,
     units: Iterable[str] | None = None,
     exclude_years: Iterable[int] = (),
-    family: Literal["poisson", "negbin"] = "negbin",
-    alpha: float | None = None,
-    n_draws: int = 199,
+    n_draws: int = 99,
     random_state: Any = 0,
 ) -> dict[str, Any]:
     """Design-based (randomization) inference for the pooled post-event effect of few treated units.
 
+    The statistic is the pooled post-event coefficient of a Poisson (PPML) model with unit and year
+    fixed effects, as in :func:`event_study` (any statistic gives a valid randomization test when
+    observed and placebos use the same one; PPML is consistent under overdispersion and fast).
     The treated units are removed; every set of as many control units (all of them when there are
     at most ``n_draws`` such sets, else ``n_draws`` sets drawn at random without replacement) is
-    declared treated in turn, and the pooled post-event coefficient of :func:`event_study` is
-    re-estimated on the controls alone (same window, years, family and NB dispersion).  The p value
-    is the share of placebo coefficients at least as large in absolute value as the observed one,
+    declared treated in turn and the statistic recomputed on the controls alone.  The p value is
+    the share of placebo statistics at least as large in absolute value as the observed one,
     ``(1 + #{|b_placebo| >= |b_obs|}) / (R + 1)``: it needs no model for the SEs, only that the
     treated units could have been any of the controls; its smallest possible value is ``1/(R + 1)``.
 
@@ -349,10 +348,6 @@ def placebo_test(
     ----------
     counts, event_year, treated, window, reference, units, exclude_years
         As :func:`event_study`.
-    observed_coef : float
-        The pooled post-event coefficient of the real treated units (``EventStudyResult.post["coef"]``).
-    family, alpha
-        Count model and NB2 dispersion (``None``: estimated per fit; pass the main fit's alpha).
     n_draws : int
         Largest number of placebo sets.
     random_state : int or numpy Generator
@@ -361,24 +356,29 @@ def placebo_test(
     Returns
     -------
     dict
-        ``p_value, n_placebos, exhaustive`` (all sets used), ``coefs`` (array of placebo
-        coefficients), ``min_p`` (= 1 / (n_placebos + 1)).
+        ``p_value, n_placebos, exhaustive`` (all sets used), ``observed`` (the observed
+        statistic), ``coefs`` (array of placebo statistics), ``min_p`` (= 1 / (n_placebos + 1)).
 
     Examples
     --------
-    >>> r = placebo_test(counts, 1963, ["FRA"], observed_coef=0.53)      # doctest: +SKIP
+    >>> r = placebo_test(counts, 1963, ["FRA"])      # doctest: +SKIP
     """
     from itertools import combinations
     from math import comb
 
     treated = set(treated)
     pool_all = set(counts["group"].unique()) if units is None else set(units)
+    d_obs = event_study_design(counts, event_year, treated, window, reference, sorted(pool_all | treated),
+                               exclude_years)
+    observed = float(_fit_count(d_obs["y"].to_numpy(float), _fe_matrix(d_obs, ["post"]), "poisson",
+                                "nonrobust").params["post"])
     c = counts[counts["group"].isin(pool_all - treated)]
     d0 = event_study_design(c, event_year, [], window, reference, None, exclude_years)
     controls = sorted(d0["unit"].unique())
     m = len(treated & set(counts["group"]))
     if m == 0 or len(controls) <= m:
-        return {"p_value": np.nan, "n_placebos": 0, "exhaustive": False, "coefs": np.array([]), "min_p": np.nan}
+        return {"p_value": np.nan, "n_placebos": 0, "exhaustive": False, "observed": observed,
+                "coefs": np.array([]), "min_p": np.nan}
     if comb(len(controls), m) <= n_draws:
         sets = [list(s) for s in combinations(controls, m)]
         exhaustive = True
@@ -392,12 +392,12 @@ def placebo_test(
         if d.loc[d["treated"] == 1, "y"].sum() == 0 or d.loc[d["post"] == 1, "y"].sum() == 0:
             coefs.append(np.nan)  # a placebo set with no post-event formation has no finite estimate
             continue
-        r = _fit_count(d["y"].to_numpy(float), _fe_matrix(d, ["post"]), family, "HC1", alpha)
+        r = _fit_count(d["y"].to_numpy(float), _fe_matrix(d, ["post"]), "poisson", "nonrobust")
         coefs.append(float(r.params["post"]))
     b = np.asarray(coefs, dtype=float)
     b = b[np.isfinite(b)]
-    p = (1 + int(np.sum(np.abs(b) >= abs(observed_coef) - 1e-12))) / (len(b) + 1)
-    return {"p_value": float(p), "n_placebos": len(b), "exhaustive": exhaustive, "coefs": b,
+    p = (1 + int(np.sum(np.abs(b) >= abs(observed) - 1e-12))) / (len(b) + 1)
+    return {"p_value": float(p), "n_placebos": len(b), "exhaustive": exhaustive, "observed": observed, "coefs": b,
             "min_p": 1 / (len(b) + 1)}
 
 
@@ -500,11 +500,9 @@ def event_studies(
         coef_rows.append(r.coefficients.assign(event=eid, register=focal))
         plac: dict[str, Any] = {}
         if placebo_draws > 0:
-            pt = placebo_test(cnt, e["date"].year, tr, r.post["coef"], window=window, units=keep,
-                              exclude_years=exclude_years.get(focal, ()),
-                              family="negbin" if r.family == "negbin" else "poisson",
-                              alpha=float(r.notes["alpha"]) if "alpha" in r.notes else None,  # type: ignore[arg-type]
-                              n_draws=placebo_draws, random_state=random_state)
+            pt = placebo_test(cnt, e["date"].year, tr, window=window, units=keep,
+                              exclude_years=exclude_years.get(focal, ()), n_draws=placebo_draws,
+                              random_state=random_state)
             plac = {"placebo_p_value": pt["p_value"], "placebo_n": pt["n_placebos"],
                     "placebo_exhaustive": pt["exhaustive"]}
         summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),
