@@ -57,14 +57,16 @@ CAPTIONS = {
     "partner_coordinates_flagged.csv": "Partner places of the German register whose coordinates lie > 50 km from "
                                        "their stated country (left out of the distances).",
 }
-fig = plt.figure(figsize=(7.2, 5.6))
-gs = fig.add_gridspec(2, 3, hspace=0.75, wspace=0.5)
+fig = plt.figure(figsize=(7.2, 4.8), layout="constrained")
+gs = fig.add_gridspec(2, 3)
 for i, (name, g) in enumerate(yearly.groupby("dataset", sort=False)):
     ax = fig.add_subplot(gs[0, i])
-    ax.bar(g["year"], g["formed"], width=0.9, color=[CB[8] if (i == 0 and y == 2000) else CB[i] for y in g["year"]])
+    top = float(g.loc[g["year"] != 2000, "formed"].max()) * 1.2 if i == 0 else float(g["formed"].max()) * 1.1
+    ax.bar(g["year"], g["formed"].clip(upper=top), width=0.9,
+           color=[CB[8] if (i == 0 and y == 2000) else CB[i] for y in g["year"]])
+    ax.set_ylim(0, top)
     if i == 0:
-        ax.annotate(f"2000: {n2000},\nprobable\nplaceholder", (2000, n2000), (1950, n2000 * 0.6), fontsize=5.5,
-                    arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.6})
+        ax.text(1999, top * 0.97, f"2000: {n2000}\n(clipped),\nprobable\nplaceholder", fontsize=5, ha="right", va="top")
     ax.set_title(f"{name.split('-')[0]} (n = {int(g['n_dated'].iloc[0]):,} dated)", fontsize=7, loc="left")
     ax.set_xlabel("year begun", fontsize=7)
     ax.set_ylabel("new partnerships per year", fontsize=7)
@@ -77,12 +79,12 @@ for col, c in zip(piv.columns, CB):
 dlab = [lab + ("*" if p == 2000 else "") for p, lab in zip(piv.index, F.period_labels(piv.index, last=LAST))]
 axB.set_xticks(piv.index, dlab, rotation=60, fontsize=5.5)
 axB.set_ylabel("new per decade, German register", fontsize=7)
-axB.legend(fontsize=5, frameon=False, ncol=2, title="partner", title_fontsize=5.5, loc="upper left")
+axB.legend(fontsize=4.5, frameon=False, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0), handlelength=1)
 star = ["*" if p == 2000 else "" for p in geo["period"]]
 
 
-def dlabels(counts: pd.Series) -> list[str]:
-    return [f"{lab}{s}" for lab, s in zip(F.period_labels(geo["period"], counts, last=LAST), star)]
+def dlabels(counts: pd.Series) -> list[str]:  # decade (n in growth_geography.csv), * = holds the year 2000
+    return [f"{lab}{s}" for lab, s in zip(F.period_labels(geo["period"], last=LAST), star)]
 
 
 axC = fig.add_subplot(gs[1, 0])
@@ -106,13 +108,12 @@ axE.barh(list(ypos), share["dated_share"], color=[CB[3] if s == 0 else CB[0] for
 for y, r in zip(ypos, share.itertuples()):
     axE.text(r.dated_share + 0.03, y, f"{r.dated_share:.0%}\n({int(r.n_dated):,} of {int(r.n_ties):,})", va="center",
              fontsize=5)
-axE.set_yticks(list(ypos), [n.replace("-partnerships", "").replace("-lists", "") for n in share["dataset"]],
-               fontsize=5.5)
+axE.set_yticks(list(ypos), [n.replace("-partnerships", "").replace("-lists", "").replace("wikidata-", "")
+                            for n in share["dataset"]], fontsize=5.5)
 axE.set(xlim=(0, 1.9), xticks=[0, 0.5, 1], xticklabels=["0%", "50%", "100%"])
 axE.set_xlabel("ties with a known start", fontsize=7)
 for ax in fig.axes:
     ax.tick_params(labelsize=5.5)
 panel_letters(fig.axes)
-stamp(fig, "germany-partnerships-2015, czechia-partnerships-2013 (partnerships as listed when compiled); "
-      "(f) also wikipedia-lists-2026, wikidata-crawl-2016, curated")
+stamp(fig, "German (2015) and Czech (2013) registers; (f) also wikipedia-lists-2026, wikidata-crawl-2016, curated")
 save(fig, "growth.png")
