@@ -63,7 +63,7 @@ def event_study_grid(axes: Any, coefs: pd.DataFrame, summ: pd.DataFrame, notes: 
         for k in c.loc[c["treated_count"] == 0, "k"]:
             ax.annotate("0", (k, 1), fontsize=6, color=ACCENT, ha="center", va="center")
         name = textwrap.fill(str(s.get("event_name", s["event"])), width)
-        ax.set_title(f"{name}\n{s['register']} register; treated: {textwrap.shorten(who, width, placeholder='…')}",
+        ax.set_title(f"{name}\n" + textwrap.fill(f"{s['register']} register; treated: {who}", width),
                      fontsize=6.5, loc="left")
         pp = s.get("placebo_p_value", np.nan)
         txt = (f"post RR {s['post_rate_ratio']:.2f} [{s['post_ci_low']:.2f}, {s['post_ci_high']:.2f}]\n"
