@@ -18,9 +18,14 @@ from twingraph.measures.summary import KONECT_KEYS, KONECT_TWIN
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 CAPTIONS = {
     "table2_structure.md": "Network structure (KONECT statistics) of the 2026 English Wikipedia lists and the 2016 "
-    "Wikidata crawl, each with all ties and as the bilateral network (ties between co-members of the Douzelage "
+    "Wikidata crawl (a snowball crawl from one seed town, Weimar: a single connected component by construction, so "
+    "its component counts and distances are not comparable with KONECT's or the lists'), each with all ties and "
+    "as the bilateral network (ties between co-members of the Douzelage "
     "and the Charter of European Rural Communities removed), beside KONECT's published "
-    "'twin' network; explained_* rows: share of ties, triangles and wedges held by association-implied ties.",
+    "'twin' network; explained_* rows: share of ties, triangles and wedges held by association-implied ties. "
+    "Exact statistics of the data, no uncertainty.",
+    "table2_structure.csv": "Table 2 as CSV: one row per statistic, one column per network (with all ties and "
+                            "bilateral) and KONECT's published twin values.",
 }
 LABELS = {
     "n_nodes": "places (n)", "n_edges": "ties (m, simple graph)", "n_components": "connected components",

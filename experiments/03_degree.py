@@ -21,7 +21,8 @@ DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 N_REPLICATES = 500
 CAPTIONS = {
     "degree.png": (
-        "Degree distributions of wikipedia-lists-2026 (17,212 places) and wikidata-crawl-2016 (10,055 places), "
+        "Degree distributions of wikipedia-lists-2026 (17,212 places) and wikidata-crawl-2016 (10,055 places; a "
+        "snowball crawl from one seed town, Weimar, so one connected component and no place the seed cannot reach), "
         "simple graphs (degree = distinct partner places). (a) Complementary cumulative distribution (markers) "
         "with the discrete power law fitted to the tail k >= x_min (solid) and the best competing tail, a "
         "lognormal (dashed), both by maximum likelihood on the same tail; the tail-fit table "

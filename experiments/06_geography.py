@@ -14,51 +14,32 @@ import twingraph as tg
 from twingraph import maps
 from twingraph import measures as tm
 from twingraph.countries import official_languages
-from twingraph.plotting import ACCENT, NEUTRAL, panel_letters
+from twingraph.literature import kaltenbrunner_2013
+from twingraph.measures.gravity import DEFAULT_DECAY_BINS_KM
+from twingraph.plotting import panel_letters
+from twingraph.plotting.geo import country_pairs_map, decay_panel, gravity_panel, length_bins_panel
 
 DATASETS = ("wikipedia-lists-2026", "natural-earth-110m")
 N_REPLICATES = 200
-THRESHOLDS = (50, 100, 300, 1000)
+BINS = (0, 50, 100, 300, 1000, np.inf)
 MIN_TIES_MAP = {"world": 25, "europe": 10}
-CAPTIONS = {
-    "geo_distance_decay.png": (
-        "Distance and twinning (wikipedia-lists-2026, 24,850 geolocated ties). (a) Probability that two "
-        "places are twinned against their great-circle distance: ties over all 147 million pairs of geolocated "
-        "places in each log-spaced bin, with 95% Wilson intervals. (b) Ties shorter than a threshold, observed "
-        f"share over the share expected when partners are shuffled within each country pair ({N_REPLICATES} "
-        "replicates; degrees and ties per country pair kept), with 95% null intervals. (c) Gravity model of "
-        "ties per country pair (Poisson PPML, one fixed effect per country, HC1 robust 95% CIs): rate ratios "
-        "per doubling of distance, for a shared land border (Natural Earth 1:110m) and a shared official "
-        "language (CLDR)."),
-    "geo_ties_map.png": (
-        f"Twinning ties aggregated by country pair ((a) pairs with at least {MIN_TIES_MAP['world']} ties, (b) "
-        f"pairs of two European countries with at least {MIN_TIES_MAP['europe']}, Europe enlarged; one great-circle "
-        "arc from the median position of each country's places; width and colour: number of ties, log "
-        "scale), on Natural Earth 1:110m outlines in the Equal Earth projection."),
-    "geo_distance_decay.csv": "P(tie | distance): ties, all place pairs, probability and Wilson 95% interval per bin.",
-    "geo_short_ties.csv": "Observed vs country-pair-null share of ties below each threshold: ratio, 95% "
-                          "interval, one-sided empirical p.",
-    "geo_gravity.csv": "Gravity model coefficients (Poisson PPML with country fixed effects; robust SE): "
-                       "coefficient, CI, rate ratio and CI, p.",
-    "geo_country_pairs.csv": "Ties per country pair with distance between anchors, border and shared language.",
-}
-
 wp = dataset(DATASETS[0])
 g, ids = tg.to_igraph(tg.simple_graph(wp))
 world = maps.countries()
 world = world[world["iso3"] != "ATA"]
 
-decay = tm.distance_decay(g)
+decay = tm.distance_decay(g, np.r_[0, DEFAULT_DECAY_BINS_KM])  # first row: pairs under 1 km
 decay.to_csv(FIGURES / "geo_distance_decay.csv", index=False, float_format="%.6g")
+under1 = decay.iloc[0]
+slopes = tm.decay_slopes(decay)
+slopes.to_csv(FIGURES / "geo_decay_slopes.csv", index=False, float_format="%.6g")
+brk = slopes.attrs["break_km"]
+print(slopes.to_string(), slopes.attrs, f"under 1 km: {under1['n_ties']} ties, {under1['n_pairs']} pairs")
 
-rows = []
-for scope in (False, True):
-    for thr in THRESHOLDS:
-        r = tm.short_tie_excess(g, thr, international_only=scope, n_replicates=N_REPLICATES, random_state=SEED)
-        rows.append({"ties": "international" if scope else "all", "threshold_km": thr, **r.as_dict()})
-short = pd.DataFrame(rows)
+short = pd.concat([tm.short_tie_bins(g, BINS, international_only=s, n_replicates=N_REPLICATES, random_state=SEED)
+                   .assign(ties="international" if s else "all") for s in (False, True)], ignore_index=True)
 short.to_csv(FIGURES / "geo_short_ties.csv", index=False, float_format="%.6g")
-print(short[["ties", "threshold_km", "statistic", "null_mean", "effect_size", "ci_low", "ci_high", "p_value"]])
+print(short.to_string())
 
 anchors = tm.country_anchors(g)
 pairs = tm.country_pairs(g, maps.shared_borders(world), {c: official_languages(c) for c in anchors.index})
@@ -67,53 +48,58 @@ gravity = tm.gravity_model(pairs)
 grav = gravity.table
 grav.to_csv(FIGURES / "geo_gravity.csv", index=False, float_format="%.6g")
 print(grav.to_string(), gravity.info)
+n_geo = int(decay["n_ties"].sum())
+lit = kaltenbrunner_2013(g.vcount(), g.ecount(), slopes, grav, pd.read_csv(FIGURES / "table2_structure.csv"),
+                        pd.read_csv(FIGURES / "country_communities_resolution.csv"))  # from experiments 02 and 05
+lit.to_csv(FIGURES / "kaltenbrunner_2013.csv", index=False)
+CAPTIONS = {
+    "geo_distance_decay.png": (
+        f"Distance and twinning (wikipedia-lists-2026, {n_geo:,} geolocated ties). (a) Probability that two places "
+        "are twinned against their great-circle distance: ties over all pairs of geolocated places in each "
+        f"log-spaced bin from 1 km, 95% Wilson intervals (binomial, pairs independent). The {int(under1['n_ties'])} "
+        f"ties (of {int(under1['n_pairs']):,} pairs) under 1 km are counted in the CSV but not drawn: they join "
+        "places sharing one coordinate (a town and its district, or two entries geocoded to the same centre), "
+        f"so their length is not measured. Line: log-log hinge fit from 10 km (quasi-Poisson): P ∝ "
+        f"d^{slopes['slope'][0]:.2f} up to {brk:,.0f} km, then d^{slopes['slope'][1]:.2f}: the decay flattens "
+        f"beyond about {brk:,.0f} km. (b) Share of ties in separate length bins over the share when partners are "
+        f"shuffled within each country pair ({N_REPLICATES} replicates; degrees and ties per country pair kept), "
+        "intervals: 2.5-97.5% of the null. (c) Gravity model of ties per country pair (Poisson PPML, one fixed "
+        f"effect per country, {gravity.info['n_pairs']:,} pairs of {gravity.info['n_countries']} countries), rate ratios "
+        "with 95% CIs from SEs clustered on both countries of the pair (dyadic-robust): per doubling of distance, a "
+        "shared land border (Natural Earth 1:110m), a shared official language (CLDR)."),
+    "geo_ties_map.png": (
+        f"Where twinning ties run, by country pair (wikipedia-lists-2026). (a) World: pairs with at least "
+        f"{MIN_TIES_MAP['world']} ties, drawn as curves between the median positions of each country's places "
+        "(curves bowed poleward, not great circles, so no line is cut at the map's edge: trans-Pacific pairs "
+        "such as USA-JPN are drawn across the map). "
+        f"(b) Europe enlarged: pairs of two European countries with at least {MIN_TIES_MAP['europe']} ties, as "
+        "great circles. Width and colour: number of ties (log scale); ISO3 codes label the anchors (in (a) outside "
+        "Europe). (c) The 12 pairs with the most ties. Counts, no uncertainty. Natural Earth 1:110m outlines, "
+        "Equal Earth projection."),
+    "geo_distance_decay.csv": "P(tie | distance) per bin (first row: under 1 km): ties, all place pairs, "
+                              "probability and Wilson 95% interval.",
+    "geo_decay_slopes.csv": "Hinge fit of the decay: slope (elasticity of P(tie) with distance) below and above "
+                            "the profiled break, quasi-Poisson SE and 95% CI (conditional on the break).",
+    "geo_short_ties.csv": f"Ties per length bin (separate bins, all and international ties): observed share, "
+                          f"country-pair-null mean and sd ({N_REPLICATES} replicates), ratio with the null's 95% "
+                          "interval, two-sided empirical p.",
+    "geo_gravity.csv": "Gravity model (Poisson PPML, country fixed effects): coefficient, SE clustered on both "
+                       "countries of the pair (dyadic), 95% CI, rate ratio and CI, p; se_hc1 for comparison.",
+    "kaltenbrunner_2013.csv": "Kaltenbrunner et al. 2013 (IWSOS, arXiv 1301.6900): their published findings "
+                              "(abstract; numbers not retrieved) beside this package's on the closest data "
+                              "(wikipedia-lists-2026), agreement, and why findings differ.",
+    "geo_country_pairs.csv": "Ties per country pair (the risk set, zeros included) with distance between "
+                             "anchors, border and shared language.",
+}
 
-fig, axes = plt.subplots(1, 3, figsize=(7.2, 2.6), gridspec_kw={"width_ratios": [1.2, 1, 1]})
-ax = axes[0]
-d = decay[decay["n_ties"] > 0]
-ax.fill_between(d["km_mid"], d["p_low"], d["p_high"], color=NEUTRAL, alpha=0.25, lw=0)
-ax.plot(d["km_mid"], d["p_tie"], "o-", ms=2.5, color=NEUTRAL)
-ax.set(xscale="log", yscale="log", xlabel="distance between places (km)", ylabel="P(tie | distance)")
-ax = axes[1]
-for k, (scope, mk) in enumerate((("all", "o"), ("international", "s"))):
-    s = short[short["ties"] == scope]
-    x = np.arange(len(s)) + (k - 0.5) * 0.2
-    ax.errorbar(x, s["effect_size"], yerr=[s["effect_size"] - s["ci_low"], s["ci_high"] - s["effect_size"]],
-                fmt=mk, ms=3.5, color=(NEUTRAL, ACCENT)[k], label=f"{scope} ties", capsize=2)
-ax.axhline(1, color="0.5", lw=0.8, ls="--")
-ax.set_xticks(range(len(THRESHOLDS)), [f"<{t:,}" for t in THRESHOLDS])
-ax.set(xlabel="tie length (km)", ylabel="observed / country-pair null")
-ax.legend(loc="upper right")
-ax = axes[2]
-labels = {"log_km": "distance ×2", "border": "shared border", "shared_language": "shared language"}
-rr = grav.assign(rr=np.where(grav["term"] == "log_km", 2 ** grav["coef"], grav["rate_ratio"]),
-                 lo=np.where(grav["term"] == "log_km", 2 ** grav["ci_low"], grav["rr_low"]),
-                 hi=np.where(grav["term"] == "log_km", 2 ** grav["ci_high"], grav["rr_high"]))
-y = np.arange(len(rr))[::-1]
-ax.errorbar(rr["rr"], y, xerr=[rr["rr"] - rr["lo"], rr["hi"] - rr["rr"]], fmt="o", ms=3.5, color=NEUTRAL, capsize=2)
-ax.axvline(1, color="0.5", lw=0.8, ls="--")
-ax.set_yticks(y, [labels[t] for t in rr["term"]])
-ax.set(xscale="log", xlabel="rate ratio of ties (95% CI)")
-ax.set_xticks([0.5, 1, 2, 3], ["0.5", "1", "2", "3"])
-ax.xaxis.set_minor_formatter(plt.NullFormatter())
+fig, axes = plt.subplots(1, 3, figsize=(7.2, 2.7), gridspec_kw={"width_ratios": [1.2, 1.1, 1]})
+decay_panel(axes[0], decay, slopes)
+length_bins_panel(axes[1], short)
+gravity_panel(axes[2], grav)
 panel_letters(axes)
 fig.tight_layout()
 save(fig, "geo_distance_decay.png")
 
-fig = plt.figure(figsize=(7.2, 5.6))
-axw = fig.add_axes((0.0, 0.42, 1.0, 0.58))
-axe = fig.add_axes((0.0, 0.0, 0.62, 0.42))
-cax = fig.add_axes((0.68, 0.08, 0.02, 0.28))
-norm = plt.matplotlib.colors.LogNorm(MIN_TIES_MAP["europe"], pairs["n_ties"].max())
-lo0, lo1, la0, la1 = maps.EUROPE
-europe = anchors.index[anchors["lon"].between(lo0, lo1) & anchors["lat"].between(la0, la1)]
-for ax, box, key in ((axw, None, "world"), (axe, maps.EUROPE, "europe")):
-    maps.draw_choropleth(ax, world)
-    shown = pairs if box is None else pairs[pairs["country_a"].isin(europe) & pairs["country_b"].isin(europe)]
-    sm = maps.draw_country_pairs(ax, shown[shown["n_ties"] >= MIN_TIES_MAP[key]], anchors, norm=norm,
-                                 max_width=2.0 if box is None else 3.0)
-    if box is not None:
-        maps.set_extent(ax, box)
-fig.colorbar(sm, cax=cax, label="ties per country pair")
-panel_letters([axw, axe])
+fig = plt.figure(figsize=(7.2, 6.4))
+panel_letters(country_pairs_map(fig, world, pairs, anchors, MIN_TIES_MAP))
 save(fig, "geo_ties_map.png")

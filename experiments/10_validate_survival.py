@@ -30,6 +30,11 @@ CAPTIONS = {
         "of an exact 95% interval falls in 95% of such studies. (b) Mean standard error divided by the standard "
         "deviation of the estimates (1 = calibrated). With a shared frailty per place, model-based and one-way "
         "clustered intervals are too narrow; dyadic-robust ones come closest to nominal."),
+    "validate_survival_coverage.csv": f"Per scenario and SE type (model-based, one-way clustered, two-way, "
+                                      f"dyadic-robust): {N_REPLICATES} replicates, not estimable, coverage of the 95% "
+                                      "Wald interval with its 95% Wilson interval, mean SE / SD of the estimates.",
+    "validate_survival_replicates.csv": "One row per scenario and replicate: events, exposed events, ties, estimable, "
+                                        "log hazard ratio and its SE of each type.",
 }
 
 summary, reps = tg.dyadic_coverage(N_REPLICATES, random_state=SEED)

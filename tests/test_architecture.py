@@ -23,7 +23,7 @@ FLOORS: dict[str, int] = {
     "deprecation": 1, "geo": 1, "names": 1,
     "loaders": 2, "resolve": 2, "merge": 2, "graphs": 2, "membership": 2,
     "measures": 3, "temporal": 3, "survival": 3, "shocks": 3, "associations": 3, "formation": 3,
-    "cohorts": 3, "recapture": 3, "lifecycle": 3, "portfolio": 5, "partner_choice": 3,
+    "cohorts": 3, "recapture": 3, "lifecycle": 3, "portfolio": 5, "partner_choice": 3, "literature": 3,
     "simulate": 4, "counterfactual": 4,
     "plotting": 5, "maps": 5, "export": 5, "reproduce": 5, "cli": 5, "__main__": 5,
 }

@@ -383,3 +383,60 @@ def test_event_study_year_without_treated_formation_is_not_estimated():
     row = res.coefficients.set_index("k").loc[-4]
     assert row["treated_count"] == 0 and np.isnan(row["rate_ratio"])
     assert res.notes["leads_without_treated_formation"] == ["lead_4"] and res.pretrend["df"] == 3
+
+
+# ------------------------------------------------------------------- placebo inference, year handling
+def test_placebo_test_is_exhaustive_for_one_treated_unit_and_rejects_a_large_effect():
+    counts, treated = _simulated_panel(rr=10.0, n_treated=1, seed=4)
+    res = F.event_study(counts, 1990, treated, window=(-5, 5), family="poisson")
+    pt = F.placebo_test(counts, 1990, treated, window=(-5, 5), n_draws=199)
+    assert pt["observed"] == pytest.approx(res.post["coef"], abs=1e-6)  # the same PPML statistic
+    n_controls = counts["group"].nunique() - 1
+    assert pt["exhaustive"] and pt["n_placebos"] == n_controls
+    # a 10x effect beats every placebo: p is the smallest possible, 1 / (controls + 1)
+    assert pt["p_value"] == pytest.approx(1 / (n_controls + 1)) == pytest.approx(pt["min_p"])
+    # the placebo coefficients of units without an effect centre on zero
+    assert abs(np.median(pt["coefs"])) < 0.3
+
+
+def test_placebo_test_samples_sets_reproducibly_and_finds_no_effect_under_the_null():
+    counts, treated = _simulated_panel(rr=1.0, n_treated=3, seed=8)
+    a = F.placebo_test(counts, 1990, treated, window=(-5, 5), n_draws=40, random_state=1)
+    b = F.placebo_test(counts, 1990, treated, window=(-5, 5), n_draws=40, random_state=1)
+    assert not a["exhaustive"] and a["n_placebos"] == 40
+    np.testing.assert_array_equal(a["coefs"], b["coefs"])
+    assert a["p_value"] > 0.05
+
+
+def test_event_studies_report_placebo_columns_and_event_names():
+    counts, _ = _simulated_panel(rr=3.0, n_treated=1, seed=2)
+    pairs = pd.DataFrame({"focal": [f"t{i}" for i in range(len(counts))], "partner": "p",
+                          "partner_country": counts["group"].to_numpy(), "year": counts["year"].to_numpy()})
+    pairs = pairs.loc[pairs.index.repeat(counts["formed"].to_numpy())].reset_index(drop=True)
+    ev = pd.DataFrame({"event_id": ["e"], "date": [pd.Timestamp("1990-06-01")], "actors": ["u00"], "targets": [""],
+                       "name": ["An event"]}).set_index("event_id")
+    _, summ = F.event_studies([("e", "X", "partner_country", ["u00"], [])], ev, {"X": pairs},
+                              {"X": range(1980, 2001)}, window=(-5, 5), placebo_draws=50, family="poisson")
+    row = summ.iloc[0]
+    assert row["event_name"] == "An event" and row["placebo_exhaustive"]
+    assert row["placebo_p_value"] == pytest.approx(1 / (row["placebo_n"] + 1))
+
+
+def test_attachment_kernel_treats_excluded_years_as_undated():
+    p = _grow(lambda k: k, n_years=20, seed=3)
+    full = F.attachment_kernel(p, n_replicates=0)
+    drop = F.attachment_kernel(p, n_replicates=0, exclude_years=[1960])
+    ref = F.attachment_kernel(p[p["year"] != 1960], n_replicates=0)
+    assert drop.alpha_ == pytest.approx(ref.alpha_) and drop.alpha_ != pytest.approx(full.alpha_)
+    assert int(drop.counts["gained"].sum()) == int(ref.counts["gained"].sum())
+    cut = F.attachment_kernel(p, n_replicates=0, last_year=1960)
+    assert int(cut.counts["year"].max()) == 1960
+
+
+def test_attachment_null_summary():
+    p = _grow(lambda k: k, n_years=12)
+    ak = F.attachment_kernel(p, n_replicates=9, random_state=2)
+    ns = ak.null_summary()
+    r = ak.null_alpha_
+    assert ns["null_mean"] == pytest.approx(r.mean()) and ns["difference"] == pytest.approx(ak.alpha_ - r.mean())
+    assert ns["p_value"] == (1 + np.sum(np.abs(r - r.mean()) >= abs(ak.alpha_ - r.mean()) - 1e-12)) / 10

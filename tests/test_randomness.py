@@ -166,6 +166,21 @@ def _g() -> ig.Graph:
     return G
 
 
+def _panel() -> pd.DataFrame:
+    """Formation counts of 12 units over 1984-1996 (Poisson, a year trend)."""
+    rng = np.random.default_rng(4)
+    rows = [{"group": f"u{u:02d}", "year": y, "formed": int(rng.poisson(2.0 + 0.1 * (y - 1984)))}
+            for u in range(12) for y in range(1984, 1997)]
+    return pd.DataFrame(rows)
+
+
+def _panel_pairs() -> pd.DataFrame:
+    c = _panel()
+    pairs = pd.DataFrame({"focal": [f"t{i}" for i in range(len(c))], "partner": "p",
+                          "partner_country": c["group"].to_numpy(), "year": c["year"].to_numpy()})
+    return pairs.loc[pairs.index.repeat(c["formed"].to_numpy())].reset_index(drop=True)
+
+
 def _choice() -> Any:
     """A partner-choice data set of 40 places and 60 partnerships (30 before 1995, 30 after)."""
     from twingraph import partner_choice as pc
@@ -213,7 +228,18 @@ CALLS: dict[str, Callable[[Any], Any]] = {
         _g(), ("transitivity",), n_replicates=3, random_state=rs),
     "twingraph.counterfactual.counterfactual_removal": lambda rs: counterfactual_removal(
         nx.path_graph(8), [(2, 3)], measures=("lcc",), n_replicates=4, random_state=rs, n_jobs=1),
-    "twingraph.formation.attachment_kernel": lambda rs: attachment_kernel(_pairs(), n_replicates=2, random_state=rs),
+    "twingraph.formation.attachment.attachment_kernel": lambda rs: attachment_kernel(_pairs(), n_replicates=2,
+                                                                                     random_state=rs),
+    "twingraph.formation.events.placebo_test": lambda rs: placebo_test(
+        _panel(), 1990, ["u00", "u01"], window=(-3, 3), n_draws=4, random_state=rs)["coefs"],
+    "twingraph.formation.events.event_studies": lambda rs: event_studies(
+        [("e", "X", "partner_country", ["u00", "u01"], [])],
+        pd.DataFrame({"event_id": ["e"], "date": [pd.Timestamp("1990-06-01")], "actors": ["u00;u01"],
+                      "targets": [""], "name": ["An event"]}).set_index("event_id"),
+        {"X": _panel_pairs()}, {"X": range(1984, 1997)}, window=(-3, 3), placebo_draws=4, family="poisson",
+        random_state=rs)[1],
+    "twingraph.measures.gravity.short_tie_bins": lambda rs: M.short_tie_bins(
+        _g(), (0, 300, np.inf), n_replicates=3, random_state=rs),
     "twingraph.simulate.simulate_network_with_truth": lambda rs: simulate_network_with_truth(
         n_places=40, n_ties=60, random_state=rs)[0],
     "twingraph.simulate.simulate_network": lambda rs: simulate_network(n_places=40, n_ties=60, random_state=rs),
@@ -246,7 +272,7 @@ from twingraph.cohorts.checks import corrected_shares  # noqa: E402
 from twingraph.cohorts.protocol import corrected_share  # noqa: E402
 from twingraph.counterfactual import counterfactual_removal  # noqa: E402
 from twingraph.recapture import simulate_captures, simulation_study  # noqa: E402
-from twingraph.formation import attachment_kernel  # noqa: E402
+from twingraph.formation import attachment_kernel, event_studies, placebo_test  # noqa: E402
 from twingraph.measures import size_assortativity  # noqa: E402
 from twingraph.simulate import (dyadic_coverage, shock_design, simulate_network, simulate_network_with_truth,  # noqa: E402
                                 simulate_shock_cohort, validate_survival)

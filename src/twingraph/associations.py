@@ -177,11 +177,14 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     -------
     DataFrame
         One row per (measure, network, rank): ``kind`` (``"top"``/``"check"``), ``measure``,
-        ``network`` (``"with"``/``"without"``), ``rank``, ``place_id``, ``name``, ``country``,
-        ``score``, ``member`` (association id(s) of a twinning association the place belongs to,
-        else ``None``).  ``attrs["explained"]`` holds,
-        per measure, the share of the top-``top`` (with associations) held by association members
-        and the share that leaves the top-``top`` when the ties are excluded.
+        ``network`` (``"with"``/``"without"``), ``rank`` (tied places share the smallest rank),
+        ``n_tied`` (places in the whole network with that score: the rank is shared by all of them,
+        so a tie group crossing rank ``top`` is listed only up to ``top`` rows, ordered by place id),
+        ``place_id``, ``name``, ``country``, ``score``, ``member`` (association id(s) of a twinning
+        association the place belongs to, else ``None``).  ``attrs["explained"]`` holds, per
+        measure, over every place ranked ``<= top`` with all ties (``n_top``, tie groups whole):
+        the share held by association members (``members_in_top``) and the share whose rank
+        without the association ties is worse than ``top`` (``left_top``).
 
     References
     ----------
@@ -208,9 +211,11 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     mm = data.memberships.dropna(subset=["place_id"])
     mm = mm[mm["association_id"].isin(flagged_assoc)]
     member = mm.groupby("place_id")["association_id"].agg(lambda x: ";".join(sorted(set(x)))).to_dict()
+    from scipy.stats import rankdata
+
     parts, explained = [], {}
-    tops: dict[tuple[str, str], list[str]] = {}
-    cols = ["kind", "measure", "network", "rank", "place_id", "name", "country", "score", "member"]
+    ranks: dict[tuple[str, str], dict[str, int]] = {}
+    cols = ["kind", "measure", "network", "rank", "n_tied", "place_id", "name", "country", "score", "member"]
     modes: tuple[tuple[str, Literal["include", "exclude"]], ...] = (("with", "include"), ("without", "exclude"))
     for network, mode in modes:
         g, ids = to_igraph(simple_graph(data, isolates=True, associations=mode))
@@ -225,18 +230,24 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
             t.insert(0, "measure", name)
             t.insert(0, "kind", "top")
             t["member"] = [member.get(p) for p in t["place_id"]]
-            tops[(name, network)] = list(t["place_id"])
+            vals, counts = np.unique(score, return_counts=True)
+            n_tied = dict(zip(vals.tolist(), counts.tolist()))
+            t["n_tied"] = [int(n_tied[float(v)]) for v in t["score"]]
+            ranks[(name, network)] = dict(zip(ids, rankdata(-score, method="min").astype(int).tolist()))
             parts.append(t[cols])
             for pid in check:
                 i = ids.index(pid)
                 parts.append(pd.DataFrame([{"kind": "check", "measure": name, "network": network,
-                                            "rank": 1 + int((score > score[i]).sum()), "place_id": pid,
+                                            "rank": 1 + int((score > score[i]).sum()),
+                                            "n_tied": int((score == score[i]).sum()), "place_id": pid,
                                             "name": g.vs[i]["label"], "country": g.vs[i]["country"],
                                             "score": float(score[i]), "member": member.get(pid)}], columns=cols))
     for name in measures:
-        w, wo = tops[(name, "with")], set(tops[(name, "without")])
+        rw, rwo = ranks[(name, "with")], ranks[(name, "without")]
+        w = [p for p, r in rw.items() if r <= top]  # tied ranks: every place ranked <= top, not a cut by id
         explained[name] = {"members_in_top": sum(p in member for p in w) / len(w) if w else float("nan"),
-                           "left_top": sum(p not in wo for p in w) / len(w) if w else float("nan")}
+                           "left_top": sum(rwo.get(p, top + 1) > top for p in w) / len(w) if w else float("nan"),
+                           "n_top": len(w)}
     out = pd.concat(parts, ignore_index=True)
     out.attrs["explained"] = explained
     return out
@@ -332,7 +343,13 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
     DataFrame
         ``association_id``, ``kind``, ``matched_members``, ``co_member_pairs``, ``pairs_tied``,
         ``share_tied``, ``members_with_outside_ties`` (members with a tie to a place outside the
-        association), ``mean_outside_degree``.
+        association), ``mean_outside_degree``; and a baseline: ``baseline_share``, the share of
+        co-member pairs expected tied if each pair were tied as often as any two places of the
+        same two countries are (ties between those countries over the pairs of their places,
+        without the co-member pairs' own ties, which would make the baseline circular),
+        ``rate_ratio = share_tied / baseline_share``; ``baseline_degree_share``, the share expected
+        from the members' degrees alone (``k_u k_v / 2m`` per pair, capped at 1, with degrees and
+        ``m`` counted without ties among co-members), a fairer baseline for hubs such as C40 cities.
 
     References
     ----------
@@ -347,6 +364,9 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
 
     G = simple_graph(data, isolates=True)
     m = data.memberships[(data.memberships["basis"] == "registry") & data.memberships["place_id"].notna()]
+    country = nx.get_node_attributes(G, "country")
+    n_places = pd.Series(country).value_counts()
+    cp = pd.Series([tuple(sorted((str(country.get(u)), str(country.get(v))))) for u, v in G.edges()]).value_counts()
     kinds = data.associations.set_index("association_id")["kind"]
     rows = []
     for aid in sorted(associations or data.associations["association_id"]):
@@ -355,11 +375,28 @@ def co_membership_overlap(data: TwinData, associations: Sequence[str] | None = N
         tied = sum(G.has_edge(u, v) for u, v in pairs)
         s = set(ids)
         outside = [len(set(G[u]) - s) for u in ids]
+        base = []
+        for u, v in pairs:
+            cu, cv = str(country.get(u)), str(country.get(v))
+            key = tuple(sorted((cu, cv)))
+            own = sum(G.has_edge(x, y) for x, y in pairs
+                      if tuple(sorted((str(country.get(x)), str(country.get(y))))) == key)
+            npairs = (n_places.get(cu, 0) * (n_places.get(cu, 0) - 1) / 2 if cu == cv
+                      else n_places.get(cu, 0) * n_places.get(cv, 0))
+            npairs -= sum(1 for x, y in pairs if tuple(sorted((str(country.get(x)), str(country.get(y))))) == key)
+            base.append((cp.get(key, 0) - own) / npairs if npairs > 0 else np.nan)
+        baseline = float(np.nanmean(base)) if base else float("nan")
+        inner = sum(G.has_edge(u, v) for u, v in pairs)
+        two_m = 2 * (G.number_of_edges() - inner)
+        kdeg = {u: G.degree(u) - sum(1 for w in G[u] if w in s) for u in ids}
+        degree_base = float(np.mean([min(1.0, kdeg[u] * kdeg[v] / two_m) for u, v in pairs])) if pairs else np.nan
         rows.append({"association_id": aid, "kind": kinds.get(aid), "matched_members": len(ids),
                      "co_member_pairs": len(pairs), "pairs_tied": tied,
                      "share_tied": tied / len(pairs) if pairs else float("nan"),
                      "members_with_outside_ties": int(sum(o > 0 for o in outside)),
-                     "mean_outside_degree": float(np.mean(outside)) if outside else float("nan")})
+                     "mean_outside_degree": float(np.mean(outside)) if outside else float("nan"),
+                     "baseline_share": baseline, "baseline_degree_share": degree_base,
+                     "rate_ratio": (tied / len(pairs)) / baseline if pairs and baseline > 0 else float("nan")})
     return pd.DataFrame(rows)
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = ["DATASET", "EQUAL_EARTH", "EUROPE", "countries", "shared_borders", "project_lonlat",
+           "label_countries", "country_populations",
            "draw_choropleth", "draw_country_pairs", "set_extent"]
 
 DATASET = "natural-earth-110m"
@@ -76,6 +77,25 @@ def countries(root: Path | None = None) -> gpd.GeoDataFrame:
                            geometry=w.geometry, crs=w.crs or "EPSG:4326")
     out = out.dissolve(by="iso3", aggfunc="first", sort=True).reset_index()
     return out[["iso3", "name", "continent", "geometry"]]
+
+
+def country_populations(root: Path | None = None) -> pd.Series:
+    """Population estimate per ISO3 code from Natural Earth 1:110m (``POP_EST``; the 2019-2020
+    estimates shipped with version 5), summed over features sharing a code.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ISO3, named ``pop_est``; countries whose estimate is missing or 0 are left out.
+    """
+    import geopandas as gpd
+
+    w = gpd.read_file(datasets.path(DATASET, _FILE, root=root))
+    iso = w["ISO_A3"].where(w["ISO_A3"] != "-99", w["ISO_A3_EH"])
+    iso = iso.where(iso != "-99", w["ADM0_A3"]).replace(_FIX)
+    pop = pd.Series(pd.to_numeric(w["POP_EST"], errors="coerce").to_numpy(), index=iso.to_numpy())
+    pop = pop.groupby(level=0).sum()
+    return pop[pop > 0].rename("pop_est").rename_axis("iso3")
 
 
 def shared_borders(world: gpd.GeoDataFrame | None = None) -> set[tuple[str, str]]:
@@ -156,8 +176,9 @@ def draw_choropleth(ax: Axes, world: gpd.GeoDataFrame, values: Mapping[str, Any]
 
 
 def draw_country_pairs(ax: Axes, pairs: pd.DataFrame, anchors: pd.DataFrame, crs: str = EQUAL_EARTH,
-                       cmap: str = "viridis", norm: Any = None, max_width: float = 2.5, n: int = 40) -> Any:
-    """One great-circle arc per country pair, width and colour by its number of ties.
+                       cmap: str = "viridis", norm: Any = None, max_width: float = 2.5, n: int = 40,
+                       path: str = "great_circle") -> Any:
+    """One arc per country pair, width and colour by its number of ties.
 
     Parameters
     ----------
@@ -169,6 +190,11 @@ def draw_country_pairs(ax: Axes, pairs: pd.DataFrame, anchors: pd.DataFrame, crs
         Indexed by ISO3 with ``lon, lat`` (e.g. the median position of the country's places).
     crs, cmap, norm, max_width, n
         Projection; colour map and (log) norm of ``n_ties``; widest line in points; points per arc.
+    path : {"great_circle", "curve"}
+        ``"great_circle"``: the geodesic, split where it crosses the map's edge (the antimeridian);
+        ``"curve"``: a gentle quadratic Bezier curve between the two projected anchors, bowed
+        northward by 15% of its length, which never crosses the edge (a trans-Pacific pair is then
+        drawn across the map, not over the Pacific; say so).
 
     Returns
     -------
@@ -183,13 +209,38 @@ def draw_country_pairs(ax: Axes, pairs: pd.DataFrame, anchors: pd.DataFrame, crs
     norm = norm or mpl.colors.LogNorm(vmin=max(1, p["n_ties"].min()), vmax=p["n_ties"].max())
     cm = mpl.colormaps[cmap]
     segs, cols, widths = [], [], []
+    if path not in ("great_circle", "curve"):
+        raise ValueError(f"unknown path {path!r}; use 'great_circle' or 'curve'")
+    t = np.linspace(0, 1, n)[:, None]
     for r in p.itertuples():
         a, b = anchors.loc[r.country_a], anchors.loc[r.country_b]
-        for piece in great_circle_path(a["lat"], a["lon"], b["lat"], b["lon"], n):
-            x, y = project_lonlat(piece[:, 0], piece[:, 1], crs)
-            segs.append(np.c_[x, y])
+        if path == "curve":
+            x, y = project_lonlat([a["lon"], b["lon"]], [a["lat"], b["lat"]], crs)
+            p0, p2 = np.array([x[0], y[0]]), np.array([x[1], y[1]])
+            perp = np.array([-(p2 - p0)[1], (p2 - p0)[0]])
+            perp = -perp if perp[1] < 0 else perp  # bow poleward, as great circles do
+            mid = (p0 + p2) / 2 + 0.15 * perp
+            pieces = [(1 - t) ** 2 * p0 + 2 * (1 - t) * t * mid + t ** 2 * p2]
+        else:
+            pieces = [np.c_[project_lonlat(piece[:, 0], piece[:, 1], crs)]
+                      for piece in great_circle_path(a["lat"], a["lon"], b["lat"], b["lon"], n)]
+        for seg in pieces:
+            segs.append(seg)
             f = float(norm(r.n_ties))
             cols.append(cm(f))
             widths.append(0.2 + max_width * f)
     ax.add_collection(LineCollection(segs, colors=cols, linewidths=widths, capstyle="round"))
     return mpl.cm.ScalarMappable(norm=norm, cmap=cm)
+
+
+def label_countries(ax: Axes, anchors: pd.DataFrame, codes: Any, crs: str = EQUAL_EARTH,
+                    fontsize: float = 5.5) -> None:
+    """Write each ISO3 code in ``codes`` at its anchor (``anchors``: ISO3 index, ``lon, lat``),
+    dark text on a white halo so it stays legible over arcs."""
+    import matplotlib.patheffects as pe
+
+    a = anchors.loc[[c for c in codes if c in anchors.index]]
+    x, y = project_lonlat(a["lon"], a["lat"], crs)
+    for code, xi, yi in zip(a.index, x, y):
+        ax.text(xi, yi, code, fontsize=fontsize, ha="center", va="center", color="0.1", zorder=5,
+                path_effects=[pe.withStroke(linewidth=1.5, foreground="white")])

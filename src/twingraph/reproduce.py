@@ -168,7 +168,7 @@ def figures_readme(folder: Path, figures: Path | None = None,
                    captions: dict[str, dict[str, str]] | None = None) -> str:
     """The text of ``figures/README.md``: one section per experiment script, in run order.
 
-    Each section has the script's name and the first line of its docstring, then one bullet per
+    Each section has the script's name and the first paragraph of its docstring, then one bullet per
     output file in ``CAPTIONS`` (marked *not generated* when the file is absent from ``figures``).
     Files in ``figures`` that no caption mentions are listed at the end, so nothing goes
     undescribed.  The text depends only on the scripts and the file names: no dates, sorted,
@@ -208,8 +208,8 @@ def figures_readme(folder: Path, figures: Path | None = None,
                 caps, note = {}, "(CAPTIONS are computed when the script runs: run `twingraph reproduce` to list them)"
         doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
         lines += [f"## {script.name}", ""]
-        if doc:
-            lines += [doc.strip().splitlines()[0], ""]
+        if doc:  # the docstring's first paragraph, joined, so a heading never stops mid-sentence
+            lines += [" ".join(doc.strip().split("\n\n")[0].split()), ""]
         if not caps:
             lines += [note or "(no CAPTIONS declared)", ""]
         for name, caption in caps.items():

@@ -24,8 +24,8 @@ from .distances import (DistanceDistribution, diameter, distance_distribution, d
                         median_distance)
 from .geography import (EARTH_RADIUS_KM, distance_by_group_pair, distance_null_test, edge_distances,
                         haversine_km, null_distances)
-from .gravity import (country_anchors, country_pair_null, country_pairs, distance_decay, gravity_model,
-                      short_tie_excess)
+from .gravity import (country_anchors, country_pair_null, country_pairs, decay_slopes, distance_decay,
+                      gravity_expected, gravity_model, short_tie_bins, short_tie_excess)
 from .nullmodels import STATISTICS, null_ensemble, rewire, z_scores
 from .size import (claw_count, component_sizes, largest_component, lcc_size, n_components, n_edges,
                    n_nodes, size_stats, star_count, triangle_count, wedge_count)
@@ -50,7 +50,7 @@ __all__ = [
     "EARTH_RADIUS_KM", "distance_by_group_pair", "distance_null_test", "edge_distances",
     "haversine_km", "null_distances",
     "country_anchors", "country_pair_null", "country_pairs", "distance_decay", "gravity_model",
-    "short_tie_excess",
+    "short_tie_excess", "short_tie_bins", "decay_slopes", "gravity_expected",
     "STATISTICS", "null_ensemble", "rewire", "z_scores",
     "claw_count", "component_sizes", "largest_component", "lcc_size", "n_components", "n_edges",
     "n_nodes", "size_stats", "star_count", "triangle_count", "wedge_count",

@@ -196,16 +196,33 @@ def _stub_null_graph(g: ig.Graph, w: np.ndarray, rng: np.random.Generator) -> ig
     return h
 
 
+def _expected_null_graph(g: ig.Graph, expected: pd.DataFrame, rng: np.random.Generator) -> ig.Graph:
+    pos = {n: i for i, n in enumerate(g.vs["name"])}
+    e = expected[expected["country_a"].isin(pos) & expected["country_b"].isin(pos)]
+    w = rng.poisson(e["mu"].to_numpy(float))
+    keep = w > 0
+    a = e["country_a"].map(pos).to_numpy()[keep]
+    b = e["country_b"].map(pos).to_numpy()[keep]
+    h = ig.Graph(n=g.vcount(), edges=np.c_[a, b].tolist(), directed=False)
+    h.vs["name"] = g.vs["name"]
+    h.es["weight"] = w[keep].astype(float).tolist()
+    return h
+
+
 @random_state_arg()
 def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden", resolution: float = 1.0,
-                    n_seeds: int = 3, random_state: RandomState = 0,
-                    weights: str = "weight") -> tuple[TestResult, np.ndarray]:
+                    n_seeds: int = 3, random_state: RandomState = 0, weights: str = "weight",
+                    expected: pd.DataFrame | None = None) -> tuple[TestResult, np.ndarray]:
     """Is the community structure stronger than in random graphs with the same strengths?
 
-    Null model: the weighted graph is read as a multigraph of ``weight`` (integer) ties; the tie
-    ends ("stubs") are shuffled and paired at random (configuration model on the multigraph: every
-    vertex keeps its strength, loops such as domestic ties may form and are kept).  Each replicate
-    gets the best of ``n_seeds`` runs of ``method``; the observed value is the best of
+    Null model (default): the weighted graph is read as a multigraph of ``weight`` (integer) ties;
+    the tie ends ("stubs") are shuffled and paired at random (configuration model on the multigraph:
+    every vertex keeps its strength, loops such as domestic ties may form and are kept).  With
+    ``expected`` (``country_a, country_b, mu`` per pair of vertex names, self-pairs included, e.g.
+    :func:`twingraph.measures.gravity_expected`), each replicate instead draws ``Poisson(mu)`` ties
+    per pair: a null that keeps geography and domestic ties in expectation, so the test asks
+    whether the communities are more than distance, borders, language and size produce.  Each
+    replicate gets the best of ``n_seeds`` runs of ``method``; the observed value is the best of
     ``5 * n_seeds`` runs.
 
     Returns
@@ -223,10 +240,13 @@ def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden
     obs = best_partition(g, method, resolution, 5 * n_seeds, int(rng.integers(2**31 - 1)), weights)[0].modularity
     null = []
     for s in spawn_seeds(int(rng.integers(2**31 - 1)), n_replicates):
-        h = _stub_null_graph(g, w, np.random.default_rng(s))
+        h = (_stub_null_graph(g, w, np.random.default_rng(s)) if expected is None
+             else _expected_null_graph(g, expected, np.random.default_rng(s)))
         null.append(best_partition(h, method, resolution, n_seeds, s, "weight")[0].modularity)
     arr = np.asarray(null)
+    model = ("stub-matching configuration model on the tie multigraph (strengths kept)" if expected is None
+             else "Poisson draws of gravity-expected ties per pair (geography, strengths and domestic ties kept "
+                  "in expectation)")
     res = empirical_test(obs, arr, alternative="greater",
-                         null_model=f"stub-matching configuration model on the tie multigraph (strengths kept), "
-                                    f"best of {n_seeds} {method} runs per replicate")
+                         null_model=f"{model}, best of {n_seeds} {method} runs per replicate")
     return res, arr

@@ -8,8 +8,9 @@
   numbers of places.
 * :func:`gravity_model` -- a Poisson pseudo-maximum-likelihood (PPML) count model (Santos Silva &
   Tenreyro 2006), ``E[ties_ab] = exp(b log km_ab + c border_ab + d language_ab + u_a + u_b)``, with
-  one fixed effect per country (a pair's row has a 1 in both countries' columns), heteroskedasticity-
-  robust (HC1) standard errors; optionally negative binomial (NB2) for comparison.  Effects are
+  one fixed effect per country (a pair's row has a 1 in both countries' columns), standard errors
+  clustered on both countries of the pair (dyadic-robust: two pairs sharing a country are
+  dependent; HC1 kept beside them); optionally negative binomial (NB2) for comparison.  Effects are
   reported as rate ratios with 95% intervals.
 * :func:`country_pair_null` / :func:`short_tie_excess` -- inside each country pair (all FRA-DEU
   ties, ...) the partner ends are shuffled, keeping degrees and ties per country pair; the share of
@@ -37,8 +38,8 @@ from ..results import EstimateTable, TestResult, empirical_test
 from ._common import GraphLike, as_igraph
 from .geography import edge_distances, haversine_km
 
-__all__ = ["distance_decay", "country_anchors", "country_pairs", "gravity_model", "country_pair_null",
-           "short_tie_excess",
+__all__ = ["distance_decay", "decay_slopes", "country_anchors", "country_pairs", "gravity_model",
+           "country_pair_null", "short_tie_excess", "short_tie_bins", "hinge_curve", "gravity_expected",
            "DEFAULT_DECAY_BINS_KM"]
 
 #: log-spaced distance bins, 1 km to half the Earth's circumference
@@ -95,7 +96,7 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
         dots = v[s:s + block] @ v[s:].T  # rows i in the block, columns j >= s
         k = np.arange(dots.shape[0])
         mask = np.arange(dots.shape[1])[None, :] > k[:, None]  # j > i
-        x = dots[mask]
+        x = np.clip(dots[mask], -1.0, 1.0)  # identical coordinates: dot may round above 1
         # bin b holds edges_dot[b+1] < x <= edges_dot[b]  (distance in [bins[b], bins[b+1]))
         pos = np.searchsorted(-edges_dot, -x, side="right") - 1
         inside = (pos >= 0) & (pos < len(pairs))
@@ -195,7 +196,7 @@ def country_pairs(g: GraphLike, borders: Collection[tuple[str, str]] = (),
 
 
 def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "border", "shared_language"),
-                  family: str = "poisson", fixed_effects: bool = True) -> EstimateTable:
+                  family: str = "poisson", fixed_effects: bool = True, se: str = "dyadic") -> EstimateTable:
     """Fit the gravity count model to a :func:`country_pairs` table.
 
     Parameters
@@ -211,16 +212,22 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     fixed_effects : bool
         One dummy per country (1 if the pair involves it); without them, ``log(n_places_a *
         n_places_b)`` enters as a size control instead.
+    se : {"dyadic", "hc1"}
+        Poisson only.  ``"dyadic"`` (default): the sandwich clustered on both countries of the pair
+        (Aronow, Samii & Assenova 2015; :func:`twingraph.survival.robust.dyadic_variance` on the
+        GLM score residuals): FRA-DEU and FRA-ITA are dependent because both involve France.
+        ``"hc1"``: heteroskedasticity-robust only (pairs independent); its SE is always returned
+        as ``se_hc1``.
 
     Returns
     -------
     EstimateTable
         ``table``: one row per covariate: ``term, coef, se, ci_low, ci_high, rate_ratio, rr_low,
-        rr_high, p_value`` (Wald, two-sided).  ``rate_ratio = exp(coef)``: for ``log_km`` the factor
-        by which expected ties change when distance is multiplied by e; ``2 ** coef`` is per
-        doubling.  ``n_obs`` = country pairs used, ``method`` = ``family``; ``info``: ``n_pairs``,
-        ``n_countries``, ``n_dropped``, ``family``, ``alpha`` (NB only), ``pseudo_r2`` (1 - deviance /
-        null deviance); ``res["pseudo_r2"]`` reads them.
+        rr_high, p_value`` (Wald, two-sided, with the ``se`` chosen), ``se_hc1``, ``se_type``.
+        ``rate_ratio = exp(coef)``: for ``log_km`` the factor by which expected ties change when
+        distance is multiplied by e; ``2 ** coef`` is per doubling.  ``n_obs`` = country pairs used,
+        ``method`` = ``family``; ``info``: ``n_pairs``, ``n_countries``, ``n_dropped``, ``family``,
+        ``alpha`` (NB only), ``pseudo_r2`` (1 - deviance / null deviance); ``res["pseudo_r2"]`` reads them.
     """
     import statsmodels.api as sm
 
@@ -239,8 +246,30 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     X = sm.add_constant(X, has_constant="add")
     y = d["n_ties"].to_numpy(dtype=float)
     alpha = float("nan")
+    if se not in ("dyadic", "hc1"):
+        raise ValueError(f"unknown se {se!r}; use 'dyadic' or 'hc1'")
+    se_hc1 = None
     if family == "poisson":
         res = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC1", maxiter=200, tol=1e-10)
+        se_hc1 = res.bse[cols].to_numpy()
+        if se == "dyadic":
+            from scipy import stats
+
+            from ..survival.robust import dyadic_variance
+
+            Xa = X.to_numpy(dtype=float)
+            mu = res.mu
+            bread = np.linalg.pinv(Xa.T @ (Xa * mu[:, None]))
+            V, _ = dyadic_variance(Xa * (y - mu)[:, None], bread, d["country_a"].astype(str),
+                                   d["country_b"].astype(str))
+            idx = [list(X.columns).index(c) for c in cols]
+            sd = np.sqrt(np.diag(V)[idx])
+            coef = res.params[cols].to_numpy()
+            z = stats.norm.ppf(0.975)
+            out = pd.DataFrame({"term": cols, "coef": coef, "se": sd, "ci_low": coef - z * sd,
+                                "ci_high": coef + z * sd, "p_value": 2 * stats.norm.sf(np.abs(coef / sd))})
+            return _gravity_table(out, se_hc1, "dyadic (both countries of the pair)", res, d, pairs, family,
+                                  float("nan"))
     elif family == "negbin":
         pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(maxiter=200)
         nb = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(
@@ -253,9 +282,18 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     out = pd.DataFrame({"term": cols, "coef": res.params[cols].to_numpy(), "se": res.bse[cols].to_numpy(),
                         "ci_low": ci.loc[cols, 0].to_numpy(), "ci_high": ci.loc[cols, 1].to_numpy(),
                         "p_value": res.pvalues[cols].to_numpy()})
+    return _gravity_table(out, se_hc1, "HC1" if family == "poisson" else "model-based", res, d, pairs,
+                          family, alpha)
+
+
+def _gravity_table(out: pd.DataFrame, se_hc1: Any, se_type: str, res: Any, d: pd.DataFrame,
+                   pairs: pd.DataFrame, family: str, alpha: float) -> EstimateTable:
     out["rate_ratio"] = np.exp(out["coef"])
     out["rr_low"], out["rr_high"] = np.exp(out["ci_low"]), np.exp(out["ci_high"])
-    out = out[["term", "coef", "se", "ci_low", "ci_high", "rate_ratio", "rr_low", "rr_high", "p_value"]]
+    out["se_hc1"] = se_hc1 if se_hc1 is not None else np.nan
+    out["se_type"] = se_type
+    out = out[["term", "coef", "se", "ci_low", "ci_high", "rate_ratio", "rr_low", "rr_high", "p_value",
+               "se_hc1", "se_type"]]
     info = dict(n_pairs=len(d), n_countries=len(set(d["country_a"]) | set(d["country_b"])),
                 n_dropped=len(pairs) - len(d), family=family, alpha=alpha,
                 pseudo_r2=float(1 - res.deviance / res.null_deviance))
@@ -343,3 +381,203 @@ def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_on
                        null_model="partner ends shuffled within each country pair (degrees and ties per "
                                   "country pair kept)")
     return r
+
+
+def decay_slopes(decay: pd.DataFrame, min_km: float = 10.0,
+                 candidates_km: Sequence[float] | None = None) -> pd.DataFrame:
+    """Where the distance decay flattens: a log-log hinge fitted to a :func:`distance_decay` table.
+
+    ``E[ties_bin] = pairs_bin * exp(a + b1 log d + b2 max(0, log d - log c))`` (quasi-Poisson GLM,
+    offset ``log n_pairs``, ``d`` = the bin's geometric mid) over bins from ``min_km`` on.  The
+    break ``c`` is the candidate with the smallest deviance (profile); the slopes below and above it
+    are elasticities of P(tie) with distance (P ∝ d^slope: -1 halves P per doubling of distance).
+
+    Parameters
+    ----------
+    decay : DataFrame
+        From :func:`distance_decay`.
+    min_km : float
+        Bins whose lower edge is below this are left out (few pairs, place-level geocoding noise).
+    candidates_km : sequence of float, optional
+        Break candidates (default: the bin edges from 100 km to 5,000 km).
+
+    Returns
+    -------
+    DataFrame
+        Two rows (``segment`` = "below", "above"): ``km_from, km_to, slope, se, ci_low, ci_high``
+        (Wald 95%, quasi-Poisson SE with the Pearson dispersion, conditional on the break);
+        ``attrs``: ``break_km``, ``dispersion``, ``n_bins``, ``coef`` (a, b1, b2; see :func:`hinge_curve`).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> km = np.logspace(1, 4, 30)
+    >>> p = np.where(km < 1000, 1e-3 * (km / 10) ** -1.0, 1e-5)
+    >>> t = pd.DataFrame({"bin_lo_km": km, "km_mid": km, "n_pairs": 1e9, "n_ties": 1e9 * p})
+    >>> r = decay_slopes(t, candidates_km=[300, 1000, 3000])
+    >>> r.attrs["break_km"], round(float(r["slope"].iloc[0]), 3), round(float(r["slope"].iloc[1]), 3)
+    (1000.0, -1.0, 0.0)
+    """
+    import statsmodels.api as sm
+
+    t = decay[(decay["bin_lo_km"] >= min_km) & (decay["n_pairs"] > 0)]
+    x = np.log(t["km_mid"].to_numpy(dtype=float))
+    y = t["n_ties"].to_numpy(dtype=float)
+    off = np.log(t["n_pairs"].to_numpy(dtype=float))
+    cands = (np.asarray(candidates_km, dtype=float) if candidates_km is not None else
+             np.unique(t["bin_lo_km"][(t["bin_lo_km"] >= 100) & (t["bin_lo_km"] <= 5000)].to_numpy(dtype=float)))
+
+    def _fit(c: float) -> Any:
+        X = np.c_[np.ones_like(x), x, np.maximum(0.0, x - np.log(c))]
+        return sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit(scale="X2")
+
+    fits = [_fit(c) for c in cands]
+    best = int(np.argmin([f.deviance for f in fits]))
+    res, c = fits[best], float(cands[best])
+    cov = res.cov_params()
+    cov = np.asarray(cov)
+    slopes = [res.params[1], res.params[1] + res.params[2]]
+    ses = [np.sqrt(cov[1, 1]), np.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2])]
+    kmax = float(t["bin_hi_km"].max()) if "bin_hi_km" in t else float(np.exp(x.max()))
+    out = pd.DataFrame({"segment": ["below", "above"], "km_from": [float(t["bin_lo_km"].min()), c],
+                        "km_to": [c, kmax], "slope": slopes, "se": ses})
+    out["ci_low"] = out["slope"] - 1.959963984540054 * out["se"]
+    out["ci_high"] = out["slope"] + 1.959963984540054 * out["se"]
+    out.attrs.update(break_km=c, dispersion=float(res.scale), n_bins=len(t),
+                     coef=tuple(float(v) for v in res.params))
+    return out
+
+
+def hinge_curve(slopes: pd.DataFrame, km: Any) -> np.ndarray:
+    """Fitted ``P(tie | distance)`` of :func:`decay_slopes` at distances ``km``.
+
+    Parameters
+    ----------
+    slopes : DataFrame
+        :func:`decay_slopes`' table (its ``attrs`` hold the coefficients and the break).
+    km : array-like of float
+        Distances in km.
+
+    Returns
+    -------
+    numpy.ndarray
+        The fitted probability at each distance.
+    """
+    a, b1, b2 = slopes.attrs["coef"]
+    x = np.log(np.asarray(km, dtype=float))
+    return np.asarray(np.exp(a + b1 * x + b2 * np.maximum(0.0, x - np.log(slopes.attrs["break_km"]))))
+
+
+@random_state_arg()
+def short_tie_bins(g: GraphLike, edges_km: Sequence[float] = (0, 50, 100, 300, 1000, np.inf),
+                   international_only: bool = False, n_replicates: int = 200,
+                   random_state: RandomState = 0) -> pd.DataFrame:
+    """Share of ties in separate length bins, observed over the country-pair null (:func:`country_pair_null`).
+
+    Unlike :func:`short_tie_excess` (ties *shorter* than a threshold, cumulative), each bin
+    ``[lo, hi)`` is counted on its own, so a bin's excess is not carried by the shorter ones.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph with ``lat``, ``lon``, ``country``.
+    edges_km : sequence of float
+        Bin edges (km), increasing; ``np.inf`` allowed as the last.
+    international_only : bool
+        Only ties between two different countries.
+    n_replicates : int
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    DataFrame
+        One row per bin: ``lo_km, hi_km, n_ties, share`` (observed), ``null_mean, null_sd``,
+        ``ratio`` (share / null mean) with a 95% interval from the null's 2.5/97.5 percentiles
+        (``ci_low, ci_high``), two-sided empirical ``p_value`` (R + 1 denominator),
+        ``n_replicates``.
+    """
+    g = as_igraph(g)
+    rng = check_random_state(random_state)
+    if international_only:
+        c = np.asarray([str(x) for x in g.vs["country"]], dtype=object)
+        e = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        h = g.copy()
+        h.delete_edges(np.flatnonzero(c[e[:, 0]] == c[e[:, 1]]).tolist())
+        g = h
+    edges = np.asarray(edges_km, dtype=float)
+    obs = edge_distances(g)
+    obs = obs[np.isfinite(obs)]
+    counts = np.histogram(obs, edges)[0]
+    share = counts / len(obs)
+    null = np.array([np.histogram(k, edges)[0] / len(k) for k in
+                     (country_pair_null(g, rng)[0] for _ in range(n_replicates))])
+    rows = []
+    for b in range(len(edges) - 1):
+        r = empirical_test(float(share[b]), null[:, b], alternative="two-sided",
+                           null_model="partner ends shuffled within each country pair")
+        rows.append({"lo_km": edges[b], "hi_km": edges[b + 1], "n_ties": int(counts[b]), "share": share[b],
+                     "null_mean": r.null_mean, "null_sd": r.null_sd, "ratio": r.effect_size,
+                     "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
+                     "n_replicates": n_replicates})
+    return pd.DataFrame(rows)
+
+
+def gravity_expected(pairs: pd.DataFrame, domestic: Mapping[str, float],
+                     covariates: Sequence[str] = ("log_km", "border", "shared_language")) -> pd.DataFrame:
+    """Expected ties of every country pair *and of every country with itself* under a gravity model.
+
+    A Poisson (PPML) model with one fixed effect per country, the ``covariates`` for international
+    pairs and one ``domestic`` indicator for a country's ties with itself (whose covariates are set
+    to 0, so the indicator absorbs them): ``E[n_ab] = exp(c + u_a + u_b + x_ab b)`` and
+    ``E[n_aa] = exp(c + 2 u_a + d)``.  The fixed effects make every country's expected tie ends
+    (domestic ties counted twice) equal its observed ones, and the domestic indicator makes the
+    expected domestic total equal the observed one; distance, borders and language place the
+    rest.  Drawing ``Poisson(mu)`` per pair gives a null network that keeps geography, sizes and
+    domestic ties in expectation (:func:`twingraph.measures.modularity_null` with ``expected=``).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        From :func:`country_pairs` (``n_ties`` may be replaced by another count of the same pairs);
+        rows with a missing covariate are dropped.
+    domestic : mapping of ISO3 to float
+        Domestic ties per country (countries absent from ``pairs`` are ignored).
+    covariates : sequence of str
+
+    Returns
+    -------
+    DataFrame
+        ``country_a, country_b`` (equal for a domestic row), ``n_ties``, ``mu``; ``attrs``:
+        ``coef`` (covariates and ``domestic``), ``n_dropped``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"country_a": ["A", "A", "B"], "country_b": ["B", "C", "C"], "n_ties": [4, 1, 1],
+    ...                   "log_km": [0.0, 1.0, 1.0]})
+    >>> e = gravity_expected(p, {"A": 2, "B": 0, "C": 1}, covariates=["log_km"])
+    >>> round(float(e["mu"].sum()), 6) == float(e["n_ties"].sum())
+    True
+    """
+    import statsmodels.api as sm
+
+    cols = list(covariates)
+    d = pairs.dropna(subset=cols)
+    codes = sorted(set(d["country_a"]) | set(d["country_b"]))
+    dom = pd.DataFrame({"country_a": codes, "country_b": codes,
+                        "n_ties": [float(domestic.get(c, 0)) for c in codes]})
+    for c in cols:
+        dom[c] = 0.0
+    t = pd.concat([d[["country_a", "country_b", "n_ties", *cols]].assign(domestic=0.0), dom.assign(domestic=1.0)],
+                  ignore_index=True)
+    pos = {c: i for i, c in enumerate(codes)}
+    fe = np.zeros((len(t), len(codes)))
+    np.add.at(fe, (np.arange(len(t)), t["country_a"].map(pos).to_numpy()), 1.0)
+    np.add.at(fe, (np.arange(len(t)), t["country_b"].map(pos).to_numpy()), 1.0)
+    X = np.c_[np.ones(len(t)), t[cols + ["domestic"]].to_numpy(float), fe[:, 1:]]
+    y = t["n_ties"].to_numpy(float)
+    res = sm.GLM(y, X, family=sm.families.Poisson()).fit(maxiter=300, tol=1e-10)
+    out = t[["country_a", "country_b", "n_ties"]].copy()
+    out["mu"] = res.mu
+    out.attrs.update(coef=dict(zip(cols + ["domestic"], (float(v) for v in res.params[1:len(cols) + 2]))),
+                     n_dropped=len(pairs) - len(d))
+    return out

@@ -201,6 +201,11 @@ class CumulativeIncidence(UnivariateFitter):
 
         ``attrs["variance"]`` names the variance behind ``se`` and the band; ``se_aalen_johansen`` is
         R ``survfit``'s ``std.err``, ``se_gray`` is ``sqrt`` of ``cmprsk::cuminc``'s ``var``.
+
+        Returns
+        -------
+        DataFrame
+            One row per time of the timeline.
         """
         self._check_fitted()
         ci = self.confidence_interval_.set_axis(["lower", "upper"], axis=1)
@@ -212,7 +217,21 @@ class CumulativeIncidence(UnivariateFitter):
         return out
 
     def plot(self, ax: Any = None, ci: bool = True, **kwargs: Any) -> Any:
-        """Step plot of the cumulative incidence with its band; returns the axis."""
+        """Step plot of the cumulative incidence with its band.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (default: the current axes).
+        ci : bool
+            Shade the pointwise band.
+        **kwargs
+            Passed to ``Axes.step``.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         import matplotlib.pyplot as plt
 
         self._check_fitted()

@@ -28,6 +28,15 @@ def warn_dropped(dropped: dict[str, int], where: str, stacklevel: int = 3) -> No
     or ``stop <= start``; for competing risks, ended rows without a cause), counts them by reason in
     ``dropped_`` (``n_dropped_`` = total) and warns with this message, e.g. ``KaplanMeier: dropped 3
     rows: 1 with missing values, 2 with entry >= duration (zero-length: never at risk)``.
+
+    Parameters
+    ----------
+    dropped : dict of str to int
+        Rows dropped, by reason (the keys of :data:`DROP_REASONS`).
+    where : str
+        The estimator's name, which starts the message.
+    stacklevel : int
+        Passed on to :func:`warnings.warn` (plus one for this function).
     """
     total = int(sum(dropped.values()))
     if total:
@@ -125,6 +134,8 @@ def clean_durations(durations: Any, events: Any = None, entry: Any = None, *othe
         Further columns filtered alongside (e.g. groups).
     what : str
         What the durations are called in the messages.
+    where : str
+        The estimator's name in the drop warning (:func:`warn_dropped`).
 
     Returns
     -------
