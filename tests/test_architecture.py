@@ -19,6 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "src" / "twingraph"
 
 FLOORS: dict[str, int] = {
     "dates": 1, "countries": 1, "tables": 1, "datasets": 1, "_lazy": 1, "_validation": 1, "_results": 1,
+    "_parallel": 1,
     "loaders": 2, "resolve": 2, "merge": 2, "graphs": 2,
     "measures": 3, "temporal": 3, "survival": 3, "shocks": 3, "associations": 3, "formation": 3,
     "cohorts": 3, "geo": 3,

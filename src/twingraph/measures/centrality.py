@@ -32,7 +32,7 @@ import scipy.sparse.linalg as spla
 from ._common import SCORE_DIGITS, GraphLike, RandomState, as_igraph, check_random_state, round_sig, vertex_values
 
 __all__ = [
-    "degree_centrality", "betweenness", "hoeffding_sample_size", "approximate_betweenness",
+    "degree_centrality", "betweenness", "BETWEENNESS_PIECES", "hoeffding_sample_size", "approximate_betweenness",
     "eigenvector", "pagerank", "harmonic", "closeness", "core_number", "CENTRALITIES",
     "rank_table", "place_scores",
 ]
@@ -43,28 +43,37 @@ def degree_centrality(g: GraphLike) -> np.ndarray:
     return np.asarray(as_igraph(g).degree(), dtype=float)
 
 
-def _betweenness_from(g: ig.Graph, sources: list[int], weights: str | None) -> np.ndarray:
-    return np.asarray(g.betweenness(directed=False, weights=weights, sources=sources), dtype=float)
+#: source pieces of a parallel exact betweenness: fixed, so the floating-point sum (and every
+#: written digit) does not depend on the number of workers
+BETWEENNESS_PIECES = 8
 
 
 def betweenness(g: GraphLike, normalized: bool = False, weights: str | None = None,
-                n_jobs: int = 1) -> np.ndarray:
+                n_jobs: int | None = 1) -> np.ndarray:
     """Exact betweenness (Brandes, igraph C); unordered pairs counted once.
 
-    ``n_jobs > 1`` splits the source vertices over joblib worker processes (igraph's
-    ``betweenness(sources=S)`` returns half the one-source dependencies of ``S``, which add up
-    to the exact values); worth it from a few thousand vertices on.
+    ``n_jobs == 1`` (default): one igraph call.  Otherwise the sources are split into
+    :data:`BETWEENNESS_PIECES` strided pieces (vertex ``i`` in piece ``i mod 8``: balanced work),
+    each piece runs igraph's ``betweenness(sources=piece)`` in a persistent worker process
+    (:mod:`twingraph._parallel`; ``n_jobs=None`` defers to ``joblib.parallel_config``) and the
+    pieces are added in piece order.  That is Brandes' algorithm partitioned by source, as in
+    networkit's parallel Brandes: the result is exact, identical for every ``n_jobs != 1``, and
+    differs from the single igraph call only by floating-point summation order (relative
+    differences ~1e-13; tested below 1e-9).  Worth it from a few thousand vertices on.
     """
     g = as_igraph(g)
     n = g.vcount()
-    if n_jobs == 1 or n < 2:
+    if n_jobs == 1 or n < 3:
         b = np.asarray(g.betweenness(directed=False, weights=weights), dtype=float)
     else:
-        from joblib import Parallel, delayed, effective_n_jobs
+        from .._parallel import betweenness_part, run, strided
 
-        parts = np.array_split(np.arange(n), max(1, effective_n_jobs(n_jobs)))
-        b = np.sum(Parallel(n_jobs=n_jobs)(
-            delayed(_betweenness_from)(g, p.tolist(), weights) for p in parts if len(p)), axis=0)
+        edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        w = np.asarray(g.es[weights], dtype=float) if weights else None
+        parts = run(betweenness_part, [(n, edges, p, w) for p in strided(n, BETWEENNESS_PIECES)], n_jobs)
+        b = parts[0].copy()
+        for p in parts[1:]:
+            b += p
     if normalized:
         b = b / ((n - 1) * (n - 2) / 2.0) if n > 2 else np.zeros(n)
     return b
