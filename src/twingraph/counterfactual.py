@@ -138,7 +138,7 @@ def foreign_edges(G: nx.Graph, country: str, attr: str = "country") -> list[tupl
 
 
 # -------------------------------------------------------------------------------------- measures
-def _rank(values: Sequence[float], i: int) -> int:
+def _rank(values: Sequence[float] | np.ndarray, i: int) -> int:
     v = np.asarray(values, dtype=float)
     return int(1 + np.sum(v > v[i] + 1e-9 * max(1.0, abs(v[i]))))
 
