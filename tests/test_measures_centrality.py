@@ -118,3 +118,18 @@ def test_rank_table():
     assert custom["country"].tolist() == ["x"] and custom["score"].tolist() == [5.0]
     with pytest.raises(KeyError):
         Ce.rank_table(g, "nonsense")
+
+
+def test_rk_and_kadabra_estimates_are_within_their_bound():
+    pytest.importorskip("networkit")
+    with igraph_seed(4):
+        g = ig.Graph.Barabasi(600, 2)
+    n = g.vcount()
+    exact = np.asarray(g.betweenness(directed=False))
+    for method in ("rk", "kadabra"):
+        est, k = Ce.approximate_betweenness(g, epsilon=0.02, delta=0.1, method=method, random_state=1)
+        assert k > 0
+        assert np.max(np.abs(est - exact)) <= 0.02 * n * (n - 1) / 2
+        assert np.corrcoef(est, exact)[0, 1] > 0.9
+    with pytest.raises(ValueError):
+        Ce.approximate_betweenness(g, method="nope")
