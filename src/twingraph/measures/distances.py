@@ -182,9 +182,10 @@ def _bfs_batch_counts(plan: _Plan, first: int, last: int, words: int,
         k = len(batch)
         w = (k + 63) // 64
         bits = np.arange(k)
-        visited = np.zeros((n + 1, w), dtype=np.uint64)  # row n: zero sentinel
+        visited = np.zeros((n + 1, w), dtype=np.uint64)  # the sources; row n: zero sentinel
         visited[batch, bits // 64] = np.left_shift(one, (bits % 64).astype(np.uint64))
         frontier = visited.copy()
+        unvisited = ~visited
         nxt = np.zeros_like(visited)
         tmp = np.empty((max((m.shape[1] for _, _, m in small), default=0), w), dtype=np.uint64)
         if weighted:
@@ -215,24 +216,26 @@ def _bfs_batch_counts(plan: _Plan, first: int, last: int, words: int,
             if start_big < n:
                 nxt[start_big:n] = np.bitwise_or.reduceat(
                     np.take(frontier, flat, axis=0, mode="clip"), starts, axis=0)
-            nxt &= ~visited
-            found = int(np.bitwise_count(nxt).sum())
+            nxt &= unvisited
+            pc = np.bitwise_count(nxt[:n])
+            found = int(pc.sum())
             if found == 0:
                 break
             out[level] += found
             if word_counts is not None:
-                word_counts[level] = np.bitwise_count(nxt[:n]).sum(axis=0, dtype=np.int64)
+                word_counts[level] = pc.sum(axis=0, dtype=np.int64)
             if weighted:
-                np.take(nxt, leafy, axis=0, out=lsub)
-                col = lw @ np.bitwise_count(lsub)  # per word: sum over targets of l(t) * new bits
+                col = lw @ pc[leafy]  # per word: sum over targets of l(t) * new bits
                 out[level + 1] += 2 * int(col.sum())
                 cross = int(col @ word_l)
-                for a, c in enumerate(mixed):
-                    for j in range(digits):
-                        if masks[a, j]:
-                            cross += int(lw @ np.bitwise_count(lsub[:, c] & masks[a, j])) << j
+                if len(mixed):
+                    np.take(nxt, leafy, axis=0, out=lsub)
+                    for a, c in enumerate(mixed):
+                        for j in range(digits):
+                            if masks[a, j]:
+                                cross += int(lw @ np.bitwise_count(lsub[:, c] & masks[a, j])) << j
                 out[level + 2] += cross
-            visited |= nxt
+            unvisited ^= nxt  # nxt holds unvisited bits only
             frontier, nxt = nxt, frontier
         if per_word is not None and word_counts is not None:
             per_word.extend(word_counts[:, j] for j in range(w))
