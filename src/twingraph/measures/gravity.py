@@ -266,7 +266,12 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     (km, observed_km) : tuple of arrays
         Lengths of the replicate's ties and of the observed ties (same filter).
     """
-    g = as_igraph(g)
+    setup = _country_pair_setup(as_igraph(g), country)
+    return _country_pair_replicate(setup, check_random_state(random_state)), setup[-1]
+
+
+def _country_pair_setup(g: Any, country: str = "country") -> tuple[np.ndarray, ...]:
+    """What every replicate of :func:`country_pair_null` shares (computed once per graph)."""
     km = edge_distances(g)
     e = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)[np.isfinite(km)]
     c = np.asarray([str(x) for x in g.vs[country]], dtype=object)
@@ -275,13 +280,17 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     swap = c[a] > c[b]
     a[swap], b[swap] = b[swap], a[swap]
     grp = pd.factorize(pd.Series(c[a]).astype(str) + "-" + pd.Series(c[b]).astype(str))[0]
-    rng = check_random_state(random_state)
-    order = np.lexsort((rng.random(len(b)), grp))
     slots = np.lexsort((np.arange(len(b)), grp))
+    return a, b, grp, slots, la, lo, km[np.isfinite(km)]
+
+
+def _country_pair_replicate(setup: tuple[np.ndarray, ...], rng: np.random.Generator) -> np.ndarray:
+    a, b, grp, slots, la, lo, _ = setup
+    order = np.lexsort((rng.random(len(b)), grp))
     nb = np.empty_like(b)
     nb[slots] = b[order]
     keep = a != nb
-    return haversine_km(la[a], lo[a], la[nb], lo[nb])[keep], km[np.isfinite(km)]
+    return haversine_km(la[a], lo[a], la[nb], lo[nb])[keep]
 
 
 def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_only: bool = False,
@@ -317,7 +326,8 @@ def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_on
     obs = edge_distances(g)
     obs = obs[np.isfinite(obs)]
     stat = float(np.mean(obs < threshold_km))
-    null = np.array([np.mean(country_pair_null(g, rng)[0] < threshold_km) for _ in range(n_replicates)])
+    setup = _country_pair_setup(g)  # the shuffles' shared arrays, once (same draws as country_pair_null)
+    null = np.array([np.mean(_country_pair_replicate(setup, rng) < threshold_km) for _ in range(n_replicates)])
     r = empirical_test(stat, null, alternative="greater",
                        null_model="partner ends shuffled within each country pair (degrees and ties per "
                                   "country pair kept)")
