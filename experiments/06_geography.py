@@ -7,7 +7,7 @@ The wikidata-crawl-2016 data carry no coordinates and are not used.
 
 import numpy as np
 import pandas as pd
-from _setup import FIGURES, SEED, dataset, save
+from _setup import FIGURES, N_JOBS, SEED, dataset, save
 
 import matplotlib.pyplot as plt
 import twingraph as tg
@@ -48,7 +48,7 @@ g, ids = tg.to_igraph(tg.simple_graph(wp))
 world = maps.countries()
 world = world[world["iso3"] != "ATA"]
 
-decay = tm.distance_decay(g)
+decay = tm.distance_decay(g, n_jobs=N_JOBS)
 decay.to_csv(FIGURES / "geo_distance_decay.csv", index=False, float_format="%.6g")
 
 rows = []

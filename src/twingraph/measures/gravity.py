@@ -50,8 +50,24 @@ def _located(g: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
     return g, lat, lon, ok
 
 
+def _decay_pairs(v: np.ndarray, edges_dot: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
+    """Pair counts per distance bin for the row blocks starting at ``starts`` (integers: the sum
+    over any split of the blocks is exact)."""
+    pairs = np.zeros(len(edges_dot) - 1, dtype=np.int64)
+    for s in starts.tolist():
+        dots = v[s:s + block] @ v[s:].T  # rows i in the block, columns j >= s
+        k = np.arange(dots.shape[0])
+        mask = np.arange(dots.shape[1])[None, :] > k[:, None]  # j > i
+        x = dots[mask]
+        # bin b holds edges_dot[b+1] < x <= edges_dot[b]  (distance in [bins[b], bins[b+1]))
+        pos = np.searchsorted(-edges_dot, -x, side="right") - 1
+        inside = (pos >= 0) & (pos < len(pairs))
+        pairs += np.bincount(pos[inside], minlength=len(pairs))[: len(pairs)]
+    return pairs
+
+
 def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT_DECAY_BINS_KM,
-                   block: int = 400) -> pd.DataFrame:
+                   block: int = 400, n_jobs: int | None = 1) -> pd.DataFrame:
     """``P(tie | distance)`` over all pairs of geolocated places, exactly.
 
     Parameters
@@ -62,6 +78,9 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
         Bin edges (km); pairs outside are ignored.
     block : int
         Rows of the pair matrix computed at once (memory ~ ``block * n * 8`` bytes).
+    n_jobs : int or None
+        Worker processes for the pair counts (integers, so the table is the same for any
+        ``n_jobs``); the row blocks are dealt out round-robin (later blocks have fewer pairs).
 
     Returns
     -------
@@ -88,16 +107,14 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
     from .geography import EARTH_RADIUS_KM
 
     edges_dot = np.cos(np.clip(bins / EARTH_RADIUS_KM, 0, np.pi))
+    from .._parallel import effective_jobs, run
+
+    blocks = np.arange(0, len(idx), block)
+    k = max(1, min(len(blocks), 1 if n_jobs == 1 else effective_jobs(n_jobs)))
+    parts = run(_decay_pairs, [(v, edges_dot, blocks[i::k], block) for i in range(k)], n_jobs)
     pairs = np.zeros(len(bins) - 1, dtype=np.int64)
-    for s in range(0, len(idx), block):
-        dots = v[s:s + block] @ v[s:].T  # rows i in the block, columns j >= s
-        k = np.arange(dots.shape[0])
-        mask = np.arange(dots.shape[1])[None, :] > k[:, None]  # j > i
-        x = dots[mask]
-        # bin b holds edges_dot[b+1] < x <= edges_dot[b]  (distance in [bins[b], bins[b+1]))
-        pos = np.searchsorted(-edges_dot, -x, side="right") - 1
-        inside = (pos >= 0) & (pos < len(pairs))
-        pairs += np.bincount(pos[inside], minlength=len(pairs))[: len(pairs)]
+    for part in parts:
+        pairs += part
     ties = np.histogram(edge_distances(g), bins)[0]
     p = np.divide(ties, pairs, out=np.zeros(len(pairs)), where=pairs > 0)
     z = 1.959963984540054
