@@ -14,6 +14,25 @@ igraph's exact Brandes.  Replicates run through joblib (``n_jobs=None`` lets
 reproducible: replicate ``r`` draws from child ``r + 1`` of ``numpy.random.SeedSequence``, child 0
 seeds the shared community detection, so results do not depend on ``n_jobs`` or the backend.
 
+Jobs bigger than one machine
+----------------------------
+The replicates (and :func:`country_cut_null`'s countries, and the hubs' exact betweenness, split
+into 8 source pieces) are independent tasks handed to joblib, so a Dask cluster runs them
+unchanged: start a ``dask.distributed`` scheduler and workers (``dask-scheduler``, ``dask-worker
+tcp://HOST:8786`` on each machine, or ``distributed.LocalCluster`` on one), connect a ``Client`` and
+run the call inside ``joblib.parallel_config(backend="dask")`` with ``n_jobs=None``::
+
+    from dask.distributed import Client
+    from joblib import parallel_config
+    client = Client("tcp://scheduler:8786")          # or Client(LocalCluster(n_workers=2))
+    with parallel_config(backend="dask"):
+        res = counterfactual_removal(G, edges, n_replicates=10_000, random_state=1)
+
+The numbers (and the written files) are the same bytes as a local run: replicate ``r`` draws from
+its own child seed, wherever it runs (``tests/test_dask_backend.py`` checks a ``LocalCluster`` run
+against the serial one; needs ``pip install 'twingraph[dask]'``).  On one machine the default is
+joblib's persistent process pool (:mod:`twingraph._parallel`), started once per session.
+
 Measures (rows of the result)
 -----------------------------
 ``lcc_size``, ``n_components``
