@@ -93,3 +93,24 @@ def test_natural_earth_outlines_and_borders(shared_data) -> None:  # type: ignor
     assert ("DEU", "FRA") in b and ("FRA", "GBR") not in b and ("GBR", "IRL") in b
     x, y = maps.project_lonlat([0.0], [0.0])
     assert abs(x[0]) < 1e-6 and abs(y[0]) < 1e-6
+
+
+def _geo_graph(n: int = 300, m: int = 500, seed: int = 2) -> ig.Graph:
+    rng = np.random.default_rng(seed)
+    g = ig.Graph.Erdos_Renyi(n=n, m=m)
+    g.vs["lat"] = rng.uniform(35, 60, n).tolist()
+    g.vs["lon"] = rng.uniform(-10, 30, n).tolist()
+    g.vs["country"] = rng.choice(["DEU", "FRA", "POL", "ITA"], n).tolist()
+    return g
+
+
+def test_distance_decay_and_short_ties_do_not_depend_on_workers_or_setup_reuse():
+    from twingraph.measures import short_tie_excess
+
+    g = _geo_graph()
+    pd.testing.assert_frame_equal(distance_decay(g, block=37), distance_decay(g, block=37, n_jobs=2))
+    # short_tie_excess reuses one setup for every replicate: the same draws as country_pair_null
+    r = short_tie_excess(g, 300, n_replicates=20, random_state=np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    ref = np.array([np.mean(country_pair_null(g, rng)[0] < 300) for _ in range(20)])
+    assert r.n_replicates == 20 and r.null_mean == float(ref.mean()) and r.null_sd == float(ref.std(ddof=1))
