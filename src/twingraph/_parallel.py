@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["run", "warm_up", "effective_jobs", "betweenness_part", "strided"]
+__all__ = ["run", "warm_up", "effective_jobs", "betweenness_part", "betweenness_weighted_part", "strided"]
 
 
 def effective_jobs(n_jobs: int | None) -> int:
@@ -85,3 +85,16 @@ def betweenness_part(n: int, edges: np.ndarray, sources: np.ndarray,
         g.es["w"] = weights
         w = "w"
     return np.asarray(g.betweenness(directed=False, weights=w, sources=sources.tolist()), dtype=float)
+
+
+def betweenness_weighted_part(n: int, edges: np.ndarray, sources: np.ndarray, mult: np.ndarray) -> np.ndarray:
+    """``sum_s mult[s] * (half the one-source dependencies of s)`` over ``sources`` (igraph C, one
+    call per distinct multiplicity, in increasing order): a piece of the leaf-pruned betweenness."""
+    import igraph as ig
+
+    g = ig.Graph(n=n, edges=edges, directed=False)
+    out = np.zeros(n)
+    for m in np.unique(mult):
+        group = sources[mult == m]
+        out += float(m) * np.asarray(g.betweenness(directed=False, sources=group.tolist()), dtype=float)
+    return out

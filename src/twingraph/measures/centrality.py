@@ -53,30 +53,68 @@ def betweenness(g: GraphLike, normalized: bool = False, weights: str | None = No
     """Exact betweenness (Brandes, igraph C); unordered pairs counted once.
 
     ``n_jobs == 1`` (default): one igraph call.  Otherwise the sources are split into
-    :data:`BETWEENNESS_PIECES` strided pieces (vertex ``i`` in piece ``i mod 8``: balanced work),
-    each piece runs igraph's ``betweenness(sources=piece)`` in a persistent worker process
-    (:mod:`twingraph._parallel`; ``n_jobs=None`` defers to ``joblib.parallel_config``) and the
-    pieces are added in piece order.  That is Brandes' algorithm partitioned by source, as in
-    networkit's parallel Brandes: the result is exact, identical for every ``n_jobs != 1``, and
-    differs from the single igraph call only by floating-point summation order (relative
-    differences ~1e-13; tested below 1e-9).  Worth it from a few thousand vertices on.
+    :data:`BETWEENNESS_PIECES` strided pieces (balanced work), each piece runs igraph's
+    ``betweenness(sources=piece)`` in a persistent worker process (:mod:`twingraph._parallel`;
+    ``n_jobs=None`` defers to ``joblib.parallel_config``) and the pieces are added in piece order.
+    That is Brandes' algorithm partitioned by source, as in networkit's parallel Brandes.
+    Unweighted, degree-1 vertices are not sources at all: their hub stands for them with a
+    multiplicity (:func:`_leaf_pruned_betweenness`; half the sources of a twinning network).
+    The result is exact, identical for every ``n_jobs != 1``, and differs from the single igraph
+    call only by floating-point rounding (relative differences ~1e-13; tested below 1e-9).
     """
     g = as_igraph(g)
     n = g.vcount()
     if n_jobs == 1 or n < 3:
         b = np.asarray(g.betweenness(directed=False, weights=weights), dtype=float)
     else:
-        from .._parallel import betweenness_part, run, strided
+        from .._parallel import betweenness_part, betweenness_weighted_part, run, strided
 
         edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        w = np.asarray(g.es[weights], dtype=float) if weights else None
-        parts = run(betweenness_part, [(n, edges, p, w) for p in strided(n, BETWEENNESS_PIECES)], n_jobs)
-        b = parts[0].copy()
-        for p in parts[1:]:
-            b += p
+        if weights:
+            w = np.asarray(g.es[weights], dtype=float)
+            parts = run(betweenness_part, [(n, edges, p, w) for p in strided(n, BETWEENNESS_PIECES)], n_jobs)
+            b = parts[0].copy()
+            for p in parts[1:]:
+                b += p
+        else:
+            b = _leaf_pruned_betweenness(g, n, edges, n_jobs, run, betweenness_weighted_part)
     if normalized:
         b = b / ((n - 1) * (n - 2) / 2.0) if n > 2 else np.zeros(n)
     return b
+
+
+def _leaf_pruned_betweenness(g: ig.Graph, n: int, edges: np.ndarray, n_jobs: int | None,
+                             run: Any, part: Any) -> np.ndarray:
+    """Exact unweighted betweenness with degree-1 vertices left out of the sources.
+
+    A leaf ``a`` hanging from ``u`` (``deg a = 1 <= 2 <= deg u``) reaches everything through ``u``:
+    its one-source dependencies equal ``u``'s on every vertex but ``u``, which lies on the paths
+    from ``a`` to all ``c - 2`` other vertices of their component (size ``c``); a leaf lies inside no
+    shortest path.  So, with ``l(u)`` leaves hanging from ``u`` and Brandes' one-source dependency
+    ``delta_s``, ``BC(v) = 1/2 sum_{s not a leaf} (1 + l(s)) delta_s(v) + l(v) (c(v) - 2) / 2``:
+    only the other vertices are sources (about half the places of a twinning network), each
+    weighted by the vertices it stands for.  Sources sorted by ``(l, id)`` are dealt into
+    :data:`BETWEENNESS_PIECES` fixed strided pieces; each piece runs igraph's
+    ``betweenness(sources=...)`` once per distinct ``l`` and the pieces are added in order.
+    """
+    deg = np.bincount(edges.ravel(), minlength=n)
+    a, b = edges[:, 0], edges[:, 1]
+    leaf_a = (deg[a] == 1) & (deg[b] >= 2)
+    leaf_b = (deg[b] == 1) & (deg[a] >= 2)
+    is_leaf = np.zeros(n, dtype=bool)
+    is_leaf[a[leaf_a]] = True
+    is_leaf[b[leaf_b]] = True
+    lcount = np.bincount(np.concatenate([b[leaf_a], a[leaf_b]]), minlength=n).astype(np.int64)
+    core = np.flatnonzero(~is_leaf)
+    core = core[np.lexsort((core, lcount[core]))]
+    pieces = [core[i::BETWEENNESS_PIECES] for i in range(BETWEENNESS_PIECES) if len(core[i::BETWEENNESS_PIECES])]
+    parts = run(part, [(n, edges, p, 1 + lcount[p]) for p in pieces], n_jobs)
+    out = np.zeros(n)
+    for p in parts:
+        out += p
+    memb = np.asarray(g.connected_components().membership, dtype=np.int64)
+    comp = np.bincount(memb)[memb]
+    return out + lcount * (comp - 2) / 2.0 * (lcount > 0)
 
 
 def hoeffding_sample_size(n: int, epsilon: float, delta: float) -> int:
