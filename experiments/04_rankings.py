@@ -8,6 +8,8 @@ Saint Petersburg (said to hold the most partnerships) is ranked by every measure
 The crawl's labels are German ("Sankt Petersburg") and it has no countries.
 """
 
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -18,6 +20,7 @@ from twingraph.plotting import panel_letters
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 TOP = 20
+N_JOBS = int(os.environ.get("TWINGRAPH_N_JOBS", "2"))  # the scores' bits do not depend on it
 SAINT_PETERSBURG = {"wikipedia-lists-2026": "wp:RUS:Saint Petersburg", "wikidata-crawl-2016": "Q656"}
 CAPTIONS = {
     "rankings_top20.png": "Most central places of the 2026 English Wikipedia lists (17,212 places, 24,858 ties; "
@@ -30,7 +33,8 @@ BLUE, GREY, VERMILION = "#0072B2", "#999999", "#D55E00"  # Okabe-Ito
 
 tables = {}
 for name in REAL:
-    t = rankings_with_without(flag_associations(dataset(name)), top=TOP, check=[SAINT_PETERSBURG[name]])
+    t = rankings_with_without(flag_associations(dataset(name)), top=TOP, check=[SAINT_PETERSBURG[name]],
+                              n_jobs=N_JOBS)
     t.to_csv(FIGURES / f"rankings_{name}.csv", index=False)
     ex = pd.DataFrame(t.attrs["explained"]).T.rename_axis("measure").reset_index()
     ex.insert(0, "dataset", name)

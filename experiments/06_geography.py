@@ -7,7 +7,7 @@ The wikidata-crawl-2016 data carry no coordinates and are not used.
 
 import numpy as np
 import pandas as pd
-from _setup import FIGURES, SEED, dataset, save
+from _setup import FIGURES, N_JOBS, SEED, dataset, save
 
 import matplotlib.pyplot as plt
 import twingraph as tg
@@ -28,7 +28,7 @@ g, ids = tg.to_igraph(tg.simple_graph(wp))
 world = maps.countries()
 world = world[world["iso3"] != "ATA"]
 
-decay = tm.distance_decay(g, np.r_[0, DEFAULT_DECAY_BINS_KM])  # first row: pairs under 1 km
+decay = tm.distance_decay(g, np.r_[0, DEFAULT_DECAY_BINS_KM], n_jobs=N_JOBS)  # first row: pairs under 1 km
 decay.to_csv(FIGURES / "geo_distance_decay.csv", index=False, float_format="%.6g")
 under1 = decay.iloc[0]
 slopes = tm.decay_slopes(decay)

@@ -18,6 +18,7 @@ style()
 FIGURES = Path(__file__).resolve().parents[1] / "figures"
 FIGURES.mkdir(exist_ok=True)
 SEED = int(os.environ.get("TWINGRAPH_SEED", "20261121"))
+N_JOBS = int(os.environ.get("TWINGRAPH_N_JOBS", "2"))  # worker processes; results do not depend on it
 REAL = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 
 

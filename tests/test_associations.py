@@ -254,3 +254,13 @@ def test_cli_stats_associations_exclude(shared_data, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["n_edges"] == 24_858 - 838
     assert out["transitivity"] == pytest.approx(0.0479, abs=5e-4)
+
+
+def test_rankings_do_not_depend_on_n_jobs():
+    """Each (network, measure) score runs serially inside one worker task: the same table, bit for bit."""
+    data, reg = toy()
+    f = A.flag_associations(data, registry=reg, infer=False)
+    serial = A.rankings_with_without(f, top=3, n_jobs=1)
+    parallel = A.rankings_with_without(f, top=3, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel, check_exact=True)
+    assert serial.attrs["explained"] == parallel.attrs["explained"]

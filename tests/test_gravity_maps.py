@@ -182,3 +182,24 @@ def test_gravity_expected_keeps_strengths_and_the_domestic_total_and_feeds_the_m
     g.es["weight"] = e["n_ties"].astype(float).tolist()
     res, null = modularity_null(g, n_replicates=5, n_seeds=1, random_state=3, expected=e)
     assert len(null) == 5 and "gravity-expected" in res.null_model
+
+
+def _geo_graph(n: int = 300, m: int = 500, seed: int = 2) -> ig.Graph:
+    rng = np.random.default_rng(seed)
+    g = ig.Graph.Erdos_Renyi(n=n, m=m)
+    g.vs["lat"] = rng.uniform(35, 60, n).tolist()
+    g.vs["lon"] = rng.uniform(-10, 30, n).tolist()
+    g.vs["country"] = rng.choice(["DEU", "FRA", "POL", "ITA"], n).tolist()
+    return g
+
+
+def test_distance_decay_and_short_ties_do_not_depend_on_workers_or_setup_reuse():
+    from twingraph.measures import short_tie_excess
+
+    g = _geo_graph()
+    pd.testing.assert_frame_equal(distance_decay(g, block=37), distance_decay(g, block=37, n_jobs=2))
+    # short_tie_excess reuses one setup for every replicate: the same draws as country_pair_null
+    r = short_tie_excess(g, 300, n_replicates=20, random_state=np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    ref = np.array([np.mean(country_pair_null(g, rng)[0] < 300) for _ in range(20)])
+    assert r.n_replicates == 20 and r.null_mean == float(ref.mean()) and r.null_sd == float(ref.std(ddof=1))

@@ -178,3 +178,26 @@ def test_load_errors_are_clear(tmp_path):
         load("no-such-dataset")
     with pytest.raises(LoadError, match="is a directory"):
         load(tmp_path)
+
+
+def test_konect_edge_arrays_give_the_loaders_simple_graph(tmp_path):
+    import numpy as np
+
+    from twingraph.graphs import simple_graph
+    from twingraph.loaders.konect import konect_edge_arrays, load_konect
+
+    p = tmp_path / "out.toy"
+    p.write_text("% sym unweighted\n% 6 9 9\n1 2\n2 3\n3 1\n2 1\n5 7\n7 5\n")
+    n, e = konect_edge_arrays(p, min_rows=0)
+    G = simple_graph(load_konect(p), isolates=True)
+    assert n == G.number_of_nodes() == 9
+    ref = sorted(tuple(sorted(int(x.split(":")[1]) - 1 for x in uv)) for uv in G.edges())
+    assert [tuple(r) for r in e.tolist()] == ref
+    assert konect_edge_arrays(p) is None  # small files: the row-by-row loader
+    bad = tmp_path / "out.bad"
+    bad.write_text("% sym unweighted\n1 2\n3 3\n")  # a self-loop: left to the loader's accounting
+    assert konect_edge_arrays(bad, min_rows=0) is None
+    w = tmp_path / "out.w"
+    w.write_text("% sym positive\n1 2 5\n")
+    assert konect_edge_arrays(w, min_rows=0) is None
+    assert np.issubdtype(e.dtype, np.integer)

@@ -48,6 +48,21 @@ def test_parallel_betweenness_equals_serial():
     assert Ce.betweenness(g, n_jobs=2) == pytest.approx(Ce.betweenness(g))
 
 
+def test_parallel_betweenness_matches_igraph_and_does_not_depend_on_n_jobs():
+    """Sources split over worker processes: igraph's values to 1e-9 relative (only the order of the
+    floating-point sum differs), and the same bits for any number of workers (fixed pieces)."""
+    with igraph_seed(5):
+        g = ig.Graph.Erdos_Renyi(n=1500, m=2600)
+    ref = np.asarray(g.betweenness(directed=False))
+    two, three = Ce.betweenness(g, n_jobs=2), Ce.betweenness(g, n_jobs=3)
+    assert np.array_equal(two, three)
+    assert np.allclose(two, ref, rtol=1e-9, atol=1e-9)
+    w = np.linspace(1.0, 2.0, g.ecount())
+    g.es["w"] = w
+    assert np.allclose(Ce.betweenness(g, weights="w", n_jobs=2), g.betweenness(directed=False, weights="w"),
+                       rtol=1e-9, atol=1e-9)
+
+
 def test_hand_computed_path():
     g = ig.Graph([(0, 1), (1, 2), (2, 3)])
     assert Ce.betweenness(g).tolist() == [0, 2, 2, 0]
@@ -103,3 +118,18 @@ def test_rank_table():
     assert custom["country"].tolist() == ["x"] and custom["score"].tolist() == [5.0]
     with pytest.raises(KeyError):
         Ce.rank_table(g, "nonsense")
+
+
+def test_rk_and_kadabra_estimates_are_within_their_bound():
+    pytest.importorskip("networkit")
+    with igraph_seed(4):
+        g = ig.Graph.Barabasi(600, 2)
+    n = g.vcount()
+    exact = np.asarray(g.betweenness(directed=False))
+    for method in ("rk", "kadabra"):
+        est, k = Ce.approximate_betweenness(g, epsilon=0.02, delta=0.1, method=method, random_state=1)
+        assert k > 0
+        assert np.max(np.abs(est - exact)) <= 0.02 * n * (n - 1) / 2
+        assert np.corrcoef(est, exact)[0, 1] > 0.9
+    with pytest.raises(ValueError):
+        Ce.approximate_betweenness(g, method="nope")

@@ -129,3 +129,44 @@ def test_effective_diameter_is_interpolated_inverse_of_hop_plot():
         k = int(np.floor(x))
         # linear interpolation of H between k and k + 1 hits q N^2 at x
         assert hop[k] + (x - k) * (hop[k + 1] - hop[k]) == pytest.approx(q * hop[-1])
+
+
+def test_pruned_kernel_matches_igraph_on_graphs_with_leaves_and_components():
+    """Degree-1 pruning (leaf counts as weights) gives igraph's exact histogram, over many graphs."""
+    import random
+
+    rng = random.Random(3)
+    for trial in range(40):
+        n = rng.randint(2, 90)
+        ig.set_random_number_generator(random.Random(trial))
+        try:
+            g = ig.Graph.Erdos_Renyi(n=n, m=rng.randint(0, 2 * n)) if trial % 2 else ig.Graph.Barabasi(n, 1)
+        finally:
+            ig.set_random_number_generator(random)
+        d = D.distance_distribution(g, component="all")
+        ref = np.zeros(len(d.counts), dtype=np.int64)
+        for lo, _hi, c in g.path_length_hist(directed=False).bins():
+            ref[int(lo)] = c
+        assert np.array_equal(d.counts, ref)
+        assert d.unconnected == g.path_length_hist(directed=False).unconnected
+
+
+def test_sampled_distances_are_close_to_exact_with_standard_errors():
+    import random
+
+    ig.set_random_number_generator(random.Random(1))
+    try:
+        g = ig.Graph.Erdos_Renyi(n=4000, m=6000)
+    finally:
+        ig.set_random_number_generator(random)
+    exact = D.distance_stats(g)
+    est = D.sampled_distance_stats(g, n_sources=512)
+    assert est.n_groups == 8 and est.values["diameter"] <= exact["diameter"]
+    for key in ("mean_distance", "effective_diameter_50", "effective_diameter_90"):
+        assert abs(est.values[key] - exact[key]) < 5 * est.se[key] + 1e-9
+    from twingraph.measures import konect_stats
+
+    s = konect_stats(g, exact_limit=1000)
+    assert str(s["distances"]).startswith("estimated (largest component")
+    assert s["distances_sources"] == 1024 and set(s["distances_se"]) >= {"mean_distance"}
+    assert list(konect_stats(g))[-1] == "effective_diameter_90"  # exact below the limit: the usual keys

@@ -238,6 +238,8 @@ CALLS: dict[str, Callable[[Any], Any]] = {
                       "targets": [""], "name": ["An event"]}).set_index("event_id"),
         {"X": _panel_pairs()}, {"X": range(1984, 1997)}, window=(-3, 3), placebo_draws=4, family="poisson",
         random_state=rs)[1],
+    "twingraph.measures.distances.sampled_distance_stats": lambda rs: sampled_distance_stats(
+        _g(), n_sources=8, random_state=rs),
     "twingraph.measures.gravity.short_tie_bins": lambda rs: M.short_tie_bins(
         _g(), (0, 300, np.inf), n_replicates=3, random_state=rs),
     "twingraph.simulate.simulate_network_with_truth": lambda rs: simulate_network_with_truth(
@@ -268,6 +270,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
 
 from twingraph import measures as M  # noqa: E402
 from twingraph import partner_choice as pc  # noqa: E402
+from twingraph.measures.distances import sampled_distance_stats  # noqa: E402
 from twingraph.cohorts.checks import corrected_shares  # noqa: E402
 from twingraph.cohorts.protocol import corrected_share  # noqa: E402
 from twingraph.counterfactual import counterfactual_removal  # noqa: E402

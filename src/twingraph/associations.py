@@ -155,8 +155,18 @@ def structure_with_without(data: TwinData, distances: bool = True) -> pd.DataFra
                          "bilateral (excluded)": pd.Series(col_w, index=index, dtype=object)})
 
 
+def _scores(g: Any, fn: Any) -> np.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # 12 decimals: ARPACK's random start (eigenvector) moves the last digits between runs;
+        # rounded, ranks and written tables are reproducible
+        return np.round(np.asarray(fn(g), dtype=float), 12)
+
+
 def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None, top: int = 20,
-                          check: Sequence[str] = ()) -> pd.DataFrame:
+                          check: Sequence[str] = (), n_jobs: int | None = 1) -> pd.DataFrame:
     """Top-``top`` places by each centrality, with and without association-implied ties.
 
     Parameters
@@ -172,6 +182,10 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
         Place ids whose rank by every measure is also reported (rows with ``kind="check"``; rank =
         1 + number of places with a higher score, so tied places share the smallest rank).  Scores
         are rounded to 12 decimals first, so that reruns give the same ranks.
+    n_jobs : int or None
+        Worker processes: each (network, measure) score is one task (every measure runs serially
+        inside its task, so the scores are the same bits whatever ``n_jobs``); ``measures`` must
+        then be picklable (module-level functions).  None defers to ``joblib.parallel_config``.
 
     Returns
     -------
@@ -196,8 +210,7 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     >>> import twingraph as tg                                          # doctest: +SKIP
     >>> rankings_with_without(tg.load("wikipedia-lists-2026")).attrs    # doctest: +SKIP
     """
-    import warnings
-
+    from ._parallel import run
     from .graphs import simple_graph, to_igraph
     from .measures import betweenness, core_number, degree_centrality, eigenvector, harmonic, pagerank
     from .measures.centrality import rank_table
@@ -217,14 +230,16 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     ranks: dict[tuple[str, str], dict[str, int]] = {}
     cols = ["kind", "measure", "network", "rank", "n_tied", "place_id", "name", "country", "score", "member"]
     modes: tuple[tuple[str, Literal["include", "exclude"]], ...] = (("with", "include"), ("without", "exclude"))
-    for network, mode in modes:
-        g, ids = to_igraph(simple_graph(data, isolates=True, associations=mode))
-        for name, fn in measures.items():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                # 12 decimals: ARPACK's random start (eigenvector) moves the last digits between runs;
-                # rounded, ranks and written tables are reproducible
-                score = np.round(np.asarray(fn(g), dtype=float), 12)
+    graphs = {network: to_igraph(simple_graph(data, isolates=True, associations=mode)) for network, mode in modes}
+    # costliest first (exact betweenness, harmonic), so two workers finish together
+    order = sorted(((network, name) for network, _ in modes for name in measures),
+                   key=lambda t: (t[1] not in ("betweenness", "harmonic"), t[1] != "betweenness"))
+    computed = run(_scores, [(graphs[nw][0], measures[nm]) for nw, nm in order], n_jobs)
+    all_scores = dict(zip(order, computed))
+    for network, _mode in modes:
+        g, ids = graphs[network]
+        for name in measures:
+            score = all_scores[(network, name)]
             t = rank_table(g, by=score, top=top)
             t.insert(0, "network", network)
             t.insert(0, "measure", name)

@@ -324,15 +324,60 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from .graphs import simple_graph, to_igraph
     from .measures.summary import konect_stats
 
-    data = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
-    g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))  # flags itself
+    g = _large_konect_graph(args)
+    if g is None:
+        data = _load(args.source, args.format, columns=args.columns, enrich=args.enrich_population)
+        g, _ = to_igraph(simple_graph(data, isolates=True, associations=args.associations))  # flags itself
     stats = konect_stats(g, distances=not args.no_distances)
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
+    se: Any = stats.pop("distances_se", None) or {}
     for k, v in stats.items():
-        print(f"{k:<26}{_text_value(v, 'not computed (--no-distances)' if args.no_distances else 'n/a')}")
+        text = _text_value(v, 'not computed (--no-distances)' if args.no_distances else 'n/a')
+        if isinstance(se, dict) and se.get(k) is not None:
+            text += f" ± {_text_value(se[k])} (SE)"
+        if k == "diameter" and "distances" in stats:
+            text = f">= {text} (largest distance found)"
+        if k == "distances":
+            print(f"{k:<26}{v}")
+            continue
+        print(f"{k:<26}{text}")
     return 0
+
+
+def _large_konect_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """A large KONECT file (``loaders.konect.FAST_ROWS`` rows and more, nothing to reject) read
+    straight into an igraph graph by :func:`twingraph.loaders.konect.konect_edge_arrays`; None
+    for everything else (dataset names, expressions, other formats, options that need the
+    tables, irregular rows), which :func:`_load` then reads row by row."""
+    if (args.columns or args.enrich_population or args.associations != "include"
+            or _is_dataset_name(args.source) or _is_expression(args.source)):
+        return None
+    path = Path(args.source)
+    if not path.is_file():
+        return None
+    from .loaders import detect_format
+    from .loaders.konect import konect_edge_arrays
+
+    try:
+        fmt = args.format or detect_format(path)
+    except (ValueError, OSError):
+        return None
+    if fmt != "konect":
+        return None
+    try:
+        arrays = konect_edge_arrays(path)
+    except (ValueError, OSError):
+        return None
+    if arrays is None:
+        return None
+    import igraph as ig
+
+    n, edges = arrays
+    print(f"{path.name}: {n:,} nodes, {len(edges):,} edges read as arrays (large regular KONECT file)",
+          file=sys.stderr)
+    return ig.Graph(n=n, edges=edges, directed=False)
 
 
 def _text_value(v: object, missing: str = "n/a") -> str:

@@ -14,6 +14,25 @@ igraph's exact Brandes.  Replicates run through joblib (``n_jobs=None`` lets
 reproducible: replicate ``r`` draws from child ``r + 1`` of ``numpy.random.SeedSequence``, child 0
 seeds the shared community detection, so results do not depend on ``n_jobs`` or the backend.
 
+Jobs bigger than one machine
+----------------------------
+The replicates (and :func:`country_cut_null`'s countries, and the hubs' exact betweenness, split
+into 8 source pieces) are independent tasks handed to joblib, so a Dask cluster runs them
+unchanged: start a ``dask.distributed`` scheduler and workers (``dask-scheduler``, ``dask-worker
+tcp://HOST:8786`` on each machine, or ``distributed.LocalCluster`` on one), connect a ``Client`` and
+run the call inside ``joblib.parallel_config(backend="dask")`` with ``n_jobs=None``::
+
+    from dask.distributed import Client
+    from joblib import parallel_config
+    client = Client("tcp://scheduler:8786")          # or Client(LocalCluster(n_workers=2))
+    with parallel_config(backend="dask"):
+        res = counterfactual_removal(G, edges, n_replicates=10_000, random_state=1)
+
+The numbers (and the written files) are the same bytes as a local run: replicate ``r`` draws from
+its own child seed, wherever it runs (``tests/test_dask_backend.py`` checks a ``LocalCluster`` run
+against the serial one; needs ``pip install 'twingraph[dask]'``).  On one machine the default is
+joblib's persistent process pool (:mod:`twingraph._parallel`), started once per session.
+
 Measures (rows of the result)
 -----------------------------
 ``lcc_size``, ``n_components``
@@ -52,6 +71,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from .graphs import to_igraph
+from .measures import betweenness as betweenness_exact
 from .measures import distance_distribution, global_efficiency
 from .randomness import RandomState, igraph_rng, random_state_arg, spawn
 from .results import CounterfactualResult, CountryCutResult, empirical_p_value, empirical_test
@@ -151,14 +171,14 @@ def foreign_edges(G: nx.Graph, country: str, attr: str = "country") -> list[tupl
 
 
 # -------------------------------------------------------------------------------------- measures
-def _rank(values: Sequence[float], i: int) -> int:
+def _rank(values: Sequence[float] | np.ndarray, i: int) -> int:
     v = np.asarray(values, dtype=float)
     return int(1 + np.sum(v > v[i] + 1e-9 * max(1.0, abs(v[i]))))
 
 
 def structure_measures(n: int, edges: np.ndarray, measures: Sequence[str] = MEASURES,
                        hubs: Sequence[tuple[str, int]] = (), community_seed: int = 0,
-                       betweenness: bool = True) -> dict[str, float]:
+                       betweenness: bool = True, n_jobs: int | None = 1) -> dict[str, float]:
     """The module docstring's measures on the graph with ``n`` vertices and ``edges`` (m x 2).
 
     Parameters
@@ -172,6 +192,9 @@ def structure_measures(n: int, edges: np.ndarray, measures: Sequence[str] = MEAS
         Seeds igraph's RNG for Louvain (global RNG restored afterwards).
     betweenness : bool
         Compute the hubs' exact betweenness ranks (the costly part; off for replicates).
+    n_jobs : int or None
+        Workers for the exact betweenness (:func:`twingraph.measures.betweenness`; only ranks are
+        reported, which the summation order cannot change).
 
     Returns
     -------
@@ -195,7 +218,7 @@ def structure_measures(n: int, edges: np.ndarray, measures: Sequence[str] = MEAS
             out["mean_distance"] = float((k * d.counts).sum() / d.n_pairs) if d.n_pairs else float("nan")
     if "hub_ranks" in measures and hubs:
         deg = g.degree()
-        btw = g.betweenness(directed=False) if betweenness else None
+        btw = _betweenness(n, edges, n_jobs) if betweenness else None
         for label, i in hubs:
             out[f"degree_rank[{label}]"] = float(_rank(deg, i))
             out[f"betweenness_rank[{label}]"] = float(_rank(btw, i)) if btw is not None else float("nan")
@@ -205,6 +228,20 @@ def structure_measures(n: int, edges: np.ndarray, measures: Sequence[str] = MEAS
         out["modularity"] = float(cl.modularity) if g.ecount() else 0.0
         out["n_communities"] = float(sum(1 for s in cl.sizes() if s >= 2))
     return out
+
+
+_BTW_CACHE: dict[tuple[int, bytes], np.ndarray] = {}
+
+
+def _betweenness(n: int, edges: np.ndarray, n_jobs: int | None) -> np.ndarray:
+    """Exact betweenness, remembered for the last few graphs (the intact graph recurs per scenario)."""
+    e = np.ascontiguousarray(edges, dtype=np.int64)
+    key = (n, e.tobytes())
+    if key not in _BTW_CACHE:
+        if len(_BTW_CACHE) >= 4:
+            _BTW_CACHE.pop(next(iter(_BTW_CACHE)))
+        _BTW_CACHE[key] = betweenness_exact(ig.Graph(n=n, edges=e.tolist(), directed=False), n_jobs=n_jobs)
+    return _BTW_CACHE[key]
 
 
 def _replicate(n: int, edges: np.ndarray, pool: np.ndarray, k: int, ss: np.random.SeedSequence,
@@ -314,8 +351,8 @@ def counterfactual_removal(
     cseed = int(np.random.default_rng(root).integers(2**31 - 1))
     keep = np.ones(len(edges), dtype=bool)
     keep[removed] = False
-    baseline = structure_measures(n, edges, measures, hub_list, cseed)
-    observed = structure_measures(n, edges[keep], measures, hub_list, cseed)
+    baseline = structure_measures(n, edges, measures, hub_list, cseed, n_jobs=n_jobs)
+    observed = structure_measures(n, edges[keep], measures, hub_list, cseed, n_jobs=n_jobs)
     reps = Parallel(n_jobs=n_jobs)(
         delayed(_replicate)(n, edges, pool_ids, k, ss, measures, hub_list, cseed) for ss in children
     )

@@ -36,6 +36,7 @@ import igraph as ig
 import numpy as np
 
 from ..deprecation import renamed_arguments
+from ..randomness import RandomState, random_state_arg
 from ._common import GraphLike, as_igraph
 from .size import largest_component
 
@@ -45,7 +46,7 @@ Convention = Pairs  # the old name
 __all__ = [
     "DistanceDistribution", "distance_distribution", "diameter", "mean_distance",
     "median_distance", "effective_diameter", "effective_diameter_int", "distance_stats",
-    "global_efficiency",
+    "global_efficiency", "EXACT_DISTANCE_LIMIT", "SampledDistances", "sampled_distance_stats",
 ]
 
 
@@ -87,13 +88,42 @@ _SMALL_DEGREE_BUCKETS = ((1, 1), (2, 2), (3, 4), (5, 8))
 _Plan = tuple[int, list[tuple[int, int, np.ndarray]], tuple[int, np.ndarray, np.ndarray]]
 
 
-def _adjacency_plan(g: ig.Graph) -> _Plan:
+def _csr(n: int, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(indptr, indices)`` of the symmetric adjacency of the undirected ``edges`` (m x 2)."""
+    e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    src = np.concatenate([e[:, 0], e[:, 1]])
+    dst = np.concatenate([e[:, 1], e[:, 0]])
+    order = np.argsort(src, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return indptr, dst[order]
+
+
+def _neighbours_of(indptr: np.ndarray, indices: np.ndarray, verts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated neighbour lists of ``verts`` and each entry's position within its list."""
+    d = indptr[verts + 1] - indptr[verts]
+    total = int(d.sum())
+    first = np.repeat(np.cumsum(d) - d, d)
+    pos = np.arange(total, dtype=np.int64) - first
+    return indices[np.repeat(indptr[verts], d) + pos], pos
+
+
+def _adjacency_plan(g: ig.Graph | tuple[int, np.ndarray]) -> _Plan:
     """Vectorised 'pull' plan.  Vertices are relabelled by increasing degree so that every degree
     bucket is a contiguous block; low-degree blocks get a padded neighbour matrix (padding points
-    to the all-zero sentinel row ``n``), the high-degree block a CSR slice for ``reduceat``."""
-    n = g.vcount()
-    adj = g.get_adjlist()
-    deg = np.fromiter((len(a) for a in adj), dtype=np.int64, count=n)
+    to the all-zero sentinel row ``n``), the high-degree block a CSR slice for ``reduceat``.
+    ``g``: an igraph graph or ``(n, edges)``; built with numpy only (no per-vertex Python loop)."""
+    if isinstance(g, ig.Graph):
+        n, edges = g.vcount(), np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    else:
+        n, edges = g
+    plan, _ = _plan_and_order(n, edges)
+    return plan
+
+
+def _plan_and_order(n: int, edges: np.ndarray) -> tuple[_Plan, np.ndarray]:
+    indptr, indices = _csr(n, edges)
+    deg = np.diff(indptr)
     order = np.argsort(deg, kind="stable")
     new = np.empty(n, dtype=np.int64)
     new[order] = np.arange(n)
@@ -104,38 +134,78 @@ def _adjacency_plan(g: ig.Graph) -> _Plan:
         if stop == start:
             continue
         mat = np.full((hi, stop - start), n, dtype=np.int64)
-        for i in range(start, stop):
-            nb = adj[order[i]]
-            mat[: len(nb), i - start] = new[nb]
+        nb, pos = _neighbours_of(indptr, indices, order[start:stop])
+        col = np.repeat(np.arange(stop - start), sdeg[start:stop])
+        mat[pos, col] = new[nb]
         small.append((start, stop, mat))
     start_big = int(np.searchsorted(sdeg, _SMALL_DEGREE_BUCKETS[-1][1] + 1))
-    big_old = order[start_big:]
-    flat = np.fromiter((new[u] for v in big_old for u in adj[v]), dtype=np.int64,
-                       count=int(sdeg[start_big:].sum()))
-    starts = np.zeros(len(big_old), dtype=np.int64)
-    if len(big_old) > 1:
+    nb, _ = _neighbours_of(indptr, indices, order[start_big:])
+    flat = new[nb]
+    starts = np.zeros(n - start_big, dtype=np.int64)
+    if n - start_big > 1:
         np.cumsum(sdeg[start_big:-1], out=starts[1:])
-    return n, small, (start_big, flat, starts)
+    return (n, small, (start_big, flat, starts)), new
 
 
-def _bfs_batch_counts(plan: _Plan, first: int, last: int, words: int) -> np.ndarray:
+def _bfs_batch_counts(plan: _Plan, first: int, last: int, words: int,
+                      leaves: np.ndarray | None = None, sources: np.ndarray | None = None,
+                      per_word: list[np.ndarray] | None = None) -> np.ndarray:
     """Multi-source bit-parallel BFS (one bit per source) from relabelled sources ``first..last-1``.
 
     Returns ``out[k]`` = number of ordered (source, target) pairs at distance ``k >= 1``.
+
+    With ``leaves`` (per relabelled vertex, the number of pruned degree-1 neighbours hanging from
+    it; see :func:`_pruned_counts`) every pair found at distance ``k`` also stands for its leaves'
+    pairs: ``l(t)`` at ``k + 1`` on the target side, as many on the source side, ``l(s) l(t)`` at
+    ``k + 2``.  The source-side sum equals the target-side one once summed over *all* sources of
+    a component (the set of pairs is symmetric), so the target side is counted twice; callers
+    must run every source of each component.  Sources are then taken in decreasing ``l`` so that
+    most 64-bit words hold sources of one leaf count (a word with mixed counts is weighted bit by
+    bit through binary-digit masks).
+
+    ``sources`` (relabelled ids) replaces the range ``first..last``; ``per_word``, a list, receives
+    for every 64-source word an array of its counts by distance (sampled estimates, no ``leaves``).
     """
     n, small, (start_big, flat, starts) = plan
-    out = np.zeros(n + 1, dtype=np.int64)
+    out = np.zeros(n + 3, dtype=np.int64)
     one = np.uint64(1)
     step = 64 * words
-    for b0 in range(first, last, step):
-        k = min(step, last - b0)
+    weighted = leaves is not None and bool(np.any(leaves))
+    if weighted:
+        assert leaves is not None
+        srcs = first + np.argsort(-leaves[first:last], kind="stable")
+        leafy = np.flatnonzero(leaves)
+        lw = leaves[leafy].astype(np.int64)
+        digits = int(leaves.max()).bit_length()
+        sub = np.empty((len(leafy), words), dtype=np.uint64)
+    else:
+        srcs = np.arange(first, last) if sources is None else np.asarray(sources, dtype=np.int64)
+    for b0 in range(0, len(srcs), step):
+        batch = srcs[b0:b0 + step]
+        k = len(batch)
         w = (k + 63) // 64
         bits = np.arange(k)
-        visited = np.zeros((n + 1, w), dtype=np.uint64)  # row n: zero sentinel
-        visited[b0 + bits, bits // 64] = np.left_shift(one, (bits % 64).astype(np.uint64))
+        visited = np.zeros((n + 1, w), dtype=np.uint64)  # the sources; row n: zero sentinel
+        visited[batch, bits // 64] = np.left_shift(one, (bits % 64).astype(np.uint64))
         frontier = visited.copy()
+        unvisited = ~visited
         nxt = np.zeros_like(visited)
         tmp = np.empty((max((m.shape[1] for _, _, m in small), default=0), w), dtype=np.uint64)
+        if weighted:
+            assert leaves is not None
+            lsrc = np.zeros(64 * w, dtype=np.int64)
+            lsrc[:k] = leaves[batch]
+            lmat = lsrc.reshape(w, 64)
+            word_l = lmat[:, 0].copy()
+            mixed = np.flatnonzero((lmat != lmat[:, :1]).any(axis=1))
+            word_l[mixed] = 0
+            masks = np.zeros((len(mixed), digits), dtype=np.uint64)
+            for a, c in enumerate(mixed):
+                for j in range(digits):
+                    on = np.flatnonzero((lmat[c] >> j) & 1).astype(np.uint64)
+                    masks[a, j] = np.bitwise_or.reduce(np.left_shift(one, on)) if len(on) else 0
+            lsub = sub[:, :w]
+        word_counts = np.zeros((n + 3, w), dtype=np.int64) if per_word is not None else None
         level = 0
         while True:
             level += 1
@@ -149,13 +219,82 @@ def _bfs_batch_counts(plan: _Plan, first: int, last: int, words: int) -> np.ndar
             if start_big < n:
                 nxt[start_big:n] = np.bitwise_or.reduceat(
                     np.take(frontier, flat, axis=0, mode="clip"), starts, axis=0)
-            nxt &= ~visited
-            found = int(np.bitwise_count(nxt).sum())
+            nxt &= unvisited
+            pc = np.bitwise_count(nxt[:n])
+            found = int(pc.sum())
             if found == 0:
                 break
             out[level] += found
-            visited |= nxt
+            if word_counts is not None:
+                word_counts[level] = pc.sum(axis=0, dtype=np.int64)
+            if weighted:
+                col = lw @ pc[leafy]  # per word: sum over targets of l(t) * new bits
+                out[level + 1] += 2 * int(col.sum())
+                cross = int(col @ word_l)
+                if len(mixed):
+                    np.take(nxt, leafy, axis=0, out=lsub)
+                    for a, c in enumerate(mixed):
+                        for j in range(digits):
+                            if masks[a, j]:
+                                cross += int(lw @ np.bitwise_count(lsub[:, c] & masks[a, j])) << j
+                out[level + 2] += cross
+            unvisited ^= nxt  # nxt holds unvisited bits only
             frontier, nxt = nxt, frontier
+        if per_word is not None and word_counts is not None:
+            per_word.extend(word_counts[:, j] for j in range(w))
+    return out
+
+
+def _pruned_counts(g: ig.Graph, words: int) -> np.ndarray:
+    """``out[k]``: ordered pairs of distinct vertices of ``g`` at distance ``k``, exactly.
+
+    Degree-1 vertices whose neighbour has degree >= 2 (about half the places of a twinning
+    network) are pruned first: a leaf ``a`` hanging from ``u`` has ``d(a, x) = 1 + d(u, x)``, so
+    the bit-parallel BFS runs on the core only, from the core's vertices, one component group at
+    a time (the largest component, then all the others together), and each core pair ``(s, t)``
+    at distance ``k`` also counts ``l(s) + l(t)`` pairs at ``k + 1`` and ``l(s) l(t)`` at ``k + 2``
+    (``l`` = leaves hanging from a vertex); a vertex's own leaves add ``2 l`` ordered pairs at
+    distance 1 and ``l (l - 1)`` at 2.  Sum over source-side and target-side leaf terms are equal
+    (the pair set is symmetric), so the BFS adds the target side and it is doubled here.
+    """
+    n = g.vcount()
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    deg = np.bincount(edges.ravel(), minlength=n)
+    a, b = edges[:, 0], edges[:, 1]
+    leaf_a = (deg[a] == 1) & (deg[b] >= 2)
+    leaf_b = (deg[b] == 1) & (deg[a] >= 2)
+    is_leaf = np.zeros(n, dtype=bool)
+    is_leaf[a[leaf_a]] = True
+    is_leaf[b[leaf_b]] = True
+    lcount = np.bincount(np.concatenate([b[leaf_a], a[leaf_b]]), minlength=n).astype(np.int64)
+    core = np.flatnonzero(~is_leaf)
+    cid = np.full(n, -1, dtype=np.int64)
+    cid[core] = np.arange(len(core))
+    ce = edges[~(leaf_a | leaf_b)]
+    ce = cid[ce]
+    out = np.zeros(n + 3, dtype=np.int64)
+    out[1] += 2 * int(lcount.sum())
+    out[2] += int((lcount * (lcount - 1)).sum())
+    if len(core) < 2:
+        return out
+    h = ig.Graph(n=len(core), edges=ce, directed=False)
+    memb = np.asarray(h.connected_components().membership, dtype=np.int64)
+    sizes = np.bincount(memb)
+    big = int(np.argmax(sizes))
+    lcore = lcount[core]
+    for group in (memb == big, memb != big):
+        verts = np.flatnonzero(group)
+        if len(verts) < 2:
+            continue
+        gid = np.full(len(core), -1, dtype=np.int64)
+        gid[verts] = np.arange(len(verts))
+        ge = gid[ce[group[ce[:, 0]]]] if len(ce) else np.empty((0, 2), dtype=np.int64)
+        plan, new = _plan_and_order(len(verts), ge)
+        lv = np.zeros(len(verts), dtype=np.int64)
+        lv[new] = lcore[verts]
+        res = _bfs_batch_counts(plan, 0, len(verts), words, lv)
+        m = min(len(res), len(out))
+        out[:m] += res[:m]
     return out
 
 
@@ -175,7 +314,7 @@ def distance_distribution(g: GraphLike, component: Literal["lcc", "all"] = "lcc"
     n = h.vcount()
     if n < 2:
         return DistanceDistribution(np.zeros(1, dtype=np.int64), n, 0)
-    ordered = _bfs_batch_counts(_adjacency_plan(h), 0, n, words)
+    ordered = _pruned_counts(h, words)
     nz = np.flatnonzero(ordered)
     top = int(nz[-1]) if len(nz) else 0
     counts = ordered[: top + 1] // 2
@@ -316,3 +455,91 @@ def global_efficiency(g: GraphLike | DistanceDistribution) -> float:
         return 0.0
     k = np.arange(1, len(d.counts))
     return float(2.0 * np.sum(d.counts[1:] / k) / (d.n * (d.n - 1)))
+
+
+#: above this many vertices in the largest component, :func:`sampled_distance_stats` replaces the
+#: exact all-pairs BFS in :func:`twingraph.measures.konect_stats` (exact cost grows as N^2; at
+#: 200,000 vertices the exact BFS takes minutes, the estimate seconds)
+EXACT_DISTANCE_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class SampledDistances:
+    """Distance statistics of the LCC estimated by BFS from sampled sources, with standard errors.
+
+    ``values`` and ``se`` are keyed like :func:`distance_stats` (``diameter`` is the largest
+    distance seen, a lower bound, without SE); ``method`` says how they were made.
+    """
+
+    values: dict[str, float | int]
+    se: dict[str, float]
+    n_sources: int
+    n_groups: int
+    lcc_size: int
+    method: str
+
+
+def _stats_from_counts(ordered: np.ndarray, n_src: int, N: int) -> dict[str, float | int]:
+    """KONECT statistics from ordered-pair counts by distance from ``n_src`` uniform sources,
+    scaled to all ``N`` sources (the ``N`` pairs ``(u, u)`` at distance 0 included)."""
+    c = ordered.astype(float) * (N / n_src)
+    nz = np.flatnonzero(c)
+    diam = int(nz[-1]) if len(nz) else 0
+    c = c[: diam + 1]
+    c[0] = N
+    hop = np.cumsum(c)
+    total = hop[-1]
+    mean = float((np.arange(len(c)) * c).sum() / total)
+    median = int(np.count_nonzero(hop <= total / 2.0))
+    eff = []
+    for q in (0.5, 0.9):
+        amount = q * total
+        val = 0.0
+        for k in range(len(hop) - 1):
+            if hop[k] <= amount < hop[k + 1]:
+                val = float(k + (amount - hop[k]) / (hop[k + 1] - hop[k]))
+                break
+        eff.append(val)
+    return {"diameter": diam, "mean_distance": mean, "median_distance": median,
+            "effective_diameter_50": eff[0], "effective_diameter_90": eff[1]}
+
+
+@random_state_arg()
+def sampled_distance_stats(g: GraphLike, n_sources: int = 1024, random_state: RandomState = 0,
+                           words: int = 8) -> SampledDistances:
+    """KONECT distance statistics of the LCC from BFS out of ``n_sources`` random LCC vertices.
+
+    Estimator: the hop plot ``H(k)`` (ordered pairs within distance ``k``, see the module docstring)
+    is estimated by ``N / s`` times the pairs found within ``k`` of ``s`` sources drawn uniformly
+    without replacement from the ``N`` LCC vertices (an unbiased estimate of ``H(k)``; the
+    statistics are smooth functions of it).  The BFS is the exact bit-parallel kernel, 64 sources
+    per machine word.  Standard errors: delete-one-group jackknife over the ``s / 64`` groups of
+    64 sources (each word of the kernel is one group).  The diameter is the largest distance found,
+    a lower bound.  (KONECT itself estimates these statistics with HyperANF; sampled BFS is the
+    simpler estimator with an honest error bar.)  Cost: ``O(s (N + M) / 64)`` word operations and
+    ``O((N + M) * words)`` memory.
+    """
+    g = as_igraph(g)
+    h = largest_component(g)
+    N = h.vcount()
+    s = int(min(max(64, n_sources), N))
+    rng = np.random.default_rng(random_state)
+    chosen = np.sort(rng.choice(N, size=s, replace=False))
+    edges = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    plan, new = _plan_and_order(N, edges)
+    per_word: list[np.ndarray] = []
+    total = _bfs_batch_counts(plan, 0, 0, words, sources=new[chosen], per_word=per_word)
+    sizes = [min(64, s - 64 * i) for i in range(len(per_word))]
+    values = _stats_from_counts(total, s, N)
+    G = len(per_word)
+    se: dict[str, float] = {}
+    if G >= 2:
+        reps = [_stats_from_counts(total - per_word[i], s - sizes[i], N) for i in range(G)]
+        for key in ("mean_distance", "median_distance", "effective_diameter_50", "effective_diameter_90"):
+            r = np.array([x[key] for x in reps], dtype=float)
+            se[key] = float(np.sqrt((G - 1) / G * np.sum((r - r.mean()) ** 2)))
+    seed_text = random_state if isinstance(random_state, int) else "from a Generator"
+    method = (f"sampled BFS from {s:,} random LCC vertices of {N:,} (seed {seed_text}); "
+              f"standard errors: jackknife over {G} groups of 64 sources; diameter: largest distance found "
+              "(a lower bound)")
+    return SampledDistances(values, se, s, G, N, method)

@@ -53,8 +53,24 @@ def _located(g: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
     return g, lat, lon, ok
 
 
+def _decay_pairs(v: np.ndarray, edges_dot: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
+    """Pair counts per distance bin for the row blocks starting at ``starts`` (integers: the sum
+    over any split of the blocks is exact)."""
+    pairs = np.zeros(len(edges_dot) - 1, dtype=np.int64)
+    for s in starts.tolist():
+        dots = v[s:s + block] @ v[s:].T  # rows i in the block, columns j >= s
+        k = np.arange(dots.shape[0])
+        mask = np.arange(dots.shape[1])[None, :] > k[:, None]  # j > i
+        x = np.clip(dots[mask], -1.0, 1.0)  # identical coordinates: dot may round above 1
+        # bin b holds edges_dot[b+1] < x <= edges_dot[b]  (distance in [bins[b], bins[b+1]))
+        pos = np.searchsorted(-edges_dot, -x, side="right") - 1
+        inside = (pos >= 0) & (pos < len(pairs))
+        pairs += np.bincount(pos[inside], minlength=len(pairs))[: len(pairs)]
+    return pairs
+
+
 def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT_DECAY_BINS_KM,
-                   block: int = 400) -> pd.DataFrame:
+                   block: int = 400, n_jobs: int | None = 1) -> pd.DataFrame:
     """``P(tie | distance)`` over all pairs of geolocated places, exactly.
 
     Parameters
@@ -65,6 +81,9 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
         Bin edges (km); pairs outside are ignored.
     block : int
         Rows of the pair matrix computed at once (memory ~ ``block * n * 8`` bytes).
+    n_jobs : int or None
+        Worker processes for the pair counts (integers, so the table is the same for any
+        ``n_jobs``); the row blocks are dealt out round-robin (later blocks have fewer pairs).
 
     Returns
     -------
@@ -91,16 +110,14 @@ def distance_decay(g: GraphLike, bins_km: Sequence[float] | np.ndarray = DEFAULT
     from .geography import EARTH_RADIUS_KM
 
     edges_dot = np.cos(np.clip(bins / EARTH_RADIUS_KM, 0, np.pi))
+    from .._parallel import effective_jobs, run
+
+    blocks = np.arange(0, len(idx), block)
+    k = max(1, min(len(blocks), 1 if n_jobs == 1 else effective_jobs(n_jobs)))
+    parts = run(_decay_pairs, [(v, edges_dot, blocks[i::k], block) for i in range(k)], n_jobs)
     pairs = np.zeros(len(bins) - 1, dtype=np.int64)
-    for s in range(0, len(idx), block):
-        dots = v[s:s + block] @ v[s:].T  # rows i in the block, columns j >= s
-        k = np.arange(dots.shape[0])
-        mask = np.arange(dots.shape[1])[None, :] > k[:, None]  # j > i
-        x = np.clip(dots[mask], -1.0, 1.0)  # identical coordinates: dot may round above 1
-        # bin b holds edges_dot[b+1] < x <= edges_dot[b]  (distance in [bins[b], bins[b+1]))
-        pos = np.searchsorted(-edges_dot, -x, side="right") - 1
-        inside = (pos >= 0) & (pos < len(pairs))
-        pairs += np.bincount(pos[inside], minlength=len(pairs))[: len(pairs)]
+    for part in parts:
+        pairs += part
     ties = np.histogram(edge_distances(g), bins)[0]
     p = np.divide(ties, pairs, out=np.zeros(len(pairs)), where=pairs > 0)
     z = 1.959963984540054
@@ -324,7 +341,12 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     (km, observed_km) : tuple of arrays
         Lengths of the replicate's ties and of the observed ties (same filter).
     """
-    g = as_igraph(g)
+    setup = _country_pair_setup(as_igraph(g), country)
+    return _country_pair_replicate(setup, check_random_state(random_state)), setup[-1]
+
+
+def _country_pair_setup(g: Any, country: str = "country") -> tuple[np.ndarray, ...]:
+    """What every replicate of :func:`country_pair_null` shares (computed once per graph)."""
     km = edge_distances(g)
     e = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)[np.isfinite(km)]
     c = np.asarray([str(x) for x in g.vs[country]], dtype=object)
@@ -333,13 +355,17 @@ def country_pair_null(g: GraphLike, random_state: RandomState = None,
     swap = c[a] > c[b]
     a[swap], b[swap] = b[swap], a[swap]
     grp = pd.factorize(pd.Series(c[a]).astype(str) + "-" + pd.Series(c[b]).astype(str))[0]
-    rng = check_random_state(random_state)
-    order = np.lexsort((rng.random(len(b)), grp))
     slots = np.lexsort((np.arange(len(b)), grp))
+    return a, b, grp, slots, la, lo, km[np.isfinite(km)]
+
+
+def _country_pair_replicate(setup: tuple[np.ndarray, ...], rng: np.random.Generator) -> np.ndarray:
+    a, b, grp, slots, la, lo, _ = setup
+    order = np.lexsort((rng.random(len(b)), grp))
     nb = np.empty_like(b)
     nb[slots] = b[order]
     keep = a != nb
-    return haversine_km(la[a], lo[a], la[nb], lo[nb])[keep], km[np.isfinite(km)]
+    return haversine_km(la[a], lo[a], la[nb], lo[nb])[keep]
 
 
 @random_state_arg()
@@ -376,7 +402,8 @@ def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_on
     obs = edge_distances(g)
     obs = obs[np.isfinite(obs)]
     stat = float(np.mean(obs < threshold_km))
-    null = np.array([np.mean(country_pair_null(g, rng)[0] < threshold_km) for _ in range(n_replicates)])
+    setup = _country_pair_setup(g)  # the shuffles' shared arrays, once (same draws as country_pair_null)
+    null = np.array([np.mean(_country_pair_replicate(setup, rng) < threshold_km) for _ in range(n_replicates)])
     r = empirical_test(stat, null, alternative="greater",
                        null_model="partner ends shuffled within each country pair (degrees and ties per "
                                   "country pair kept)")

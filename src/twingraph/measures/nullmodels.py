@@ -5,7 +5,8 @@ A replicate is a copy of the graph rewired by igraph's ``rewire`` (edge-swap Mar
 every degree is kept exactly).  Vertex attributes (coordinates, countries) stay on their
 vertices.  Replicate ``i`` is seeded by the ``i``-th child of ``numpy.random.SeedSequence(random_state)``
 (a Generator or None first gives one integer draw),
-so results do not depend on ``n_jobs`` (joblib, process-based).
+so results do not depend on ``n_jobs`` (joblib, process-based: the persistent workers of
+``twingraph._parallel``, one batch of replicates per worker).
 
 ``z = (observed - mean(null)) / sd(null)`` (sample sd, ddof=1); ``p_empirical`` is two-sided:
 ``(1 + #{|null - mean| >= |observed - mean|}) / (n + 1)``.
@@ -110,6 +111,11 @@ def _replicate(g: ig.Graph, names: Sequence[str], statistics: StatSpec, n_swaps:
     return {"seed": seed} | {k: float(funcs[k](h)) for k in names}
 
 
+def _replicates(g: ig.Graph, names: Sequence[str], statistics: StatSpec, n_swaps: int | None,
+                seeds: Sequence[int]) -> list[dict[str, float]]:
+    return [_replicate(g, names, statistics, n_swaps, s) for s in seeds]
+
+
 @random_state_arg()
 def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_assortativity"),
                   n_replicates: int = 100, n_swaps: int | None = None,
@@ -147,9 +153,15 @@ def null_ensemble(g: GraphLike, statistics: StatSpec = ("transitivity", "degree_
     if n_jobs == 1:
         rows = [_replicate(g, names, spec, n_swaps, s) for s in seeds]
     else:
-        from joblib import Parallel, delayed
+        # batches: one task per worker (the graph is sent once per batch, not per replicate) to the
+        # persistent workers of twingraph._parallel; replicate i keeps its seed, so rows do not
+        # depend on the batching
+        from .._parallel import effective_jobs, run
 
-        rows = Parallel(n_jobs=n_jobs)(delayed(_replicate)(g, names, spec, n_swaps, s) for s in seeds)
+        k = max(1, min(len(seeds), effective_jobs(n_jobs)))
+        batches = [b.tolist() for b in np.array_split(np.asarray(seeds, dtype=np.int64), k) if len(b)]
+        rows = [r for part in run(_replicates, [(g, names, spec, n_swaps, b) for b in batches], n_jobs)
+                for r in part]
     df = pd.DataFrame(rows, columns=["seed", *names])
     df.insert(0, "replicate", np.arange(len(df)))
     return df

@@ -25,7 +25,8 @@ from ._common import GraphLike, as_igraph
 from .assortativity import degree_assortativity
 from .clustering import average_local_clustering
 from .degree import degrees, fit_powerlaw, gini, powerlaw_exponent_konect
-from .distances import distance_distribution, effective_diameter, mean_distance, median_distance
+from .distances import (EXACT_DISTANCE_LIMIT, distance_distribution, effective_diameter, mean_distance,
+                        median_distance, sampled_distance_stats)
 from .size import size_stats
 
 __all__ = ["KONECT_KEYS", "KONECT_TWIN", "KONECT_TWIN_SOURCE", "konect_stats"]
@@ -57,10 +58,18 @@ def _f(x: Any) -> float | None:
     return None if math.isnan(x) or math.isinf(x) else x
 
 
-def konect_stats(g: GraphLike, distances: bool = True) -> dict[str, int | float | None]:
+def konect_stats(g: GraphLike, distances: bool = True,
+                 exact_limit: int | None = EXACT_DISTANCE_LIMIT) -> dict[str, int | float | str | None]:
     """KONECT-style statistics of an undirected simple graph, keys :data:`KONECT_KEYS`.
 
     ``distances=False`` skips the all-pairs BFS (the distance keys are then ``None``).
+    Distances are exact (all-pairs BFS) when the largest component has at most ``exact_limit``
+    vertices (default :data:`~twingraph.measures.distances.EXACT_DISTANCE_LIMIT`; None: always
+    exact).  Above it they are estimated by
+    :func:`~twingraph.measures.distances.sampled_distance_stats` (BFS from 1,024 random LCC
+    vertices) and three more keys follow :data:`KONECT_KEYS`: ``distances`` (the method, in
+    words), ``distances_se`` (jackknife standard error of each estimated statistic) and
+    ``distances_sources``; ``diameter`` is then a lower bound.
     ``transitivity`` is ``3 triangles / wedges``; ``powerlaw_alpha_mle`` / ``powerlaw_xmin``
     come from :func:`.degree.fit_powerlaw` on the positive degrees (``None`` when fewer than two
     distinct degrees).
@@ -70,6 +79,10 @@ def konect_stats(g: GraphLike, distances: bool = True) -> dict[str, int | float 
     g : igraph.Graph or networkx.Graph
     distances : bool
         Compute the distance statistics (exact, all pairs of the largest component).
+    exact_limit : int or None
+        Largest component size up to which the distance statistics are exact; above it they come
+        from sampled BFS (:func:`twingraph.measures.distances.sampled_distance_stats`), with standard
+        errors, and the table says so (None: always exact).
 
     Returns
     -------
@@ -85,7 +98,7 @@ def konect_stats(g: GraphLike, distances: bool = True) -> dict[str, int | float 
         alpha, xmin = _f(fit.alpha), int(fit.xmin)
     except ValueError:
         alpha, xmin = None, None
-    out: dict[str, int | float | None] = {
+    out: dict[str, int | float | str | None] = {
         "n_nodes": n,
         "n_edges": m,
         "n_components": s["n_components"],
@@ -107,6 +120,16 @@ def konect_stats(g: GraphLike, distances: bool = True) -> dict[str, int | float 
         "effective_diameter_50": None,
         "effective_diameter_90": None,
     }
+    lcc = s["lcc_size"]
+    if distances and n and exact_limit is not None and lcc > exact_limit:
+        est = sampled_distance_stats(g)
+        for key, value in est.values.items():
+            out[key] = _f(value) if isinstance(value, float) else value
+        assert tuple(out) == KONECT_KEYS
+        out["distances"] = (f"estimated (largest component {lcc:,} > {exact_limit:,} vertices): {est.method}")
+        out["distances_se"] = {k: _f(v) for k, v in est.se.items()}  # type: ignore[assignment]
+        out["distances_sources"] = est.n_sources
+        return out
     if distances and n:
         dd = distance_distribution(g)
         out["diameter"] = dd.diameter
