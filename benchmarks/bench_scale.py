@@ -6,11 +6,19 @@
 * ``load_konect`` on a 3-row file naming node 10^9 (rejected as ``id-out-of-range``): time and peak
   memory (tracemalloc), the case that used to allocate a place per id.
 
-    python benchmarks/bench_scale.py
+* ``--million``: ``twingraph stats`` on a KONECT file of G(n = 10^6, m = 1.5 x 10^6) (written first),
+  as a child process: wall and CPU seconds and peak memory (``getrusage`` of the child).  The file is
+  read as arrays and the distances are estimated (largest component above 200,000 vertices).
+
+    python benchmarks/bench_scale.py [--million]
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -31,7 +39,32 @@ def _timed(label: str, fn):  # type: ignore[no-untyped-def]
     return out
 
 
+def million() -> None:
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "out.gnm"
+        with igraph_seed(0):
+            g = ig.Graph.Erdos_Renyi(n=1_000_000, m=1_500_000)
+        with open(f, "w") as fh:
+            fh.write("% sym unweighted\n% 1500000 1000000 1000000\n")
+            np.savetxt(fh, np.asarray(g.get_edgelist(), dtype=np.int64) + 1, fmt="%d")
+        del g
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "twingraph", "stats", str(f)], capture_output=True, text=True,
+                             check=True)
+        wall = time.perf_counter() - t0
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(out.stdout + out.stderr)
+        print(f"twingraph stats, G(10^6, 1.5 x 10^6): {wall:.1f} s wall, {ru.ru_utime + ru.ru_stime:.1f} s CPU, "
+              f"peak {ru.ru_maxrss / 1024:.0f} MiB")
+
+
 def main() -> None:
+    if "--million" in sys.argv[1:]:
+        million()
+        return
     with igraph_seed(5):
         g = ig.Graph.Erdos_Renyi(n=20_000, m=26_000)
     _timed("konect_stats, 20,000 nodes / 26,000 edges", lambda: konect_stats(g))
