@@ -9,21 +9,24 @@ from twingraph import maps
 from twingraph.cli import info_summary
 from twingraph.plotting import NEUTRAL, OKABE_ITO, panel_letters
 
-DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "germany-partnerships-2015", "czechia-partnerships-2013",
-            "curated", "natural-earth-110m")
+DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016", "wikidata-eu-2017", "germany-partnerships-2015",
+            "czechia-partnerships-2013", "curated", "natural-earth-110m")
 TOP = 25
 MIN_POP = 1e6
 DESIGN = {
     "wikipedia-lists-2026": ("English Wikipedia 'List of twin towns and sister cities in ...' pages, Feb 2026: "
-                             "countries with a list page are over-represented", "01-09, 11"),
+                             "countries with a list page are over-represented", "01-09, 11, 14-18"),
     "wikidata-crawl-2016": ("snowball crawl of Wikidata P190 from one seed town, Weimar (Sept 2016): one connected "
                             "component by construction, places unreachable from the seed are missing",
-                            "01-04, 07, 08, 11"),
+                            "01-04, 07, 08, 11, 14-18"),
+    "wikidata-eu-2017": ("Wikidata P190 ties of towns in 25 EU states, one SPARQL query per country (May 2017); "
+                         "labels only, homonyms split by coordinates", "14"),
     "germany-partnerships-2015": ("register of German municipalities' partnerships, compiled 2015, every one "
-                                  "dated; ended ones missing; year 2000 a probable placeholder", "01, 07, 08, 12, 13"),
+                                  "dated; ended ones missing; year 2000 a probable placeholder",
+                                  "01, 07, 08, 12-14, 17, 18"),
     "czechia-partnerships-2013": ("register of Czech municipalities' partnerships, scraped Sept 2013; ended ones "
-                                  "missing", "01, 07, 12"),
-    "curated": ("twingraph's curated registry of sourced tie events (selected on the outcome)", "01, 07, 08, 12"),
+                                  "missing", "01, 07, 12, 14, 18"),
+    "curated": ("twingraph's curated registry of sourced tie events (selected on the outcome)", "01, 07, 08, 12, 14"),
 }
 CAPTIONS = {
     "table1_datasets.csv": "Table 1: every twinning dataset the figures use (both dated registers included), with "

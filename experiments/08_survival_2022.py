@@ -7,7 +7,7 @@ curated registry (selected on the outcome) is written as a table of sourced even
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from _setup import FIGURES, dataset, save, stamp
+from _setup import FIGURES, dataset, save, stamp, table_captions
 
 import twingraph as tg
 from twingraph import cohorts as C
@@ -17,7 +17,7 @@ MAP = "natural-earth-110m" in tg.DATASETS
 MONTHS, TICKS, MIN_N = (6, 12, 24), list(range(0, 49, 6)), 30  # curves drawn for partner countries with >= 30 ties
 COV = ["log10_distance_km", "log2_degree_a", "log2_degree_b"]  # degrees in the 2026 lists
 COV16 = ["log10_distance_km", "log2_degree_2016_a", "log2_degree_2016_b"]  # degrees in the 2016 crawl (pre-shock)
-CAPTIONS = {
+CAPTIONS = {**table_captions(__file__),
     "cohort_2022.png":
     "Russia 2022 cohorts (src/twingraph/data/cohort_*russia_2022*.csv and the search protocol's findings, "
     "protocol/: every tie of a Russian place with the partner countries researched). Kaplan–Meier share "

@@ -8,7 +8,7 @@ with a signal), dormancy_validation.csv, dormancy_labels_scored.csv.
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from _setup import FIGURES, SEED, save, stamp
+from _setup import FIGURES, SEED, save, stamp, table_captions
 
 from twingraph import lifecycle as L
 from twingraph import recapture as R
@@ -16,7 +16,7 @@ from twingraph.plotting import panel_letters
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-eu-2017", "wikidata-crawl-2016", "germany-partnerships-2015",
             "czechia-partnerships-2013", "curated")
-CAPTIONS = {
+CAPTIONS = {**table_captions(__file__),
     "coverage.png": "How many ties exist, and what share each source holds. (a) Per country: ties with a town in "
     "the country seen by any of the sources covering the whole country (bar), log-linear capture-recapture "
     "estimates (AIC-selected model among two-source interactions and Darroch heterogeneity, profile-likelihood "

@@ -5,14 +5,14 @@ rules, and the US state laws with a power calculation (twingraph.cohorts.protoco
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from _setup import FIGURES, SEED, dataset, save, stamp
+from _setup import FIGURES, SEED, dataset, save, stamp, table_captions
 
 from twingraph import cohorts as C
 from twingraph.resolve import enrich_population
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 DRAWS = 4000
-CAPTIONS = {
+CAPTIONS = {**table_captions(__file__),
     "cohort_2022_corrected.png": "(left) Russia 2022 primary cohort: share of ties ended by the search date three ways. "
     "Black: documented ends (any round; exact 95% CI); vermillion: corrected for the search's sensitivity "
     "measured by the independent second pass (multiple imputation, sensitivity drawn from its Beta posterior, "

@@ -8,14 +8,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
-from _setup import FIGURES, save, stamp
+from _setup import FIGURES, save, stamp, table_captions
 
 import twingraph as tg
 from twingraph import cohorts as C
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-crawl-2016")
 COUNTRIES = ("CHN", "CUB", "IRN", "PRK", "RUS", "VEN")
-CAPTIONS = {
+CAPTIONS = {**table_captions(__file__),
     "us_state_laws.png": "US ties with partners in CHN, CUB, IRN, PRK, RUS or VEN (2026 Wikipedia lists merged with "
     "the 2016 Wikidata crawl; states from reverse geocoding), for each state law in protocol/state_laws.csv: ties "
     "with a documented end before the law (same length of window) and after it, in the law state and in all "

@@ -43,3 +43,10 @@ def save(fig: plt.Figure, name: str) -> Path:
     for p in paths:
         print(f"wrote {p.relative_to(FIGURES.parent)}")
     return paths[0]
+
+
+def table_captions(script: str) -> dict[str, str]:
+    """The captions of the tables a script writes (``experiments/_captions.py``), by its file name."""
+    from _captions import TABLE_CAPTIONS
+
+    return dict(TABLE_CAPTIONS.get(Path(script).stem, {}))

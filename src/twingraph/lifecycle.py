@@ -696,7 +696,9 @@ def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.Da
         ``association_only``: a tie between co-members of a twinning association that no register
         or curated source attests bilaterally;
         ``recent_activity``: a documented event (signed, restored, maintained) since 2015.
-    Score and class: :data:`DORMANCY_WEIGHTS`.
+
+    Score and class: :data:`DORMANCY_WEIGHTS`; ``status`` and ``histories`` default to
+    :func:`tie_status` and :func:`tie_histories` of ``lc``.
     """
     st = tie_status(lc) if status is None else status
     h = tie_histories(lc) if histories is None else histories

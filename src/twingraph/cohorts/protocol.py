@@ -10,7 +10,8 @@ The protocol's files live in ``twingraph/data/protocol``:
     one row per search query (``batch, pass, step, query_no, tie_id, town, ...``);
 ``status_*.csv``
     one row per tie of a primary batch (``tie_id, s1, s2, s3, complete, n_queries_tie, ...``);
-``second_pass_sample.csv``, ``comparison_sample.csv``, ``state_laws.csv``.
+``second_pass_sample.csv``, ``comparison_sample.csv``, ``state_laws.csv``
+    the samples (seed 20261207) and the sourced state laws.
 
 Rules (stated here, reported as sensitivities by the experiments):
 

@@ -84,9 +84,13 @@ def gravity_panel(ax: Axes, grav: pd.DataFrame) -> None:
 
 def country_pairs_map(fig: Figure, world: Any, pairs: pd.DataFrame, anchors: pd.DataFrame,
                       min_ties: dict[str, int], n_top: int = 12) -> list[Axes]:
-    """(a) World: pairs with ``min_ties["world"]`` ties as curves (never cut at the map's edge);
-    (b) Europe: pairs of European countries with ``min_ties["europe"]`` as great circles, ISO3
-    labels; (c) the ``n_top`` pairs with most ties as a labelled bar list; horizontal colour bar."""
+    """The map of ties by country pair, in three panels.
+
+    Panel a, the world: pairs with ``min_ties["world"]`` ties as curves (never cut at the map's
+    edge); panel b, Europe: pairs of European countries with ``min_ties["europe"]`` as great
+    circles, ISO3 labels; panel c: the ``n_top`` pairs with most ties as a labelled bar list; a
+    horizontal colour bar.
+    """
     import matplotlib as mpl
 
     from .. import maps
