@@ -169,7 +169,7 @@ def figures_readme(folder: Path, figures: Path | None = None,
     """The text of ``figures/README.md``: one section per experiment script, in run order.
 
     Each section has the script's name and the first paragraph of its docstring, then one bullet per
-    output file in ``CAPTIONS`` (marked *not generated* when the file is absent from ``figures``).
+    output file in ``CAPTIONS``, sorted by name (marked *not generated* when the file is absent from ``figures``).
     Files in ``figures`` that no caption mentions are listed at the end, so nothing goes
     undescribed.  The text depends only on the scripts and the file names: no dates, sorted,
     ``\\n`` line ends, so two runs write identical bytes.
@@ -212,7 +212,7 @@ def figures_readme(folder: Path, figures: Path | None = None,
             lines += [" ".join(doc.strip().split("\n\n")[0].split()), ""]
         if not caps:
             lines += [note or "(no CAPTIONS declared)", ""]
-        for name, caption in caps.items():
+        for name, caption in sorted(caps.items()):  # the same order whether captured now or cached
             described.add(name)
             if name.endswith(".png"):
                 described.add(name[:-4] + ".pdf")

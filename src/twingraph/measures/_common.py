@@ -26,7 +26,7 @@ from ..results import TestResult, empirical_p_value, empirical_test
 #: anything else (a TwinData, a DataFrame, a path) is a type error, not a silent ``Any``.
 GraphLike: TypeAlias = ig.Graph | nx.Graph
 
-__all__ = ["GraphLike", "as_igraph", "igraph_seed", "igraph_rng", "check_random_state", "vertex_values",
+__all__ = ["GraphLike", "as_igraph", "igraph_seed", "igraph_rng", "check_random_state", "vertex_values", "leaves",
            "child_seeds", "int_seed", "round_sig", "RandomState", "TestResult", "empirical_test", "empirical_p_value",
            "SCORE_DIGITS"]
 
@@ -166,3 +166,39 @@ def vertex_values(g: ig.Graph, values: str | Sequence[Any] | np.ndarray | None,
     if len(out) != g.vcount():
         raise ValueError(f"expected {g.vcount()} values, got {len(out)}")
     return out
+
+
+def leaves(n: int, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The degree-1 vertices hanging from a vertex of degree >= 2, which exact kernels prune.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    edges : numpy.ndarray
+        ``(m, 2)`` integer edge list of a simple undirected graph.
+
+    Returns
+    -------
+    leaf_edge : numpy.ndarray of bool
+        Per edge: one end is such a leaf.
+    is_leaf : numpy.ndarray of bool
+        Per vertex: it is such a leaf.
+    count : numpy.ndarray of int64
+        Per vertex: the leaves hanging from it.
+
+    Examples
+    --------
+    >>> e = np.array([[0, 1], [1, 2], [1, 3], [3, 4]])
+    >>> [x.tolist() for x in leaves(5, e)]
+    [[True, True, False, True], [True, False, True, False, True], [0, 2, 0, 1, 0]]
+    """
+    deg = np.bincount(edges.ravel(), minlength=n)
+    a, b = edges[:, 0], edges[:, 1]
+    leaf_a = (deg[a] == 1) & (deg[b] >= 2)
+    leaf_b = (deg[b] == 1) & (deg[a] >= 2)
+    is_leaf = np.zeros(n, dtype=bool)
+    is_leaf[a[leaf_a]] = True
+    is_leaf[b[leaf_b]] = True
+    count = np.bincount(np.concatenate([b[leaf_a], a[leaf_b]]), minlength=n).astype(np.int64)
+    return leaf_a | leaf_b, is_leaf, count

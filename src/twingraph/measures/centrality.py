@@ -30,7 +30,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..randomness import RandomState, check_random_state, random_state_arg
-from ._common import SCORE_DIGITS, GraphLike, as_igraph, round_sig, vertex_values
+from ._common import SCORE_DIGITS, GraphLike, as_igraph, leaves, round_sig, vertex_values
 
 __all__ = [
     "degree_centrality", "betweenness", "BETWEENNESS_PIECES", "hoeffding_sample_size", "approximate_betweenness",
@@ -98,14 +98,7 @@ def _leaf_pruned_betweenness(g: ig.Graph, n: int, edges: np.ndarray, n_jobs: int
     :data:`BETWEENNESS_PIECES` fixed strided pieces; each piece runs igraph's
     ``betweenness(sources=...)`` once per distinct ``l`` and the pieces are added in order.
     """
-    deg = np.bincount(edges.ravel(), minlength=n)
-    a, b = edges[:, 0], edges[:, 1]
-    leaf_a = (deg[a] == 1) & (deg[b] >= 2)
-    leaf_b = (deg[b] == 1) & (deg[a] >= 2)
-    is_leaf = np.zeros(n, dtype=bool)
-    is_leaf[a[leaf_a]] = True
-    is_leaf[b[leaf_b]] = True
-    lcount = np.bincount(np.concatenate([b[leaf_a], a[leaf_b]]), minlength=n).astype(np.int64)
+    _, is_leaf, lcount = leaves(n, edges)
     core = np.flatnonzero(~is_leaf)
     core = core[np.lexsort((core, lcount[core]))]
     pieces = [core[i::BETWEENNESS_PIECES] for i in range(BETWEENNESS_PIECES) if len(core[i::BETWEENNESS_PIECES])]

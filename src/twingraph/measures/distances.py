@@ -37,7 +37,7 @@ import numpy as np
 
 from ..deprecation import renamed_arguments
 from ..randomness import RandomState, random_state_arg
-from ._common import GraphLike, as_igraph
+from ._common import GraphLike, as_igraph, leaves
 from .size import largest_component
 
 Pairs = Literal["konect", "distinct"]
@@ -259,18 +259,11 @@ def _pruned_counts(g: ig.Graph, words: int) -> np.ndarray:
     """
     n = g.vcount()
     edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    deg = np.bincount(edges.ravel(), minlength=n)
-    a, b = edges[:, 0], edges[:, 1]
-    leaf_a = (deg[a] == 1) & (deg[b] >= 2)
-    leaf_b = (deg[b] == 1) & (deg[a] >= 2)
-    is_leaf = np.zeros(n, dtype=bool)
-    is_leaf[a[leaf_a]] = True
-    is_leaf[b[leaf_b]] = True
-    lcount = np.bincount(np.concatenate([b[leaf_a], a[leaf_b]]), minlength=n).astype(np.int64)
+    leaf_edge, is_leaf, lcount = leaves(n, edges)
     core = np.flatnonzero(~is_leaf)
     cid = np.full(n, -1, dtype=np.int64)
     cid[core] = np.arange(len(core))
-    ce = edges[~(leaf_a | leaf_b)]
+    ce = edges[~leaf_edge]
     ce = cid[ce]
     out = np.zeros(n + 3, dtype=np.int64)
     out[1] += 2 * int(lcount.sum())
