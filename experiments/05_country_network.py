@@ -74,7 +74,7 @@ pd.concat([pd.DataFrame({"null": k, "replicate": range(len(v)), "modularity": v}
     FIGURES / "country_communities_null.csv", index=False, float_format="%.6g")
 test, null = nulls["stub"]
 print({k: (round(t.null_mean, 4), round(t.effect_size, 2), t.p_value) for k, (t, v) in nulls.items()},
-      expected.attrs, f"domestic ties {int(members['domestic_ties'].sum())}")
+      expected.coef, f"dropped {expected.n_dropped}", f"domestic ties {int(members['domestic_ties'].sum())}")
 print(f"{best.n_communities} communities, modularity {best.modularity:.4f} (seeds: {runs['modularity'].min():.4f}-"
       f"{runs['modularity'].max():.4f}); null {test.null_mean:.4f} ± {test.null_sd:.4f}, ratio {test.effect_size:.2f} "
       f"[{test.ci_low:.2f}, {test.ci_high:.2f}], p {test.p_value:.3g}")

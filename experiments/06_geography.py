@@ -32,9 +32,10 @@ decay = tm.distance_decay(g, np.r_[0, DEFAULT_DECAY_BINS_KM], n_jobs=N_JOBS)  # 
 decay.to_csv(FIGURES / "geo_distance_decay.csv", index=False, float_format="%.6g")
 under1 = decay.iloc[0]
 slopes = tm.decay_slopes(decay)
-slopes.to_csv(FIGURES / "geo_decay_slopes.csv", index=False, float_format="%.6g")
-brk = slopes.attrs["break_km"]
-print(slopes.to_string(), slopes.attrs, f"under 1 km: {under1['n_ties']} ties, {under1['n_pairs']} pairs")
+slopes.table.to_csv(FIGURES / "geo_decay_slopes.csv", index=False, float_format="%.6g")
+brk = slopes.break_km
+print(slopes.table.to_string(), f"break {brk:g} km, dispersion {slopes.dispersion:.3g}",
+      f"under 1 km: {under1['n_ties']} ties, {under1['n_pairs']} pairs")
 
 short = pd.concat([tm.short_tie_bins(g, BINS, international_only=s, n_replicates=N_REPLICATES, random_state=SEED)
                    .assign(ties="international" if s else "all") for s in (False, True)], ignore_index=True)
@@ -60,7 +61,7 @@ CAPTIONS = {
         f"ties (of {int(under1['n_pairs']):,} pairs) under 1 km are counted in the CSV but not drawn: they join "
         "places sharing one coordinate (a town and its district, or two entries geocoded to the same centre), "
         f"so their length is not measured. Line: log-log hinge fit from 10 km (quasi-Poisson): P ∝ "
-        f"d^{slopes['slope'][0]:.2f} up to {brk:,.0f} km, then d^{slopes['slope'][1]:.2f}: the decay flattens "
+        f"d^{slopes.table['slope'][0]:.2f} up to {brk:,.0f} km, then d^{slopes.table['slope'][1]:.2f}: the decay flattens "
         f"beyond about {brk:,.0f} km. (b) Share of ties in separate length bins over the share when partners are "
         f"shuffled within each country pair ({N_REPLICATES} replicates; degrees and ties per country pair kept), "
         "intervals: 2.5-97.5% of the null. (c) Gravity model of ties per country pair (Poisson PPML, one fixed "

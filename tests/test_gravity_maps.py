@@ -150,8 +150,8 @@ def test_decay_slopes_finds_the_break_and_short_tie_bins_partition_the_ties() ->
     p = np.where(km < 1500, 1e-3 * (km / 10) ** -0.8, 1e-3 * 150 ** -0.8 * (km / 1500) ** -0.1)
     t = pd.DataFrame({"bin_lo_km": km, "bin_hi_km": km * 1.25, "km_mid": km, "n_pairs": 1e9, "n_ties": 1e9 * p})
     r = decay_slopes(t, candidates_km=[500, 1000, 1500, 2000])
-    assert r.attrs["break_km"] == 1500.0
-    assert r["slope"].tolist() == pytest.approx([-0.8, -0.1], abs=1e-6)
+    assert r.break_km == 1500.0 and r.n_bins == 34
+    assert r.table["slope"].tolist() == pytest.approx([-0.8, -0.1], abs=1e-6)
     assert hinge_curve(r, [100.0])[0] == pytest.approx(1e-3 * 10 ** -0.8, rel=1e-6)
     rng = np.random.default_rng(0)
     g = ig.Graph.Erdos_Renyi(200, 0.03)
@@ -169,13 +169,14 @@ def test_gravity_expected_keeps_strengths_and_the_domestic_total_and_feeds_the_m
 
     pairs = _sim_pairs(n=12)
     dom = {c: 30 + 5 * i for i, c in enumerate(sorted(set(pairs["country_a"]) | set(pairs["country_b"])))}
-    e = gravity_expected(pairs, dom)
+    res_e = gravity_expected(pairs, dom)
+    e = res_e.table
     ends = pd.concat([e[["country_a", "mu", "n_ties"]].rename(columns={"country_a": "c"}),
                       e[["country_b", "mu", "n_ties"]].rename(columns={"country_b": "c"})]).groupby("c").sum()
     np.testing.assert_allclose(ends["mu"], ends["n_ties"], rtol=1e-6)
     d = e[e["country_a"] == e["country_b"]]
     assert d["mu"].sum() == pytest.approx(sum(dom.values()), rel=1e-6)
-    assert e.attrs["coef"]["log_km"] == pytest.approx(-0.9, abs=0.1)
+    assert res_e.n_dropped == 0 and res_e.coef["log_km"] == pytest.approx(-0.9, abs=0.1)
     g = ig.Graph()
     g.add_vertices(sorted(dom))
     g.add_edges([(a, b) for a, b in zip(e["country_a"], e["country_b"])])

@@ -296,7 +296,7 @@ def test_cif_variances_survfit_and_cuminc(cause):
     agree(gray.standard_errors_.to_numpy()[i] ** 2, ref("cif_variance", f"cuminc_var{cause}"))
     agree(aj.variances_["gray"].to_numpy()[i], ref("cif_variance", f"cuminc_var{cause}"))
     s = gray.summary
-    assert s.attrs["variance"] == "gray" and np.allclose(s["se"], s["se_gray"])
+    assert gray.variance_type_ == "gray" and np.allclose(s["se"], s["se_gray"])
     ratio = aj.variances_["gray"] / aj.variances_["aalen-johansen"]
     assert 0.9 < ratio[aj.variances_["aalen-johansen"] > 0].min() and ratio.max() < 1.1     # "a few percent"
 

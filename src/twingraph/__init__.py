@@ -28,7 +28,7 @@ _LAZY: dict[str, str] = {
     "resolve_dates": "dates", "resolve_spell_dates": "dates",
     "growth": "temporal", "sweep": "temporal", "sweep_rebuild": "temporal",
     "ExposureRule": "shocks", "default_rules": "shocks", "exposure": "shocks", "exposure_dates": "shocks",
-    "load_shocks": "shocks",
+    "load_shocks": "shocks", "undetermined_exposure": "shocks",
     "counterfactual_removal": "counterfactual", "exposed_edges": "counterfactual", "remove_ties": "counterfactual",
     "country_cut_null": "counterfactual", "foreign_edges": "counterfactual",
     "CoxPH": "survival", "CumulativeIncidence": "survival", "KaplanMeier": "survival",
@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see: the eager imports
     from .loaders import LoadError, load
     from .merge import merge, merge_sources, overlap_report
     from .resolve import resolve_places
-    from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks
+    from .shocks import ExposureRule, default_rules, exposure, exposure_dates, load_shocks, undetermined_exposure
     from .simulate import dyadic_coverage, simulate_network, simulate_network_with_truth, validate_survival
     from .survival import (CoxPH, CumulativeIncidence, FineGray, FirthCoxPH, KaplanMeier, add_at_risk_counts,
                            counting_process, cox_zph, ends_around_events, event_study, exclusions,
@@ -103,6 +103,7 @@ __all__ = [
     "exposed_edges",
     "exposure",
     "exposure_dates",
+    "undetermined_exposure",
     "growth",
     "load_shocks",
     "remove_ties",

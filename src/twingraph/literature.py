@@ -9,8 +9,12 @@ reason a finding here differs) are set beside the numbers measured by experiment
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .measures.gravity import DecaySlopes
 
 __all__ = ["kaltenbrunner_2013"]
 
@@ -18,7 +22,7 @@ AGREEMENT = {"data": "", "geography": "differs", "assortativity": "agrees", "com
              "rankings": "not comparable"}
 
 
-def kaltenbrunner_2013(n_places: int, n_ties: int, slopes: pd.DataFrame, gravity: pd.DataFrame,
+def kaltenbrunner_2013(n_places: int, n_ties: int, slopes: DecaySlopes, gravity: pd.DataFrame,
                        structure: pd.DataFrame, resolution: pd.DataFrame,
                        dataset: str = "wikipedia-lists-2026") -> pd.DataFrame:
     """The comparison table (``figures/kaltenbrunner_2013.csv``).
@@ -27,8 +31,8 @@ def kaltenbrunner_2013(n_places: int, n_ties: int, slopes: pd.DataFrame, gravity
     ----------
     n_places, n_ties : int
         Size of the simple graph of ``dataset``.
-    slopes : DataFrame
-        :func:`twingraph.measures.decay_slopes` (``attrs["break_km"]``).
+    slopes : DecaySlopes
+        :func:`twingraph.measures.decay_slopes`.
     gravity : DataFrame
         :func:`twingraph.measures.gravity_model` with a ``log_km`` row.
     structure : DataFrame
@@ -42,14 +46,14 @@ def kaltenbrunner_2013(n_places: int, n_ties: int, slopes: pd.DataFrame, gravity
     DataFrame
         ``claim_id, topic, published, twingraph, agreement, published_source, why_findings_differ``.
     """
-    s = slopes.reset_index(drop=True)
+    s = slopes.table.reset_index(drop=True)
     km = gravity.set_index("term").loc["log_km"]
     t2 = structure.set_index("statistic")
     r1 = resolution.set_index("resolution").loc[1.0]
     ours = {
         "data": f"{dataset}: {n_places:,} places, {n_ties:,} ties (simple graph)",
         "geography": (f"P(tie | d) ∝ d^{s['slope'][0]:.2f} [{s['ci_low'][0]:.2f}, {s['ci_high'][0]:.2f}] from 10 to "
-                      f"{slopes.attrs['break_km']:,.0f} km, d^{s['slope'][1]:.2f} beyond; gravity model: "
+                      f"{slopes.break_km:,.0f} km, d^{s['slope'][1]:.2f} beyond; gravity model: "
                       f"x{2 ** km['coef']:.2f} [{2 ** km['ci_low']:.2f}, {2 ** km['ci_high']:.2f}] ties per "
                       "doubling of distance (SEs clustered on both countries)"),
         "assortativity": (f"{float(t2.loc['degree_assortativity', dataset]):+.3f} all ties, "

@@ -14,6 +14,7 @@ The classes:
 :func:`empirical_test`             a :class:`TestResult` from an observation and a simulated null
 :class:`LogrankResult`             the log-rank test (a :class:`TestResult` with ``dof``, ``n_dropped``)
 :class:`EstimateTable`             coefficient table of a fitted model plus the fit's scalars
+:class:`TableResult`               base of a table returned with typed facts of how it was made
 :class:`SurvivalValidation`        :func:`twingraph.simulate.validate_survival`
 :class:`CoverageStudy`             :func:`twingraph.simulate.dyadic_coverage`
 :class:`CounterfactualResult`      :func:`twingraph.counterfactual.counterfactual_removal`
@@ -30,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "TestResult", "empirical_p_value", "empirical_test", "LogrankResult", "EstimateTable",
+__all__ = ["Result", "TestResult", "empirical_p_value", "empirical_test", "LogrankResult", "EstimateTable", "TableResult",
            "SurvivalValidation", "CoverageStudy", "CounterfactualResult", "CountryCutResult", "P_TOLERANCE"]
 
 #: Relative tolerance of :func:`empirical_p_value`: a null value that equals the observed one up to
@@ -360,6 +361,52 @@ class EstimateTable(Result):
         if key in ("n_obs", "method"):
             return getattr(self, key)
         return self.info[key]
+
+
+# ------------------------------------------------------------------------------------------ tables
+@dataclass(frozen=True, eq=False)
+class TableResult(Result):
+    """A table and typed facts of how it was made (what ``DataFrame.attrs`` carried before 0.2).
+
+    Subclasses add the facts as typed, documented fields (``excluded``, ``median_days``, ...); the
+    table is :attr:`table`.  For one release the result also forwards DataFrame access (``res["x"]``,
+    ``res.loc``, ``len(res)``) to :attr:`table` with a :class:`DeprecationWarning`, so code written for
+    the old DataFrame return keeps working while it is moved to ``res.table``.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The table the function computes.
+    """
+
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The main table of the result.
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`table`.
+        """
+        return self.table.copy()
+
+    def _forward(self, what: str) -> pd.DataFrame:
+        import warnings
+        warnings.warn(f"{type(self).__name__} is a typed result since twingraph 0.2: use .table{what} "
+                      "(DataFrame access on the result goes in the next release)", DeprecationWarning, stacklevel=3)
+        return self.table
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "table":
+            raise AttributeError(name)
+        return getattr(self._forward("." + name), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._forward("[...]")[key]
+
+    def __len__(self) -> int:
+        return len(self._forward(" (len)"))
 
 
 # ------------------------------------------------------------------------------------- simulations

@@ -14,8 +14,8 @@ a factory:
 
 Predicates read the countries and subdivisions of both endpoints from the places table.  A spell
 whose exposure cannot be decided (it would be exposed for some value of a missing country or
-subdivision) counts as not exposed; how many there are is reported in
-``exposure(...).attrs["undetermined"]`` so an undercount is visible.
+subdivision) counts as not exposed; :func:`undetermined_exposure` counts them, so an undercount is
+visible.
 
 :func:`exposure` gives the static mask; :func:`exposure_dates` turns rules into time-varying
 covariates for survival analysis: the covariate switches on at the shock date for exposed spells
@@ -44,6 +44,7 @@ __all__ = [
     "ties_between",
     "subdivision_to_countries",
     "exposure",
+    "undetermined_exposure",
     "exposure_dates",
     "DEFAULT_RULES",
     "default_rules",
@@ -230,13 +231,43 @@ def exposure(data: TwinData, rule: ExposureRule) -> pd.Series:
     """Boolean Series indexed by ``spell_id`` (named ``rule.name``): spells the rule's predicate selects.
 
     Static: ignores dates (see :func:`exposure_dates`).  Spells whose exposure cannot be decided
-    (missing country/subdivision) are ``False``; their count is in ``.attrs["undetermined"]``.
+    (missing country/subdivision) are ``False``; :func:`undetermined_exposure` counts them.
+
+    Parameters
+    ----------
+    data : TwinData
+        Places and spells.
+    rule : ExposureRule
+        The rule whose predicate selects the exposed spells.
+
+    Returns
+    -------
+    Series of bool
+        Indexed by ``spell_id``, named ``rule.name``.
     """
     ties = _tie_table(data)
     hit = rule.predicate(ties).fillna(False).astype(bool)
-    out = pd.Series(hit.to_numpy(), index=pd.Index(ties["spell_id"], name="spell_id"), name=rule.name)
-    out.attrs["undetermined"] = int(rule.predicate.undetermined(ties).fillna(False).sum())
-    return out
+    return pd.Series(hit.to_numpy(), index=pd.Index(ties["spell_id"], name="spell_id"), name=rule.name)
+
+
+def undetermined_exposure(data: TwinData, rule: ExposureRule) -> int:
+    """How many spells the rule can neither select nor rule out (a missing country or subdivision).
+
+    :func:`exposure` counts them as not exposed, so this is the size of its possible undercount.
+
+    Parameters
+    ----------
+    data : TwinData
+        Places and spells.
+    rule : ExposureRule
+        The rule.
+
+    Returns
+    -------
+    int
+        Spells that would be exposed for some value of a missing country or subdivision.
+    """
+    return int(rule.predicate.undetermined(_tie_table(data)).fillna(False).sum())
 
 
 def _shock_date(rule: ExposureRule, shocks: pd.DataFrame | None) -> pd.Timestamp:

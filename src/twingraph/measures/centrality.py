@@ -336,12 +336,10 @@ def rank_table(g: GraphLike, by: str | Sequence[float] | np.ndarray = "betweenne
         if by not in CENTRALITIES:
             raise KeyError(f"unknown centrality {by!r}; choose from {sorted(CENTRALITIES)}")
         score = CENTRALITIES[by](g)
-        label = by
     else:
         score = np.asarray(by, dtype=float)
         if len(score) != g.vcount():
             raise ValueError("one score per vertex expected")
-        label = "score"
     default_name = "label" if "label" in g.vs.attributes() else "name"
     ids = list(g.vs["name"]) if "name" in g.vs.attributes() else list(range(g.vcount()))
     df = pd.DataFrame({
@@ -355,7 +353,6 @@ def rank_table(g: GraphLike, by: str | Sequence[float] | np.ndarray = "betweenne
                         key=lambda s: s if s.name == "score" else s.astype(str), kind="mergesort")
     df = df.head(top).reset_index(drop=True)
     df.insert(0, "rank", df["score"].rank(method="min", ascending=False).astype(int))
-    df.attrs["measure"] = label
     return df
 
 

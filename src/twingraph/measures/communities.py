@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..randomness import RandomState, check_random_state, igraph_rng, int_seed, random_state_arg, spawn_seeds
+from ..results import TableResult
 from ._common import GraphLike, TestResult, as_igraph, vertex_values
 
 __all__ = ["CommunityResult", "modularity", "leiden", "louvain", "mixing_matrix", "best_partition",
@@ -212,7 +213,7 @@ def _expected_null_graph(g: ig.Graph, expected: pd.DataFrame, rng: np.random.Gen
 @random_state_arg()
 def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden", resolution: float = 1.0,
                     n_seeds: int = 3, random_state: RandomState = 0, weights: str = "weight",
-                    expected: pd.DataFrame | None = None) -> tuple[TestResult, np.ndarray]:
+                    expected: pd.DataFrame | TableResult | None = None) -> tuple[TestResult, np.ndarray]:
     """Is the community structure stronger than in random graphs with the same strengths?
 
     Null model (default): the weighted graph is read as a multigraph of ``weight`` (integer) ties;
@@ -232,6 +233,8 @@ def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden
         with a 95% interval from the null's 2.5/97.5 percentiles; one-sided empirical p (null >=
         observed); and the replicate modularities.
     """
+    if isinstance(expected, TableResult):  # gravity_expected's result
+        expected = expected.table
     from ._common import empirical_test
 
     g = as_igraph(g, require_simple=False)

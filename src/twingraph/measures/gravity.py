@@ -28,19 +28,20 @@ International Economics 4, 131-195 (country fixed effects for multilateral resis
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..randomness import RandomState, check_random_state, random_state_arg
-from ..results import EstimateTable, TestResult, empirical_test
+from ..results import EstimateTable, TableResult, TestResult, empirical_test
 from ._common import GraphLike, as_igraph
 from .geography import edge_distances, haversine_km
 
 __all__ = ["distance_decay", "decay_slopes", "country_anchors", "country_pairs", "gravity_model",
            "country_pair_null", "short_tie_excess", "short_tie_bins", "hinge_curve", "gravity_expected",
-           "DEFAULT_DECAY_BINS_KM"]
+           "DecaySlopes", "GravityExpected", "DEFAULT_DECAY_BINS_KM"]
 
 #: log-spaced distance bins, 1 km to half the Earth's circumference
 DEFAULT_DECAY_BINS_KM = np.logspace(0, np.log10(20040), 44)
@@ -410,8 +411,50 @@ def short_tie_excess(g: GraphLike, threshold_km: float = 100.0, international_on
     return r
 
 
+@dataclass(frozen=True, eq=False)
+class DecaySlopes(TableResult):
+    """:func:`decay_slopes`: the two hinge segments and the fit behind them.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Two rows (``segment`` = "below", "above"): ``km_from, km_to, slope, se, ci_low, ci_high``.
+    break_km : float
+        The break with the smallest deviance.
+    dispersion : float
+        Pearson dispersion of the quasi-Poisson fit.
+    n_bins : int
+        Bins fitted.
+    coef : tuple of float
+        ``(a, b1, b2)`` of the hinge (see :func:`hinge_curve`).
+    """
+
+    break_km: float
+    dispersion: float
+    n_bins: int
+    coef: tuple[float, float, float]
+
+
+@dataclass(frozen=True, eq=False)
+class GravityExpected(TableResult):
+    """:func:`gravity_expected`: expected ties per country pair and the model's coefficients.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``country_a, country_b`` (equal for a domestic row), ``n_ties``, ``mu``.
+    coef : dict of str to float
+        Coefficients of the covariates and of ``domestic``.
+    n_dropped : int
+        Pairs dropped for a missing covariate.
+    """
+
+    coef: dict[str, float]
+    n_dropped: int
+
+
 def decay_slopes(decay: pd.DataFrame, min_km: float = 10.0,
-                 candidates_km: Sequence[float] | None = None) -> pd.DataFrame:
+                 candidates_km: Sequence[float] | None = None) -> DecaySlopes:
     """Where the distance decay flattens: a log-log hinge fitted to a :func:`distance_decay` table.
 
     ``E[ties_bin] = pairs_bin * exp(a + b1 log d + b2 max(0, log d - log c))`` (quasi-Poisson GLM,
@@ -430,10 +473,10 @@ def decay_slopes(decay: pd.DataFrame, min_km: float = 10.0,
 
     Returns
     -------
-    DataFrame
-        Two rows (``segment`` = "below", "above"): ``km_from, km_to, slope, se, ci_low, ci_high``
-        (Wald 95%, quasi-Poisson SE with the Pearson dispersion, conditional on the break);
-        ``attrs``: ``break_km``, ``dispersion``, ``n_bins``, ``coef`` (a, b1, b2; see :func:`hinge_curve`).
+    DecaySlopes
+        ``table``: two rows (``segment`` = "below", "above"): ``km_from, km_to, slope, se, ci_low,
+        ci_high`` (Wald 95%, quasi-Poisson SE with the Pearson dispersion, conditional on the break);
+        ``break_km``, ``dispersion``, ``n_bins``, ``coef`` (a, b1, b2; see :func:`hinge_curve`).
 
     Examples
     --------
@@ -442,7 +485,7 @@ def decay_slopes(decay: pd.DataFrame, min_km: float = 10.0,
     >>> p = np.where(km < 1000, 1e-3 * (km / 10) ** -1.0, 1e-5)
     >>> t = pd.DataFrame({"bin_lo_km": km, "km_mid": km, "n_pairs": 1e9, "n_ties": 1e9 * p})
     >>> r = decay_slopes(t, candidates_km=[300, 1000, 3000])
-    >>> r.attrs["break_km"], round(float(r["slope"].iloc[0]), 3), round(float(r["slope"].iloc[1]), 3)
+    >>> r.break_km, round(float(r.table["slope"].iloc[0]), 3), abs(round(float(r.table["slope"].iloc[1]), 3))
     (1000.0, -1.0, 0.0)
     """
     import statsmodels.api as sm
@@ -470,18 +513,17 @@ def decay_slopes(decay: pd.DataFrame, min_km: float = 10.0,
                         "km_to": [c, kmax], "slope": slopes, "se": ses})
     out["ci_low"] = out["slope"] - 1.959963984540054 * out["se"]
     out["ci_high"] = out["slope"] + 1.959963984540054 * out["se"]
-    out.attrs.update(break_km=c, dispersion=float(res.scale), n_bins=len(t),
-                     coef=tuple(float(v) for v in res.params))
-    return out
+    a, b1, b2 = (float(v) for v in res.params)
+    return DecaySlopes(out, break_km=c, dispersion=float(res.scale), n_bins=len(t), coef=(a, b1, b2))
 
 
-def hinge_curve(slopes: pd.DataFrame, km: Any) -> np.ndarray:
+def hinge_curve(slopes: DecaySlopes, km: Any) -> np.ndarray:
     """Fitted ``P(tie | distance)`` of :func:`decay_slopes` at distances ``km``.
 
     Parameters
     ----------
-    slopes : DataFrame
-        :func:`decay_slopes`' table (its ``attrs`` hold the coefficients and the break).
+    slopes : DecaySlopes
+        From :func:`decay_slopes` (its coefficients and break).
     km : array-like of float
         Distances in km.
 
@@ -490,9 +532,9 @@ def hinge_curve(slopes: pd.DataFrame, km: Any) -> np.ndarray:
     numpy.ndarray
         The fitted probability at each distance.
     """
-    a, b1, b2 = slopes.attrs["coef"]
+    a, b1, b2 = slopes.coef
     x = np.log(np.asarray(km, dtype=float))
-    return np.asarray(np.exp(a + b1 * x + b2 * np.maximum(0.0, x - np.log(slopes.attrs["break_km"]))))
+    return np.asarray(np.exp(a + b1 * x + b2 * np.maximum(0.0, x - np.log(slopes.break_km))))
 
 
 @random_state_arg()
@@ -550,7 +592,7 @@ def short_tie_bins(g: GraphLike, edges_km: Sequence[float] = (0, 50, 100, 300, 1
 
 
 def gravity_expected(pairs: pd.DataFrame, domestic: Mapping[str, float],
-                     covariates: Sequence[str] = ("log_km", "border", "shared_language")) -> pd.DataFrame:
+                     covariates: Sequence[str] = ("log_km", "border", "shared_language")) -> GravityExpected:
     """Expected ties of every country pair *and of every country with itself* under a gravity model.
 
     A Poisson (PPML) model with one fixed effect per country, the ``covariates`` for international
@@ -573,8 +615,8 @@ def gravity_expected(pairs: pd.DataFrame, domestic: Mapping[str, float],
 
     Returns
     -------
-    DataFrame
-        ``country_a, country_b`` (equal for a domestic row), ``n_ties``, ``mu``; ``attrs``:
+    GravityExpected
+        ``table``: ``country_a, country_b`` (equal for a domestic row), ``n_ties``, ``mu``;
         ``coef`` (covariates and ``domestic``), ``n_dropped``.
 
     Examples
@@ -582,7 +624,7 @@ def gravity_expected(pairs: pd.DataFrame, domestic: Mapping[str, float],
     >>> p = pd.DataFrame({"country_a": ["A", "A", "B"], "country_b": ["B", "C", "C"], "n_ties": [4, 1, 1],
     ...                   "log_km": [0.0, 1.0, 1.0]})
     >>> e = gravity_expected(p, {"A": 2, "B": 0, "C": 1}, covariates=["log_km"])
-    >>> round(float(e["mu"].sum()), 6) == float(e["n_ties"].sum())
+    >>> round(float(e.table["mu"].sum()), 6) == float(e.table["n_ties"].sum())
     True
     """
     import statsmodels.api as sm
@@ -605,6 +647,5 @@ def gravity_expected(pairs: pd.DataFrame, domestic: Mapping[str, float],
     res = sm.GLM(y, X, family=sm.families.Poisson()).fit(maxiter=300, tol=1e-10)
     out = t[["country_a", "country_b", "n_ties"]].copy()
     out["mu"] = res.mu
-    out.attrs.update(coef=dict(zip(cols + ["domestic"], (float(v) for v in res.params[1:len(cols) + 2]))),
-                     n_dropped=len(pairs) - len(d))
-    return out
+    return GravityExpected(out, coef=dict(zip(cols + ["domestic"], (float(v) for v in res.params[1:len(cols) + 2]))),
+                           n_dropped=len(pairs) - len(d))

@@ -14,21 +14,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from ..measures.gravity import DecaySlopes
+
 __all__ = ["decay_panel", "length_bins_panel", "gravity_panel", "country_pairs_map"]
 
 
-def decay_panel(ax: Axes, decay: pd.DataFrame, slopes: pd.DataFrame) -> None:
+def decay_panel(ax: Axes, decay: pd.DataFrame, slopes: DecaySlopes) -> None:
     """``P(tie | distance)`` (bins from 1 km) with Wilson bands and the two hinge segments of
     :func:`twingraph.measures.decay_slopes`, the break marked."""
-    brk = slopes.attrs["break_km"]
+    brk = slopes.break_km
     d = decay[(decay["n_ties"] > 0) & (decay["bin_lo_km"] >= 1)]
     ax.fill_between(d["km_mid"], d["p_low"], d["p_high"], color=NEUTRAL, alpha=0.25, lw=0)
     ax.plot(d["km_mid"], d["p_tie"], "o", ms=2.2, color=NEUTRAL)
     from ..measures.gravity import hinge_curve
 
-    km = np.geomspace(slopes["km_from"].min(), slopes["km_to"].max(), 80)
+    km = np.geomspace(slopes.table["km_from"].min(), slopes.table["km_to"].max(), 80)
     ax.plot(km, hinge_curve(slopes, km), color=ACCENT, lw=1.1)
-    for s in slopes.itertuples():
+    for s in slopes.table.itertuples():
         k = np.sqrt(max(s.km_from, 10) * s.km_to)
         ax.text(k, float(hinge_curve(slopes, [k])[0]) * 2.5, f"slope\n{s.slope:.2f}", color=ACCENT, fontsize=6,
                 ha="left" if s.segment == "below" else "center", va="bottom")

@@ -199,7 +199,7 @@ class CumulativeIncidence(UnivariateFitter):
     def summary(self) -> pd.DataFrame:
         """cumulative_incidence, se and lower/upper (of the chosen variance), then both SEs by name.
 
-        ``attrs["variance"]`` names the variance behind ``se`` and the band; ``se_aalen_johansen`` is
+        ``variance_type_`` names the variance behind ``se`` and the band; ``se_aalen_johansen`` is
         R ``survfit``'s ``std.err``, ``se_gray`` is ``sqrt`` of ``cmprsk::cuminc``'s ``var``.
 
         Returns
@@ -213,7 +213,6 @@ class CumulativeIncidence(UnivariateFitter):
                          self.standard_errors_, ci], axis=1)
         out["se_aalen_johansen"] = np.sqrt(self.variances_["aalen-johansen"])
         out["se_gray"] = np.sqrt(self.variances_["gray"])
-        out.attrs["variance"] = self.variance_type_
         return out
 
     def plot(self, ax: Any = None, ci: bool = True, **kwargs: Any) -> Any:

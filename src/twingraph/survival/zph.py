@@ -107,5 +107,4 @@ def cox_zph(fit: Any, transform: str = "km", global_test: bool = True) -> pd.Dat
         rows["GLOBAL"] = (chi, p, stats.chi2.sf(chi, p))
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["chisq", "df", "p"])
     out.index.name = "covariate"
-    out.attrs["transform"] = transform
     return out
