@@ -33,10 +33,11 @@ BLUE, GREY, VERMILION = "#0072B2", "#999999", "#D55E00"  # Okabe-Ito
 
 tables = {}
 for name in REAL:
-    t = rankings_with_without(flag_associations(dataset(name)), top=TOP, check=[SAINT_PETERSBURG[name]],
-                              n_jobs=N_JOBS)
+    res = rankings_with_without(flag_associations(dataset(name)), top=TOP, check=[SAINT_PETERSBURG[name]],
+                                n_jobs=N_JOBS)
+    t = res.table
     t.to_csv(FIGURES / f"rankings_{name}.csv", index=False)
-    ex = pd.DataFrame(t.attrs["explained"]).T.rename_axis("measure").reset_index()
+    ex = pd.DataFrame(res.explained).T.rename_axis("measure").reset_index()
     ex.insert(0, "dataset", name)
     ex.to_csv(FIGURES / f"rankings_explained_{name}.csv", index=False)
     tables[name] = (t, ex)

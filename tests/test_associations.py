@@ -262,5 +262,5 @@ def test_rankings_do_not_depend_on_n_jobs():
     f = A.flag_associations(data, registry=reg, infer=False)
     serial = A.rankings_with_without(f, top=3, n_jobs=1)
     parallel = A.rankings_with_without(f, top=3, n_jobs=2)
-    pd.testing.assert_frame_equal(serial, parallel, check_exact=True)
-    assert serial.attrs["explained"] == parallel.attrs["explained"]
+    pd.testing.assert_frame_equal(serial.table, parallel.table, check_exact=True)
+    assert serial.explained == parallel.explained

@@ -35,6 +35,7 @@ Douzelage): the country lists carry no dates, so the flag says "explained by co-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Literal
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ import pandas as pd
 from .membership import _registry_path  # noqa: F401  (kept importable from here)
 from .membership import (FLAGGED_KINDS, association_flags, association_pairs, attach, flag_associations,
                          infer_members, load_registry, match_places, match_report, normalise_name)
+from .results import TableResult
 from .tables import SPELL_COLUMNS, TwinData
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "explained_shares",
     "structure_with_without",
     "rankings_with_without",
+    "Rankings",
     "membership_graph",
     "co_membership",
     "co_membership_overlap",
@@ -165,8 +168,23 @@ def _scores(g: Any, fn: Any) -> np.ndarray:
         return np.round(np.asarray(fn(g), dtype=float), 12)
 
 
+@dataclass(frozen=True, eq=False)
+class Rankings(TableResult):
+    """:func:`rankings_with_without`: the ranking table and what association ties explain.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per (measure, network, rank); columns in :func:`rankings_with_without`.
+    explained : dict
+        Per measure: ``members_in_top``, ``left_top`` and ``n_top`` (see :func:`rankings_with_without`).
+    """
+
+    explained: dict[str, dict[str, float]]
+
+
 def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None, top: int = 20,
-                          check: Sequence[str] = (), n_jobs: int | None = 1) -> pd.DataFrame:
+                          check: Sequence[str] = (), n_jobs: int | None = 1) -> Rankings:
     """Top-``top`` places by each centrality, with and without association-implied ties.
 
     Parameters
@@ -189,13 +207,13 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
 
     Returns
     -------
-    DataFrame
-        One row per (measure, network, rank): ``kind`` (``"top"``/``"check"``), ``measure``,
+    Rankings
+        ``table``: one row per (measure, network, rank): ``kind`` (``"top"``/``"check"``), ``measure``,
         ``network`` (``"with"``/``"without"``), ``rank`` (tied places share the smallest rank),
         ``n_tied`` (places in the whole network with that score: the rank is shared by all of them,
         so a tie group crossing rank ``top`` is listed only up to ``top`` rows, ordered by place id),
         ``place_id``, ``name``, ``country``, ``score``, ``member`` (association id(s) of a twinning
-        association the place belongs to, else ``None``).  ``attrs["explained"]`` holds, per
+        association the place belongs to, else ``None``).  ``explained`` holds, per
         measure, over every place ranked ``<= top`` with all ties (``n_top``, tie groups whole):
         the share held by association members (``members_in_top``) and the share whose rank
         without the association ties is worse than ``top`` (``left_top``).
@@ -208,7 +226,7 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
     Examples
     --------
     >>> import twingraph as tg                                          # doctest: +SKIP
-    >>> rankings_with_without(tg.load("wikipedia-lists-2026")).attrs    # doctest: +SKIP
+    >>> rankings_with_without(tg.load("wikipedia-lists-2026")).explained    # doctest: +SKIP
     """
     from ._parallel import run
     from .graphs import simple_graph, to_igraph
@@ -263,9 +281,7 @@ def rankings_with_without(data: TwinData, measures: dict[str, Any] | None = None
         explained[name] = {"members_in_top": sum(p in member for p in w) / len(w) if w else float("nan"),
                            "left_top": sum(rwo.get(p, top + 1) > top for p in w) / len(w) if w else float("nan"),
                            "n_top": len(w)}
-    out = pd.concat(parts, ignore_index=True)
-    out.attrs["explained"] = explained
-    return out
+    return Rankings(pd.concat(parts, ignore_index=True), explained=explained)
 
 
 def _member_key(row: pd.Series) -> str:

@@ -31,7 +31,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "TestResult", "empirical_p_value", "empirical_test", "LogrankResult", "EstimateTable", "TableResult",
+__all__ = ["Result", "TestResult", "empirical_p_value", "empirical_test", "LogrankResult", "EstimateTable",
+           "TableResult",
            "SurvivalValidation", "CoverageStudy", "CounterfactualResult", "CountryCutResult", "P_TOLERANCE"]
 
 #: Relative tolerance of :func:`empirical_p_value`: a null value that equals the observed one up to

@@ -566,8 +566,9 @@ def simulate_shock_cohort(design: ShockDesign, random_state: SeedLike = None, *,
     DataFrame of the ties at risk after the shock, as :func:`twingraph.survival.counting_process`
     with ``origin="window", window_start=shock`` would build it from the recorded dates: ``start``
     (entry, years since the shock; 0 for ties older than the shock), ``stop``, ``event``, ``exposed``
-    (0/1), ``a``, ``b`` (place indices).  ``attrs["excluded"]`` counts ties left out (ended on or
-    before the shock, started after the data date, zero length).
+    (0/1), ``a``, ``b`` (place indices).  Ties left out (ended on or before the shock, started after
+    the data date, zero length) are those :func:`twingraph.survival.exclusions` lists for the
+    ``spells=True`` table with ``window_start=design.shock``.
     """
     rng = check_random_state(random_state)
     n = len(design.a)
@@ -617,7 +618,6 @@ def simulate_shock_cohort(design: ShockDesign, random_state: SeedLike = None, *,
                         "stop": (stop_day[keep] - shock_day) / YEAR_DAYS,
                         "event": event[keep].astype(np.int64), "exposed": design.exposed[keep].astype(float),
                         "a": design.a[keep], "b": design.b[keep]})
-    out.attrs["excluded"] = {k: int(v.sum()) for k, v in reasons.items()}
     return out
 
 

@@ -184,19 +184,18 @@ def counting_process(
     DataFrame with columns ``id`` (spell_id), ``tie_id``, ``a``, ``b``, ``kind``, ``start``,
     ``stop`` (years), ``event`` (1 only on a spell's last episode, if it ended), ``event_type``
     (missing when censored), ``start_date``, ``stop_date`` and one float column per covariate.
-    ``attrs["excluded"]`` maps each of :data:`EXCLUSION_REASONS` to a count (which spells:
-    :func:`exclusions`); spells with an unknown start cannot enter a duration analysis and are
-    counted, not guessed.
+    Spells left out are listed with their reason (one of :data:`EXCLUSION_REASONS`) by
+    :func:`exclusions` with the same arguments; spells with an unknown start cannot enter a duration
+    analysis and are listed, not guessed.  Times are in years of 365.25 days.
     """
     if origin not in ("start", "window"):
         raise ValueError("origin must be 'start' or 'window'")
     if origin == "window" and _as_ts(window_start) is None:
         raise ValueError("origin='window' needs window_start")
     r = _resolve_spells(spells, window_start, observed, dates)
-    s, reason, window, obs = r["spells"], r["reason"], r["window"], r["observed"]
+    s, reason, window = r["spells"], r["reason"], r["window"]
     start, entry_date, stop_date, event = r["start"], r["entry_date"], r["stop_date"], r["event"]
     keep = reason.isna()
-    excluded = {x: int((reason == x).sum()) for x in EXCLUSION_REASONS}
 
     k = s.loc[keep].reset_index(drop=True)
     origin_date = (start[keep] if origin == "start" else pd.Series(window, index=s.index)[keep]).reset_index(drop=True)
@@ -259,10 +258,5 @@ def counting_process(
     })
     for cov in covariates:
         out[cov] = ep[cov].to_numpy()
-    out.attrs.update({
-        "excluded": excluded, "n_spells": int(len(s)),
-        "n_spells_used": int(len(k)), "origin": origin, "dates": dates,
-        "window_start": window, "observed": obs, "time_unit": "years of 365.25 days",
-    })
     return out
 
