@@ -52,13 +52,13 @@ tab.drop(columns=["tie_key"], errors="ignore").to_csv(FIGURES / "cohort_2022_tie
 surv_ship = C.survivorship(tab)
 surv_ship.to_csv(FIGURES / "cohort_2022_survivorship.csv", index=False)
 C.outcome_counts(tab).to_csv(FIGURES / "cohort_2022_outcomes.csv", index=False)
-print(f"linked {tab.attrs['match_rate']:.1%} of place ends to wikipedia-lists-2026", surv_ship.to_string(index=False))
+print(f"linked {tab[['place_a', 'place_b']].notna().to_numpy().mean():.1%} of place ends to wikipedia-lists-2026", surv_ship.to_string(index=False))
 pre, late = tab[tab["pre_shock"]], tab[~tab["pre_shock"] & tab["in_2026"]]
 panels = {"Ties attested before the shock (primary)": C.partner_sets(pre, "pre-shock", MIN_N),
           "Ties known only from the 2026 lists (selected)": C.partner_sets(late, "2026-only", MIN_N)}
 km = C.share_ended_sets({"pre-shock": pre, "2026-only": late}, MONTHS)
 km.to_csv(FIGURES / "cohort_2022_km.csv", index=False, float_format="%.6g")
-surv = C.survival_table(pre, covariates=COV + COV16[1:] + ["tie_age_decades", "partner", "cluster_a", "cluster_b"])
+surv = C.survival_table(pre, covariates=COV + COV16[1:] + ["tie_age_decades", "partner", "cluster_a", "cluster_b"]).table
 cif = C.cumulative_incidence(surv, MONTHS)
 cif.to_csv(FIGURES / "cohort_2022_cif.csv", index=False, float_format="%.6g")
 sens = C.sensitivity_tables(pre, MONTHS)
@@ -66,7 +66,7 @@ sens.to_csv(FIGURES / "cohort_2022_sensitivity.csv", index=False, float_format="
 print(km.round(3).to_string(index=False), cif.round(3).to_string(index=False), sens.round(3).to_string(index=False),
       sep="\n")
 reg, SE = surv[surv["tie_age_decades"].notna()], {"dyad": ("cluster_a", "cluster_b")}  # ties sharing a place
-late_s = C.survival_table(late, covariates=COV + ["partner", "cluster_a", "cluster_b"])
+late_s = C.survival_table(late, covariates=COV + ["partner", "cluster_a", "cluster_b"]).table
 cox = pd.concat([C.fit_cox_partners(surv, COV16, partner_col="partner", model="pre-shock ties", **SE),
                  C.fit_cox_partners(surv, COV, partner_col="partner", model="pre-shock, 2026 degrees", **SE),
                  *(C.fit_cox(reg, ["tie_age_decades", *COV], model="2015 register ties (tie age)", **kw)

@@ -37,7 +37,7 @@ corr.to_csv(FIGURES / "cohort_2022_corrected.csv", index=False, float_format="%.
 print("sensitivity:", sens, corr.round(3).to_string(index=False), sep="\n")
 eff = pre.groupby("partner")[["n_queries", "n_queries_protocol", "n_queries_total", "hits"]].mean()
 print("effort by partner country (mean per tie):\n", eff.round(2).to_string(), "\nprotocol-complete ties:",
-      int(pre["protocol_complete"].sum()), "of", len(pre), "; not researched:", fam["russia-2022"].attrs["not_researched"])
+      int(pre["protocol_complete"].sum()), "of", len(pre), "; not researched:", int((fam["russia-2022"]["status"] == "not researched").sum()))
 
 # --- rules as sensitivities: undated-end placement, conflict resolution, without the second pass ---------------
 rules = []
@@ -47,7 +47,7 @@ for lab, kw in (("conflict: maintained wins", {"resolve": "maintained"}), ("firs
     alt = C.load_cohort_protocol("russia-2022", protocol=proto, **kw)
     rules.append(C.share_ended(C.survival_table(alt[alt["pre_shock"]]), (12, 24)).assign(rule=lab))
 rules = pd.concat(rules, ignore_index=True).assign(
-    undated_ends=C.survival_table(pre).attrs["undated_ends"], conflicts=int(pre["conflict_protocol"].sum()))
+    undated_ends=C.survival_table(pre).undated_ends, conflicts=int(pre["conflict_protocol"].sum()))
 rules.to_csv(FIGURES / "cohort_2022_rules.csv", index=False, float_format="%.6g")
 print(rules.round(3).to_string(index=False))
 
@@ -61,9 +61,9 @@ cols = ["tie_id", "duration", "event", "cluster_a", "cluster_b", "russian_partne
 def dyads(t, rp, wpart):  # noqa: E302 (place labels for dyadic SEs; the group's 0/1 indicators)
     return t.assign(cluster_a=t["country_a"] + ":" + t["city_a"], cluster_b=t["country_b"] + ":" + t["city_b"],
                     russian_partner=rp, western_partner=wpart)
-ru_s = C.survival_table(dyads(ru_crawl, 1, 1), covariates=cols[3:])
-west = C.survival_table(dyads(comp[comp["group"].str.startswith("western")], 0, 1), covariates=cols[3:])
-rusp = C.survival_table(dyads(comp[comp["group"].str.startswith("russian")], 1, 0), covariates=cols[3:])
+ru_s = C.survival_table(dyads(ru_crawl, 1, 1), covariates=cols[3:]).table
+west = C.survival_table(dyads(comp[comp["group"].str.startswith("western")], 0, 1), covariates=cols[3:]).table
+rusp = C.survival_table(dyads(comp[comp["group"].str.startswith("russian")], 1, 0), covariates=cols[3:]).table
 hr = pd.concat([C.comparison_hazard(pd.concat([ru_s, west]), "russian_partner", "Russia cohort vs Western towns' other ties"),
                 C.comparison_hazard(pd.concat([ru_s, rusp]), "western_partner",
                                     "Russia cohort vs Russian places' non-sanctioning ties")], ignore_index=True)
@@ -82,7 +82,7 @@ for s_ in ("a", "b"):
 pre["log2_queries"], pre["in_2026_list"] = np.log2(1 + pre["n_queries_total"]), pre["in_2026"].astype(int)
 CV = ["log2_degree_2016_a", "log2_degree_2016_b", "log2_degree_a", "log2_degree_b", "log10_distance_km",
       "log2_queries", "in_2026_list", "log10_pop_a", "log10_pop_b", "partner", "cluster_a", "cluster_b"]
-sv = C.survival_table(pre, covariates=CV)
+sv = C.survival_table(pre, covariates=CV).table
 D16, D26 = ["log10_distance_km", "log2_degree_2016_a", "log2_degree_2016_b"], ["log10_distance_km", "log2_degree_a",
                                                                               "log2_degree_b"]
 SAL = ["in_2026_list", "log10_pop_a", "log10_pop_b"]

@@ -53,9 +53,10 @@ def table(tmp_path: Path) -> pd.DataFrame:
     return C.cohort_table(*C.read_cohort_files([t], [o], [s]), shocks=SHOCKS)
 
 
-def test_tidy_table(table: pd.DataFrame) -> None:
+def test_tidy_table(table: pd.DataFrame, tmp_path: Path) -> None:
     r = table.set_index("city_a")
-    assert len(table) == 5 and table.attrs["outcomes_outside_cohort"] == 1
+    ties, outcomes, _ = C.read_cohort_files(*([p] for p in write(tmp_path)))  # the fixture's files
+    assert len(table) == 5 and len(C.outside_cohort(ties, outcomes)) == 1
     assert r.loc["Aa", "status"] == "suspended" and r.loc["Aa", "end_source"] == "https://a.example"
     # first exit wins: suspended on 2022-03-26, the later termination is kept as a later event
     assert r.loc["Bb", "status"] == "suspended" and r.loc["Bb", "later_events"] == "terminated 2023"
@@ -104,10 +105,11 @@ def test_conflicts_and_partial_dates(tmp_path: Path) -> None:
     assert r.loc["Dd", "status"] == "suspended" and pd.isna(r.loc["Dd", "end_resolved"])
     assert r.loc["Ee", "status"] == "ended before shock"
     tab = r.reset_index()
-    s_ = C.survival_table(tab)
-    assert len(s_) == 4 and s_.attrs["dropped"] == 1  # Ee ended in 2020: never at risk
+    res = C.survival_table(tab)
+    s_ = res.table
+    assert len(s_) == 4 and res.dropped == 1  # Ee ended in 2020: never at risk
     # documented exact ends at days 2 (Cc), 10 (Aa), 30 (Bb): median 10 for Dd's undated end
-    assert s_.attrs["median_days"] == 10.0
+    assert res.median_days == 10.0 and res.undated_ends == 1
     d = s_.set_index("tie_id")["duration"]
     assert d[tab["tie_id"][3]] == 10.0 and "median" in s_.set_index("tie_id").loc[tab["tie_id"][3], "imputed"]
 
@@ -127,12 +129,12 @@ def test_sensitivity_bounds_by_hand(table: pd.DataFrame) -> None:
     # absent-2026: only Cc (absent from the 2026 lists, no record) is taken as ended
     assert s.loc["absent-2026-ended", "share_ended"] == pytest.approx(0.75)
     # censoring a maintained tie at its date instead of the search date: Dd leaves the risk set at day 18
-    m = C.survival_table(deu, maintained="date").set_index("tie_id")
+    m = C.survival_table(deu, maintained="date").table.set_index("tie_id")
     assert m.loc[deu["tie_id"].iloc[3], "duration"] == 18.0
 
 
 def test_competing_risks_add_up(table: pd.DataFrame) -> None:
-    surv = C.survival_table(table)
+    surv = C.survival_table(table).table
     surv.loc[1, "event_type"] = "terminated"  # Bb as a termination: two causes at days 10 and 30
     cif = C.cumulative_incidence(surv, [12]).set_index("cause")["cumulative_incidence"]
     # 5 ties: suspension at day 10 (1/5); termination at day 30 with 4 at risk: 4/5 * 1/4 = 1/5
@@ -172,7 +174,7 @@ def test_shipped_registry_counts() -> None:
     # counts of the research files (COHORTS.md): 201 ties of the first cohort file, 194 FIN/POL/Baltic
     # ties and the 2016 crawl's ties, merged per tie; every one has an outcome or a search
     ru = C.load_cohort("russia-2022")  # raises CohortError if a tie has neither an outcome nor a search
-    assert ru.attrs.get("not_researched", 0) == 0
+    assert (ru["status"] != "not researched").all()
     assert len(ru) == 460 and ru["cohort"].value_counts().to_dict() == {
         "russia-2022-DEU": 138, "russia-2022-USA": 111, "russia-2022-POL": 69, "russia-2022-FIN": 65,
         "russia-2022-LVA": 24, "russia-2022-LTU": 21, "russia-2022-GBR": 17, "russia-2022-EST": 15}
@@ -200,7 +202,8 @@ def test_crawl_spellings_aligned_with_cohort_file() -> None:
 
     root = Path(str(files("twingraph") / "data"))
     ties, _, _ = C.read_cohort_files(*C.COHORT_FILES["russia-2022"].paths(root))
-    assert sorted((a[1], a[2]) for a in ties.attrs["aliases"]) == [
+    aligned = ties[ties["crawl_key"].notna()]
+    assert sorted(zip(aligned["crawl_key"], aligned["tie_key"])) == [
         ("Bloomington–Normal|USA|Vladimir|RUS", "Bloomington|USA|Vladimir|RUS"),
         ("Bloomington–Normal|USA|Vladimir|RUS", "Normal|USA|Vladimir|RUS"),
         ("Ingolstadt|DEU|Moscow|RUS", "Ingolstadt|DEU|Central AO (Moscow)|RUS"),
@@ -213,7 +216,7 @@ def test_crawl_spellings_aligned_with_cohort_file() -> None:
 
 def test_link_places_real(wikipedia) -> None:  # type: ignore[no-untyped-def]
     ru = C.link_places(C.load_cohort("russia-2022", unresearched="report"), wikipedia)
-    assert ru.attrs["match_rate"] > 0.9
+    assert ru[["place_a", "place_b"]].notna().to_numpy().mean() > 0.9  # place ends matched
     kiel = ru[(ru["city_a"] == "Kiel") & (ru["city_b"] == "Kaliningrad")].iloc[0]
     assert 550 < kiel["distance_km"] < 750  # Kiel–Kaliningrad is about 650 km
     assert ru.loc[ru["in_2026"], "in_data"].mean() > 0.95 and not ru.loc[~ru["in_2026"], "in_data"].any()
@@ -234,10 +237,10 @@ def test_crawl_file_merges_into_cohorts(tmp_path: Path) -> None:
     with pytest.raises(C.CohortError, match="Ff"):  # Ff has neither an outcome nor a search
         C.cohort_table(ties, out, se, shocks=SHOCKS)
     tab = C.cohort_table(ties, out, se, shocks=SHOCKS, unresearched="report").set_index("city_a")
-    assert tab.attrs["not_researched"] == 1 and tab.loc["Ff", "status"] == "not researched"
+    assert (tab["status"] == "not researched").sum() == 1 and tab.loc["Ff", "status"] == "not researched"
     # the 2016 crawl predates the shock: Ee is now pre-shock attested, Ff is pre-shock and absent in 2026
     assert tab.loc["Ee", "pre_shock"] and tab.loc["Ff", "absent_2026"]
-    assert len(C.survival_table(tab.reset_index())) == 5
+    assert len(C.survival_table(tab.reset_index()).table) == 5
 
 
 def test_cox_partners_leaves_out_countries_without_events() -> None:

@@ -94,6 +94,7 @@ from .outcomes import (
     load_cohort,
     normalize_place_name,
     outcome_counts,
+    outside_cohort,
     partner_sets,
     provenance_columns,
     read_cohort_files,
@@ -102,6 +103,7 @@ from .outcomes import (
     share_ended_sets,
     survival_table,
     survivorship,
+    CohortSurvival,
 )
 from .protocol import (
     PROTOCOL_EVENTS,
@@ -184,6 +186,7 @@ __all__ = [
     "plot_map_panels",
     "plot_share_ended",
     "plot_share_ended_panels",
+    "outside_cohort",
     "provenance_columns",
     "read_cohort_files",
     "sensitivity_tables",
@@ -191,6 +194,7 @@ __all__ = [
     "share_ended_sets",
     "sourced_events",
     "survival_table",
+    "CohortSurvival",
     "survivorship",
     "us_states",
 ]

@@ -228,8 +228,8 @@ def link_places(table: pd.DataFrame, data: TwinData) -> pd.DataFrame:
     DataFrame
         ``table`` plus ``place_a``/``place_b`` (place ids or None), ``lat_a``, ``lon_a``,
         ``lat_b``, ``lon_b``, ``degree_a``, ``degree_b`` (distinct partners in ``data``),
-        ``distance_km`` (great circle) and ``in_data`` (the pair is a tie of ``data``).
-        ``attrs["match_rate"]`` = share of place ends matched.
+        ``distance_km`` (great circle) and ``in_data`` (the pair is a tie of ``data``).  The share
+        of place ends matched is ``out[["place_a", "place_b"]].notna().to_numpy().mean()``.
     """
     from ..graphs import simple_graph
     from ..measures.geography import haversine_km
@@ -256,9 +256,6 @@ def link_places(table: pd.DataFrame, data: TwinData) -> pd.DataFrame:
         out[f"degree_{side}"] = [deg.get(p, np.nan) if p is not None else np.nan for p in ids]
     out["distance_km"] = haversine_km(out["lat_a"], out["lon_a"], out["lat_b"], out["lon_b"])
     out["in_data"] = [(a, b) in pairs or (b, a) in pairs for a, b in zip(out["place_a"], out["place_b"])]
-    n = 2 * len(out)
-    out.attrs.update(table.attrs)
-    out.attrs["match_rate"] = float((out["place_a"].notna().sum() + out["place_b"].notna().sum()) / n) if n else np.nan
     return out
 
 
@@ -287,7 +284,6 @@ def link_qid_degrees(table: pd.DataFrame, data: TwinData, suffix: str = "2016") 
     for side in ("a", "b"):
         pid = out[f"qid_{side}"].map(by_qid) if f"qid_{side}" in out else pd.Series(np.nan, index=out.index)
         out[f"degree_{suffix}_{side}"] = pid.map(deg).astype(float)
-    out.attrs.update(table.attrs)
     return out
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ..deprecation import renamed_arguments
 from ..dates import parse_partial_date, resolve_dates
 from ..exceptions import TwingraphError
+from ..results import TableResult
 from ..survival import CumulativeIncidence, KaplanMeier, at_risk_counts
 
 
@@ -118,7 +119,8 @@ def read_cohort_files(ties: Sequence[Path | str], outcomes: Sequence[Path | str]
     -------
     (ties, outcomes, searches) : tuple of DataFrame
         Strings as in the files (empty cells are ``None``) plus ``file`` and ``line``; ties of one
-        cohort listed in several files are merged (provenance flags OR-ed).
+        cohort listed in several files are merged (provenance flags OR-ed).  A crawl row keyed to
+        the cohort files' spelling of its tie keeps its own key in ``crawl_key`` (else ``None``).
 
     Raises
     ------
@@ -143,13 +145,11 @@ def read_cohort_files(ties: Sequence[Path | str], outcomes: Sequence[Path | str]
         if t[c].isna().any():
             raise CohortError(f"provenance column {c} must be True/False")
     t = _align_crawl_names(t, set(_key(o)) | set(_key(s)))
-    aliases = t.attrs.get("aliases", [])
     if t.duplicated(["cohort", "tie_key"]).any():
         agg: dict[str, Any] = {c: "first" for c in t.columns if c not in ("cohort", "tie_key")}
         agg.update({c: "max" for c in flags})
         agg["file"] = lambda x: ";".join(sorted(set(x)))
         t = t.groupby(["cohort", "tie_key"], sort=False, as_index=False).agg(agg)
-    t.attrs["aliases"] = aliases
     for df in (o, s):
         df["tie_key"] = _key(df)
     return t, o, s
@@ -169,14 +169,14 @@ def _align_crawl_names(t: pd.DataFrame, researched: set[str]) -> pd.DataFrame:
     "Kaarina–Sovetsky, Leningrad Oblast" = "Kaarina–Sovetsky").  Several such rows are all
     attested only when the crawl names a joint place that contains each ("Bloomington–Normal"–
     Vladimir = Bloomington–Vladimir and Normal–Vladimir); otherwise the crawl row keeps its key
-    (and the validation asks for its outcome or search).  Matches: ``attrs["aliases"]``.
+    (and the validation asks for its outcome or search).  A matched row keeps its crawl key in
+    ``crawl_key``.
     """
     if "in_cohort_file" not in t.columns:
-        return t
+        return t.assign(crawl_key=None)
     crawl = t["in_cohort_file"].notna()
     known = t[~crawl]
     have = set(zip(known["cohort"], known["tie_key"]))
-    aliases: list[tuple[str, str, str]] = []
     extra: list[pd.Series] = []
     drop: list[Any] = []
     for i in t.index[crawl]:
@@ -201,14 +201,13 @@ def _align_crawl_names(t: pd.DataFrame, researched: set[str]) -> pd.DataFrame:
         if len(hits) == 1 or joint:
             drop.append(i)
             for j in hits:
-                aliases.append((r["cohort"], r["tie_key"], known.loc[j, "tie_key"]))
                 row = r.copy()
                 for k in (*KEY, "tie_key"):
                     row[k] = known.loc[j, k]
+                row["crawl_key"] = r["tie_key"]
                 extra.append(row)
-    out = pd.concat([t.drop(index=drop), pd.DataFrame(extra)], ignore_index=True) if extra else t
-    out.attrs["aliases"] = aliases
-    return out
+    t = t.assign(crawl_key=None)
+    return pd.concat([t.drop(index=drop), pd.DataFrame(extra)], ignore_index=True) if extra else t
 
 
 def _source_observed(flag: str) -> pd.Timestamp:
@@ -337,8 +336,8 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         old keyword ``convention=`` still works, with a DeprecationWarning.
     unresearched : {"error", "report"}
         A tie with neither a sourced outcome nor a logged search raises (default), or is kept with
-        status ``"not researched"`` (left out of :func:`survival_table`, counted in
-        ``attrs["not_researched"]``) so that work in progress can be inspected.
+        status ``"not researched"`` (left out of :func:`survival_table`) so that work in progress
+        can be inspected.
 
     Returns
     -------
@@ -354,8 +353,7 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
         undated end report beside the dated one: the end is on or before it), ``last_maintained``,
         ``restored``, ``later_events``, ``conflict``/``conflict_reason``, ``searched_on``,
         ``search_result``, ``n_queries``, ``observed`` (censoring date) and ``n_outcome_rows``.
-        Outcome rows about ties outside the cohort are ignored (they are counted in
-        ``attrs["outcomes_outside_cohort"]``).
+        Outcome rows about ties outside the cohort are ignored (:func:`outside_cohort` lists them).
 
     Raises
     ------
@@ -409,11 +407,23 @@ def cohort_table(ties: pd.DataFrame, outcomes: pd.DataFrame, searches: pd.DataFr
             "n_queries": 0 if srch is None else len(str(srch["queries"]).split(" | ")),
             "observed": searched if pd.notna(searched) else RESEARCH_DATE,
         })
-    out = pd.DataFrame(rows)
-    out.attrs["outcomes_outside_cohort"] = int((~outcomes["tie_key"].isin(set(ties["tie_key"]))).sum())
-    out.attrs["dates"] = out.attrs["convention"] = dates
-    out.attrs["not_researched"] = len(missing)
-    return out
+    return pd.DataFrame(rows)
+
+
+def outside_cohort(ties: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Outcome rows about ties that are not in the cohort (:func:`cohort_table` ignores them).
+
+    Parameters
+    ----------
+    ties, outcomes : DataFrame
+        As read by :func:`read_cohort_files`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``outcomes`` whose ``tie_key`` is not a key of ``ties`` (with ``file`` and ``line``).
+    """
+    return outcomes[~outcomes["tie_key"].isin(set(ties["tie_key"]))]
 
 
 @renamed_arguments(convention="dates")
@@ -487,16 +497,42 @@ DAYS_PER_MONTH: Final = 365.25 / 12
 UNDATED_RULES: Final = ("median", "shock", "midpoint", "search")
 
 
+@dataclass(frozen=True, eq=False)
+class CohortSurvival(TableResult):
+    """:func:`survival_table`: durations since the shock, and how they were made.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``tie_id``, ``cohort``, ``duration``, ``event``, ``event_type``, ``imputed``, covariates.
+    median_days : float
+        The median time of the dated documented ends (or the ``median_days`` given) used to place
+        undated ends; NaN when there is none.
+    dropped : int
+        Rows of the cohort table left out (no registered shock, ended before it, not researched).
+    undated_ends : int
+        Documented ends without a date, placed by the ``undated`` rule.
+    """
+
+    median_days: float
+    dropped: int
+    undated_ends: int
+
+
+def _surv(surv: pd.DataFrame | CohortSurvival) -> pd.DataFrame:
+    return surv.table if isinstance(surv, CohortSurvival) else surv
+
+
 def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintained: str = "observed",
                    covariates: Sequence[str] = (), undated: str = "median",
-                   median_days: float | None = None) -> pd.DataFrame:
+                   median_days: float | None = None) -> CohortSurvival:
     """Durations since the shock (days) with event flags and competing event types.
 
     Parameters
     ----------
     table : DataFrame
         Rows of :func:`cohort_table` (ties of cohorts with a registered shock; ties that ended
-        before the shock, and ties not researched, are dropped and counted in ``attrs["dropped"]``).
+        before the shock, and ties not researched, are dropped and counted in ``dropped``).
     scenario : {"documented", "undocumented-ended", "all-undocumented-ended", "absent-2026-ended"}
         ``"documented"``: only sourced ends are events (the lower bound).  ``"undocumented-ended"``:
         every tie with *no documented change* (search only) is an undocumented suspension at the
@@ -519,10 +555,11 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
 
     Returns
     -------
-    DataFrame
-        ``tie_id``, ``cohort``, ``duration`` (days since the shock, >= 0), ``event`` (0/1),
-        ``event_type`` (``suspended`` | ``terminated`` | None), ``imputed`` (why a time was
-        imputed, or ""), the covariates.  ``attrs["median_days"]`` holds the median used.
+    CohortSurvival
+        ``table``: ``tie_id``, ``cohort``, ``duration`` (days since the shock, >= 0), ``event``
+        (0/1), ``event_type`` (``suspended`` | ``terminated`` | None), ``imputed`` (why a time was
+        imputed, or ""), the covariates; ``median_days`` (the median used), ``dropped``,
+        ``undated_ends``.
     """
     t = table[table["shock_date"].notna() & ~table["ended_before_shock"] & (table["status"] != "not researched")].copy()
     dropped = int(len(table) - len(t))
@@ -573,10 +610,8 @@ def survival_table(table: pd.DataFrame, *, scenario: str = "documented", maintai
                         "event": event.astype(int), "event_type": etype, "imputed": imputed})
     for c in covariates:
         out[c] = t[c]
-    out = out.reset_index(drop=True)
-    out.attrs.update(median_days=median, dropped=dropped, scenario=scenario, undated=undated,
-                     undated_ends=int(undated_end.sum()))
-    return out
+    return CohortSurvival(out.reset_index(drop=True), median_days=median, dropped=dropped,
+                          undated_ends=int(undated_end.sum()))
 
 
 def _at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
@@ -584,14 +619,16 @@ def _at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
     return float(values[max(i, 0)])
 
 
-def at_risk(surv: pd.DataFrame, months: Sequence[float]) -> list[int]:
+def at_risk(surv: pd.DataFrame | CohortSurvival, months: Sequence[float]) -> list[int]:
     """Number of ties at risk at each time ``months`` (duration >= t, the risk set of an end at t, as R's
     ``summary(survfit, times=)``), from :func:`twingraph.survival.at_risk_counts`."""
+    surv = _surv(surv)
     km = KaplanMeier().fit(surv["duration"].to_numpy(float) / DAYS_PER_MONTH, surv["event"])
     return [int(x) for x in at_risk_counts(km, list(months))["at_risk"]]
 
 
-def share_ended(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24), alpha: float = 0.05) -> pd.DataFrame:
+def share_ended(surv: pd.DataFrame | CohortSurvival, months: Sequence[float] = (6, 12, 24),
+                alpha: float = 0.05) -> pd.DataFrame:
     """Kaplan–Meier cumulative share ended (1 - S) at the given months since the shock, with CI.
 
     Parameters
@@ -608,6 +645,7 @@ def share_ended(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24), alpha
     DataFrame
         ``month``, ``at_risk``, ``events`` (cumulative), ``share_ended``, ``lower``, ``upper``.
     """
+    surv = _surv(surv)
     km = KaplanMeier(alpha=alpha).fit(surv["duration"].to_numpy(float) / DAYS_PER_MONTH, surv["event"])
     s = km.survival_function_.iloc[:, 0].to_numpy()
     lo, hi = km.confidence_interval_.iloc[:, 0].to_numpy(), km.confidence_interval_.iloc[:, 1].to_numpy()
@@ -673,8 +711,8 @@ def share_ended_sets(tables: dict[str, pd.DataFrame], months: Sequence[float] = 
         ``"<label>: <country>"``) and ``n`` (ties in the survival table).  Undated ends of a subset
         are placed at the median of the whole table's dated ends.
     """
-    parts = [share_ended(s := survival_table(g, median_days=survival_table(d).attrs["median_days"]), months)
-             .assign(set=k, n=len(s))
+    parts = [share_ended(s := survival_table(g, median_days=survival_table(d).median_days), months)
+             .assign(set=k, n=len(s.table))
              for lab, d in tables.items() for k, g in partner_sets(d, lab, min_n, partner_col).items()]
     return pd.concat(parts)
 
@@ -702,7 +740,7 @@ def outcome_counts(table: pd.DataFrame) -> pd.DataFrame:
     return table.groupby(["cohort", "pre_shock", "status"]).size().rename("ties").reset_index()
 
 
-def cumulative_incidence(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 24),
+def cumulative_incidence(surv: pd.DataFrame | CohortSurvival, months: Sequence[float] = (6, 12, 24),
                          alpha: float = 0.05) -> pd.DataFrame:
     """Aalen–Johansen cumulative incidence of ``suspended`` and of ``terminated`` at given months.
 
@@ -712,6 +750,7 @@ def cumulative_incidence(surv: pd.DataFrame, months: Sequence[float] = (6, 12, 2
         ``cause``, ``month``, ``events`` (of that cause by then), ``cumulative_incidence``,
         ``lower``, ``upper`` (a cause that never occurs has incidence 0 and no interval).
     """
+    surv = _surv(surv)
     d = surv["duration"].to_numpy(float) / DAYS_PER_MONTH
     rows = []
     for cause in ("suspended", "terminated"):
@@ -744,8 +783,8 @@ def sensitivity_tables(table: pd.DataFrame, months: Sequence[float] = (6, 12, 24
     for sc in scenarios:
         s = survival_table(table, scenario=sc)
         r = share_ended(s, months)
-        out.append(r.assign(scenario=sc, n=len(s), total_events=int(s["event"].sum()),
-                            median_days=s.attrs["median_days"]))
+        out.append(r.assign(scenario=sc, n=len(s.table), total_events=int(s.table["event"].sum()),
+                            median_days=s.median_days))
     cols = ["scenario", "n", "total_events", "median_days", "month", "at_risk", "events", "share_ended",
             "lower", "upper"]
     return pd.concat(out, ignore_index=True)[cols]

@@ -45,9 +45,9 @@ def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[flo
     matplotlib Axes
     """
     n = len(sets)
-    pooled = survival_table(next(iter(sets.values()))).attrs["median_days"] if sets else None
+    pooled = survival_table(next(iter(sets.values()))).median_days if sets else None
     for k, ((name, g), col) in enumerate(zip(sets.items(), colors)):
-        s = survival_table(g, median_days=pooled)  # undated ends at the first (pooled) set's median
+        s = survival_table(g, median_days=pooled).table  # undated ends at the first (pooled) set's median
         f = KaplanMeier().fit(s["duration"] / DAYS_PER_MONTH, s["event"])
         t = np.r_[f.timeline_, s["duration"].max() / DAYS_PER_MONTH]
         y = 1 - np.r_[f.survival_function_.iloc[:, 0], f.survival_function_.iloc[-1, 0]]
@@ -82,7 +82,7 @@ def plot_competing(ax: Any, table: pd.DataFrame, horizon: float = 48) -> Any:
     """Aalen–Johansen incidence of suspension and termination: documented (solid) and the upper bound
     where every tie without a documented change is suspended at the median documented time (dotted)."""
     for sc, ls, lab in (("documented", "-", "documented"), ("undocumented-ended", ":", "bound: no change = suspended")):
-        s = survival_table(table, scenario=sc)
+        s = survival_table(table, scenario=sc).table
         causes = (("suspended", "#D55E00"), ("terminated", "#0072B2"))
         for cause, col in causes if sc == "documented" else causes[:1]:
             if not (s["event_type"] == cause).any():

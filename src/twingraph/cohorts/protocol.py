@@ -332,8 +332,6 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     first = s.drop_duplicates("tie_key").set_index("tie_key")["queries"].map(lambda q: len(str(q).split(" | ")))
     tab["n_queries"] = keys.map(first).fillna(0).astype(int).to_numpy()  # first round only
     tab["n_queries_total"] = tab["n_queries"] + tab["n_queries_protocol"]
-    tab.attrs.update(protocol_passes=passes, resolve=resolve,
-                     not_researched=int((tab["status"] == "not researched").sum()))
     return tab
 
 
