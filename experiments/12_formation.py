@@ -89,8 +89,6 @@ fig.tight_layout()
 stamp(fig, f"germany-partnerships-2015 ({len(pairs['DEU']):,} partnerships, all dated); events: shock/event registry")
 save(fig, "formation_by_country.png")
 
-for eid in summ.attrs["skipped"]:
-    print(f"skipped {eid}: not in the event registry")
 coefs.to_csv(FIGURES / "event_study.csv", index=False, float_format="%.6g")
 summ.drop(columns="unit").to_csv(FIGURES / "event_study_summary.csv", index=False, float_format="%.6g")
 print(summ[["event", "register", "post_rate_ratio", "post_ci_low", "post_ci_high", "post_p_value", "placebo_p_value",

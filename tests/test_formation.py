@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from twingraph import formation as F
+from twingraph.exceptions import TwingraphWarning
 
 
 # ----------------------------------------------------------------------------------- small tables
@@ -46,9 +47,10 @@ def test_event_study_design_by_hand():
             "formed": [1, 2, 3, 4, 2, 2, 2, 2, 0, 0, 0, 0],
         }
     )
-    d = F.event_study_design(counts, 2002, ["A"], window=(-2, 1), reference=-1)
+    design = F.event_study_design(counts, 2002, ["A"], window=(-2, 1), reference=-1)
+    d = design.table
     # Z has no formation in the window: dropped; rows = 2 units x 4 years
-    assert d.attrs["dropped_units"] == ["Z"] and len(d) == 8
+    assert design.dropped_units == ["Z"] and len(d) == 8 and design.treated == ["A"]
     assert list(d.columns) == ["unit", "year", "k", "treated", "post", "y", "lead_2", "lag_0", "lag_1"]
     a = d[d["unit"] == "A"]
     assert a["k"].tolist() == [-2, -1, 0, 1]
@@ -58,7 +60,7 @@ def test_event_study_design_by_hand():
     b = d[d["unit"] == "B"]
     assert (b[["lead_2", "lag_0", "lag_1", "post", "treated"]].to_numpy() == 0).all()
     # a placeholder year left out: its rows and its dummy go
-    e = F.event_study_design(counts, 2002, ["A"], window=(-2, 1), exclude_years=[2003])
+    e = F.event_study_design(counts, 2002, ["A"], window=(-2, 1), exclude_years=[2003]).table
     assert "lag_1" not in e.columns and sorted(set(e["year"])) == [2000, 2001, 2002]
     with pytest.raises(ValueError, match="reference year"):
         F.event_study_design(counts, 2002, ["A"], window=(-2, 1), exclude_years=[2001])
@@ -94,7 +96,7 @@ def test_event_study_matches_statsmodels_formula_and_recovers_rate_ratio():
 
     counts, treated = _simulated_panel(rr=2.0)
     res = F.event_study(counts, 1990, treated, window=(-5, 5), family="poisson")
-    d = res.design
+    d = res.design.table
     ref = smf.glm("y ~ C(unit) + C(year) + post", data=d, family=sm.families.Poisson()).fit(cov_type="HC1")
     assert res.post["coef"] == pytest.approx(ref.params["post"], abs=1e-6)
     assert res.post["se"] == pytest.approx(ref.bse["post"], rel=1e-4)
@@ -118,7 +120,7 @@ def test_event_study_negbin_on_overdispersed_counts():
     assert res.post["ci_low"] < 2.0 < res.post["ci_high"]
     # same alpha in statsmodels' formula GLM gives the same coefficient
     ref = smf.glm(
-        "y ~ C(unit) + C(year) + post", data=res.design, family=sm.families.NegativeBinomial(alpha=res.notes["alpha"])
+        "y ~ C(unit) + C(year) + post", data=res.design.table, family=sm.families.NegativeBinomial(alpha=res.notes["alpha"])
     ).fit()
     assert res.post["coef"] == pytest.approx(ref.params["post"], abs=1e-6)
 
@@ -308,9 +310,9 @@ def test_event_studies_equals_single_runs_and_skips_missing_events():
                           index=pd.Index(["ev"], name="event_id"))
     specs = [("ev", "DEU", "partner_country", treated, ["u39"]), ("missing", "DEU", "partner_country", None, []),
              ("ev", "DEU", "partner_country", None, [])]
-    coefs, summ = F.event_studies(specs, events, {"DEU": pairs}, {"DEU": range(1980, 2000)}, window=(-5, 5),
-                                  family="poisson")
-    assert summ.attrs["skipped"] == ["missing"]
+    with pytest.warns(TwingraphWarning, match="skipped 1 event.*: missing"):
+        coefs, summ = F.event_studies(specs, events, {"DEU": pairs}, {"DEU": range(1980, 2000)}, window=(-5, 5),
+                                      family="poisson")
     assert summ["treated"].tolist() == [";".join(treated), "u00"]  # None: the event's units other than DEU
     c = F.formation_counts(pairs, years=range(1980, 2000))
     one = F.event_study(c, 1990, treated, window=(-5, 5), units=[g for g in c["group"].unique() if g != "u39"],
@@ -349,7 +351,7 @@ def de_pairs(shared_data):  # type: ignore[no-untyped-def]
 
 
 def test_real_partnerships_merge_kinds(de_pairs):
-    assert de_pairs.attrs["focal"] == "DEU"
+    assert (de_pairs["focal_country"] == "DEU").all()  # the focal country: the register's own
     assert len(de_pairs) == 5859  # 5,866 ties; 7 pairs listed with two kinds (Berlin - St. Petersburg f+p, ...)
     kati = de_pairs[de_pairs["partner"] == "de15:MLI:Kati"]
     assert kati["year"].tolist() == [2009] and kati["kinds"].iloc[0] == "friendship;twin"

@@ -140,3 +140,31 @@ def test_counterfactual_results() -> None:
     assert isinstance(cut, CountryCutResult) and isinstance(cut.matched, TestResult)
     assert cut.focal == "B" and cut.n_countries == 4 and cut.table["country"].iloc[0] in {"B", "C"}
     assert cut.baseline == pytest.approx(nx.global_efficiency(G))
+
+
+def test_table_results_replace_dataframe_attrs() -> None:
+    """No source module stores facts in ``DataFrame.attrs`` (they are lost by most pandas operations);
+    table-returning functions give a TableResult with typed fields, and for one release the result still
+    answers DataFrame access, with a DeprecationWarning."""
+    from twingraph.cohorts import CohortSurvival
+    from twingraph.measures.gravity import DecaySlopes, decay_slopes
+    from twingraph.results import TableResult
+
+    src = pathlib.Path(twingraph.__file__).parent
+    users = [str(p.relative_to(src)) for p in src.rglob("*.py")
+             if p.name != "results.py" and re.search(r"\.attrs\b", p.read_text(encoding="utf-8"))]
+    assert users == []
+    km = np.logspace(1, 4, 20)
+    t = pd.DataFrame({"bin_lo_km": km, "km_mid": km, "n_pairs": 1e9, "n_ties": 1e9 * 1e-3 * (km / 10) ** -1.0})
+    res = decay_slopes(t, candidates_km=[300, 1000])
+    assert isinstance(res, DecaySlopes) and isinstance(res, TableResult) and issubclass(CohortSurvival, TableResult)
+    assert res.n_bins == 20 and len(res.coef) == 3 and res.to_frame().equals(res.table)
+    assert res.to_frame() is not res.table  # a copy
+    with pytest.warns(DeprecationWarning, match="use .table"):
+        assert res["slope"].tolist() == res.table["slope"].tolist()
+    with pytest.warns(DeprecationWarning, match="use .table"):
+        assert len(res) == 2
+    with pytest.warns(DeprecationWarning, match="use .table"):
+        assert list(res.columns) == list(res.table.columns)
+    with pytest.raises(AttributeError):
+        res._private  # noqa: B018  (private names are not forwarded)

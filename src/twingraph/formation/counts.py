@@ -59,9 +59,7 @@ def partnerships(data: TwinData, focal: str | None = None) -> pd.DataFrame:
     pairs["year"] = pairs["year"].astype("Int64")
     cols = ["pair_id", "focal", "partner", "focal_country", "partner_country", "focal_subdivision",
             "year", "kinds", "n_ties"]
-    out = pairs[cols].sort_values("pair_id", kind="stable").reset_index(drop=True)
-    out.attrs["focal"] = focal
-    return out
+    return pairs[cols].sort_values("pair_id", kind="stable").reset_index(drop=True)
 
 
 def formation_counts(

@@ -54,7 +54,6 @@ def dating_agreement(
         difference`` (``year_b - year_a``; ``<NA>`` when either is undated), ``distance_km`` (sum
         over both ends) and ``rule`` (``"coordinates+names"``, or ``"names"`` when an end lacks
         coordinates -- the curated registry has none -- and only names and countries decide).
-        ``attrs``: ``n_candidates_a`` (pairs of A whose country pair B also covers), ``n_matched``.
     """
     def table(pairs: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
         pl = places.set_index("place_id")
@@ -67,13 +66,11 @@ def dating_agreement(
 
     ta, tb = table(pairs_a, places_a), table(pairs_b, places_b)
     rows = []
-    n_cand = 0
     for _, ra in ta.iterrows():
         ca = {ra["focal_country"], ra["partner_country"]}
         cand = tb[[{x, y} == ca for x, y in zip(tb["focal_country"], tb["partner_country"])]]
         if cand.empty:
             continue
-        n_cand += 1
         best = None
         for ea, eb in (("focal", "partner"), ("partner", "focal")):  # A's focal end <-> B's `ea` end
             same = (cand[f"{ea}_country"] == ra["focal_country"]) & (cand[f"{eb}_country"] == ra["partner_country"])
@@ -108,7 +105,6 @@ def dating_agreement(
     out = out.drop_duplicates("pair_b", keep="first") if len(out) else out
     for c in ("year_a", "year_b", "difference"):
         out[c] = out[c].astype("Int64")
-    out.attrs.update(n_candidates_a=n_cand, n_matched=len(out))
     return out.sort_values("pair_a", kind="stable").reset_index(drop=True)
 
 

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..exceptions import TwingraphWarning
 from ..randomness import random_state_arg
-from ..results import empirical_p_value
+from ..results import TableResult, empirical_p_value
 from .counts import formation_counts
 
 
@@ -44,6 +45,37 @@ def event_units(event: pd.Series | dict[str, Any], focal: str) -> list[str]:
     return sorted(codes - {focal})
 
 
+@dataclass(frozen=True, eq=False)
+class EventDesign(TableResult):
+    """:func:`event_study_design`: the panel and what went into it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per (group, year): ``unit, year, k, treated, post, y`` and the lead/lag dummies.
+    event_year, reference : int
+        The event's calendar year and the omitted relative year.
+    window : (int, int)
+        Relative years kept.
+    treated : list of str
+        Treated units present in the panel.
+    dropped_units : list of str
+        Units without formation in the window (dropped).
+    excluded_years : list of int
+        Calendar years left out.
+    treated_absent : list of str
+        Treated units not in the panel.
+    """
+
+    event_year: int
+    window: tuple[int, int]
+    reference: int
+    treated: list[str]
+    dropped_units: list[str]
+    excluded_years: list[int]
+    treated_absent: list[str]
+
+
 def event_study_design(
     counts: pd.DataFrame,
     event_year: int,
@@ -52,7 +84,7 @@ def event_study_design(
     reference: int = -1,
     units: Iterable[str] | None = None,
     exclude_years: Iterable[int] = (),
-) -> pd.DataFrame:
+) -> EventDesign:
     """The panel and dummies of an event study of formation counts.
 
     Parameters
@@ -70,15 +102,15 @@ def event_study_design(
         The omitted relative year (``-1``: the year before the event).
     units : iterable of str, optional
         Groups kept (default: all); groups with no new partnership inside the window are dropped
-        (a fixed-effects Poisson model learns nothing from them), see ``attrs["dropped_units"]``.
+        (a fixed-effects Poisson model learns nothing from them), see ``dropped_units``.
     exclude_years : iterable of int
         Calendar years left out of the panel (e.g. a year the source uses as a placeholder, such
         as 2000 in the German register); their relative-year dummy is dropped.
 
     Returns
     -------
-    DataFrame
-        One row per (group, year) in the window: ``unit, year, k, treated, post, y`` and one
+    EventDesign
+        ``table``: one row per (group, year) in the window: ``unit, year, k, treated, post, y`` and one
         0/1 column ``lead_<m>`` / ``lag_<m>`` per relative year other than ``reference``
         (``lead_3`` is ``k = -3``; ``lag_0`` is ``k = 0``), equal to 1 for treated units in that
         year.  ``post`` is ``treated * (k >= 0)``.
@@ -86,7 +118,7 @@ def event_study_design(
     Examples
     --------
     >>> c = pd.DataFrame({"group": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2, "formed": [1, 2, 3, 1, 1, 1]})
-    >>> d = event_study_design(c, 2, ["A"], window=(-1, 1))
+    >>> d = event_study_design(c, 2, ["A"], window=(-1, 1)).table
     >>> d[["unit", "k", "lag_0", "lag_1", "post"]].values.tolist()[:3]
     [['A', -1, 0, 0, 0], ['A', 0, 1, 0, 1], ['A', 1, 0, 1, 1]]
     """
@@ -120,10 +152,9 @@ def event_study_design(
     ks = [k for k in range(lo, hi + 1) if k != reference and event_year + k not in excl]
     d = d[["unit", "year", "k", "treated", "post", "y", *[_kname(k) for k in ks]]]
     d = d.reset_index(drop=True)
-    d.attrs.update(event_year=int(event_year), window=(int(lo), int(hi)), reference=int(reference),
-                   treated=sorted(treated & set(d["unit"])), dropped_units=dropped, excluded_years=sorted(excl),
-                   treated_absent=sorted(treated - set(d["unit"])))
-    return d
+    return EventDesign(d, event_year=int(event_year), window=(int(lo), int(hi)), reference=int(reference),
+                       treated=sorted(treated & set(d["unit"])), dropped_units=dropped, excluded_years=sorted(excl),
+                       treated_absent=sorted(treated - set(d["unit"])))
 
 
 def _kname(k: int) -> str:
@@ -150,7 +181,7 @@ class EventStudyResult:
         pre-event years only (1 = parallel pre-trends).
     n_obs, n_units, n_treated : int
     family : str
-    design : DataFrame
+    design : EventDesign
         The design from :func:`event_study_design`.
     notes : dict
         Dropped units, treated units absent from the data, estimation warnings.
@@ -163,7 +194,7 @@ class EventStudyResult:
     n_units: int
     n_treated: int
     family: str
-    design: pd.DataFrame
+    design: EventDesign
     notes: dict[str, object] = field(default_factory=dict)
 
 
@@ -249,16 +280,16 @@ def event_study(
     >>> res = event_study(counts, 1963, ["FRA"], window=(-6, 6))      # doctest: +SKIP
     >>> res.post["rate_ratio"]                                        # doctest: +SKIP
     """
-    d = event_study_design(counts, event_year, treated, window, reference, units, exclude_years)
-    if not d.attrs["treated"]:
+    design = event_study_design(counts, event_year, treated, window, reference, units, exclude_years)
+    d = design.table
+    if not design.treated:
         raise ValueError(f"no treated unit with formation in the window (treated: {sorted(set(treated))})")
     z = stats.norm.ppf(0.5 + level / 2)
-    lo, hi = d.attrs["window"]
-    excl = set(d.attrs["excluded_years"])
+    lo, hi = design.window
+    excl = set(design.excluded_years)
     terms = [_kname(k) for k in range(lo, hi + 1) if k != reference and event_year + k not in excl]
     y = d["y"].to_numpy(dtype=float)
-    notes: dict[str, object] = {"dropped_units": d.attrs["dropped_units"],
-                                "treated_absent": d.attrs["treated_absent"]}
+    notes: dict[str, object] = {"dropped_units": design.dropped_units, "treated_absent": design.treated_absent}
     res = _fit_count(y, _fe_matrix(d, terms), family, cov_type)
     nb_alpha = getattr(res, "nb_alpha", None)  # NB: one dispersion, from the event-study model, for all three
     params, bse, pvals = res.params, res.bse, res.pvalues
@@ -319,8 +350,8 @@ def event_study(
     if family == "negbin":
         notes["alpha"] = float(res.nb_alpha)
     return EventStudyResult(coefficients=coef, post=post, pretrend=pt, n_obs=len(d),
-                            n_units=int(d["unit"].nunique()), n_treated=len(d.attrs["treated"]),
-                            family=family, design=d, notes=notes)
+                            n_units=int(d["unit"].nunique()), n_treated=len(design.treated),
+                            family=family, design=design, notes=notes)
 
 
 @random_state_arg()
@@ -372,11 +403,11 @@ def placebo_test(
     treated = set(treated)
     pool_all = set(counts["group"].unique()) if units is None else set(units)
     d_obs = event_study_design(counts, event_year, treated, window, reference, sorted(pool_all | treated),
-                               exclude_years)
+                               exclude_years).table
     observed = float(_fit_count(d_obs["y"].to_numpy(float), _fe_matrix(d_obs, ["post"]), "poisson",
                                 "nonrobust").params["post"])
     c = counts[counts["group"].isin(pool_all - treated)]
-    d0 = event_study_design(c, event_year, [], window, reference, None, exclude_years)
+    d0 = event_study_design(c, event_year, [], window, reference, None, exclude_years).table
     controls = sorted(d0["unit"].unique())
     m = len(treated & set(counts["group"]))
     if m == 0 or len(controls) <= m:
@@ -391,7 +422,7 @@ def placebo_test(
         exhaustive = False
     coefs = []
     for s in sets:
-        d = event_study_design(c, event_year, s, window, reference, controls, exclude_years)
+        d = event_study_design(c, event_year, s, window, reference, controls, exclude_years).table
         if d.loc[d["treated"] == 1, "y"].sum() == 0 or d.loc[d["post"] == 1, "y"].sum() == 0:
             coefs.append(np.nan)  # a placebo set with no post-event formation has no finite estimate
             continue
@@ -457,7 +488,7 @@ def event_studies(
         control groups dropped from the panel (treated groups are always kept).
     events : DataFrame
         Event registry indexed by ``event_id`` with a ``date`` column (Timestamp).  Events missing
-        from it are skipped and listed in ``summary.attrs["skipped"]``.
+        from it are skipped, with a :class:`~twingraph.exceptions.TwingraphWarning` naming them.
     pairs : dict of str to DataFrame
         :func:`partnerships` of each register.
     years : dict of str to iterable of int
@@ -510,7 +541,7 @@ def event_studies(
             plac = {"placebo_p_value": pt["p_value"], "placebo_n": pt["n_placebos"],
                     "placebo_exhaustive": pt["exhaustive"]}
         summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),
-                        "treated": ";".join(r.design.attrs["treated"]), "n_units": r.n_units, "n_obs": r.n_obs,
+                        "treated": ";".join(r.design.treated), "n_units": r.n_units, "n_obs": r.n_obs,
                         **{f"post_{k}": v for k, v in r.post.items()},
                         **{f"pretrend_{k}": v for k, v in r.pretrend.items()}, "nb_alpha": r.notes.get("alpha"),
                         "treated_mean_pre": r.notes["treated_pre_mean"],
@@ -518,5 +549,8 @@ def event_studies(
                         "event_name": e["name"] if "name" in e else eid, "unit": unit})
     coefs = pd.concat(coef_rows, ignore_index=True) if coef_rows else pd.DataFrame()
     summ = pd.DataFrame(summary)
-    summ.attrs["skipped"] = skipped
+    if skipped:
+        import warnings
+        warnings.warn(f"event_studies: skipped {len(skipped)} event(s) not in the event registry: "
+                      f"{', '.join(map(str, skipped))}", TwingraphWarning, stacklevel=2)
     return coefs, summ
