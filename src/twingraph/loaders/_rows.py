@@ -7,7 +7,9 @@ invariant ``rows_read == rows_loaded + rows_rejected`` holds by construction.  R
 after parsing (a self-tie once both places have ids) go through :meth:`RowReader.reject`.
 
 Loaders on the skeleton: :mod:`~twingraph.loaders.table`, :mod:`~twingraph.loaders.germany_register`,
-:mod:`~twingraph.loaders.czechia_register`.
+:mod:`~twingraph.loaders.czechia_register`, :mod:`~twingraph.loaders.wikipedia`,
+:mod:`~twingraph.loaders.wikidata_crawl`, :mod:`~twingraph.loaders.konect`.  Rows come from
+:func:`csv_rows` (delimited files) or :func:`line_rows` (one record per line, split on a separator).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ._io import bounded_lines
 from ..exceptions import TwingraphError
 from ..tables import Rejections
 
-__all__ = ["Reject", "Row", "RowReader", "csv_rows"]
+__all__ = ["Reject", "Row", "RowReader", "csv_rows", "line_rows"]
 
 R = TypeVar("R")
 
@@ -35,11 +37,13 @@ class Reject(TwingraphError):
         A short code (``"missing-name"``, ``"bad-date"``, ...): the rejection report counts by it.
     detail : str
         What was wrong, in words.
+    raw : str, optional
+        The text filed in the report instead of the row's own (e.g. a shortened line).
     """
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", raw: str | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.detail = reason, detail
+        self.reason, self.detail, self.raw = reason, detail, raw
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,31 @@ def csv_rows(source: IO[str] | Any, delimiter: str = ",", raw_limit: int | None 
         yield Row(int(reader.line_num), list(fields), raw if raw_limit is None else raw[:raw_limit])
 
 
+def line_rows(lines: Iterable[str], sep: str | None = "\t", comment: str | None = None) -> Iterator[Row]:
+    """The non-blank lines of a line-per-record file, split into fields.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines (e.g. :func:`~twingraph.loaders._io.bounded_lines` of an open file).
+    sep : str or None
+        Field separator; ``None`` splits on runs of whitespace and strips the line first (KONECT).
+        With a separator only the line end is removed, so an empty last field stays a field.
+    comment : str, optional
+        Lines starting with it (after stripping, when ``sep`` is None) are not rows.
+
+    Yields
+    ------
+    Row
+        ``line`` is the 1-based physical line number; ``raw`` the line without its end.
+    """
+    for line_no, line in enumerate(lines, start=1):
+        text = line.strip() if sep is None else line.rstrip("\n").rstrip("\r")
+        if not text.strip() or (comment is not None and text.startswith(comment)):
+            continue
+        yield Row(line_no, text.split(sep), text)
+
+
 class RowReader:
     """Read rows, reject with a reason, yield records.
 
@@ -138,7 +167,7 @@ class RowReader:
             try:
                 rec = parse(row)
             except Reject as r:
-                self.reject(row.line, r.reason, r.detail, row.raw)
+                self.reject(row.line, r.reason, r.detail, row.raw if r.raw is None else r.raw)
                 continue
             yield rec
 

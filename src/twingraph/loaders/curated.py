@@ -67,6 +67,7 @@ from typing import Any
 import pandas as pd
 
 from ._io import bounded_lines
+from ._rows import Reject, Row, RowReader
 from ..dates import format_partial_date, parse_partial_date, period_bounds
 from ..countries import iso3_codes
 from ..tables import EVENT_COLUMNS, LEVELS, TIE_KINDS, Rejections, TwinData, make_twindata
@@ -105,8 +106,8 @@ def _resolve(path: str | os.PathLike[str] | None, packaged: str) -> Iterator[Pat
         yield Path(p)
 
 
-def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, list[str], str]]:
-    """Data records as ``(first physical line, fields, raw text)``; blank lines skipped."""
+def _read_rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
+    """The data records (line = a record's *first* physical line); blank lines skipped."""
     out = []
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(bounded_lines(fh, fh.name))
@@ -124,7 +125,7 @@ def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, list[str
                 break
             if not fields or all(not f.strip() for f in fields):
                 continue
-            out.append((first_line, fields, ",".join(fields)))
+            out.append(Row(first_line, fields, ",".join(fields)))
     return out
 
 
@@ -158,46 +159,42 @@ def _fmt(d: PartialDate) -> str:
 
 # ----------------------------------------------------------------------------------- the shocks
 def _load_events(path: Path, rej: Rejections) -> tuple[pd.DataFrame, int, int]:
-    rows = _read_rows(path, EVENT_COLUMNS)
     codes = iso3_codes()
     records: list[dict[str, object]] = []
     seen: set[str] = set()
-    for line, fields, raw in rows:
-        def reject(reason: str, detail: str = "") -> None:
-            rej.add(path.name, line, reason, detail, raw)
-        if len(fields) != len(EVENT_COLUMNS):
-            reject("malformed-row", f"{len(fields)} fields, expected {len(EVENT_COLUMNS)}")
-            continue
-        rec = {c: f.strip() for c, f in zip(EVENT_COLUMNS, fields)}
+
+    def event(row: Row) -> tuple[Row, dict[str, Any]]:
+        if len(row.fields) != len(EVENT_COLUMNS):
+            raise Reject("malformed-row", f"{len(row.fields)} fields, expected {len(EVENT_COLUMNS)}")
+        rec: dict[str, Any] = {c: f.strip() for c, f in zip(EVENT_COLUMNS, row.fields)}
         if not rec["event_id"]:
-            reject("missing-id")
-            continue
+            raise Reject("missing-id")
         if not rec["source"]:
-            reject("missing-source", rec["event_id"])
-            continue
+            raise Reject("missing-source", rec["event_id"])
         if rec["kind"] not in SHOCK_KINDS:
-            reject("unknown-kind", f"{rec['kind']!r} not in {SHOCK_KINDS}")
-            continue
+            raise Reject("unknown-kind", f"{rec['kind']!r} not in {SHOCK_KINDS}")
         bad = [c for col in ("actors", "targets") for c in rec[col].split(";") if c.strip()
                and c.strip() not in codes]
         if bad:
-            reject("unknown-country", f"not ISO3: {bad}")
-            continue
+            raise Reject("unknown-country", f"not ISO3: {bad}")
         d, reason, detail = _date(rec["date"], rec["date_precision"])
         if d is None or d[0] is None:
-            reject(reason or "missing-date", detail)
-            continue
+            raise Reject(reason or "missing-date", detail)
+        rec["date"], rec["date_precision"] = d
+        return row, rec
+
+    reader = RowReader(path.name, rej)
+    for row, rec in reader.records(_read_rows(path, EVENT_COLUMNS), event):
         if rec["event_id"] in seen:
-            reject("duplicate", f"event_id {rec['event_id']!r} repeated")
+            reader.reject(row.line, "duplicate", f"event_id {rec['event_id']!r} repeated", row.raw)
             continue
         seen.add(rec["event_id"])
-        rec["date"], rec["date_precision"] = d  # type: ignore[assignment]
         for col in ("actors", "targets"):
-            rec[col] = ";".join(c.strip() for c in rec[col].split(";") if c.strip()) or None  # type: ignore[assignment]
+            rec[col] = ";".join(c.strip() for c in rec[col].split(";") if c.strip()) or None
         records.append({c: (rec[c] if rec[c] != "" else None) for c in EVENT_COLUMNS})
     df = pd.DataFrame(records, columns=list(EVENT_COLUMNS))
     df["date"] = pd.to_datetime(df["date"])
-    return df, len(rows), len(records)
+    return df, reader.rows_read, len(records)
 
 
 # ------------------------------------------------------------------------------------ the spells
@@ -303,6 +300,7 @@ def load_curated(
     with _resolve(events_path, EVENTS_FILE) as epath, _resolve(tie_events_path, TIE_EVENTS_FILE) as tpath:
         events, ev_read, ev_loaded = _load_events(epath, rej)
         rows = _read_rows(tpath, TIE_EVENT_COLUMNS)
+        reader = RowReader(tpath.name, rej)
         fname = tpath.name
     shock_ids = set(events["event_id"])
     codes = iso3_codes()
@@ -316,40 +314,29 @@ def load_curated(
     dates: list[pd.Timestamp] = [d for d in events["date"] if pd.notna(d)]
     loaded = 0
 
-    for line, fields, raw in rows:
-        def reject(reason: str, detail: str = "") -> None:
-            rej.add(fname, line, reason, detail, raw)
-        if len(fields) != len(TIE_EVENT_COLUMNS):
-            reject("malformed-row", f"{len(fields)} fields, expected {len(TIE_EVENT_COLUMNS)}")
-            continue
-        r = {c: f.strip() for c, f in zip(TIE_EVENT_COLUMNS, fields)}
+    def tie_event(row: Row) -> tuple[int, str, dict[str, str], PartialDate, list[dict[str, Any]], str, str]:
+        if len(row.fields) != len(TIE_EVENT_COLUMNS):
+            raise Reject("malformed-row", f"{len(row.fields)} fields, expected {len(TIE_EVENT_COLUMNS)}")
+        r = {c: f.strip() for c, f in zip(TIE_EVENT_COLUMNS, row.fields)}
         if not r["source"]:
-            reject("missing-source")
-            continue
+            raise Reject("missing-source")
         if not r["city_a"] or not r["city_b"]:
-            reject("missing-name")
-            continue
+            raise Reject("missing-name")
         bad = [r[c] for c in ("country_a", "country_b") if r[c] not in codes]
         if bad:
-            reject("unknown-country", f"not ISO3: {bad}")
-            continue
+            raise Reject("unknown-country", f"not ISO3: {bad}")
         lv = [r[c] or "unknown" for c in ("level_a", "level_b")]
         if any(x not in LEVELS for x in lv):
-            reject("unknown-level", f"{lv} not in {LEVELS}")
-            continue
+            raise Reject("unknown-level", f"{lv} not in {LEVELS}")
         if r["kind"] not in TIE_KINDS:
-            reject("unknown-kind", f"{r['kind']!r} not in {TIE_KINDS}")
-            continue
+            raise Reject("unknown-kind", f"{r['kind']!r} not in {TIE_KINDS}")
         if r["event"] not in TIE_EVENTS:
-            reject("unknown-event", f"{r['event']!r} not in {TIE_EVENTS}")
-            continue
+            raise Reject("unknown-event", f"{r['event']!r} not in {TIE_EVENTS}")
         d, reason, detail = _date(r["date"], r["date_precision"])
         if d is None:
-            reject(reason, detail)
-            continue
+            raise Reject(reason, detail)
         if r["shock_id"] and r["shock_id"] not in shock_ids:
-            reject("unknown-shock", f"{r['shock_id']!r} is not a loaded event of the shock registry")
-            continue
+            raise Reject("unknown-shock", f"{r['shock_id']!r} is not a loaded event of the shock registry")
         ends: list[dict[str, Any]] = []
         for x in ("a", "b"):
             ends.append({"place_id": f"cur:{r['country_' + x]}:{r['city_' + x]}", "name": r["city_" + x],
@@ -357,8 +344,12 @@ def load_curated(
                          "level": r["level_" + x] or "unknown"})
         a, b = sorted(str(e["place_id"]) for e in ends)
         if a == b:
-            reject("self-tie", a)
-            continue
+            raise Reject("self-tie", a)
+        return row.line, row.raw, r, d, ends, a, b
+
+    for line, raw, r, d, ends, a, b in reader.records(rows, tie_event):
+        def reject(reason: str, detail: str = "") -> None:
+            reader.reject(line, reason, detail, raw)
         key = (a, b, r["kind"], r["event"], _fmt(d), r["source"])
         if key in seen:
             reject("duplicate", "same pair, kind, event, date and source as an earlier row")
@@ -419,6 +410,6 @@ def load_curated(
         "place_attribute_conflicts": place_conflicts,
     }
     return make_twindata(
-        place_records, spells, rej, rows_read=ev_read + len(rows), rows_loaded=ev_loaded + loaded,
+        place_records, spells, rej, rows_read=ev_read + reader.rows_read, rows_loaded=ev_loaded + loaded,
         source="curated", events=events, observed=max(dates) if dates else None, notes=notes,
     )

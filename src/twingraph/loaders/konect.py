@@ -44,6 +44,7 @@ from ..exceptions import KonectFormatError
 from ._io import bounded_lines
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
+from ._rows import Reject, Row, RowReader, line_rows
 
 __all__ = ["KonectFormatError", "load_konect", "konect_edge_arrays", "FAST_ROWS"]
 
@@ -137,56 +138,49 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
         id_limit = cap
         why = f"far beyond what {n_data:,} edge rows can name (KONECT ids run 1..n)"
     rej = Rejections()
-    rows_read = rows_loaded = 0
     acc = TieAccumulator("", path.name)  # place ids sort as strings: a < b in string order
-    max_id = 0
+    max_id = rows_loaded = weighted = 0
     used: set[int] = set()
-    weighted = 0
+
+    def edge(row: Row) -> tuple[int, int, int, pd.Timestamp, bool]:
+        parts = row.fields
+        if len(parts) < 2:
+            raise Reject("too-few-fields")
+        if not (_ID.fullmatch(parts[0]) and _ID.fullmatch(parts[1])):
+            raise Reject("bad-node-id", "ids must be integers")
+        if max(len(parts[0]), len(parts[1])) > _MAX_ID_DIGITS:
+            raise Reject("id-out-of-range", f"an id of {max(len(parts[0]), len(parts[1])):,} digits", row.raw[:200])
+        u, v = int(parts[0]), int(parts[1])
+        if u < 1 or v < 1:
+            raise Reject("bad-node-id", "ids are 1-based")
+        if max(u, v) > id_limit:
+            raise Reject("id-out-of-range", f"id {max(u, v):,} is {why}", row.raw[:200])
+        if u == v:
+            raise Reject("self-loop")
+        start = pd.NaT
+        if len(parts) >= 4:
+            try:
+                start = pd.Timestamp(int(float(parts[3])), unit="s").normalize()
+            except (ValueError, OverflowError):
+                raise Reject("bad-time") from None
+        is_weighted = False
+        if len(parts) >= 3:
+            try:
+                is_weighted = float(parts[2]) != 1.0
+            except ValueError:
+                raise Reject("bad-weight") from None
+        return row.line, u, v, start, is_weighted
+
+    edges = RowReader(path.name, rej)
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line_no, line in enumerate(bounded_lines(fh, path.name), start=1):
-            text = line.strip()
-            if not text or text.startswith("%"):
-                continue
-            rows_read += 1
-            parts = text.split()
-            if len(parts) < 2:
-                rej.add(path.name, line_no, "too-few-fields", "", text)
-                continue
-            if not (_ID.fullmatch(parts[0]) and _ID.fullmatch(parts[1])):
-                rej.add(path.name, line_no, "bad-node-id", "ids must be integers", text)
-                continue
-            if max(len(parts[0]), len(parts[1])) > _MAX_ID_DIGITS:
-                rej.add(path.name, line_no, "id-out-of-range",
-                        f"an id of {max(len(parts[0]), len(parts[1])):,} digits", text[:200])
-                continue
-            u, v = int(parts[0]), int(parts[1])
-            if u < 1 or v < 1:
-                rej.add(path.name, line_no, "bad-node-id", "ids are 1-based", text)
-                continue
-            if max(u, v) > id_limit:
-                rej.add(path.name, line_no, "id-out-of-range", f"id {max(u, v):,} is {why}", text[:200])
-                continue
-            if u == v:
-                rej.add(path.name, line_no, "self-loop", "", text)
-                continue
-            start = pd.NaT
-            if len(parts) >= 4:
-                try:
-                    start = pd.Timestamp(int(float(parts[3])), unit="s").normalize()
-                except (ValueError, OverflowError):
-                    rej.add(path.name, line_no, "bad-time", "", text)
-                    continue
-            if len(parts) >= 3:
-                try:
-                    if float(parts[2]) != 1.0:
-                        weighted += 1
-                except ValueError:
-                    rej.add(path.name, line_no, "bad-weight", "", text)
-                    continue
+        for line_no, u, v, start, is_weighted in edges.records(line_rows(bounded_lines(fh, path.name), sep=None,
+                                                                         comment="%"), edge):
             rows_loaded += 1
+            weighted += is_weighted
             max_id = max(max_id, u, v)
             used.update((u, v))
             acc.add(f"konect:{u}", f"konect:{v}", line_no, start=start, start_precision="day")
+    rows_read = edges.rows_read
     n = max(max_id, header_n or 0)
     labels = _read_names(path.parent, name)
     places = [

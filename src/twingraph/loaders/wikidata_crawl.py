@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
+from ._rows import Reject, Row, RowReader, line_rows
 
 __all__ = ["load_wikidata_crawl"]
 
@@ -45,54 +46,48 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
     TwinData
     """
     rej = Rejections()
-    rows_read = rows_loaded = 0
-    seen_directed: set[tuple[str, str]] = set()
-    duplicates = 0
     rname = Path(relations_tsv).name
     acc = TieAccumulator("wd:", rname)
+    seen_directed: set[tuple[str, str]] = set()
+    duplicates = rows_loaded = 0
+
+    def statement(row: Row) -> tuple[int, str, str]:
+        row.expect_fields(2)
+        u, v = row.fields[0].strip(), row.fields[1].strip()
+        if not (_QID.match(u) and _QID.match(v)):
+            raise Reject("bad-qid")
+        if u == v:
+            raise Reject("self-tie", "an item twinned with itself")
+        return row.line, u, v
+
+    relations = RowReader(rname, rej)
     with open(relations_tsv, encoding="utf-8-sig") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            text = line.rstrip("\n").rstrip("\r")
-            if not text.strip():
-                continue  # blank lines are not rows
-            rows_read += 1
-            parts = text.split("\t")
-            if len(parts) != 2:
-                rej.add(rname, line_no, "wrong-field-count", f"{len(parts)} fields", text)
-                continue
-            u, v = parts[0].strip(), parts[1].strip()
-            if not (_QID.match(u) and _QID.match(v)):
-                rej.add(rname, line_no, "bad-qid", "", text)
-                continue
-            if u == v:
-                rej.add(rname, line_no, "self-tie", "an item twinned with itself", text)
-                continue
+        for line_no, u, v in relations.records(line_rows(fh), statement):
             rows_loaded += 1
             if (u, v) in seen_directed:
                 duplicates += 1
             seen_directed.add((u, v))
             acc.add(u, v, line_no)
+    rows_read = relations.rows_read
     places: dict[str, dict[str, object]] = {}
     for a, b in acc.ties:
         for q in (a, b):
             places.setdefault(q, {"place_id": q, "name": q, "qid": q, "level": "unknown"})
     if names_tsv is not None:
-        nname = Path(names_tsv).name
+
+        def label(row: Row) -> tuple[str, str]:
+            if len(row.fields) != 2 or not _QID.match(row.fields[0].strip()):
+                raise Reject("bad-label-row")
+            return row.fields[0].strip(), row.fields[1].strip()
+
+        names = RowReader(Path(names_tsv).name, rej)
         with open(names_tsv, encoding="utf-8-sig") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                text = line.rstrip("\n").rstrip("\r")
-                if not text.strip():
-                    continue
-                rows_read += 1
-                parts = text.split("\t")
-                if len(parts) != 2 or not _QID.match(parts[0].strip()):
-                    rej.add(nname, line_no, "bad-label-row", "", text)
-                    continue
-                q, label = parts[0].strip(), parts[1].strip()
+            for q, text in names.records(line_rows(fh), label):
                 p = places.setdefault(q, {"place_id": q, "name": q, "qid": q, "level": "unknown"})
-                if label:
-                    p["name"] = label
+                if text:
+                    p["name"] = text
                 rows_loaded += 1
+        rows_read += names.rows_read
     notes = {
         "duplicate_statements": duplicates,
         "reciprocal_ties": sum(1 for t in acc.records() if t["directions"] == "both"),

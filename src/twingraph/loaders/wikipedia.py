@@ -24,7 +24,8 @@ Decisions (all counted in ``TwinData.notes`` and the rejection report):
   but not merged: as many are a city and its district as are two spellings of one town.
 * Coordinates come from the geocoded file; a place geocoded inconsistently across rows gets the
   median of its coordinates (``notes["places_with_inconsistent_coordinates"]``).  Every geocoded row
-  either gives coordinates to a listed pair or is rejected (``geocode-unmatched``).
+  either gives coordinates to a listed pair or is rejected (``geocode-unmatched``); blank lines are
+  not rows, in either file.
 * There are no dates: every tie is one spell of kind ``twin`` with unknown start, active at
   ``observed`` = 2026-02-01 (the month of the scrape).
 """
@@ -42,6 +43,7 @@ from ._io import bounded_lines
 from ..countries import split_country
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator
+from ._rows import Reject, Row, RowReader, csv_rows
 
 __all__ = ["load_wikipedia_lists"]
 
@@ -88,45 +90,33 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     rej = Rejections()
     places: dict[str, dict[str, object]] = {}
     row_key: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    rows_read = rows_loaded = 0
-    same_name_kept = 0
+    same_name_kept = rows_loaded = 0
     fname = Path(raw_csv).name
     acc = TieAccumulator("wp:", fname)
+
+    def pair(row: Row) -> tuple[int, list[str], list[tuple[str, str | None, str]], str, str]:
+        row.expect_fields(4)
+        c1, k1, c2, k2 = row.fields
+        if not c1.strip() or not c2.strip():
+            raise Reject("missing-name")
+        ends = []
+        for city, ctext in ((c1, k1), (c2, k2)):
+            iso, sub, name, reason = _place(city, ctext)
+            if reason:
+                raise Reject(reason, f"{reason}: {ctext or city!r}")
+            ends.append((str(iso), sub, name))
+        id1, id2 = f"wp:{ends[0][0]}:{ends[0][2]}", f"wp:{ends[1][0]}:{ends[1][2]}"
+        if id1 == id2:
+            raise Reject("ambiguous-same-name", "both places have the same name in the same country")
+        return row.line, row.fields, ends, id1, id2
+
+    pairs = RowReader(fname, rej)
     with open(raw_csv, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(bounded_lines(fh, fh.name))
         header = next(reader, None)
         if header is None or [h.strip() for h in header[:4]] != ["city1", "country1", "city2", "country2"]:
             raise ValueError(f"{raw_csv}: expected header city1,country1,city2,country2, got {header}")
-        for row in reader:
-            if not row or not any(f.strip() for f in row):
-                continue  # blank lines are not rows
-            rows_read += 1
-            line = reader.line_num
-            raw = ",".join(row)
-            if len(row) != 4:
-                rej.add(fname, line, "wrong-field-count", f"{len(row)} fields", raw)
-                continue
-            c1, k1, c2, k2 = row
-            if not c1.strip() or not c2.strip():
-                rej.add(fname, line, "missing-name", "", raw)
-                continue
-            ends = []
-            bad = ""
-            for city, ctext in ((c1, k1), (c2, k2)):
-                iso, sub, name, reason = _place(city, ctext)
-                if reason:
-                    bad = f"{reason}: {ctext or city!r}"
-                    break
-                ends.append((iso, sub, name))
-            if bad:
-                rej.add(fname, line, bad.split(":")[0], bad, raw)
-                continue
-            (i1, s1, n1), (i2, s2, n2) = ends
-            id1, id2 = f"wp:{i1}:{n1}", f"wp:{i2}:{n2}"
-            if id1 == id2:
-                rej.add(fname, line, "ambiguous-same-name",
-                        "both places have the same name in the same country", raw)
-                continue
+        for line, fields, ((i1, s1, n1), (i2, s2, n2)), id1, id2 in pairs.records(csv_rows(reader), pair):
             if n1 == n2:
                 same_name_kept += 1
             for pid, iso, sub, name in ((id1, i1, s1, n1), (id2, i2, s2, n2)):
@@ -137,41 +127,38 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
                 elif sub and not p["subdivision"]:
                     p["subdivision"] = sub
             acc.add(id1, id2, line)
-            row_key[(c1, k1, c2, k2)] = (id1, id2)
+            row_key[(fields[0], fields[1], fields[2], fields[3])] = (id1, id2)
             rows_loaded += 1
+    rows_read = pairs.rows_read
 
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
     if geocoded_csv is not None:
-        gname = Path(geocoded_csv).name
+
+        def located(row: Row) -> tuple[tuple[str, str], float, float, float, float]:
+            row.expect_fields(8)
+            ids = row_key.get((row.fields[0], row.fields[1], row.fields[4], row.fields[5]))
+            if ids is None:
+                raise Reject("geocode-unmatched", "pair not loaded from the raw list")
+            try:
+                lat1, lon1, lat2, lon2 = (float(row.fields[i]) for i in (2, 3, 6, 7))
+            except ValueError:
+                raise Reject("bad-coordinates") from None
+            if not (-90 <= lat1 <= 90 and -90 <= lat2 <= 90 and -180 <= lon1 <= 180 and -180 <= lon2 <= 180):
+                raise Reject("bad-coordinates", "out of range")
+            return ids, lat1, lon1, lat2, lon2
+
+        geocoded = RowReader(Path(geocoded_csv).name, rej)
         with open(geocoded_csv, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(bounded_lines(fh, fh.name))
             header = next(reader, None)
             expected = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
             if header is None or [h.strip() for h in header[:8]] != expected:
                 raise ValueError(f"{geocoded_csv}: expected header {','.join(expected)}, got {header}")
-            for row in reader:
-                rows_read += 1
-                line = reader.line_num
-                raw = ",".join(row)
-                if len(row) != 8:
-                    rej.add(gname, line, "wrong-field-count", f"{len(row)} fields", raw)
-                    continue
-                key = (row[0], row[1], row[4], row[5])
-                ids = row_key.get(key)
-                if ids is None:
-                    rej.add(gname, line, "geocode-unmatched", "pair not loaded from the raw list", raw)
-                    continue
-                try:
-                    lat1, lon1, lat2, lon2 = (float(row[i]) for i in (2, 3, 6, 7))
-                except ValueError:
-                    rej.add(gname, line, "bad-coordinates", "", raw)
-                    continue
-                if not (-90 <= lat1 <= 90 and -90 <= lat2 <= 90 and -180 <= lon1 <= 180 and -180 <= lon2 <= 180):
-                    rej.add(gname, line, "bad-coordinates", "out of range", raw)
-                    continue
+            for ids, lat1, lon1, lat2, lon2 in geocoded.records(csv_rows(reader), located):
                 coords[ids[0]].append((lat1, lon1))
                 coords[ids[1]].append((lat2, lon2))
                 rows_loaded += 1
+        rows_read += geocoded.rows_read
     inconsistent = 0
     for pid, pts in coords.items():
         arr = np.asarray(pts)
