@@ -55,6 +55,7 @@ from ..geo import haversine_km_scalar
 from ..countries import to_iso3
 from ..tables import Rejections, TwinData, make_twindata
 from ._accumulate import TieAccumulator, parse_coordinates
+from ._rows import Reject, Row, RowReader, csv_rows
 
 __all__ = ["COLUMNS", "COUNTRIES", "OBSERVED", "SAME_PLACE_KM", "load_wikidata_eu"]
 
@@ -130,44 +131,38 @@ def load_wikidata_eu(*paths: str | Path, source: str = "wikidata-eu-2017") -> Tw
     if not files:
         raise ValueError("wikidata-eu-2017: no .tsv data file given")
     rej = Rejections()
-    rows: list[tuple[str, int, str, dict[str, str]]] = []  # file, line, raw, fields
+    # ---- pass 1 (the parse function): well-formed rows, candidate countries of each partner
+    good: list[tuple[str, int, str, dict[str, str], str, tuple[float, float], tuple[float, float]]] = []
+    votes: dict[tuple[str, tuple[float, float]], Counter[str]] = defaultdict(Counter)
+
+    def statement(row: Row) -> tuple[Row, dict[str, str], str, tuple[float, float], tuple[float, float]]:
+        row.expect_fields(len(COLUMNS))
+        r = dict(zip(COLUMNS, (f.strip() for f in row.fields)))
+        if not r["origincityLabel"] or not r["sistercityLabel"]:
+            raise Reject("missing-name")
+        o_iso = to_iso3(r["origincountry"])
+        if o_iso is None:
+            raise Reject("unknown-country", r["origincountry"])
+        o_xy, d_xy = parse_coordinates(r["originlat"], r["originlong"]), parse_coordinates(
+            r["destinationlat"], r["destinationlong"])
+        if o_xy[0] is None or d_xy[0] is None:
+            raise Reject("bad-coordinates")
+        return row, r, o_iso, (float(o_xy[0]), float(o_xy[1])), (float(d_xy[0]), float(d_xy[1]))  # type: ignore[arg-type]
+
+    rows_read = 0
     for path in sorted(files):
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(bounded_lines(fh, fh.name), delimiter="\t", quoting=csv.QUOTE_NONE)
             header = next(reader, None)
             if header is None or tuple(h.strip() for h in header) != COLUMNS:
                 raise ValueError(f"{path}: expected header {' '.join(COLUMNS)}, got {header}")
-            for row in reader:
-                if not row or not any(f.strip() for f in row):
-                    continue
-                raw = "\t".join(row)
-                if len(row) != len(COLUMNS):
-                    rej.add(path.name, reader.line_num, "wrong-field-count", f"{len(row)} fields", raw)
-                    continue
-                rows.append((path.name, reader.line_num, raw, dict(zip(COLUMNS, (f.strip() for f in row)))))
-    rows_read = len(rows) + len(rej)
-
-    # ---- pass 1: well-formed rows, candidate countries of each partner (label, coordinates)
-    good: list[tuple[str, int, str, dict[str, str], str, tuple[float, float], tuple[float, float]]] = []
-    votes: dict[tuple[str, tuple[float, float]], Counter[str]] = defaultdict(Counter)
-    for fname, line, raw, r in rows:
-        if not r["origincityLabel"] or not r["sistercityLabel"]:
-            rej.add(fname, line, "missing-name", "", raw)
-            continue
-        o_iso = to_iso3(r["origincountry"])
-        if o_iso is None:
-            rej.add(fname, line, "unknown-country", r["origincountry"], raw)
-            continue
-        o_xy, d_xy = parse_coordinates(r["originlat"], r["originlong"]), parse_coordinates(
-            r["destinationlat"], r["destinationlong"])
-        if o_xy[0] is None or d_xy[0] is None:
-            rej.add(fname, line, "bad-coordinates", "", raw)
-            continue
-        o_pt, d_pt = (float(o_xy[0]), float(o_xy[1])), (float(d_xy[0]), float(d_xy[1]))  # type: ignore[arg-type]
-        d_iso = to_iso3(r["destination_countryLabel"])
-        if d_iso is not None:
-            votes[(r["sistercityLabel"], d_pt)][d_iso] += 1
-        good.append((fname, line, raw, r, o_iso, o_pt, d_pt))
+            rr = RowReader(path.name, rej)
+            for row, r, o_iso, o_pt, d_pt in rr.records(csv_rows(reader), statement):
+                d_iso = to_iso3(r["destination_countryLabel"])
+                if d_iso is not None:
+                    votes[(r["sistercityLabel"], d_pt)][d_iso] += 1
+                good.append((path.name, row.line, row.raw, r, o_iso, o_pt, d_pt))
+        rows_read += rr.rows_read
     country_of = {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in votes.items()}
 
     # ---- pass 2: rows kept (one country per partner), and the coordinates of every (country, label)
