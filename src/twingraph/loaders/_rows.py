@@ -6,10 +6,13 @@ detail, raw text) in a :class:`~twingraph.tables.Rejections` table, and yields t
 invariant ``rows_read == rows_loaded + rows_rejected`` holds by construction.  Rejections found
 after parsing (a self-tie once both places have ids) go through :meth:`RowReader.reject`.
 
-Loaders on the skeleton: :mod:`~twingraph.loaders.table`, :mod:`~twingraph.loaders.germany_register`,
-:mod:`~twingraph.loaders.czechia_register`, :mod:`~twingraph.loaders.wikipedia`,
-:mod:`~twingraph.loaders.wikidata_crawl`, :mod:`~twingraph.loaders.konect`.  Rows come from
-:func:`csv_rows` (delimited files) or :func:`line_rows` (one record per line, split on a separator).
+Every loader is on the skeleton: :mod:`~twingraph.loaders.table`,
+:mod:`~twingraph.loaders.germany_register`, :mod:`~twingraph.loaders.czechia_register`,
+:mod:`~twingraph.loaders.wikipedia`, :mod:`~twingraph.loaders.wikidata_crawl`,
+:mod:`~twingraph.loaders.wikidata_eu`, :mod:`~twingraph.loaders.konect`,
+:mod:`~twingraph.loaders.curated` (rows from :func:`csv_rows` or :func:`line_rows`), and
+:mod:`~twingraph.loaders.wikidata_live` / :mod:`~twingraph.loaders.wikidata_entity`, whose rows
+are structured records (a SPARQL binding, a P190 claim) carried in :attr:`Row.data`.
 """
 
 from __future__ import annotations
@@ -48,11 +51,16 @@ class Reject(TwingraphError):
 
 @dataclass(frozen=True)
 class Row:
-    """One input row: its line number, its fields and its raw text (for the rejection report)."""
+    """One input row: its line number, its fields and its raw text (for the rejection report).
+
+    A structured record (a SPARQL binding, a Wikidata claim) has no fields: it travels in ``data``,
+    and ``line`` is its 1-based position in its document.
+    """
 
     line: int
     fields: list[str]
     raw: str
+    data: Any = None
 
     def expect_fields(self, n: int, detail: str | None = None) -> None:
         """Reject the row (``wrong-field-count``) unless it has ``n`` fields.

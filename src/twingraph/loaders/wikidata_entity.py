@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from ..tables import Rejections, TwinData
+from ._rows import Reject, Row, RowReader
 from .wikidata_client import (
     DEFAULT_ENTITY_URL,
     WikidataClient,
@@ -197,34 +198,36 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
 
     rows_read = rows_loaded = 0
     statements: dict[str, Statement] = {}
-    for name, entity in duplicates:
+    for name, entity in duplicates:  # every claim of a document read twice is rejected (not parsed)
         for line, _claim in enumerate((entity.get("claims") or {}).get("P190", []) or [], start=1):
             rows_read += 1
             rej.add(name, line, "duplicate-entity", f"{entity.get('id')} already read from another document")
     for qid, (name, entity) in entities.items():
-        for line, claim in enumerate((entity.get("claims") or {}).get("P190", []) or [], start=1):
-            rows_read += 1
-            raw = json.dumps(claim, ensure_ascii=False)[:1000]
+
+        def claim_row(row: Row, qid: str = qid, name: str = name) -> tuple[int, Statement, Mapping[str, Any]]:
+            claim = row.data
             target = _item_id(claim.get("mainsnak") if isinstance(claim, Mapping) else None)
             if target is None:
-                rej.add(name, line, "missing-qid", f"{qid}: P190 claim without an item value", raw)
-                continue
+                raise Reject("missing-qid", f"{qid}: P190 claim without an item value")
             target = redirects.get(target, target)
             if target == qid:
-                rej.add(name, line, "self-tie", f"{qid} twinned with itself", raw)
-                continue
+                raise Reject("self-tie", f"{qid} twinned with itself")
             rank = claim.get("rank", "normal")
             if rank not in _RANKS:
-                rej.add(name, line, "bad-rank", f"rank={rank!r}", raw)
-                continue
-            sid = str(claim.get("id") or f"{qid}${name}:{line}")
-            st = Statement(sid, qid, target, rank)
+                raise Reject("bad-rank", f"rank={rank!r}")
+            st = Statement(str(claim.get("id") or f"{qid}${name}:{row.line}"), qid, target, rank)
             qualifiers = claim.get("qualifiers") or {}
             try:
                 _qualifier_dates(st, qualifiers, counts)
             except ValueError as exc:
-                rej.add(name, line, "bad-date", str(exc), raw)
-                continue
+                raise Reject("bad-date", str(exc)) from None
+            return row.line, st, qualifiers
+
+        reader = RowReader(name, rej)
+        claims = (Row(line, [], json.dumps(c, ensure_ascii=False)[:1000], c)
+                  for line, c in enumerate((entity.get("claims") or {}).get("P190", []) or [], start=1))
+        for line, st, qualifiers in reader.records(claims, claim_row):
+            sid = st.sid
             for snak in qualifiers.get("P1534", []) or []:
                 cause = _item_id(snak)
                 if cause:
@@ -237,6 +240,7 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
                 counts["repeated_statement_ids"] += 1
                 st.sid = f"{sid}#{line}"
             statements[st.sid] = st
+        rows_read += reader.rows_read
 
     infos: dict[str, PlaceInfo] = defaultdict(PlaceInfo)
     for qid, (_, entity) in entities.items():

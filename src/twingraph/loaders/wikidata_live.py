@@ -47,6 +47,7 @@ from typing import Any
 import pandas as pd
 
 from ..tables import Rejections, TwinData
+from ._rows import Reject, Row, RowReader
 from .wikidata_client import (
     DEFAULT_ENDPOINT,
     DEFAULT_ENTITY_URL,
@@ -340,6 +341,28 @@ def _binding_dates(binding: dict[str, Any]) -> dict[str, tuple[pd.Timestamp | No
     return out
 
 
+def _statement_row(row: Row) -> tuple[str, str, str, str, dict[str, tuple[pd.Timestamp | None, str, str]],
+                                      dict[str, Any]]:
+    """Parse function of one SPARQL binding: its statement id, places, rank and dates, or a rejection."""
+    binding = row.data
+    sid = _statement_id(_value(binding, "st"))
+    a, b = _qid(_value(binding, "a")), _qid(_value(binding, "b"))
+    rank = _RANK_NAMES.get(_value(binding, "rank") or "")
+    if sid is None:
+        raise Reject("missing-statement", f"st={_value(binding, 'st')!r}")
+    if a is None or b is None:
+        raise Reject("missing-qid", f"a={_value(binding, 'a')!r} b={_value(binding, 'b')!r}")
+    if a == b:
+        raise Reject("self-tie", f"{a} twinned with itself")
+    if rank is None:
+        raise Reject("bad-rank", f"rank={_value(binding, 'rank')!r}")
+    try:
+        dates = _binding_dates(binding)
+    except ValueError as exc:
+        raise Reject("bad-date", str(exc)) from None
+    return sid, a, b, rank, dates, binding
+
+
 def parse_sparql_pages(paths: Iterable[str | os.PathLike[str]], source: str = SOURCE) -> TwinData:
     """Parse cached (or hand-saved) SPARQL JSON result pages of :data:`P190_QUERY` into TwinData.
 
@@ -365,29 +388,10 @@ def parse_sparql_pages(paths: Iterable[str | os.PathLike[str]], source: str = SO
         if meta.get("fetched"):
             fetched.append(str(meta["fetched"]))
         partition = str(meta.get("partition", path.stem.rsplit("-", 1)[0]))
-        for line, binding in enumerate(doc["results"]["bindings"], start=1):
-            rows_read += 1
-            raw = json.dumps({k: _value(binding, k) for k in binding}, ensure_ascii=False)[:1000]
-            sid = _statement_id(_value(binding, "st"))
-            a, b = _qid(_value(binding, "a")), _qid(_value(binding, "b"))
-            rank = _RANK_NAMES.get(_value(binding, "rank") or "")
-            if sid is None:
-                rej.add(str(path), line, "missing-statement", f"st={_value(binding, 'st')!r}", raw)
-                continue
-            if a is None or b is None:
-                rej.add(str(path), line, "missing-qid", f"a={_value(binding, 'a')!r} b={_value(binding, 'b')!r}", raw)
-                continue
-            if a == b:
-                rej.add(str(path), line, "self-tie", f"{a} twinned with itself", raw)
-                continue
-            if rank is None:
-                rej.add(str(path), line, "bad-rank", f"rank={_value(binding, 'rank')!r}", raw)
-                continue
-            try:
-                dates = _binding_dates(binding)
-            except ValueError as exc:
-                rej.add(str(path), line, "bad-date", str(exc), raw)
-                continue
+        reader = RowReader(str(path), rej)
+        bindings = (Row(line, [], json.dumps({k: _value(b, k) for k in b}, ensure_ascii=False)[:1000], b)
+                    for line, b in enumerate(doc["results"]["bindings"], start=1))
+        for sid, a, b, rank, dates, binding in reader.records(bindings, _statement_row):
             rows_loaded += 1
             st = statements.get(sid)
             if st is None:
@@ -404,6 +408,7 @@ def parse_sparql_pages(paths: Iterable[str | os.PathLike[str]], source: str = SO
                     st.cause_labels.add(label)
             _add_endpoint(infos[a], binding, "a", counts)
             _add_endpoint(infos[b], binding, "b", counts)
+        rows_read += reader.rows_read
     data = build_twindata(statements.values(), infos, rej, rows_read, rows_loaded, source, counts)
     data.notes.update({
         "pages": n_pages,
