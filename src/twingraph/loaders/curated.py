@@ -221,6 +221,12 @@ class _Tie:
 
     @property
     def state(self) -> str:
+        """``"none"`` (no spell yet), ``"open"`` (last spell not ended) or ``"closed"``.
+
+        Returns
+        -------
+        str
+        """
         if not self.spells:
             return "none"
         return "open" if self.spells[-1].end_status is None else "closed"
@@ -237,6 +243,16 @@ def _apply(tie: _Tie, event: str, d: PartialDate, cause: str, shock: str, ref: s
     state, cur = tie.state, (tie.spells[-1] if tie.spells else None)
 
     def merge_date(sp: _Spell, attr: str) -> None:
+        """Pool the row's date ``d`` into ``sp.<attr>``: a finer compatible date replaces it, an incompatible
+        one flags a conflict.
+
+        Parameters
+        ----------
+        sp : _Spell
+            The spell.
+        attr : str
+            ``"start"`` or ``"end"``.
+        """
         old = getattr(sp, attr)
         if not _compatible(old, d):
             sp.conflict = True
@@ -298,6 +314,17 @@ def load_curated(
     ``spells``, ``shocks``, ``conflicting_spells``, ``unknown_start_spells``, ``later_end_events``
     (ends merged into an already closed spell), ``end_shock_ids`` (spell_id -> shock of its end) and
     ``place_attribute_conflicts``.
+
+    Parameters
+    ----------
+    tie_events_path : str or path-like, optional
+        Tie events CSV.
+    events_path : str or path-like, optional
+        Shock registry CSV.
+
+    Returns
+    -------
+    TwinData
     """
     rej = Rejections()
     with _resolve(events_path, EVENTS_FILE) as epath, _resolve(tie_events_path, TIE_EVENTS_FILE) as tpath:
