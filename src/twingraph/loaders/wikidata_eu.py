@@ -81,6 +81,17 @@ def _clusters(points: list[tuple[float, float]]) -> list[int]:
     label = list(range(len(points)))
 
     def find(i: int) -> int:
+        """Root of point ``i``'s cluster (path halving).
+
+        Parameters
+        ----------
+        i : int
+            Point index.
+
+        Returns
+        -------
+        int
+        """
         while label[i] != i:
             label[i] = label[label[i]]
             i = label[i]
