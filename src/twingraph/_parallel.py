@@ -27,7 +27,17 @@ __all__ = ["run", "warm_up", "effective_jobs", "betweenness_part", "betweenness_
 
 
 def effective_jobs(n_jobs: int | None) -> int:
-    """Number of workers ``n_jobs`` means (None: what ``joblib.parallel_config`` sets, else 1)."""
+    """Number of workers ``n_jobs`` means (None: what ``joblib.parallel_config`` sets, else 1).
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        joblib's ``n_jobs``.
+
+    Returns
+    -------
+    int
+    """
     from joblib import effective_n_jobs
 
     return int(effective_n_jobs(n_jobs))
@@ -38,6 +48,20 @@ def run(fn: Callable[..., Any], argsets: Iterable[Sequence[Any]], n_jobs: int | 
 
     ``n_jobs=None`` defers to ``joblib.parallel_config`` (backend and worker count); an int > 1 uses
     joblib's persistent loky pool (see the module docstring).
+
+    Parameters
+    ----------
+    fn : callable
+        Picklable task function.
+    argsets : iterable of sequence
+        Positional arguments of each task.
+    n_jobs : int or None
+        Workers (1: in this process).
+
+    Returns
+    -------
+    list
+        The results, in task order.
     """
     argsets = list(argsets)
     if n_jobs == 1 or len(argsets) <= 1:
@@ -60,6 +84,18 @@ def warm_up(n_jobs: int | None = -1, modules: Sequence[str] = ("twingraph.measur
     """Start the persistent workers now and import ``modules`` in each; returns how many answered.
 
     Later parallel calls with the same ``n_jobs`` find the workers ready.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        Workers (``-1``: all cores).
+    modules : sequence of str
+        Modules imported in each worker.
+
+    Returns
+    -------
+    int
+        Distinct worker processes that answered (1 when ``n_jobs`` means one worker).
     """
     k = effective_jobs(n_jobs)
     if k <= 1:
@@ -69,14 +105,43 @@ def warm_up(n_jobs: int | None = -1, modules: Sequence[str] = ("twingraph.measur
 
 
 def strided(n: int, pieces: int) -> list[np.ndarray]:
-    """``[arange(i, n, pieces) for i in range(pieces)]`` without empty pieces: balanced source sets."""
+    """``[arange(i, n, pieces) for i in range(pieces)]`` without empty pieces: balanced source sets.
+
+    Parameters
+    ----------
+    n : int
+        Number of items.
+    pieces : int
+        Number of pieces.
+
+    Returns
+    -------
+    list of numpy.ndarray
+    """
     return [p for p in (np.arange(i, n, pieces) for i in range(pieces)) if len(p)]
 
 
 def betweenness_part(n: int, edges: np.ndarray, sources: np.ndarray,
                      weights: np.ndarray | None = None) -> np.ndarray:
     """Half the summed one-source Brandes dependencies of ``sources`` (igraph C), on the simple
-    undirected graph with ``n`` vertices and ``edges`` (m x 2): the pieces of an exact betweenness."""
+    undirected graph with ``n`` vertices and ``edges`` (m x 2): the pieces of an exact betweenness.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    edges : numpy.ndarray
+        Edges, m x 2.
+    sources : numpy.ndarray
+        Source vertices.
+    weights : numpy.ndarray, optional
+        Edge lengths.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One value per vertex.
+    """
     import igraph as ig
 
     g = ig.Graph(n=n, edges=edges, directed=False)
@@ -89,7 +154,24 @@ def betweenness_part(n: int, edges: np.ndarray, sources: np.ndarray,
 
 def betweenness_weighted_part(n: int, edges: np.ndarray, sources: np.ndarray, mult: np.ndarray) -> np.ndarray:
     """``sum_s mult[s] * (half the one-source dependencies of s)`` over ``sources`` (igraph C, one
-    call per distinct multiplicity, in increasing order): a piece of the leaf-pruned betweenness."""
+    call per distinct multiplicity, in increasing order): a piece of the leaf-pruned betweenness.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    edges : numpy.ndarray
+        Edges, m x 2.
+    sources : numpy.ndarray
+        Source vertices.
+    mult : numpy.ndarray
+        Multiplicity of each source.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One value per vertex.
+    """
     import igraph as ig
 
     g = ig.Graph(n=n, edges=edges, directed=False)

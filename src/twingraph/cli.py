@@ -182,7 +182,17 @@ def _positive_int(text: str) -> int:
 
 
 def info_summary(data) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """The numbers ``twingraph info`` reports, as a JSON-serialisable dict."""
+    """The numbers ``twingraph info`` reports, as a JSON-serialisable dict.
+
+    Parameters
+    ----------
+    data : TwinData
+        Loaded data.
+
+    Returns
+    -------
+    dict of str to object
+    """
     import networkx as nx
 
     from .graphs import simple_graph
@@ -599,6 +609,13 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (``twingraph: error: ...``, exit 2) like every other user error."""
 
     def error(self, message: str) -> NoReturn:
+        """Print ``twingraph: error: [<subcommand>: ]<message>`` and exit with status 2.
+
+        Parameters
+        ----------
+        message : str
+            argparse's message.
+        """
         self.exit(2, f"twingraph: error: {self.prog.removeprefix('twingraph ')}: {message}\n"
                      if self.prog != "twingraph" else f"twingraph: error: {message}\n")
 
@@ -614,6 +631,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def source_cmd(name: str, help: str) -> argparse.ArgumentParser:
+        """Add a subcommand that reads a source (``source``, ``--columns``, ``--enrich-population``).
+
+        Parameters
+        ----------
+        name : str
+            Subcommand name.
+        help : str
+            Its help line.
+
+        Returns
+        -------
+        argparse.ArgumentParser
+        """
         sp = sub.add_parser(name, help=help)
         sp.add_argument("source", help="dataset name (wikipedia-lists-2026, wikidata-crawl-2016, "
                         "germany-partnerships-2015, czechia-partnerships-2013, curated), file path, "
@@ -720,6 +750,19 @@ def _silence_stdout() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line: parse ``argv`` and dispatch to the subcommand.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: the subcommand's, 2 for a user error or an unwritable output, 130 when
+        interrupted, 0 on a closed pipe.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     try:

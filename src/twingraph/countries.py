@@ -64,6 +64,18 @@ _SUBDIVISION_OF: Final[dict[str, str]] = {"northern cyprus": "Northern Cyprus"}
 
 class _DropAll(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        """Drop every record.
+
+        Parameters
+        ----------
+        record : logging.LogRecord
+            The record.
+
+        Returns
+        -------
+        bool
+            Always False.
+        """
         return False
 
 
@@ -99,7 +111,17 @@ def _converter():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=4096)
 def to_iso3(name: str) -> str | None:
-    """ISO3 code for a country name or code, or ``None`` when it is not a (single) country."""
+    """ISO3 code for a country name or code, or ``None`` when it is not a (single) country.
+
+    Parameters
+    ----------
+    name : str
+        Country name, ISO2 or ISO3 code.
+
+    Returns
+    -------
+    str or None
+    """
     key = name.strip().lower()
     if not key:
         return None
@@ -122,7 +144,12 @@ def to_iso3(name: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def iso3_codes() -> frozenset[str]:
-    """Every ISO 3166-1 alpha-3 code country_converter knows (current countries and territories)."""
+    """Every ISO 3166-1 alpha-3 code country_converter knows (current countries and territories).
+
+    Returns
+    -------
+    frozenset of str
+    """
     return frozenset(_converter().data["ISO3"].dropna())
 
 
@@ -130,6 +157,15 @@ def split_country(text: str) -> tuple[str | None, str | None]:
     """``"England, United Kingdom"`` -> ``("GBR", "England")``; ``"France"`` -> ``("FRA", None)``.
 
     Returns ``(iso3, subdivision)``; ``iso3`` is ``None`` when the country cannot be resolved.
+
+    Parameters
+    ----------
+    text : str
+        ``"<subdivision>, <country>"`` or a country.
+
+    Returns
+    -------
+    tuple of (str or None, str or None)
     """
     text = text.strip()
     if not text:
@@ -160,6 +196,17 @@ def continent(iso3: str | None, scheme: Literal["continent", "continent_7"] = "c
 
     ``"continent"``: coco's Africa, America, Asia, Europe, Oceania (Antarctica);
     ``"continent_7"`` splits America into North America and South America.  Kosovo (XKX) is Europe.
+
+    Parameters
+    ----------
+    iso3 : str or None
+        ISO3 code.
+    scheme : {"continent", "continent_7"}
+        Continent scheme.
+
+    Returns
+    -------
+    str or None
     """
     if not isinstance(iso3, str) or not iso3:
         return None

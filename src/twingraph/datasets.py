@@ -26,6 +26,8 @@ __all__ = ["DATASETS", "Dataset", "DataFile", "data_dir", "path", "fetch", "Data
 
 @dataclass(frozen=True)
 class DataFile:
+    """One file of a dataset: file name, download URL and expected sha256 (hex)."""
+
     name: str
     url: str
     sha256: str
@@ -33,6 +35,8 @@ class DataFile:
 
 @dataclass(frozen=True)
 class Dataset:
+    """A registered dataset: name, description, origin, licence, its files and the loader function's name."""
+
     name: str
     description: str
     origin: str
@@ -232,7 +236,12 @@ DATASETS: dict[str, Dataset] = {
 
 
 def data_dir() -> Path:
-    """``$TWINGRAPH_DATA_DIR`` if set, else the platform cache directory for twingraph."""
+    """``$TWINGRAPH_DATA_DIR`` if set, else the platform cache directory for twingraph.
+
+    Returns
+    -------
+    Path
+    """
     env = os.environ.get("TWINGRAPH_DATA_DIR")
     if env:
         return Path(env).expanduser()
@@ -242,6 +251,18 @@ def data_dir() -> Path:
 
 
 def sha256(file: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    file : Path
+        The file.
+
+    Returns
+    -------
+    str
+        Hex digest.
+    """
     h = hashlib.sha256()
     with open(file, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -261,6 +282,22 @@ def path(name: str, file: str, root: Path | None = None, verify: bool = True) ->
     """Local path of one file of a dataset, verified against its sha256; never downloads.
 
     Raises :class:`DatasetError` with a one-line explanation when the file is missing or corrupted.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name.
+    file : str
+        File name within the dataset.
+    root : Path, optional
+        Data folder (default :func:`data_dir`).
+    verify : bool
+        Check the sha256.
+
+    Returns
+    -------
+    Path
+        ``root/name/file``.
     """
     ds = _get(name)
     entry = next((f for f in ds.files if f.name == file), None)
@@ -309,6 +346,17 @@ def _short_reason(exc: BaseException, limit: int = 120) -> str:
 
 class _BelowWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        """Keep records of level WARNING and above.
+
+        Parameters
+        ----------
+        record : logging.LogRecord
+            The record.
+
+        Returns
+        -------
+        bool
+        """
         return record.levelno >= logging.WARNING
 
 

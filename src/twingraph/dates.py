@@ -73,6 +73,15 @@ def parse_partial_date(text: object) -> tuple[pd.Timestamp | None, str]:
     Wikidata writes month/day ``00`` for year- or month-precision values; those are read as coarser
     precision.  Raises ``ValueError`` for text that is not a date (callers turn it into a
     rejection).
+
+    Parameters
+    ----------
+    text : object
+        Date text, a ``pandas.Timestamp`` (day precision), None or NaN.
+
+    Returns
+    -------
+    tuple of (pandas.Timestamp or None, str)
     """
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return None, "unknown"
@@ -105,6 +114,18 @@ def period_bounds(ts: pd.Timestamp | None, precision: str) -> tuple[pd.Timestamp
     """The half-open interval ``[lo, hi)`` a partial date stands for.
 
     ``("1957-01-01", "year")`` -> ``[1957-01-01, 1958-01-01)``; unknown -> ``(None, None)``.
+
+    Parameters
+    ----------
+    ts : pandas.Timestamp or None
+        First day of the period.
+    precision : str
+        ``"day"``, ``"month"``, ``"year"`` or ``"unknown"``.
+
+    Returns
+    -------
+    tuple of (pandas.Timestamp or None, pandas.Timestamp or None)
+        ``(lo, hi)``.
     """
     if ts is None or pd.isna(ts) or precision == "unknown":
         return None, None
@@ -118,7 +139,19 @@ def period_bounds(ts: pd.Timestamp | None, precision: str) -> tuple[pd.Timestamp
 
 
 def format_partial_date(ts: pd.Timestamp | None, precision: str) -> str:
-    """Inverse of :func:`parse_partial_date`: ``"1957"``, ``"1957-10"``, ``"1957-10-02"`` or ``""``."""
+    """Inverse of :func:`parse_partial_date`: ``"1957"``, ``"1957-10"``, ``"1957-10-02"`` or ``""``.
+
+    Parameters
+    ----------
+    ts : pandas.Timestamp or None
+        First day of the period.
+    precision : str
+        ``"day"``, ``"month"``, ``"year"`` or ``"unknown"``.
+
+    Returns
+    -------
+    str
+    """
     if ts is None or pd.isna(ts) or precision == "unknown":
         return ""
     if precision == "year":

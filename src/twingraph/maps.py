@@ -83,6 +83,11 @@ def country_populations(root: Path | None = None) -> pd.Series:
     """Population estimate per ISO3 code from Natural Earth 1:110m (``POP_EST``; the 2019-2020
     estimates shipped with version 5), summed over features sharing a code.
 
+    Parameters
+    ----------
+    root : Path, optional
+        Data folder (default :func:`twingraph.datasets.data_dir`).
+
     Returns
     -------
     pandas.Series
@@ -127,7 +132,19 @@ def shared_borders(world: gpd.GeoDataFrame | None = None) -> set[tuple[str, str]
 
 
 def project_lonlat(lon: Any, lat: Any, crs: str = EQUAL_EARTH) -> tuple[np.ndarray, np.ndarray]:
-    """Project lon/lat degrees to ``crs`` (pyproj, ``always_xy``)."""
+    """Project lon/lat degrees to ``crs`` (pyproj, ``always_xy``).
+
+    Parameters
+    ----------
+    lon, lat : array of float
+        Degrees.
+    crs : str
+        Target CRS.
+
+    Returns
+    -------
+    x, y : numpy.ndarray
+    """
     from pyproj import Transformer
 
     t = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
@@ -136,7 +153,17 @@ def project_lonlat(lon: Any, lat: Any, crs: str = EQUAL_EARTH) -> tuple[np.ndarr
 
 
 def set_extent(ax: Axes, box: tuple[float, float, float, float], crs: str = EQUAL_EARTH) -> None:
-    """Limit ``ax`` (projected coordinates) to a lon/lat ``box = (west, east, south, north)``."""
+    """Limit ``ax`` (projected coordinates) to a lon/lat ``box = (west, east, south, north)``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes in ``crs`` coordinates.
+    box : tuple of float
+        ``(west, east, south, north)`` in degrees.
+    crs : str
+        The axes' CRS.
+    """
     w, e, s, n = box
     lo = np.r_[np.linspace(w, e, 50), np.full(50, e), np.linspace(e, w, 50), np.full(50, w)]
     la = np.r_[np.full(50, s), np.linspace(s, n, 50), np.full(50, n), np.linspace(n, s, 50)]
@@ -151,7 +178,35 @@ def draw_choropleth(ax: Axes, world: gpd.GeoDataFrame, values: Mapping[str, Any]
                     linewidth: float = 0.3) -> Any:
     """Fill each country by ``values[iso3]`` (numeric through ``cmap``/``norm``, or categorical
     through ``colors``); countries without a value are light grey.  Returns the ScalarMappable
-    for a colour bar (None for categorical values)."""
+    for a colour bar (None for categorical values).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    world : GeoDataFrame
+        Country outlines with ``iso3`` (:func:`countries`).
+    values : mapping or pandas.Series, optional
+        ISO3 -> value; None draws the outlines only.
+    colors : mapping, optional
+        Category -> colour, for categorical values.
+    cmap : str
+        Colour map of numeric values.
+    norm : matplotlib Normalize, optional
+        Default: linear over the values' range.
+    crs : str
+        Projection.
+    missing : str
+        Colour of countries without a value.
+    edgecolor : str
+        Border colour.
+    linewidth : float
+        Border width.
+
+    Returns
+    -------
+    matplotlib.cm.ScalarMappable or None
+    """
     import matplotlib as mpl
 
     w = world.to_crs(crs)
@@ -236,7 +291,21 @@ def draw_country_pairs(ax: Axes, pairs: pd.DataFrame, anchors: pd.DataFrame, crs
 def label_countries(ax: Axes, anchors: pd.DataFrame, codes: Any, crs: str = EQUAL_EARTH,
                     fontsize: float = 5.5) -> None:
     """Write each ISO3 code in ``codes`` at its anchor (``anchors``: ISO3 index, ``lon, lat``),
-    dark text on a white halo so it stays legible over arcs."""
+    dark text on a white halo so it stays legible over arcs.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes in ``crs`` coordinates.
+    anchors : DataFrame
+        Indexed by ISO3 with ``lon, lat``.
+    codes : iterable of str
+        Codes to write (those without an anchor are skipped).
+    crs : str
+        Projection.
+    fontsize : float
+        Font size.
+    """
     import matplotlib.patheffects as pe
 
     a = anchors.loc[[c for c in codes if c in anchors.index]]

@@ -95,6 +95,15 @@ class MergeResult:
 def parse_expression(expr: str) -> list[str]:
     """Split a dataset expression ``"a+b+c"`` into its sources (names or paths), in order.
 
+    Parameters
+    ----------
+    expr : str
+        ``name+name+...`` (``ValueError`` for an empty or repeated term).
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> parse_expression("wikipedia-lists-2026+wikidata-crawl-2016")
@@ -359,6 +368,11 @@ def merge(*sources: TwinData | str | Path, overrides: str | Path | pd.DataFrame 
 def overlap_report(data: TwinData) -> dict[str, Any]:
     """How the sources of a merged :class:`TwinData` overlap.
 
+    Parameters
+    ----------
+    data : TwinData
+        Merged data (:func:`merge`), with ``attestations``.
+
     Returns
     -------
     dict
@@ -398,6 +412,13 @@ def absent_ties(data: TwinData, seen_in: str, absent_from: str) -> pd.DataFrame:
 
     A tie seen in 2015 and absent from the 2026 lists is a fact to report, not a termination: the
     table gives both observation dates and the start the first source states.
+
+    Parameters
+    ----------
+    data : TwinData
+        Merged data, with ``attestations``.
+    seen_in, absent_from : str
+        Source names.
 
     Returns
     -------

@@ -155,6 +155,12 @@ class ChoiceData:
 
     @property
     def n(self) -> int:
+        """Number of places.
+
+        Returns
+        -------
+        int
+        """
         return len(self.ids)
 
 
@@ -204,6 +210,10 @@ def prepare(data: TwinData, borders: Collection[tuple[str, str]] = (),
         ``data`` matches (:func:`twingraph.resolve.enrich_population`, which also fills the
         populations) as a place without partners: the candidates then do not depend on who twinned
         later.  Without it a place is a candidate only once it has a partner.
+
+    Returns
+    -------
+    ChoiceData
     """
     from .formation import partnerships
 
@@ -298,6 +308,18 @@ def link_indices(A: sparse.csr_matrix, src: np.ndarray, dst: np.ndarray) -> dict
     The definitions of networkx's ``common_neighbors``, ``adamic_adar_index`` (sum over shared
     neighbours of ``1 / log degree``) and ``preferential_attachment`` (product of degrees), on a
     symmetric 0/1 adjacency matrix, vectorised.
+
+    Parameters
+    ----------
+    A : scipy.sparse.csr_matrix
+        Symmetric 0/1 adjacency.
+    src, dst : array of int
+        Pair ends (vertex indices).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``common_neighbours``, ``adamic_adar``, ``preferential_attachment``: one value per pair.
     """
     A = sparse.csr_matrix(A)
     deg = np.asarray(A.sum(1)).ravel()
@@ -310,7 +332,25 @@ def link_indices(A: sparse.csr_matrix, src: np.ndarray, dst: np.ndarray) -> dict
 
 def pair_features(cd: ChoiceData, st: _State, src: np.ndarray, dst: np.ndarray, year: np.ndarray | float,
                   features: Sequence[str] = tuple(FEATURES)) -> np.ndarray:
-    """The feature matrix (rows = pairs ``(src[k], dst[k])``, columns = ``features``) on the network ``st``."""
+    """The feature matrix (rows = pairs ``(src[k], dst[k])``, columns = ``features``) on the network ``st``.
+
+    Parameters
+    ----------
+    cd : ChoiceData
+        The places.
+    st : _State
+        The network (adjacency, degrees, country and association counts).
+    src, dst : array of int
+        Focal places and candidates.
+    year : array of float or float
+        Year of each pair (for ``east_west_after_1990``).
+    features : sequence of str
+        Keys of :data:`FEATURES`.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (len(src), len(features))
+    """
     src, dst = np.asarray(src, dtype=int), np.asarray(dst, dtype=int)
     year = np.broadcast_to(np.asarray(year, dtype=float), src.shape)
     ci, cj = cd.country_code[src], cd.country_code[dst]
@@ -352,6 +392,10 @@ def fit_conditional_logit(X: np.ndarray, offset: np.ndarray | None = None, ridge
     ridge : float
         Penalty ``ridge * |b|^2 / 2`` on the coefficients (a normal prior of variance ``1 / ridge``:
         it keeps a separated indicator finite and is negligible otherwise).
+    max_iter : int
+        Maximum number of Newton steps.
+    tol : float
+        Stop when no coefficient (standardised scale) moves more than this.
 
     Returns
     -------
@@ -368,6 +412,17 @@ def fit_conditional_logit(X: np.ndarray, offset: np.ndarray | None = None, ridge
     lam = ridge / sd ** 2  # the penalty on the original scale, in standardised coordinates
 
     def ll_parts(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Penalised log-likelihood at standardised coefficients ``b``.
+
+        Parameters
+        ----------
+        b : numpy.ndarray
+
+        Returns
+        -------
+        tuple of (float, numpy.ndarray, numpy.ndarray)
+            Log-likelihood, choice probabilities and the (max-shifted) linear predictor, events x alternatives.
+        """
         eta = Z @ b + off
         eta -= eta.max(1, keepdims=True)
         w = np.exp(eta)
@@ -411,7 +466,12 @@ class PartnerChoiceModel(Result):
     fill: np.ndarray  # training means, used for a feature a focal place cannot have (no coordinates)
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of the coefficient table."""
+        """A copy of the coefficient table.
+
+        Returns
+        -------
+        DataFrame
+        """
         return self.estimates.table.copy()
 
 
@@ -610,6 +670,19 @@ def score_candidates(model: PartnerChoiceModel, cd: ChoiceData, focal: int, year
     A focal place without coordinates gets the training mean of the distance feature, one without a
     country that of the country features, so they add nothing to any candidate.
 
+    Parameters
+    ----------
+    model : PartnerChoiceModel
+        Fitted model.
+    cd : ChoiceData
+        The places.
+    focal : int
+        Index of the focal place.
+    year : float, optional
+        Network as of this year; features are measured for ``year + 1`` (default: all ties, 2026).
+    ties : DataFrame, optional
+        Ties ``i, j, year`` (default ``cd.ties``).
+
     Returns
     -------
     DataFrame
@@ -648,6 +721,20 @@ def score_candidates(model: PartnerChoiceModel, cd: ChoiceData, focal: int, year
 # --------------------------------------------------------------------------------------- evaluation
 def ranking_metrics(score: np.ndarray, positive: np.ndarray, ks: Sequence[int] = (10,)) -> dict[str, float]:
     """AUC (ties count half) and precision@k / recall@k with ties at the cut-off shared in expectation.
+
+    Parameters
+    ----------
+    score : numpy.ndarray of float
+        One score per candidate.
+    positive : numpy.ndarray of bool
+        The candidates that are true partners.
+    ks : sequence of int
+        Cut-offs.
+
+    Returns
+    -------
+    dict of str to float
+        ``auc`` (NaN without positives or negatives), ``precision@k`` and ``recall@k`` per ``k``.
 
     Examples
     --------
@@ -697,7 +784,12 @@ class SplitEvaluation(Result):
     gravity: PartnerChoiceModel
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of :attr:`summary`."""
+        """A copy of :attr:`summary`.
+
+        Returns
+        -------
+        DataFrame
+        """
         return self.summary.copy()
 
 
@@ -729,10 +821,16 @@ def evaluate_split(cd: ChoiceData, until: float, ks: Sequence[int] = (5, 10, 20)
         For a cross-source test: the future partnerships (columns ``i, j``, both orientations if
         both ends are to be focal); the network at ``until`` is then all of ``cd.ties`` (undated
         allowed) and the models are fitted on it with ``folds`` folds.
+    folds : int
+        Number of folds for the cross-source fit.
     max_focal : int, optional
         Evaluate a random sample of at most this many focal places (the rest is not scored).
     random_state : int, Generator or None
         Seeds the sampled alternatives, the sample of focal places and the bootstrap.
+
+    Returns
+    -------
+    SplitEvaluation
     """
     rng = check_random_state(random_state)
     feats = tuple(features)
@@ -827,6 +925,21 @@ def find_place(cd: ChoiceData, name: str, country: str | None = None, limit: int
 
     Returns ``(index, [])`` when found (the place with the most partners among homonyms), else
     ``(None, close matches as "Name (ISO3)")``.
+
+    Parameters
+    ----------
+    cd : ChoiceData
+        The places.
+    name : str
+        Name searched.
+    country : str, optional
+        ISO3 code.
+    limit : int
+        Number of close matches returned.
+
+    Returns
+    -------
+    tuple of (int or None, list of str)
     """
     from rapidfuzz import fuzz, process
 

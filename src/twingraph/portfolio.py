@@ -32,7 +32,22 @@ def city_portfolio(city: str, country: str | None = None,
     """The merged place named ``city``: its name, its :func:`twingraph.lifecycle.portfolio` and
     its coordinates (None when unknown).
 
-    Raises :class:`PortfolioError` naming close matches when no single place has that name."""
+    Raises :class:`PortfolioError` naming close matches when no single place has that name.
+
+    Parameters
+    ----------
+    city : str
+        City name.
+    country : str, optional
+        ISO3 code, to pick among namesakes.
+    sources : list of TwinData, optional
+        Sources for :func:`twingraph.lifecycle.build` (default: loaded there).
+
+    Returns
+    -------
+    tuple of (str, DataFrame, tuple of (float, float) or None)
+        Name, portfolio table and ``(lat, lon)``.
+    """
     lc = L.build(sources)
     pids, close = L.find_place(lc, city, country)
     if not pids:
@@ -47,7 +62,19 @@ def city_portfolio(city: str, country: str | None = None,
 
 
 def render_text(name: str, table: pd.DataFrame) -> str:
-    """A plain-text listing, one tie per line."""
+    """A plain-text listing, one tie per line.
+
+    Parameters
+    ----------
+    name : str
+        City name.
+    table : DataFrame
+        Its portfolio.
+
+    Returns
+    -------
+    str
+    """
     lines = [f"{name}: {len(table)} ties"]
     for r in table.itertuples(index=False):
         lines.append(f"  {r.partner} ({r.partner_country}) | {r.status} | dormancy {r.dormancy_class} "
@@ -57,7 +84,24 @@ def render_text(name: str, table: pd.DataFrame) -> str:
 
 def draw_portfolio_map(name: str, lat: float, lon: float, table: pd.DataFrame, path: Path) -> Path:
     """A map (Equal Earth, cropped to the city and its partners) with the city, each partner
-    coloured by dormancy class and a line to it; written as PNG (and PDF) beside ``path``."""
+    coloured by dormancy class and a line to it; written as PNG (and PDF) beside ``path``.
+
+    Parameters
+    ----------
+    name : str
+        City name.
+    lat, lon : float
+        Its coordinates.
+    table : DataFrame
+        Its portfolio (``partner_lat``, ``partner_lon``, ``dormancy_class``).
+    path : Path
+        Target PNG path.
+
+    Returns
+    -------
+    Path
+        The first file written.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -95,7 +139,25 @@ def draw_portfolio_map(name: str, lat: float, lon: float, table: pd.DataFrame, p
 
 
 def run(city: str, country: str | None, as_json: bool, out: str | None, sources: list[Any] | None) -> str:
-    """What the command prints; with ``out``, also writes ``portfolio_<city>.csv`` and the map."""
+    """What the command prints; with ``out``, also writes ``portfolio_<city>.csv`` and the map.
+
+    Parameters
+    ----------
+    city : str
+        City name.
+    country : str or None
+        ISO3 code.
+    as_json : bool
+        JSON instead of text.
+    out : str or None
+        Output folder for the CSV and the map.
+    sources : list of TwinData or None
+        Sources (:func:`city_portfolio`).
+
+    Returns
+    -------
+    str
+    """
     import sys
 
     name, table, xy = city_portfolio(city, country, sources)

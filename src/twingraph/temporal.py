@@ -67,7 +67,19 @@ SWEEP_COLUMNS = (
 
 
 def eval_date(year: int, at: At = "year-end") -> pd.Timestamp:
-    """The date a sweep evaluates year ``year`` on: 31 December (``"year-end"``) or 1 January."""
+    """The date a sweep evaluates year ``year`` on: 31 December (``"year-end"``) or 1 January.
+
+    Parameters
+    ----------
+    year : int
+        Calendar year.
+    at : {"year-end", "year-start"}
+        Day of the year.
+
+    Returns
+    -------
+    pandas.Timestamp
+    """
     if at == "year-end":
         return pd.Timestamp(year=int(year), month=12, day=31)
     if at == "year-start":
@@ -87,6 +99,22 @@ def active_intervals(
     Spell ``i`` is active on ``times[k]`` iff ``first[i] <= k < stop[i]`` (empty when
     ``first >= stop``, e.g. excluded undated spells).  One ``searchsorted`` per array: this is what
     lets :func:`sweep` turn spells into add/remove events instead of testing every spell every year.
+
+    Parameters
+    ----------
+    spells : DataFrame
+        Spells table.
+    times : iterable of pandas.Timestamp
+        Strictly increasing evaluation dates.
+    dates : {"earliest", "midpoint", "latest", "strict"}
+        Resolution of partial dates.
+    undated : {"exclude", "include"}
+        Spells without a start: never active, or active from the first date.
+
+    Returns
+    -------
+    first, stop : numpy.ndarray of int64
+        One value per spell.
     """
     if undated not in ("exclude", "include"):
         raise ValueError(f"undated must be 'exclude' or 'include', not {undated!r}")
@@ -130,6 +158,13 @@ class _Evolving:
         self.triples = 0  # sum over nodes of C(deg, 2): connected triples centred on each node
 
     def add(self, u: int, v: int) -> None:
+        """Insert the edge ``u``-``v`` (not present) and update the counts.
+
+        Parameters
+        ----------
+        u, v : int
+            Vertex indices.
+        """
         au, av = self.adj[u], self.adj[v]
         self.triangles += len(au & av)  # CPython iterates over the smaller set
         du, dv = len(au), len(av)
@@ -145,6 +180,13 @@ class _Evolving:
         self.m += 1
 
     def remove(self, u: int, v: int) -> None:
+        """Delete the edge ``u``-``v`` (present) and update the counts.
+
+        Parameters
+        ----------
+        u, v : int
+            Vertex indices.
+        """
         au, av = self.adj[u], self.adj[v]
         au.discard(v)
         av.discard(u)
@@ -160,7 +202,13 @@ class _Evolving:
             self._pos[(int(last[0]), int(last[1]))] = i
 
     def recomputed(self) -> tuple[int, int, int]:
-        """(n_components among active nodes, LCC size, max coreness), from the current edge set."""
+        """(n_components among active nodes, LCC size, max coreness), from the current edge set.
+
+        Returns
+        -------
+        tuple of (int, int, int)
+            All zeros without edges.
+        """
         m = self.m
         if m == 0:
             return 0, 0, 0
@@ -215,6 +263,24 @@ def sweep(
     (3 x triangles / connected triples, 0 without triangles, as ``networkx.transitivity``);
     ``max_kcore`` the largest k with a non-empty k-core.  Which measures are incremental and which are
     recomputed per year: see the module docstring.  Equals :func:`sweep_rebuild` exactly.
+
+    Parameters
+    ----------
+    spells_or_data : TwinData or DataFrame
+        Data, or its spells table.
+    years : iterable of int
+        Strictly increasing years.
+    at : {"year-end", "year-start"}
+        Evaluation day of each year.
+    dates : {"earliest", "midpoint", "latest", "strict"}
+        Resolution of partial dates.
+    undated : {"exclude", "include"}
+        Spells without a start.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``year`` and the measures above (:data:`SWEEP_COLUMNS`).
     """
     spells = _spells_of(spells_or_data)
     ys = _years(years)
@@ -300,6 +366,24 @@ def sweep_rebuild(
     """The naive reference for :func:`sweep`: a fresh networkx graph per year via ``graphs.snapshot``.
 
     Same columns and conventions as :func:`sweep`; O(years x (places + spells)) and slow on purpose.
+
+    Parameters
+    ----------
+    spells_or_data : TwinData or DataFrame
+        Data, or its spells table.
+    years : iterable of int
+        Strictly increasing years.
+    at : {"year-end", "year-start"}
+        Evaluation day of each year.
+    dates : {"earliest", "midpoint", "latest", "strict"}
+        Resolution of partial dates.
+    undated : {"exclude", "include"}
+        Spells without a start.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`sweep`.
     """
     from .graphs import project, snapshot
 
@@ -329,7 +413,17 @@ def sweep_rebuild(
 
 # ---------------------------------------------------------------------------------------- growth
 def continent_of(iso3: str | None) -> str | None:
-    """The continent of an ISO3 code, ``None`` when unknown (:func:`twingraph.countries.continent`)."""
+    """The continent of an ISO3 code, ``None`` when unknown (:func:`twingraph.countries.continent`).
+
+    Parameters
+    ----------
+    iso3 : str or None
+        ISO3 code.
+
+    Returns
+    -------
+    str or None
+    """
     from .countries import continent
 
     return continent(str(iso3)) if _ok(iso3) else None
@@ -358,6 +452,22 @@ def growth(
     Returns one row per (group, year): ``group, year, formed, cumulative`` (dated ties formed up to and
     including that year, including years before the range), ``n_ties, n_dated, dated_share``
     (constant within a group).  ``years`` defaults to the range of dated formation years.
+
+    Parameters
+    ----------
+    spells_or_data : TwinData or DataFrame
+        Data, or its spells table.
+    places : DataFrame, optional
+        Places table (``place_id``, ``country``), needed for ``by``; default: that of the TwinData.
+    by : {None, "continent", "continent_pair", "country_pair"}
+        Grouping.
+    years : iterable of int, optional
+        Strictly increasing years.
+
+    Returns
+    -------
+    DataFrame
+        The rows described above (empty with these columns when there are no ties).
     """
     if isinstance(spells_or_data, TwinData):
         spells, places = spells_or_data.spells, spells_or_data.places if places is None else places

@@ -51,6 +51,8 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
     draws, random_state
         Imputations, and the seed (int, Generator or None) whose integer value plus the set's number
         seeds :func:`~twingraph.cohorts.corrected_share` for each set.
+    alpha : float
+        1 - confidence level of the intervals.
 
     Returns
     -------
@@ -91,6 +93,13 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
 def group_shares(groups: dict[str, pd.DataFrame], alpha: float = 0.05) -> pd.DataFrame:
     """Share of researched ties with a documented end after the shock, per group, with exact intervals.
 
+    Parameters
+    ----------
+    groups : dict of str to DataFrame
+        Group name -> cohort table rows.
+    alpha : float
+        1 - confidence level.
+
     Returns
     -------
     DataFrame
@@ -124,6 +133,17 @@ def _absent(g: pd.DataFrame, alpha: float) -> dict[str, Any]:
 def comparison_hazard(surv: pd.DataFrame, covariate: str, model: str, *,
                       dyad: tuple[str, str] = ("cluster_a", "cluster_b")) -> pd.DataFrame:
     """Hazard ratio of ``covariate`` (0/1) with dyadic-robust SEs; Firth's estimate when that is infinite.
+
+    Parameters
+    ----------
+    surv : DataFrame
+        Survival table (``duration`` in days, ``event``, the covariate and the dyad columns).
+    covariate : str
+        0/1 column.
+    model : str
+        Model label of the rows.
+    dyad : tuple of (str, str)
+        Endpoint cluster columns for the dyadic-robust SEs.
 
     Returns
     -------
@@ -168,6 +188,19 @@ def state_law_table(ties: pd.DataFrame, laws: pd.DataFrame, *, state_col: str = 
     contains the law's date ("2025" against a law of September 2025), counts in neither window but
     in ``ended_undated``.
 
+    Parameters
+    ----------
+    ties : DataFrame
+        US ties (e.g. :func:`us_partner_ties`).
+    laws : DataFrame
+        State laws (``state``, ``instrument``, ``date_effective`` or ``date_signed``, ``countries``).
+    state_col, ended_col, end_col, country_col : str
+        Columns of ``ties``: state, ended flag, end date, partner country.
+    observed : pandas.Timestamp
+        End of the after window.
+    universe : sequence of str
+        ISO3 codes a law's countries are matched against.
+
     Returns
     -------
     DataFrame
@@ -211,6 +244,24 @@ def power_two_proportions(p1: float, p2: float, *, alpha: float = 0.05, power: f
     Two-sided test of two proportions, normal approximation with the pooled variance under the null
     (Fleiss, Levin & Paik 2003, eq. 4.14, without continuity correction).
 
+    Parameters
+    ----------
+    p1, p2 : float
+        Proportions of the two groups.
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Power.
+    ratio : float
+        Size of the second group over the first.
+
+    Returns
+    -------
+    int
+        Size of the first group (rounded up).
+
+    Examples
+    --------
     >>> power_two_proportions(0.5, 0.25)
     58
     """
@@ -226,6 +277,22 @@ def degree_models(surv: pd.DataFrame, fits: Sequence[tuple[str, Sequence[str]]],
 
     With ``partner_col`` each model also has partner-country dummies
     (:func:`~twingraph.cohorts.fit_cox_partners`), as the main model of experiment 08.
+
+    Parameters
+    ----------
+    surv : DataFrame
+        Survival table.
+    fits : sequence of (str, sequence of str)
+        Model name and its covariates.
+    partner_col : str, optional
+        Partner-country column for the dummies; None for none.
+    dyad : tuple of (str, str)
+        Endpoint cluster columns for the dyadic-robust SEs.
+
+    Returns
+    -------
+    DataFrame
+        The models' :func:`~twingraph.cohorts.fit_cox` rows, stacked.
     """
     from .models import fit_cox_partners
 

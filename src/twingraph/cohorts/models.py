@@ -42,7 +42,12 @@ def _monotone_binary(surv: pd.DataFrame, col: str) -> str | None:
 
 
 def dyadic_supported() -> bool:
-    """Whether :class:`twingraph.survival.CoxPH` offers dyadic-robust SEs (``dyad_cols``)."""
+    """Whether :class:`twingraph.survival.CoxPH` offers dyadic-robust SEs (``dyad_cols``).
+
+    Returns
+    -------
+    bool
+    """
     import inspect
 
     return "dyad_cols" in inspect.signature(CoxPH.fit).parameters
@@ -128,6 +133,13 @@ def fit_cox(surv: pd.DataFrame, covariates: Sequence[str], cluster: str | None =
 
 def cox_covariates(linked: pd.DataFrame, reference_country: str = "DEU") -> pd.DataFrame:
     """Covariates for :func:`fit_cox` from :func:`link_places` output (side a = the non-Russian place).
+
+    Parameters
+    ----------
+    linked : DataFrame
+        :func:`link_places` output.
+    reference_country : str
+        ISO3 code left out of the ``partner_<ISO3>`` dummies.
 
     Returns
     -------

@@ -61,6 +61,19 @@ class CohortFiles:
     stem: str
 
     def paths(self, root: Path) -> tuple[list[Path], list[Path], list[Path]]:
+        """The family's files under ``root``, each list sorted.
+
+        Parameters
+        ----------
+        root : Path
+            Folder of the cohort files.
+
+        Returns
+        -------
+        tuple of (list of Path, list of Path, list of Path)
+            Ties files (``cohort_<stem>_ties*.csv`` and ``cohort_<stem>_crawl*.csv``), outcomes files
+            (``cohort_outcomes_<stem>*.csv``) and searches files (``cohort_searches_<stem>*.csv``).
+        """
         ties = sorted(set(root.glob(f"cohort_{self.stem}_ties*.csv"))
                       | set(root.glob(f"cohort_{self.stem}_crawl*.csv")))
         return (ties, sorted(root.glob(f"cohort_outcomes_{self.stem}*.csv")),
@@ -80,7 +93,18 @@ def _key(df: pd.DataFrame) -> pd.Series:
 
 
 def provenance_columns(columns: Sequence[str]) -> list[str]:
-    """The provenance flags among ``columns``: ``in_<source>_<year>`` or a key of :data:`SOURCE_OBSERVED`."""
+    """The provenance flags among ``columns``: ``in_<source>_<year>`` or a key of :data:`SOURCE_OBSERVED`.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        Column names.
+
+    Returns
+    -------
+    list of str
+        In the order of ``columns``.
+    """
     return [c for c in columns if c in SOURCE_OBSERVED or re.fullmatch(r"in_\w+_\d{4}", c)]
 
 
@@ -457,6 +481,11 @@ def load_cohort(name: str, *, root: Path | str | None = None, shocks: pd.DataFra
 def survivorship(table: pd.DataFrame) -> pd.DataFrame:
     """Per cohort: pre-shock ties, how many the 2026 lists miss, and what is documented about them.
 
+    Parameters
+    ----------
+    table : DataFrame
+        Rows of :func:`cohort_table`.
+
     Returns
     -------
     DataFrame
@@ -621,7 +650,20 @@ def _at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
 
 def at_risk(surv: pd.DataFrame | CohortSurvival, months: Sequence[float]) -> list[int]:
     """Number of ties at risk at each time ``months`` (duration >= t, the risk set of an end at t, as R's
-    ``summary(survfit, times=)``), from :func:`twingraph.survival.at_risk_counts`."""
+    ``summary(survfit, times=)``), from :func:`twingraph.survival.at_risk_counts`.
+
+    Parameters
+    ----------
+    surv : DataFrame or CohortSurvival
+        From :func:`survival_table` (``duration`` in days, ``event``).
+    months : sequence of float
+        Times, in months since the shock.
+
+    Returns
+    -------
+    list of int
+        One count per time.
+    """
     surv = _surv(surv)
     km = KaplanMeier().fit(surv["duration"].to_numpy(float) / DAYS_PER_MONTH, surv["event"])
     return [int(x) for x in at_risk_counts(km, list(months))["at_risk"]]
@@ -744,6 +786,15 @@ def cumulative_incidence(surv: pd.DataFrame | CohortSurvival, months: Sequence[f
                          alpha: float = 0.05) -> pd.DataFrame:
     """Aalen–Johansen cumulative incidence of ``suspended`` and of ``terminated`` at given months.
 
+    Parameters
+    ----------
+    surv : DataFrame
+        From :func:`survival_table` (``duration`` in days, ``event``, ``event_type``).
+    months : sequence of float
+        Times, in months since the shock.
+    alpha : float
+        1 - confidence level.
+
     Returns
     -------
     DataFrame
@@ -773,6 +824,15 @@ def sensitivity_tables(table: pd.DataFrame, months: Sequence[float] = (6, 12, 24
                                                    "absent-2026-ended")) -> pd.DataFrame:
     """Share ended at ``months`` under each outcome scenario of :func:`survival_table` (the bounds).
 
+    Parameters
+    ----------
+    table : DataFrame
+        Rows of :func:`cohort_table`.
+    months : sequence of float
+        Times, in months since the shock.
+    scenarios : sequence of str
+        Scenarios of :func:`survival_table`.
+
     Returns
     -------
     DataFrame
@@ -794,6 +854,17 @@ def sensitivity_tables(table: pd.DataFrame, months: Sequence[float] = (6, 12, 24
 def normalize_place_name(name: object) -> str:
     """Matching key of a place name: NFKD, accents dropped, lower case, punctuation and dashes to spaces.
 
+    Parameters
+    ----------
+    name : object
+        A name (converted with ``str``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> normalize_place_name("Berlin – Neukölln")
     'berlin neukolln'
     """

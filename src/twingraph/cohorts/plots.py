@@ -80,7 +80,21 @@ def plot_share_ended(ax: Any, sets: dict[str, pd.DataFrame], ticks: Sequence[flo
 
 def plot_competing(ax: Any, table: pd.DataFrame, horizon: float = 48) -> Any:
     """Aalen–Johansen incidence of suspension and termination: documented (solid) and the upper bound
-    where every tie without a documented change is suspended at the median documented time (dotted)."""
+    where every tie without a documented change is suspended at the median documented time (dotted).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    table : DataFrame
+        Rows of :func:`cohort_table`.
+    horizon : float
+        Right end of the x axis (months).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     for sc, ls, lab in (("documented", "-", "documented"), ("undocumented-ended", ":", "bound: no change = suspended")):
         s = survival_table(table, scenario=sc).table
         causes = (("suspended", "#D55E00"), ("terminated", "#0072B2"))
@@ -99,7 +113,20 @@ def plot_competing(ax: Any, table: pd.DataFrame, horizon: float = 48) -> Any:
 
 
 def plot_forest(ax: Any, cox: pd.DataFrame) -> Any:
-    """Forest plot of the fitted rows of :func:`fit_cox` output (hazard ratios, log scale, 95% CI)."""
+    """Forest plot of the fitted rows of :func:`fit_cox` output (hazard ratios, log scale, 95% CI).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    cox : DataFrame
+        :func:`fit_cox` output (``status``, ``hazard_ratio``, ``hr_lower``, ``hr_upper``, ``covariate``,
+        ``model``, ``n``, ``events``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     shown = cox[cox["status"] == "fitted"].reset_index(drop=True)
     y = np.arange(len(shown))[::-1]
     ax.errorbar(shown["hazard_ratio"], y, fmt="s", color="black", capsize=3,
@@ -116,6 +143,21 @@ def plot_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float, floa
 
     ``world`` is a GeoDataFrame of outlines (e.g. Natural Earth); ``extent`` = (lon0, lon1, lat0,
     lat1).  Ties attested before the shock are drawn thick.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    table : DataFrame
+        Linked cohort table (``lat_a, lon_a, lat_b, lon_b``, ``status``, ``pre_shock``).
+    world : GeoDataFrame
+        Country outlines.
+    extent : tuple of float
+        ``(lon0, lon1, lat0, lat1)``.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     from ..measures.geography import great_circle_path
 
@@ -213,6 +255,19 @@ def plot_forest_panels(cox: pd.DataFrame, models: Sequence[str] | None = None, w
 
     Each panel's title names the model with its ``n`` and number of ends; covariates that are not
     estimable are listed under the panel instead of plotted.  Returns the matplotlib Figure.
+
+    Parameters
+    ----------
+    cox : DataFrame
+        :func:`~twingraph.cohorts.fit_cox` output.
+    models : sequence of str, optional
+        Models to draw, in order (default: all, in order of appearance).
+    width : float
+        Figure width (inches).
+
+    Returns
+    -------
+    matplotlib Figure
     """
     import matplotlib.pyplot as plt
 
@@ -250,6 +305,25 @@ def plot_flow_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float,
     Only towns inside ``extent`` (lon0, lon1, lat0, lat1) enter the means, so no line leaves the frame; the
     country code with its ties and share is written at the line's Western end.  ``towns=True`` also marks each
     cohort town by its outcome (:data:`STATUS_COLORS`).  Returns a ScalarMappable for a colour bar.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    table : DataFrame
+        Linked cohort table (``lat_a, lon_a, lat_b, lon_b``, ``country_a``, ``status``).
+    world : GeoDataFrame
+        Country outlines.
+    extent : tuple of float
+        ``(lon0, lon1, lat0, lat1)``.
+    cmap : str
+        Colour map of the ended share.
+    towns : bool
+        Mark each cohort town.
+
+    Returns
+    -------
+    matplotlib.cm.ScalarMappable
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize

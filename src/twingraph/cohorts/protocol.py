@@ -82,12 +82,31 @@ def _csvs(root: Path, pattern: str) -> pd.DataFrame:
 
 
 def protocol_root(root: Path | str | None = None) -> Path:
-    """Folder of the protocol files (default: the package's ``data/protocol``)."""
+    """Folder of the protocol files (default: the package's ``data/protocol``).
+
+    Parameters
+    ----------
+    root : str or pathlib.Path, optional
+        Folder; None for the packaged one.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return Path(str(files("twingraph") / "data" / "protocol")) if root is None else Path(root)
 
 
 def read_protocol(root: Path | str | None = None) -> Protocol:
     """Read every protocol file; findings get ``tie_key`` (from ``tie_id`` when given, else the places).
+
+    Parameters
+    ----------
+    root : str or pathlib.Path, optional
+        Folder of the protocol files (:func:`protocol_root`).
+
+    Returns
+    -------
+    Protocol
 
     Raises
     ------
@@ -166,6 +185,13 @@ def _post_shock(dates: pd.Series, precision: pd.Series, shock: pd.Series) -> np.
 def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
     """Search effort and hits per cohort tie, from the protocol's logs, status files and findings.
 
+    Parameters
+    ----------
+    table : DataFrame
+        Cohort ties (``tie_id``, ``city_a``, ``country_a``, ``city_b``, ``country_b``).
+    proto : Protocol
+        The protocol's tables.
+
     Returns
     -------
     DataFrame
@@ -211,7 +237,20 @@ def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
 
 
 def protocol_outcomes(proto: Protocol, passes: tuple[str, ...] = ("primary", "second")) -> pd.DataFrame:
-    """The protocol's findings of ``passes`` as outcome rows (``listed_undated`` left out), with ``pass``."""
+    """The protocol's findings of ``passes`` as outcome rows (``listed_undated`` left out), with ``pass``.
+
+    Parameters
+    ----------
+    proto : Protocol
+        The protocol's tables.
+    passes : tuple of str
+        Passes kept (values of the ``pass`` column).
+
+    Returns
+    -------
+    DataFrame
+        A copy of the findings rows kept (the empty findings frame as is when there are none).
+    """
     f = proto.findings
     if f.empty:
         return f
@@ -220,7 +259,21 @@ def protocol_outcomes(proto: Protocol, passes: tuple[str, ...] = ("primary", "se
 
 
 def protocol_searches(proto: Protocol, ties: pd.DataFrame) -> pd.DataFrame:
-    """One search row per cohort tie the protocol searched (the layout of ``cohort_searches_*.csv``)."""
+    """One search row per cohort tie the protocol searched (the layout of ``cohort_searches_*.csv``).
+
+    Parameters
+    ----------
+    proto : Protocol
+        The protocol's tables.
+    ties : DataFrame
+        Cohort ties with ``cohort``, ``tie_key`` and the place columns.
+
+    Returns
+    -------
+    DataFrame
+        The place columns, ``searched_on`` (latest logged date), ``queries`` (joined with `` | ``),
+        ``result``, ``tie_key``, ``file``, ``line``.
+    """
     log = proto.log
     if log.empty:
         return pd.DataFrame(columns=[*KEY, "searched_on", "queries", "result", "tie_key"])
@@ -256,6 +309,10 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
     passes : tuple of str
         Which passes' findings join the outcomes (``("primary",)`` = without the second pass and
         the comparison pass's incidental findings about cohort ties).
+    shocks : DataFrame, optional
+        Shock registry; default :func:`twingraph.shocks.load_shocks`.
+    dates : str
+        Resolution of partial dates (:func:`~twingraph.cohorts.cohort_table`).
     resolve : {"end", "maintained"}
         Conflict rule: documented end wins (default) or the maintained statement wins (the flagged
         tie is censored, status ``"maintained (conflict)"``).
@@ -338,6 +395,22 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
 def clopper_pearson(x: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
     """Exact binomial confidence interval for ``x`` successes in ``n`` trials.
 
+    Parameters
+    ----------
+    x : int
+        Successes.
+    n : int
+        Trials.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(lower, upper)``; NaNs when ``n == 0``.
+
+    Examples
+    --------
     >>> [round(v, 4) for v in clopper_pearson(7, 10)]
     [0.3475, 0.9333]
     """
@@ -362,6 +435,9 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
     table : DataFrame
         :func:`load_cohort_protocol` output (every family concatenated).
     proto : Protocol
+        The protocol's tables.
+    alpha : float
+        1 - confidence level of the interval.
 
     Returns
     -------
@@ -412,6 +488,8 @@ def corrected_share(n: int, documented: int, detected_by_primary: int, beta_a: f
         Number of imputations.
     random_state : int or Generator, optional
         Seed.
+    alpha : float
+        1 - level of both intervals.
 
     Returns
     -------
@@ -458,6 +536,15 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     and countries (a namesake with another country does not match), the same strict "maintained"
     rule, and the time origin of the Russia cohort (24 February 2022).  Ties not yet searched have
     status ``"not researched"``.
+
+    Parameters
+    ----------
+    proto : Protocol
+        The protocol's tables.
+    shocks : DataFrame, optional
+        Shock registry; default :func:`twingraph.shocks.load_shocks`.
+    dates : str
+        Resolution of partial dates (:func:`~twingraph.cohorts.cohort_table`).
 
     Returns
     -------

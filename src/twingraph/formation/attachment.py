@@ -153,6 +153,11 @@ class AttachmentKernel:
         ``null_high`` (2.5 / 97.5 percentiles), ``difference`` (observed - null mean) and the
         two-sided empirical ``p_value`` ``(1 + #{|null - mean| >= |obs - mean|}) / (R + 1)``.
 
+        Returns
+        -------
+        dict of str to float
+            The five values (all NaN without replicates).
+
         Examples
         --------
         >>> ak = AttachmentKernel(pd.DataFrame(), 0.9, (0.8, 1.0), 0.05, np.array([1.0, 1.1, 1.2]),
@@ -219,6 +224,17 @@ def _alpha_concentrated(c: pd.DataFrame) -> float:
     M = np.bincount(inv, weights=m)
 
     def nll(a: float) -> float:
+        """Negative profile log-likelihood of exponent ``a`` (year effects profiled out).
+
+        Parameters
+        ----------
+        a : float
+            Exponent.
+
+        Returns
+        -------
+        float
+        """
         w = n * np.exp(a * logk)
         return -(float(a * (m * logk).sum()) - float((M * np.log(np.bincount(inv, weights=w))).sum()))
 

@@ -56,6 +56,19 @@ def dating_agreement(
         coordinates -- the curated registry has none -- and only names and countries decide).
     """
     def table(pairs: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``pairs`` with ``<side>_lat``, ``<side>_lon``, ``<side>_name`` for ``focal`` and ``partner``.
+
+        Parameters
+        ----------
+        pairs : DataFrame
+            Partnerships (``focal``, ``partner`` place ids).
+        places : DataFrame
+            Places table of the same source.
+
+        Returns
+        -------
+        DataFrame
+        """
         pl = places.set_index("place_id")
         t = pairs.copy()
         for side in ("focal", "partner"):

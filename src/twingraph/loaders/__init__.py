@@ -41,7 +41,18 @@ FORMATS = ("wikipedia", "wikidata-crawl", "konect", "curated", "sparql-json", "e
 
 
 def detect_format(path: Path) -> str:
-    """Guess a file's format from its name and first non-empty line."""
+    """Guess a file's format from its name and first non-empty line.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS` (``LoadError`` when it cannot tell).
+    """
     name = path.name
     if name.startswith("out."):
         return "konect"
@@ -127,7 +138,23 @@ def load(source: str | Path, format: str | None = None, root: Path | None = None
     (``format="table"``, see :mod:`twingraph.loaders.table`).  A forced ``format`` that loads none
     of a file's rows returns the tables with every row in the rejection report; the CLI makes that
     an error.  Raises :class:`LoadError` / :class:`twingraph.datasets.DatasetError` with a
-    one-line message for user errors."""
+    one-line message for user errors.
+
+    Parameters
+    ----------
+    source : str or Path
+        Dataset name (also ``"wikidata-live"``: the newest cached pages) or file path.
+    format : str, optional
+        Format of a file (:data:`FORMATS`); detected when omitted (``"table"`` with ``columns``).
+    root : Path, optional
+        Data folder (default :func:`twingraph.datasets.data_dir`).
+    columns : str or dict, optional
+        Canonical column name -> the table's column.
+
+    Returns
+    -------
+    TwinData
+    """
     key = str(source)
     if key == "wikidata-live":
         from .wikidata_live import parse_sparql_pages

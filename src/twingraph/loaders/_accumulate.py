@@ -24,6 +24,17 @@ __all__ = ["TieAccumulator", "parse_coordinates"]
 def parse_coordinates(lat: str, lon: str) -> tuple[float | None, float | None]:
     """``(lat, lon)`` as floats, or ``(None, None)`` when either is not a number or out of range.
 
+    Parameters
+    ----------
+    lat, lon : str
+        Coordinate texts (degrees).
+
+    Returns
+    -------
+    tuple of (float or None, float or None)
+
+    Examples
+    --------
     >>> parse_coordinates(" 50.77 ", "6.08"), parse_coordinates("", "6.08"), parse_coordinates("91", "0")
     ((50.77, 6.08), (None, None), (None, None))
     """
@@ -73,7 +84,26 @@ class TieAccumulator:
 
     def add(self, u: str, v: str, line: int, start: pd.Timestamp | None = None,
             start_precision: str = "unknown", kind: str | None = None) -> dict[str, object]:
-        """Record that ``u`` states a tie with ``v`` on ``line``; return the tie record."""
+        """Record that ``u`` states a tie with ``v`` on ``line``; return the tie record.
+
+        Parameters
+        ----------
+        u, v : str
+            Place ids, ``u`` the stating side.
+        line : int
+            Input line.
+        start : pandas.Timestamp, optional
+            Stated start (first day of its period).
+        start_precision : str
+            Its precision.
+        kind : str, optional
+            Tie kind (default: the accumulator's).
+
+        Returns
+        -------
+        dict
+            The tie record (updated in place by later rows).
+        """
         a, b = pair_key(u, v)
         here = "a->b" if a == u else "b->a"
         start = pd.NaT if start is None else start
@@ -112,5 +142,10 @@ class TieAccumulator:
         return tie
 
     def records(self) -> list[dict[str, object]]:
-        """The tie records, in insertion order."""
+        """The tie records, in insertion order.
+
+        Returns
+        -------
+        list of dict
+        """
         return list(self.ties.values())

@@ -163,7 +163,7 @@ def _load_events(path: Path, rej: Rejections) -> tuple[pd.DataFrame, int, int]:
     records: list[dict[str, object]] = []
     seen: set[str] = set()
 
-    def event(row: Row) -> tuple[Row, dict[str, Any]]:
+    def _event(row: Row) -> tuple[Row, dict[str, Any]]:
         if len(row.fields) != len(EVENT_COLUMNS):
             raise Reject("malformed-row", f"{len(row.fields)} fields, expected {len(EVENT_COLUMNS)}")
         rec: dict[str, Any] = {c: f.strip() for c, f in zip(EVENT_COLUMNS, row.fields)}
@@ -184,7 +184,7 @@ def _load_events(path: Path, rej: Rejections) -> tuple[pd.DataFrame, int, int]:
         return row, rec
 
     reader = RowReader(path.name, rej)
-    for row, rec in reader.records(_read_rows(path, EVENT_COLUMNS), event):
+    for row, rec in reader.records(_read_rows(path, EVENT_COLUMNS), _event):
         if rec["event_id"] in seen:
             reader.reject(row.line, "duplicate", f"event_id {rec['event_id']!r} repeated", row.raw)
             continue
@@ -218,6 +218,12 @@ class _Tie:
 
     @property
     def state(self) -> str:
+        """``"none"`` (no spell yet), ``"open"`` (last spell not ended) or ``"closed"``.
+
+        Returns
+        -------
+        str
+        """
         if not self.spells:
             return "none"
         return "open" if self.spells[-1].end_status is None else "closed"
@@ -234,6 +240,16 @@ def _apply(tie: _Tie, event: str, d: PartialDate, cause: str, shock: str, ref: s
     state, cur = tie.state, (tie.spells[-1] if tie.spells else None)
 
     def merge_date(sp: _Spell, attr: str) -> None:
+        """Pool the row's date ``d`` into ``sp.<attr>``: a finer compatible date replaces it, an incompatible
+        one flags a conflict.
+
+        Parameters
+        ----------
+        sp : _Spell
+            The spell.
+        attr : str
+            ``"start"`` or ``"end"``.
+        """
         old = getattr(sp, attr)
         if not _compatible(old, d):
             sp.conflict = True
@@ -295,6 +311,17 @@ def load_curated(
     ``spells``, ``shocks``, ``conflicting_spells``, ``unknown_start_spells``, ``later_end_events``
     (ends merged into an already closed spell), ``end_shock_ids`` (spell_id -> shock of its end) and
     ``place_attribute_conflicts``.
+
+    Parameters
+    ----------
+    tie_events_path : str or path-like, optional
+        Tie events CSV.
+    events_path : str or path-like, optional
+        Shock registry CSV.
+
+    Returns
+    -------
+    TwinData
     """
     rej = Rejections()
     with _resolve(events_path, EVENTS_FILE) as epath, _resolve(tie_events_path, TIE_EVENTS_FILE) as tpath:
@@ -314,7 +341,7 @@ def load_curated(
     dates: list[pd.Timestamp] = [d for d in events["date"] if pd.notna(d)]
     loaded = 0
 
-    def tie_event(row: Row) -> tuple[int, str, dict[str, str], PartialDate, list[dict[str, Any]], str, str]:
+    def _tie_event(row: Row) -> tuple[int, str, dict[str, str], PartialDate, list[dict[str, Any]], str, str]:
         if len(row.fields) != len(TIE_EVENT_COLUMNS):
             raise Reject("malformed-row", f"{len(row.fields)} fields, expected {len(TIE_EVENT_COLUMNS)}")
         r = {c: f.strip() for c, f in zip(TIE_EVENT_COLUMNS, row.fields)}
@@ -347,7 +374,7 @@ def load_curated(
             raise Reject("self-tie", a)
         return row.line, row.raw, r, d, ends, a, b
 
-    for line, raw, r, d, ends, a, b in reader.records(rows, tie_event):
+    for line, raw, r, d, ends, a, b in reader.records(rows, _tie_event):
         def reject(reason: str, detail: str = "") -> None:
             reader.reject(line, reason, detail, raw)
         key = (a, b, r["kind"], r["event"], _fmt(d), r["source"])

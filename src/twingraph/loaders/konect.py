@@ -142,7 +142,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
     max_id = rows_loaded = weighted = 0
     used: set[int] = set()
 
-    def edge(row: Row) -> tuple[int, int, int, pd.Timestamp, bool]:
+    def _edge(row: Row) -> tuple[int, int, int, pd.Timestamp, bool]:
         parts = row.fields
         if len(parts) < 2:
             raise Reject("too-few-fields")
@@ -174,7 +174,7 @@ def load_konect(path: Path, source: str | None = None) -> TwinData:
     edges = RowReader(path.name, rej)
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for line_no, u, v, start, is_weighted in edges.records(line_rows(bounded_lines(fh, path.name), sep=None,
-                                                                         comment="%"), edge):
+                                                                         comment="%"), _edge):
             rows_loaded += 1
             weighted += is_weighted
             max_id = max(max_id, u, v)

@@ -61,6 +61,21 @@ class WikidataFetchError(TwingraphError, RuntimeError):
     Attributes: ``what`` (e.g. ``"partition Q183 page 2"``), ``url``, ``attempts``, ``status``
     (last HTTP status or ``None``), ``partition`` and ``page`` (set by
     :func:`~twingraph.loaders.wikidata_live.fetch_p190`).
+
+    Parameters
+    ----------
+    message : str
+        Error message.
+    what, url : str
+        What was fetched, and from where.
+    attempts : int
+        Attempts made.
+    status : int, optional
+        Last HTTP status.
+    partition : str, optional
+        Partition being fetched.
+    page : int, optional
+        Page being fetched.
     """
 
     def __init__(self, message: str, *, what: str = "", url: str = "", attempts: int = 0,
@@ -83,6 +98,15 @@ def default_user_agent(contact: str | None = None) -> str:
     """``"twingraph/<version> (<contact>) python-urllib/<x.y>"`` as the Wikimedia policy asks.
 
     ``contact`` defaults to ``$TWINGRAPH_CONTACT``, else the placeholder :data:`DEFAULT_CONTACT`.
+
+    Parameters
+    ----------
+    contact : str, optional
+        URL or e-mail address.
+
+    Returns
+    -------
+    str
     """
     contact = contact or os.environ.get("TWINGRAPH_CONTACT") or DEFAULT_CONTACT
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -132,6 +156,33 @@ class WikidataClient:
     they happen; ``requests`` counts HTTP requests.
     ``cache_dir`` is where :func:`~twingraph.loaders.wikidata_live.fetch_p190` and
     :func:`~twingraph.loaders.wikidata_entity.fetch_entities` keep raw pages.
+
+    Parameters
+    ----------
+    endpoint : str
+        SPARQL endpoint URL.
+    user_agent : str, optional
+        Default: ``$TWINGRAPH_USER_AGENT``, else :func:`default_user_agent`.
+    cache_dir : str or path-like, optional
+        Folder of the raw pages.
+    max_retries : int
+        Retries after the first attempt.
+    backoff, max_backoff : float
+        Exponential back-off base and cap (seconds).
+    timeout : float
+        Socket timeout per request (seconds).
+    sleep : callable
+        Waits a number of seconds.
+    wait_429 : float
+        Wait after a 429 without ``Retry-After`` (seconds).
+    pause : float
+        Least time between requests (seconds).
+    entity_url : str
+        ``Special:EntityData`` URL template with ``{qid}``.
+    clock : callable
+        Current time in seconds.
+    on_retry : callable, optional
+        Called with the failure record before each wait.
     """
 
     def __init__(
@@ -163,19 +214,62 @@ class WikidataClient:
         self._last_request: float | None = None
 
     def sparql(self, query: str, *, what: str = "SPARQL query") -> dict[str, Any]:
-        """POST ``query`` to the endpoint; return the SPARQL JSON results document."""
+        """POST ``query`` to the endpoint; return the SPARQL JSON results document.
+
+        Parameters
+        ----------
+        query : str
+            SPARQL query.
+        what : str
+            Label for errors and the failure log.
+
+        Returns
+        -------
+        dict
+            The decoded document (checked to have ``results.bindings``).
+        """
         data = urllib.parse.urlencode({"query": query}).encode("utf-8")
         return self.get_json(self.endpoint, data=data, accept="application/sparql-results+json",
                              what=what, check=_check_sparql)
 
     def entity(self, qid: str) -> dict[str, Any]:
-        """GET ``Special:EntityData/<qid>.json`` (URL from ``entity_url``); return the document."""
+        """GET ``Special:EntityData/<qid>.json`` (URL from ``entity_url``); return the document.
+
+        Parameters
+        ----------
+        qid : str
+            Item id.
+
+        Returns
+        -------
+        dict
+            The decoded document (checked to have ``entities``).
+        """
         return self.get_json(self.entity_url.format(qid=qid), accept="application/json",
                              what=f"entity {qid}", check=_check_entities)
 
     def get_json(self, url: str, *, data: bytes | None = None, accept: str = "application/json",
                  what: str = "", check: Callable[[Any], None] | None = None) -> dict[str, Any]:
-        """Fetch ``url`` (POST when ``data`` is given) and decode JSON, retrying as described above."""
+        """Fetch ``url`` (POST when ``data`` is given) and decode JSON, retrying as described above.
+
+        Parameters
+        ----------
+        url : str
+            URL.
+        data : bytes, optional
+            Form-encoded POST body.
+        accept : str
+            ``Accept`` header.
+        what : str
+            Label for errors and the failure log (default: the URL).
+        check : callable, optional
+            Raises ``ValueError`` for a document of the wrong shape (then retried).
+
+        Returns
+        -------
+        dict
+            The decoded JSON document.
+        """
         what = what or url
         attempt = 0
         while True:
@@ -255,7 +349,15 @@ class WikidataClient:
 # --------------------------------------------------------------------------- cache files
 
 def atomic_write_json(path: Path, doc: object) -> None:
-    """Write JSON to ``path`` via a temporary file and ``os.replace`` (never a half-written file)."""
+    """Write JSON to ``path`` via a temporary file and ``os.replace`` (never a half-written file).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Target file (parent folders created).
+    doc : object
+        JSON-serialisable document.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -266,7 +368,19 @@ def atomic_write_json(path: Path, doc: object) -> None:
 
 
 def read_cached_json(path: Path, check: Callable[[Any], None]) -> dict[str, Any] | None:
-    """The cached document at ``path``, or ``None`` when missing or unreadable (then refetched)."""
+    """The cached document at ``path``, or ``None`` when missing or unreadable (then refetched).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Cache file.
+    check : callable
+        Raises ``ValueError`` for a document of the wrong shape.
+
+    Returns
+    -------
+    dict or None
+    """
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         check(doc)

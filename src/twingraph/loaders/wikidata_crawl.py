@@ -51,7 +51,7 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
     seen_directed: set[tuple[str, str]] = set()
     duplicates = rows_loaded = 0
 
-    def statement(row: Row) -> tuple[int, str, str]:
+    def _statement(row: Row) -> tuple[int, str, str]:
         row.expect_fields(2)
         u, v = row.fields[0].strip(), row.fields[1].strip()
         if not (_QID.match(u) and _QID.match(v)):
@@ -62,7 +62,7 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
 
     relations = RowReader(rname, rej)
     with open(relations_tsv, encoding="utf-8-sig") as fh:
-        for line_no, u, v in relations.records(line_rows(fh), statement):
+        for line_no, u, v in relations.records(line_rows(fh), _statement):
             rows_loaded += 1
             if (u, v) in seen_directed:
                 duplicates += 1
@@ -75,14 +75,14 @@ def load_wikidata_crawl(relations_tsv: Path, names_tsv: Path | None = None,
             places.setdefault(q, {"place_id": q, "name": q, "qid": q, "level": "unknown"})
     if names_tsv is not None:
 
-        def label(row: Row) -> tuple[str, str]:
+        def _label(row: Row) -> tuple[str, str]:
             if len(row.fields) != 2 or not _QID.match(row.fields[0].strip()):
                 raise Reject("bad-label-row")
             return row.fields[0].strip(), row.fields[1].strip()
 
         names = RowReader(Path(names_tsv).name, rej)
         with open(names_tsv, encoding="utf-8-sig") as fh:
-            for q, text in names.records(line_rows(fh), label):
+            for q, text in names.records(line_rows(fh), _label):
                 p = places.setdefault(q, {"place_id": q, "name": q, "qid": q, "level": "unknown"})
                 if text:
                     p["name"] = text

@@ -68,7 +68,19 @@ _RANKS = ("preferred", "normal", "deprecated")
 
 
 def entity_cache_path(cache_dir: str | os.PathLike[str], qid: str) -> Path:
-    """Where :func:`fetch_entities` keeps ``<qid>``: ``<cache>/wikidata-entity/<qid>.json``."""
+    """Where :func:`fetch_entities` keeps ``<qid>``: ``<cache>/wikidata-entity/<qid>.json``.
+
+    Parameters
+    ----------
+    cache_dir : str or path-like
+        The cache folder.
+    qid : str
+        Item id.
+
+    Returns
+    -------
+    Path
+    """
     return Path(cache_dir) / "wikidata-entity" / f"{qid}.json"
 
 
@@ -162,6 +174,17 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
     Conventions as in the module docstring; ties, spells, dates, conflicts and notes follow
     :mod:`twingraph.loaders.wikidata_statements` exactly, as the SPARQL loader
     :mod:`twingraph.loaders.wikidata_live` does (reciprocal claims merge into one tie).
+
+    Parameters
+    ----------
+    paths_or_docs : iterable of str, path-like or mapping
+        Files, or already decoded documents.
+    source : str
+        Dataset name.
+
+    Returns
+    -------
+    TwinData
     """
     rej = Rejections()
     counts: Counter[str] = Counter()
@@ -204,7 +227,7 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
             rej.add(name, line, "duplicate-entity", f"{entity.get('id')} already read from another document")
     for qid, (name, entity) in entities.items():
 
-        def claim_row(row: Row, qid: str = qid, name: str = name) -> tuple[int, Statement, Mapping[str, Any]]:
+        def _claim_row(row: Row, qid: str = qid, name: str = name) -> tuple[int, Statement, Mapping[str, Any]]:
             claim = row.data
             target = _item_id(claim.get("mainsnak") if isinstance(claim, Mapping) else None)
             if target is None:
@@ -226,7 +249,7 @@ def load_entity_json(paths_or_docs: Iterable[str | os.PathLike[str] | Mapping[st
         reader = RowReader(name, rej)
         claims = (Row(line, [], json.dumps(c, ensure_ascii=False)[:1000], c)
                   for line, c in enumerate((entity.get("claims") or {}).get("P190", []) or [], start=1))
-        for line, st, qualifiers in reader.records(claims, claim_row):
+        for line, st, qualifiers in reader.records(claims, _claim_row):
             sid = st.sid
             for snak in qualifiers.get("P1534", []) or []:
                 cause = _item_id(snak)
@@ -281,6 +304,24 @@ def fetch_entities(client: WikidataClient, qids: Iterable[str], *, include_count
     atomically) are not fetched again unless ``refresh``.  With ``include_countries`` the P17
     countries of the fetched items are fetched as well, so ISO3 codes come from their P298.
     Raises :class:`~twingraph.loaders.wikidata_client.WikidataFetchError` naming the QID.
+
+    Parameters
+    ----------
+    client : WikidataClient
+        Client with a ``cache_dir``.
+    qids : iterable of str
+        Items to fetch.
+    include_countries : bool
+        Also fetch the items' P17 countries.
+    refresh : bool
+        Fetch again even when cached.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    list of Path
+        One cache file per item fetched or read (countries included), in fetch order.
     """
     from tqdm.auto import tqdm
 

@@ -82,6 +82,17 @@ def _clusters(points: list[tuple[float, float]]) -> list[int]:
     label = list(range(len(points)))
 
     def find(i: int) -> int:
+        """Root of point ``i``'s cluster (path halving).
+
+        Parameters
+        ----------
+        i : int
+            Point index.
+
+        Returns
+        -------
+        int
+        """
         while label[i] != i:
             label[i] = label[label[i]]
             i = label[i]
@@ -135,7 +146,7 @@ def load_wikidata_eu(*paths: str | Path, source: str = "wikidata-eu-2017") -> Tw
     good: list[tuple[str, int, str, dict[str, str], str, tuple[float, float], tuple[float, float]]] = []
     votes: dict[tuple[str, tuple[float, float]], Counter[str]] = defaultdict(Counter)
 
-    def statement(row: Row) -> tuple[Row, dict[str, str], str, tuple[float, float], tuple[float, float]]:
+    def _statement(row: Row) -> tuple[Row, dict[str, str], str, tuple[float, float], tuple[float, float]]:
         row.expect_fields(len(COLUMNS))
         r = dict(zip(COLUMNS, (f.strip() for f in row.fields)))
         if not r["origincityLabel"] or not r["sistercityLabel"]:
@@ -157,7 +168,7 @@ def load_wikidata_eu(*paths: str | Path, source: str = "wikidata-eu-2017") -> Tw
             if header is None or tuple(h.strip() for h in header) != COLUMNS:
                 raise ValueError(f"{path}: expected header {' '.join(COLUMNS)}, got {header}")
             rr = RowReader(path.name, rej)
-            for row, r, o_iso, o_pt, d_pt in rr.records(csv_rows(reader), statement):
+            for row, r, o_iso, o_pt, d_pt in rr.records(csv_rows(reader), _statement):
                 d_iso = to_iso3(r["destination_countryLabel"])
                 if d_iso is not None:
                     votes[(r["sistercityLabel"], d_pt)][d_iso] += 1

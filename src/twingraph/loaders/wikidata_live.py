@@ -180,7 +180,20 @@ def _normalise_partition(value: str) -> str:
 
 
 def p190_query(partition: str, limit: int, offset: int) -> str:
-    """The P190 query for one partition (a country QID, or ``"none"``) and one page."""
+    """The P190 query for one partition (a country QID, or ``"none"``) and one page.
+
+    Parameters
+    ----------
+    partition : str
+        Country QID (or its IRI, ``wd:`` prefix allowed) or ``"none"``.
+    limit, offset : int
+        Page size and offset.
+
+    Returns
+    -------
+    str
+        The SPARQL text.
+    """
     part = _normalise_partition(partition)
     tag = f"p190 partition={part} limit={int(limit)} offset={int(offset)}"
     return P190_QUERY.format(tag=tag, partition=_partition_clause(part), limit=int(limit), offset=int(offset))
@@ -205,7 +218,17 @@ def _require_cache(client: WikidataClient) -> Path:
 
 
 def fetch_countries(client: WikidataClient) -> list[str]:
-    """QIDs of the countries (P17) of items stating P190, largest first; cached like the pages."""
+    """QIDs of the countries (P17) of items stating P190, largest first; cached like the pages.
+
+    Parameters
+    ----------
+    client : WikidataClient
+        Client with a ``cache_dir``.
+
+    Returns
+    -------
+    list of str
+    """
     digest = hashlib.sha256(COUNTRIES_QUERY.encode()).hexdigest()[:12]
     path = _require_cache(client) / "wikidata-live" / f"countries-{digest}.json"
     doc = read_cached_json(path, _check_sparql)
@@ -233,6 +256,22 @@ def fetch_p190(client: WikidataClient, countries: Iterable[str] | None = None,
     read back instead of fetched, so an interrupted run resumes where it stopped.  A subject with
     two countries appears in both partitions (its statements collapse when parsed).  Raises
     :class:`WikidataFetchError` (with ``partition`` and ``page`` set) when a page cannot be had.
+
+    Parameters
+    ----------
+    client : WikidataClient
+        Client with a ``cache_dir``.
+    countries : iterable of str, optional
+        Partitions (country QIDs or ``"none"``).
+    page_size : int
+        LIMIT of each page.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The page files, in fetch order.
     """
     from tqdm.auto import tqdm
 
@@ -268,7 +307,19 @@ def fetch_p190(client: WikidataClient, countries: Iterable[str] | None = None,
 
 
 def cached_pages(cache_dir: str | os.PathLike[str], page_size: int = DEFAULT_PAGE_SIZE) -> list[Path]:
-    """The cached P190 pages for ``page_size`` under ``cache_dir`` (sorted), without fetching."""
+    """The cached P190 pages for ``page_size`` under ``cache_dir`` (sorted), without fetching.
+
+    Parameters
+    ----------
+    cache_dir : str or path-like
+        The cache folder.
+    page_size : int
+        Page size the pages were fetched with.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
     return sorted(_page_dir(Path(cache_dir), page_size).glob("*.json"))
 
 
@@ -370,6 +421,17 @@ def parse_sparql_pages(paths: Iterable[str | os.PathLike[str]], source: str = SO
     is optional (it gives partitions and ``observed`` = the latest fetch day).  See the module
     docstring for row accounting and :mod:`twingraph.loaders.wikidata_statements` for merging,
     dates and places.
+
+    Parameters
+    ----------
+    paths : iterable of str or path-like
+        Page files.
+    source : str
+        Dataset name.
+
+    Returns
+    -------
+    TwinData
     """
     rej = Rejections()
     rows_read = rows_loaded = 0
@@ -435,6 +497,27 @@ def load_wikidata_live(
     With ``fetch=False`` only the pages already cached for ``page_size`` are parsed (no network;
     ``FileNotFoundError`` when there are none).  ``client`` defaults to a :class:`WikidataClient`
     on the public endpoint caching into ``cache_dir``.
+
+    Parameters
+    ----------
+    cache_dir : str or path-like
+        The cache folder.
+    client : WikidataClient, optional
+        HTTP client (given a ``cache_dir`` when it has none).
+    countries : iterable of str, optional
+        Partitions (:func:`fetch_p190`).
+    page_size : int
+        LIMIT of each page.
+    fetch : bool
+        Fetch missing pages (False: cached pages only).
+    progress : bool
+        Show a progress bar.
+    user_agent : str, optional
+        User-Agent of the default client.
+
+    Returns
+    -------
+    TwinData
     """
     if fetch:
         client = client or WikidataClient(user_agent=user_agent, cache_dir=cache_dir)

@@ -145,7 +145,19 @@ class Statement:
     rows: int = 0
 
     def add_date(self, which: str, ts: pd.Timestamp | None, precision: str, prop: str) -> None:
-        """Record a stated date; ``ts=None`` (coarser than a year) is only remembered in ``coarse``."""
+        """Record a stated date; ``ts=None`` (coarser than a year) is only remembered in ``coarse``.
+
+        Parameters
+        ----------
+        which : {"start", "end", "point"}
+            Qualifier kind.
+        ts : pandas.Timestamp or None
+            First day of the period.
+        precision : str
+            ``"day"``, ``"month"`` or ``"year"``.
+        prop : str
+            Property id (``P580``, ``P582``, ``P585``).
+        """
         if ts is None:
             self.coarse.add(prop)
             return
@@ -162,6 +174,17 @@ def wikidata_time(value: object, precision: object) -> tuple[pd.Timestamp | None
     ``(None, "unknown")``.  The value may be WDQS style (``"1957-01-01T00:00:00Z"``) or entity
     JSON style (``"+1957-00-00T00:00:00Z"``); the result is never finer than the text itself.
     Raises ``ValueError`` for a value or code that cannot be read.
+
+    Parameters
+    ----------
+    value : object
+        Time value (text).
+    precision : object
+        Wikidata precision code (int or text); None or ``""`` uses the text's own precision.
+
+    Returns
+    -------
+    tuple of (pandas.Timestamp or None, str)
     """
     ts, text_precision = parse_partial_date(value)
     if ts is None:
@@ -203,6 +226,16 @@ def _pick(values: Sequence[WDate], latest: bool) -> tuple[WDate | None, bool]:
     conflict = any(not _overlap(x, y) for i, x in enumerate(uniq) for y in uniq[i + 1:])
 
     def key(d: WDate) -> tuple[int, int, int]:
+        """Sort key: rank (only when the values conflict), precision, then earliest (latest) date.
+
+        Parameters
+        ----------
+        d : WDate
+
+        Returns
+        -------
+        tuple of (int, int, int)
+        """
         order = -d.ts.value if latest else d.ts.value
         return (RANK_ORDER.get(d.rank, 1) if conflict else 0, PRECISION_ORDER[d.precision], order)
 
@@ -260,6 +293,24 @@ def merge_statements(a: str, b: str, statements: Sequence[Statement], source: st
     """Spell records for the tie between ``a < b`` from all its statements (both directions).
 
     See the module docstring for the rules; ``counts`` and ``conflicts`` collect the notes.
+
+    Parameters
+    ----------
+    a, b : str
+        QIDs, ``a < b``.
+    statements : sequence of Statement
+        Every statement between them.
+    source : str
+        Dataset name of the spells.
+    counts : collections.Counter
+        Note counts, updated.
+    conflicts : list of dict
+        Date-conflict records, appended to.
+
+    Returns
+    -------
+    list of dict
+        Spell records, numbered (``spell``, ``spell_id``): deprecated spells first.
     """
     tie_id = f"wd:{a}|{b}"
     records: list[dict[str, object]] = []
@@ -334,6 +385,15 @@ class PlaceInfo:
     populations: set[float] = field(default_factory=set)
 
     def add_country(self, qid: str | None, iso: str | None) -> None:
+        """Record a P17 country with its ISO3 code (a known code is not replaced by a missing one).
+
+        Parameters
+        ----------
+        qid : str or None
+            Country item; None is ignored.
+        iso : str or None
+            Its P298 code.
+        """
         if qid:
             iso = iso.strip().upper() if iso else None
             if iso or qid not in self.countries:
@@ -341,7 +401,18 @@ class PlaceInfo:
 
 
 def parse_wkt_point(text: str | None) -> tuple[float, float] | None:
-    """``"Point(lon lat)"`` (optionally prefixed by a globe IRI; Earth only) -> ``(lat, lon)``."""
+    """``"Point(lon lat)"`` (optionally prefixed by a globe IRI; Earth only) -> ``(lat, lon)``.
+
+    Parameters
+    ----------
+    text : str or None
+        WKT literal.
+
+    Returns
+    -------
+    tuple of (float, float) or None
+        None for an empty, unreadable, non-Earth or out-of-range point.
+    """
     if not text:
         return None
     m = _WKT.match(text)
@@ -358,7 +429,22 @@ def parse_wkt_point(text: str | None) -> tuple[float, float] | None:
 
 def place_records(infos: dict[str, PlaceInfo], counts: Counter[str],
                   iso_fallback: dict[str, str] | None = None) -> list[dict[str, object]]:
-    """Place rows (contract columns) for the given items; see the module docstring for the rules."""
+    """Place rows (contract columns) for the given items; see the module docstring for the rules.
+
+    Parameters
+    ----------
+    infos : dict of str to PlaceInfo
+        Items by QID.
+    counts : collections.Counter
+        Note counts, updated.
+    iso_fallback : dict of str to str, optional
+        Country QID -> ISO3 (default :data:`COUNTRY_ISO3`).
+
+    Returns
+    -------
+    list of dict
+        One record per item, sorted by QID (shorter first).
+    """
     fallback = COUNTRY_ISO3 if iso_fallback is None else iso_fallback
     out: list[dict[str, object]] = []
     for qid in sorted(infos, key=lambda q: (len(q), q)):
@@ -385,7 +471,29 @@ def place_records(infos: dict[str, PlaceInfo], counts: Counter[str],
 def build_twindata(statements: Iterable[Statement], infos: dict[str, PlaceInfo], rej: Rejections,
                    rows_read: int, rows_loaded: int, source: str, counts: Counter[str],
                    iso_fallback: dict[str, str] | None = None) -> TwinData:
-    """Statements + place attributes -> validated TwinData (shared by the SPARQL and entity loaders)."""
+    """Statements + place attributes -> validated TwinData (shared by the SPARQL and entity loaders).
+
+    Parameters
+    ----------
+    statements : iterable of Statement
+        P190 statements.
+    infos : dict of str to PlaceInfo
+        Place attributes by QID.
+    rej : Rejections
+        Rejected rows.
+    rows_read, rows_loaded : int
+        Row accounting.
+    source : str
+        Dataset name.
+    counts : collections.Counter
+        Note counts.
+    iso_fallback : dict of str to str, optional
+        Country QID -> ISO3 (default :data:`COUNTRY_ISO3`).
+
+    Returns
+    -------
+    TwinData
+    """
     by_pair: dict[tuple[str, str], list[Statement]] = defaultdict(list)
     n_statements = 0
     for st in statements:

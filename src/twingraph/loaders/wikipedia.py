@@ -94,7 +94,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     fname = Path(raw_csv).name
     acc = TieAccumulator("wp:", fname)
 
-    def pair(row: Row) -> tuple[int, list[str], list[tuple[str, str | None, str]], str, str]:
+    def _pair(row: Row) -> tuple[int, list[str], list[tuple[str, str | None, str]], str, str]:
         row.expect_fields(4)
         c1, k1, c2, k2 = row.fields
         if not c1.strip() or not c2.strip():
@@ -116,7 +116,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
         header = next(reader, None)
         if header is None or [h.strip() for h in header[:4]] != ["city1", "country1", "city2", "country2"]:
             raise ValueError(f"{raw_csv}: expected header city1,country1,city2,country2, got {header}")
-        for line, fields, ((i1, s1, n1), (i2, s2, n2)), id1, id2 in pairs.records(csv_rows(reader), pair):
+        for line, fields, ((i1, s1, n1), (i2, s2, n2)), id1, id2 in pairs.records(csv_rows(reader), _pair):
             if n1 == n2:
                 same_name_kept += 1
             for pid, iso, sub, name in ((id1, i1, s1, n1), (id2, i2, s2, n2)):
@@ -134,7 +134,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
     if geocoded_csv is not None:
 
-        def located(row: Row) -> tuple[tuple[str, str], float, float, float, float]:
+        def _located(row: Row) -> tuple[tuple[str, str], float, float, float, float]:
             row.expect_fields(8)
             ids = row_key.get((row.fields[0], row.fields[1], row.fields[4], row.fields[5]))
             if ids is None:
@@ -154,7 +154,7 @@ def load_wikipedia_lists(raw_csv: Path, geocoded_csv: Path | None = None,
             expected = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
             if header is None or [h.strip() for h in header[:8]] != expected:
                 raise ValueError(f"{geocoded_csv}: expected header {','.join(expected)}, got {header}")
-            for ids, lat1, lon1, lat2, lon2 in geocoded.records(csv_rows(reader), located):
+            for ids, lat1, lon1, lat2, lon2 in geocoded.records(csv_rows(reader), _located):
                 coords[ids[0]].append((lat1, lon1))
                 coords[ids[1]].append((lat2, lon2))
                 rows_loaded += 1

@@ -34,7 +34,17 @@ __all__ = [
 
 
 def degree_assortativity(g: GraphLike) -> float:
-    """Degree assortativity (Pearson over edges, both orientations); ``nan`` if undefined."""
+    """Degree assortativity (Pearson over edges, both orientations); ``nan`` if undefined.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+
+    Returns
+    -------
+    float
+    """
     return float(as_igraph(g).assortativity_degree(directed=False))
 
 
@@ -51,6 +61,17 @@ def nominal_assortativity(g: GraphLike, labels: str | Sequence[Any] = "country")
     """Newman's nominal assortativity of a categorical vertex label (attribute name or values).
 
     Vertices with a missing label are dropped with their edges.  ``nan`` if undefined.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    labels : str or sequence
+        Vertex attribute name, or one label per vertex.
+
+    Returns
+    -------
+    float
     """
     g = as_igraph(g)
     sub, lab = _labelled_subgraph(g, vertex_values(g, labels))
@@ -66,6 +87,18 @@ def continent_of(iso3: Sequence[str | None],
 
     ``"continent"``: Africa, America, Asia, Europe, Oceania, Antarctica;
     ``"continent_7"`` splits America into North America and South America.
+
+    Parameters
+    ----------
+    iso3 : sequence of str or None
+        ISO3 codes.
+    scheme : {"continent", "continent_7"}
+        Continent scheme.
+
+    Returns
+    -------
+    list of str or None
+        One continent per code.
     """
     return [continent(code, scheme) for code in iso3]
 
@@ -76,6 +109,18 @@ def same_label_share(g: GraphLike, labels: str | Sequence[Any] = "country") -> d
     ``observed`` = same-label edges / labelled edges; ``expected`` = ``sum_c (D_c / 2m)^2``
     with ``D_c`` the total degree of label ``c`` in the labelled subgraph (the configuration-
     model expectation: edge ends paired at random, degrees kept); ``ratio`` = observed/expected.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    labels : str or sequence
+        Vertex attribute name, or one label per vertex.
+
+    Returns
+    -------
+    dict of str to float
+        ``observed``, ``expected``, ``ratio`` and ``n_edges`` (NaNs and 0 without labelled edges).
     """
     g = as_igraph(g)
     sub, lab = _labelled_subgraph(g, vertex_values(g, labels))
@@ -119,6 +164,25 @@ def size_assortativity(g: GraphLike, population: str | Sequence[float] = "popula
     ``"rewire"`` keeps populations and rewires the graph (degree-preserving, 10 m swaps).
     Returns observed values, null mean/sd, z-scores and two-sided empirical p-values
     (``(1 + #|null - mean| >= |obs - mean|) / (n_replicates + 1)``).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    population : str or sequence of float
+        Vertex attribute name, or one population per vertex.
+    null : {"permute", "rewire"}
+        Null model.
+    n_replicates : int
+        Number of null replicates.
+    random_state : int, numpy.random.Generator or None
+        Root seed.
+
+    Returns
+    -------
+    dict of str to float
+        ``n_vertices``, ``n_edges``, ``pearson``, ``spearman`` and, with at least 2 edges,
+        ``null_mean_*``, ``null_sd_*``, ``z_*``, ``p_*`` for both.
     """
     g = as_igraph(g)
     vals = [float(v) if not _missing(v) else float("nan") for v in vertex_values(g, population)]

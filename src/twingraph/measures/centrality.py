@@ -40,7 +40,18 @@ __all__ = [
 
 
 def degree_centrality(g: GraphLike) -> np.ndarray:
-    """Degree of every vertex (number of distinct partners), as float."""
+    """Degree of every vertex (number of distinct partners), as float.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One degree per vertex.
+    """
     return np.asarray(as_igraph(g).degree(), dtype=float)
 
 
@@ -62,6 +73,22 @@ def betweenness(g: GraphLike, normalized: bool = False, weights: str | None = No
     multiplicity (:func:`_leaf_pruned_betweenness`; half the sources of a twinning network).
     The result is exact, identical for every ``n_jobs != 1``, and differs from the single igraph
     call only by floating-point rounding (relative differences ~1e-13; tested below 1e-9).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    normalized : bool
+        Divide by ``(n-1)(n-2)/2`` (all zeros when ``n <= 2``).
+    weights : str, optional
+        Edge attribute holding path lengths; None for unweighted.
+    n_jobs : int or None
+        Worker processes (see above).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One betweenness per vertex.
     """
     g = as_igraph(g)
     n = g.vcount()
@@ -120,6 +147,20 @@ def hoeffding_sample_size(n: int, epsilon: float, delta: float) -> int:
     (``delta_s`` = Brandes' one-source dependency); Hoeffding's inequality for the mean of ``k``
     such draws, with a union bound over the ``n`` vertices.  Hoeffding's bound also holds when
     drawing without replacement (Hoeffding 1963, thm. 4), which is what is done here.
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    epsilon : float
+        Additive error bound on the normalized betweenness, in (0, 1).
+    delta : float
+        Failure probability, in (0, 1).
+
+    Returns
+    -------
+    int
+        ``k``.
     """
     if not (0 < epsilon < 1 and 0 < delta < 1):
         raise ValueError("epsilon and delta must be in (0, 1)")
@@ -173,6 +214,30 @@ def approximate_betweenness(g: GraphLike, epsilon: float = 0.01, delta: float = 
     are not exactly uniform and the top scores come out ~3% high; the errors stayed inside the
     bound.  Both need networkit (``pip install 'twingraph[bench]'``); results are seeded by
     ``random_state`` (an int).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    epsilon : float
+        Additive error bound, in (0, 1).
+    delta : float
+        Failure probability, in (0, 1).
+    random_state : int, numpy.random.Generator or None
+        Seed of the sample.
+    normalized : bool
+        Divide the estimates by ``(n-1)(n-2)/2``.
+    method : {"sources", "rk", "kadabra"}
+        Sampling scheme (see above).
+    n_jobs : int
+        networkit threads (``"rk"``, ``"kadabra"``).
+
+    Returns
+    -------
+    values : numpy.ndarray of float
+        One estimate per vertex (exact values for fewer than 3 vertices or when ``k >= n``).
+    k : int
+        Number of samples (0 for ``"rk"``/``"kadabra"`` with fewer than 3 vertices).
 
     References
     ----------
@@ -238,6 +303,22 @@ def eigenvector(g: GraphLike, weights: str | None = None, digits: int | None = S
     rounded to ``digits`` significant digits (:func:`round_sig`; ``None`` keeps all bits).
     Agrees with igraph and networkx to ~1e-12 on connected graphs (tested).  On a disconnected
     graph the vector lives on the component with the largest leading eigenvalue (others ~0).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    weights : str, optional
+        Edge attribute holding the adjacency weights.
+    digits : int or None
+        Significant digits kept.
+    tol : float
+        ARPACK tolerance.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One score per vertex in [0, 1] (all zeros for a graph without edges).
     """
     g = as_igraph(g)
     n = g.vcount()
@@ -263,6 +344,26 @@ def pagerank(g: GraphLike, damping: float = 0.85, weights: str | None = None,
     vector until the L1 change is below ``n * tol`` (igraph's PRPACK gives last bits that differ
     between runs, ~1e-15, enough to reorder near-tied places), then rounded to ``digits``
     significant digits.  Agrees with igraph and networkx to 1e-10 (tested).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    damping : float
+        Damping factor.
+    weights : str, optional
+        Edge attribute holding the adjacency weights.
+    digits : int or None
+        Significant digits kept.
+    tol : float
+        Convergence threshold per vertex.
+    max_iter : int
+        Maximum number of iterations.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One score per vertex.
     """
     g = as_igraph(g)
     n = g.vcount()
@@ -285,13 +386,37 @@ def pagerank(g: GraphLike, damping: float = 0.85, weights: str | None = None,
 
 
 def harmonic(g: GraphLike, normalized: bool = True) -> np.ndarray:
-    """Harmonic centrality ``sum_{v != u} 1/d(u,v)``, divided by ``n - 1`` if ``normalized``."""
+    """Harmonic centrality ``sum_{v != u} 1/d(u,v)``, divided by ``n - 1`` if ``normalized``.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    normalized : bool
+        Divide by ``n - 1``.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One score per vertex.
+    """
     g = as_igraph(g)
     return np.asarray(g.harmonic_centrality(normalized=normalized), dtype=float)
 
 
 def closeness(g: GraphLike) -> np.ndarray:
-    """Closeness with the Wasserman-Faust correction for disconnected graphs (networkx default)."""
+    """Closeness with the Wasserman-Faust correction for disconnected graphs (networkx default).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One score per vertex.
+    """
     g = as_igraph(g)
     n = g.vcount()
     c = np.nan_to_num(np.asarray(g.closeness(normalized=True), dtype=float))
@@ -301,7 +426,18 @@ def closeness(g: GraphLike) -> np.ndarray:
 
 
 def core_number(g: GraphLike) -> np.ndarray:
-    """k-core number of every vertex."""
+    """k-core number of every vertex.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One coreness per vertex.
+    """
     return np.asarray(as_igraph(g).coreness(), dtype=float)
 
 
@@ -330,6 +466,22 @@ def rank_table(g: GraphLike, by: str | Sequence[float] | np.ndarray = "betweenne
     Order: score descending, then place_id (ties are ranked by place id, so the table does not
     depend on the solver's noise or on display names).  Spectral scores arrive rounded
     (:data:`SCORE_DIGITS` significant digits), so numerically equal places tie exactly.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    by : str or sequence of float
+        Centrality name or scores.
+    top : int
+        Number of rows.
+    names, countries : str or sequence, optional
+        Vertex attributes or values for the ``name`` and ``country`` columns.
+
+    Returns
+    -------
+    DataFrame
+        The columns above.
     """
     g = as_igraph(g)
     if isinstance(by, str):

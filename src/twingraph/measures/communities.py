@@ -55,7 +55,24 @@ def _relabel(membership: Sequence[int]) -> list[int]:
 
 def modularity(g: GraphLike, membership: Sequence[int], weights: str | None = "weight",
                resolution: float = 1.0) -> float:
-    """Modularity of a partition (see module doc for the self-loop convention)."""
+    """Modularity of a partition (see module doc for the self-loop convention).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph (self-loops allowed).
+    membership : sequence of int
+        Community of each vertex.
+    weights : str or None
+        Edge attribute of the weights (unweighted when None or absent).
+    resolution : float
+        Resolution ``gamma``.
+
+    Returns
+    -------
+    float
+        ``Q``.
+    """
     g = as_igraph(g, require_simple=False)
     return float(g.modularity(list(membership), weights=_weights(g, weights), resolution=resolution,
                               directed=False))
@@ -69,6 +86,23 @@ def leiden(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0
     Uses ``RBConfigurationVertexPartition`` (= modularity at ``resolution=1``), seeded from
     ``random_state`` (int, numpy Generator or None);
     ``n_iterations=-1`` iterates until the partition is stable.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph (self-loops allowed).
+    weights : str or None
+        Edge attribute of the weights (unweighted when None or absent).
+    resolution : float
+        Resolution parameter.
+    random_state : int, numpy.random.Generator or None
+        Seed.
+    n_iterations : int
+        Leiden iterations (negative: until stable).
+
+    Returns
+    -------
+    CommunityResult
     """
     g = as_igraph(g, require_simple=False)
     part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition,
@@ -82,7 +116,23 @@ def leiden(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0
 def louvain(g: GraphLike, weights: str | None = "weight", resolution: float = 1.0,
             random_state: RandomState = 0) -> CommunityResult:
     """Louvain (igraph ``community_multilevel``), final level, igraph drawing from ``random_state``
-    (int, numpy Generator or None; igraph's global RNG is restored)."""
+    (int, numpy Generator or None; igraph's global RNG is restored).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph (self-loops allowed).
+    weights : str or None
+        Edge attribute of the weights (unweighted when None or absent).
+    resolution : float
+        Resolution parameter.
+    random_state : int, numpy.random.Generator or None
+        Seed.
+
+    Returns
+    -------
+    CommunityResult
+    """
     g = as_igraph(g, require_simple=False)
     with igraph_rng(random_state):
         cl = g.community_multilevel(weights=_weights(g, weights), resolution=resolution)
@@ -99,6 +149,22 @@ def mixing_matrix(g: GraphLike, groups: str | Sequence[Any], weights: str | None
     ``normalized=True`` returns Newman's ``e`` matrix: off-diagonal cells ``M[a,b] / (2W)``,
     diagonal ``M[a,a] / W``, so that all entries sum to 1 and row sums are the edge-end shares.
     Edges touching a vertex with a missing group are ignored.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph (self-loops allowed).
+    groups : str or sequence
+        Vertex attribute name, or one group per vertex.
+    weights : str or None
+        Edge attribute of the weights (1 per edge when None or absent).
+    normalized : bool
+        Return Newman's ``e`` matrix.
+
+    Returns
+    -------
+    DataFrame
+        Groups x groups, labels sorted as strings.
     """
     g = as_igraph(g, require_simple=False)
     lab = vertex_values(g, groups)
@@ -165,6 +231,21 @@ def resolution_profile(g: GraphLike, resolutions: Sequence[float] = (0.5, 0.75, 
     """Best partition at each resolution: how many communities, their modularity, and how close
     each partition is to the one at resolution 1 (normalised mutual information).
 
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph (self-loops allowed).
+    resolutions : sequence of float
+        Resolutions tried.
+    method : {"leiden", "louvain"}
+        Algorithm.
+    n_seeds : int
+        Runs per resolution (:func:`best_partition`).
+    random_state : int, numpy.random.Generator or None
+        Root seed, the same for every resolution.
+    weights : str or None
+        Edge attribute of the weights.
+
     Returns
     -------
     DataFrame
@@ -225,6 +306,25 @@ def modularity_null(g: GraphLike, n_replicates: int = 200, method: str = "leiden
     whether the communities are more than distance, borders, language and size produce.  Each
     replicate gets the best of ``n_seeds`` runs of ``method``; the observed value is the best of
     ``5 * n_seeds`` runs.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Graph (self-loops allowed).
+    n_replicates : int
+        Null replicates.
+    method : {"leiden", "louvain"}
+        Algorithm.
+    resolution : float
+        Resolution parameter.
+    n_seeds : int
+        Runs per replicate.
+    random_state : int, numpy.random.Generator or None
+        Root seed.
+    weights : str
+        Edge attribute of the (integer) weights; 1 per edge when absent.
+    expected : DataFrame, optional
+        Expected ties per pair (``country_a, country_b, mu``).
 
     Returns
     -------

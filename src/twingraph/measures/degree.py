@@ -44,20 +44,53 @@ KONECT_ALPHA_GRID: np.ndarray = np.round(1.001 + 0.01 * np.arange(800), 10)
 
 
 def degrees(g: GraphLike | np.ndarray) -> np.ndarray:
-    """Degree of every vertex (int64 array); an array input is returned as int64."""
+    """Degree of every vertex (int64 array); an array input is returned as int64.
+
+    Parameters
+    ----------
+    g : igraph.Graph, networkx.Graph or array of int
+        Simple graph, or degree values.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        One degree per vertex, in vertex order.
+    """
     if isinstance(g, np.ndarray | list | tuple):
         return np.asarray(g, dtype=np.int64)
     return np.asarray(as_igraph(g).degree(), dtype=np.int64)
 
 
 def max_degree(g: GraphLike | np.ndarray) -> int:
-    """Largest degree ``d_max`` (0 for an empty graph)."""
+    """Largest degree ``d_max`` (0 for an empty graph).
+
+    Parameters
+    ----------
+    g : igraph.Graph, networkx.Graph or array of int
+        Simple graph, or degree values.
+
+    Returns
+    -------
+    int
+        ``d_max``.
+    """
     d = degrees(g)
     return int(d.max()) if len(d) else 0
 
 
 def mean_degree(g: GraphLike) -> float:
-    """Average degree ``2m / n`` over all vertices, isolated ones included (KONECT ``avgdegree``)."""
+    """Average degree ``2m / n`` over all vertices, isolated ones included (KONECT ``avgdegree``).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+
+    Returns
+    -------
+    float
+        ``2m / n`` (NaN for a graph without vertices).
+    """
     g = as_igraph(g)
     return 2.0 * g.ecount() / g.vcount() if g.vcount() else float("nan")
 
@@ -67,6 +100,18 @@ def degree_ccdf(g: GraphLike | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``(k, p)`` with ``k`` the distinct degree values (ascending) and
     ``p[i] = P(D >= k[i])`` (so ``p[0] == 1``).
+
+    Parameters
+    ----------
+    g : igraph.Graph, networkx.Graph or array of int
+        Simple graph, or degree values.
+
+    Returns
+    -------
+    k : numpy.ndarray of int64
+        Distinct degrees, ascending (empty when there are no vertices).
+    p : numpy.ndarray of float
+        ``P(D >= k)``.
     """
     d = np.sort(degrees(g))
     if len(d) == 0:
@@ -81,7 +126,18 @@ def _positive(g: GraphLike | np.ndarray) -> np.ndarray:
 
 
 def gini(g: GraphLike | np.ndarray) -> float:
-    """KONECT Gini coefficient of the degrees of the vertices with degree > 0 (``nan`` if none)."""
+    """KONECT Gini coefficient of the degrees of the vertices with degree > 0 (``nan`` if none).
+
+    Parameters
+    ----------
+    g : igraph.Graph, networkx.Graph or array of int
+        Simple graph, or degree values.
+
+    Returns
+    -------
+    float
+        Gini coefficient.
+    """
     d = np.sort(_positive(g)).astype(float)
     n = len(d)
     if n == 0:
@@ -94,6 +150,18 @@ def lorenz_curve(g: GraphLike | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lorenz curve of the positive degrees: ``x = (0..n)/n``, ``y = [0, cumsum(sorted d)/sum d]``.
 
     The Gini coefficient is one minus twice the (trapezoidal) area under this curve.
+
+    Parameters
+    ----------
+    g : igraph.Graph, networkx.Graph or array of int
+        Simple graph, or degree values.
+
+    Returns
+    -------
+    x : numpy.ndarray of float
+        Population shares ``(0..n)/n`` (``n + 1`` values).
+    y : numpy.ndarray of float
+        Degree shares, same length (``[0.]`` when no degree is positive).
     """
     d = np.sort(_positive(g)).astype(float)
     n = len(d)
@@ -104,7 +172,18 @@ def lorenz_curve(g: GraphLike | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def edge_distribution_entropy(g: GraphLike) -> float:
     """KONECT relative edge distribution entropy ``H_er = -1/ln n sum_u d/2m ln(d/2m)``
-    (``dentropyn``; vertices of degree 0 contribute 0; ``n`` counts all vertices)."""
+    (``dentropyn``; vertices of degree 0 contribute 0; ``n`` counts all vertices).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+
+    Returns
+    -------
+    float
+        ``H_er`` (NaN with fewer than 2 vertices or no edge).
+    """
     g = as_igraph(g)
     d = degrees(g).astype(float)
     m2 = d.sum()
@@ -119,6 +198,16 @@ def powerlaw_exponent_konect(g: GraphLike | np.ndarray) -> float:
 
     Over vertices with positive degree, ``d_min`` = smallest positive degree.  ``nan`` when all
     positive degrees are equal (the sum is 0).  KONECT's error estimate is ``sqrt(n) / sum``.
+
+    Parameters
+    ----------
+    g : igraph.Graph, networkx.Graph or array of int
+        Simple graph, or degree values.
+
+    Returns
+    -------
+    float
+        ``gamma`` (NaN when no degree is positive or all are equal).
     """
     d = _positive(g).astype(float)
     if len(d) == 0:
@@ -162,6 +251,20 @@ def powerlaw_ks(x: np.ndarray, alpha: float, xmin: int) -> float:
 
     The supremum over all integers ``>= xmin`` is attained at an observed value or one below the
     next observed value, so only those points are evaluated (exact, no truncation).
+
+    Parameters
+    ----------
+    x : numpy.ndarray of int
+        Observed values; those below ``xmin`` are ignored.
+    alpha : float
+        Exponent of the fitted power law.
+    xmin : int
+        Lower bound of the tail.
+
+    Returns
+    -------
+    float
+        The KS distance (NaN when no value is ``>= xmin``).
     """
     z = np.sort(np.asarray(x)[np.asarray(x) >= xmin])
     if len(z) == 0:
@@ -184,6 +287,21 @@ def fit_powerlaw(data: GraphLike | np.ndarray, xmin: int | None = None,
     smallest KS distance (first one on ties).  ``alpha`` maximises the discrete likelihood
     ``-alpha sum ln x - n ln zeta(alpha, xmin)``: numerically on (1, 30] by default, or the
     best value of ``alpha_grid`` (``KONECT_ALPHA_GRID`` reproduces KONECT's gamma_t).
+
+    Parameters
+    ----------
+    data : igraph.Graph, networkx.Graph or array of int
+        Graph (positive degrees) or integer values.
+    xmin : int, optional
+        Fixed lower bound of the tail; None scans the candidates.
+    alpha_grid : numpy.ndarray, optional
+        Grid of exponents to search; None maximises numerically.
+
+    Returns
+    -------
+    PowerLawFit
+        ``alpha``, ``xmin``, ``ks``, ``n_tail`` (values ``>= xmin``), ``n`` (positive values) and
+        ``loglik`` of the tail.
     """
     x = _positive(data) if not isinstance(data, np.ndarray | list | tuple) else np.asarray(data)
     x = np.asarray(x)
@@ -276,6 +394,28 @@ def powerlaw_pvalue(data: GraphLike | np.ndarray, fit: PowerLawFit | None = None
     uses the ``i``-th child of ``numpy.random.SeedSequence(random_state)``.  CSN recommend
     ``n_replicates ~ 2500`` for +-0.01 precision; the small default is for quick looks.
     Returns ``(p, ks_of_each_replicate)``.
+
+    Parameters
+    ----------
+    data : igraph.Graph, networkx.Graph or array of int
+        Graph (positive degrees) or integer values (zeros dropped).
+    fit : PowerLawFit, optional
+        Fit of the data (default: :func:`fit_powerlaw` with ``alpha_grid``).
+    n_replicates : int
+        Number of synthetic samples.
+    random_state : int, numpy.random.Generator or None
+        Root seed of the replicates.
+    alpha_grid : numpy.ndarray, optional
+        Passed to :func:`fit_powerlaw` for the data and every replicate.
+    n_jobs : int
+        joblib workers (1: serial).
+
+    Returns
+    -------
+    p : float
+        Share of replicates with KS >= the observed KS.
+    ks : numpy.ndarray of float
+        KS distance of each replicate (0 for a replicate with fewer than 2 distinct values).
     """
     x = _positive(data) if not isinstance(data, np.ndarray | list | tuple) else np.asarray(data)
     x = np.asarray(x, dtype=np.int64)

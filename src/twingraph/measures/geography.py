@@ -49,7 +49,20 @@ def _coords(g: ig.Graph, lat: str | Sequence[float], lon: str | Sequence[float])
 
 def edge_distances(g: GraphLike, lat: str | Sequence[float] = "lat",
                    lon: str | Sequence[float] = "lon") -> np.ndarray:
-    """Great-circle length (km) of every edge, in edge order; ``nan`` if a coordinate is missing."""
+    """Great-circle length (km) of every edge, in edge order; ``nan`` if a coordinate is missing.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    lat, lon : str or sequence of float
+        Vertex attribute names, or one value per vertex (degrees).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One length per edge.
+    """
     g = as_igraph(g)
     if g.ecount() == 0:
         return np.zeros(0)
@@ -68,7 +81,24 @@ def _located_subgraph(g: ig.Graph, lat: Any, lon: Any) -> tuple[ig.Graph, np.nda
 def null_distances(g: GraphLike, model: Literal["configuration", "rewire"] = "configuration",
                    random_state: RandomState = 0, lat: str | Sequence[float] = "lat",
                    lon: str | Sequence[float] = "lon") -> np.ndarray:
-    """Edge lengths (km) of one null-model replicate of the geolocated subgraph (see module doc)."""
+    """Edge lengths (km) of one null-model replicate of the geolocated subgraph (see module doc).
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    model : {"configuration", "rewire"}
+        Null model.
+    random_state : int, numpy.random.Generator or None
+        Seed.
+    lat, lon : str or sequence of float
+        Vertex attribute names, or one value per vertex (degrees).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One length per null edge (empty when the geolocated subgraph has no edge).
+    """
     sub, la, lo = _located_subgraph(as_igraph(g), lat, lon)
     if sub.ecount() == 0:
         return np.zeros(0)
@@ -104,6 +134,26 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     and ``ratio_median`` = observed median / null mean of medians.  Ratios near 1 and small
     z-scores support "distance has little influence on partner choice"; ratios well below 1
     (ties shorter than chance) contradict it.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    model : {"configuration", "rewire"}
+        Null model.
+    n_replicates : int
+        Number of null replicates.
+    random_state : int, numpy.random.Generator or None
+        Root seed.
+    lat, lon : str or sequence of float
+        Vertex attribute names, or one value per vertex (degrees).
+    thresholds_km : sequence of float
+        Thresholds of the short-tie shares.
+
+    Returns
+    -------
+    dict of str to float
+        The summaries above, plus ``n_edges`` and ``n_replicates`` (only those two without geolocated ties).
     """
     g = as_igraph(g)
     obs = edge_distances(g, lat, lon)
@@ -125,6 +175,19 @@ def distance_null_test(g: GraphLike, model: Literal["configuration", "rewire"] =
     means_a, med_a = np.asarray(means), np.asarray(medians)
 
     def zp(o: float, null: np.ndarray) -> tuple[float, float]:
+        """z-score and empirical p-value of an observed summary against its null draws.
+
+        Parameters
+        ----------
+        o : float
+            Observed value.
+        null : numpy.ndarray
+            Null draws.
+
+        Returns
+        -------
+        tuple of (float, float)
+        """
         mu, sd = null.mean(), null.std(ddof=1) if len(null) > 1 else float("nan")
         z = (o - mu) / sd if sd and sd > 0 else float("nan")
         p = empirical_p_value(o, null)
@@ -150,6 +213,19 @@ def distance_by_group_pair(g: GraphLike, groups: str | Sequence[Any], lat: str |
 
     Columns: group_a, group_b (``group_a <= group_b`` as strings), n_edges, mean_km, median_km;
     sorted by n_edges descending.  Edges with a missing group or coordinate are ignored.
+
+    Parameters
+    ----------
+    g : igraph.Graph or networkx.Graph
+        Simple graph.
+    groups : str or sequence
+        Vertex attribute name, or one group per vertex.
+    lat, lon : str or sequence of float
+        Vertex attribute names, or one value per vertex (degrees).
+
+    Returns
+    -------
+    DataFrame
     """
     g = as_igraph(g)
     lab = vertex_values(g, groups)
@@ -173,7 +249,19 @@ def distance_by_group_pair(g: GraphLike, groups: str | Sequence[Any], lat: str |
 def great_circle_path(lat1: float, lon1: float, lat2: float, lon2: float, n: int = 60) -> list[np.ndarray]:
     """``n`` points along the great circle from (lat1, lon1) to (lat2, lon2), for drawing a tie on an
     equirectangular map: a list of ``(k, 2)`` arrays of (lon, lat) in degrees, cut where the path
-    crosses the antimeridian (each piece ends/starts on lon = +-180 at the crossing latitude)."""
+    crosses the antimeridian (each piece ends/starts on lon = +-180 at the crossing latitude).
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float
+        End points (degrees).
+    n : int
+        Number of points.
+
+    Returns
+    -------
+    list of numpy.ndarray
+    """
     p = np.radians([[lat1, lon1], [lat2, lon2]])
     v = np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
     om = np.arccos(np.clip(v[0] @ v[1], -1, 1))

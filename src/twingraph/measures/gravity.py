@@ -220,7 +220,7 @@ def gravity_model(pairs: pd.DataFrame, covariates: Sequence[str] = ("log_km", "b
     Parameters
     ----------
     pairs : DataFrame
-        From :func:`country_pairs`; rows with a missing covariate are dropped (counted in attrs).
+        From :func:`country_pairs`; rows with a missing covariate are dropped (counted in ``info["n_dropped"]``).
     covariates : sequence of str
         Columns entering the model.
     family : {"poisson", "negbin"}

@@ -22,7 +22,23 @@ def formation_grid(axes: Any, counts: pd.DataFrame, groups: Iterable[str], event
                    placeholder: int | None = 2000, label: dict[str, str] | None = None) -> None:
     """One bar panel per group (``counts``: ``group, year, formed, n_pairs``); dashed vermillion
     lines at ``events[group]``; the ``placeholder`` year's bar in black, clipped to the panel's
-    y-range (set by the other years) with its height written on it."""
+    y-range (set by the other years) with its height written on it.
+
+    Parameters
+    ----------
+    axes : array of matplotlib Axes
+        One per group (flattened).
+    counts : DataFrame
+        ``group, year, formed, n_pairs``.
+    groups : iterable of str
+        Groups, in panel order.
+    events : dict of str to list of float
+        Group -> event years.
+    placeholder : int or None
+        Year of a placeholder date.
+    label : dict of str to str, optional
+        Group -> panel title.
+    """
     label = label or {}
     for ax, g in zip(np.ravel(axes), groups):
         c = counts[counts["group"] == g]
@@ -46,7 +62,22 @@ def event_study_grid(axes: Any, coefs: pd.DataFrame, summ: pd.DataFrame, notes: 
     rate ratios with 95% intervals on a log scale shared by all panels, the reference year as an
     open circle, years without treated formation marked 0; title = the event's name (wrapped),
     register and treated group; the pooled effect, the model and placebo p values and the
-    pre-trend test in the panel's upper-left corner; ``notes[event|register]`` in vermillion."""
+    pre-trend test in the panel's upper-left corner; ``notes[event|register]`` in vermillion.
+
+    Parameters
+    ----------
+    axes : array of matplotlib Axes
+        Panels (extra ones switched off).
+    coefs : DataFrame
+        Per-year coefficients (``event``, ``register``, ``k``, ``rate_ratio``, ``se``, ``ci_low``,
+        ``ci_high``, ``treated_count``).
+    summ : DataFrame
+        One row per event study.
+    notes : dict of str to str, optional
+        ``"<event>|<register>"`` -> note.
+    width : int
+        Title wrap width (characters).
+    """
     notes = notes or {}
     flat = list(np.ravel(axes))
     for ax, s in zip(flat, summ.to_dict("records")):
@@ -85,7 +116,18 @@ def event_study_grid(axes: Any, coefs: pd.DataFrame, summ: pd.DataFrame, notes: 
 def attachment_panels(ax: Any, ax2: Any, ak: Any, kern: pd.DataFrame) -> None:
     """(a) ``A(k)`` with exact intervals over the date-shuffled null's 95% band (drawn on top as an
     outline, so the null stays visible), the fitted ``k^alpha`` and linear ``k``; integer k ticks.
-    (b) The null's ``alpha`` histogram with the observed ``alpha`` and its CI as a bar above it."""
+    (b) The null's ``alpha`` histogram with the observed ``alpha`` and its CI as a bar above it.
+
+    Parameters
+    ----------
+    ax, ax2 : matplotlib Axes
+        Panels (a) and (b).
+    ak : AttachmentKernel
+        Fitted kernel (``alpha_``, ``alpha_ci_``, ``null_alpha_``, ``n_replicates``).
+    kern : DataFrame
+        Its table by degree bin (``k_low``, ``k_high``, ``relative_rate``, ``ci_low``, ``ci_high``,
+        ``observed``, ``expected``, ``null_q025``, ``null_q975``).
+    """
     from matplotlib.ticker import MaxNLocator, NullFormatter
 
     kmid = np.sqrt(kern["k_low"] * np.maximum(kern["k_high"], kern["k_low"]))

@@ -21,7 +21,17 @@ __all__ = ["decay_panel", "length_bins_panel", "gravity_panel", "country_pairs_m
 
 def decay_panel(ax: Axes, decay: pd.DataFrame, slopes: DecaySlopes) -> None:
     """``P(tie | distance)`` (bins from 1 km) with Wilson bands and the two hinge segments of
-    :func:`twingraph.measures.decay_slopes`, the break marked."""
+    :func:`twingraph.measures.decay_slopes`, the break marked.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    decay : DataFrame
+        :func:`twingraph.measures.distance_decay` table.
+    slopes : DecaySlopes
+        :func:`twingraph.measures.decay_slopes` (its table and break).
+    """
     brk = slopes.break_km
     d = decay[(decay["n_ties"] > 0) & (decay["bin_lo_km"] >= 1)]
     ax.fill_between(d["km_mid"], d["p_low"], d["p_high"], color=NEUTRAL, alpha=0.25, lw=0)
@@ -45,7 +55,15 @@ def _bin_label(lo: float, hi: float) -> str:
 
 def length_bins_panel(ax: Axes, short: pd.DataFrame) -> None:
     """Observed / null share per separate length bin (from :func:`twingraph.measures.short_tie_bins`,
-    stacked with a ``ties`` column: "all", "international"); legend in the empty upper right."""
+    stacked with a ``ties`` column: "all", "international"); legend in the empty upper right.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    short : DataFrame
+        The stacked bins (``ties``, ``lo_km``, ``hi_km``, ``ratio``, ``ci_low``, ``ci_high``).
+    """
     for k, (scope, mk) in enumerate((("all", "o"), ("international", "s"))):
         s = short[short["ties"] == scope].reset_index(drop=True)
         x = np.arange(len(s)) + (k - 0.5) * 0.25
@@ -63,7 +81,15 @@ def length_bins_panel(ax: Axes, short: pd.DataFrame) -> None:
 
 
 def gravity_panel(ax: Axes, grav: pd.DataFrame) -> None:
-    """Rate ratios of :func:`twingraph.measures.gravity_model` (distance per doubling) with 95% CIs."""
+    """Rate ratios of :func:`twingraph.measures.gravity_model` (distance per doubling) with 95% CIs.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Target axes.
+    grav : DataFrame
+        The model's table (``term``, ``coef``, ``ci_low``, ``ci_high``, ``rate_ratio``, ``rr_low``, ``rr_high``).
+    """
     from matplotlib.ticker import NullFormatter
 
     labels = {"log_km": "distance ×2", "border": "shared border", "shared_language": "shared\nlanguage"}
@@ -92,6 +118,26 @@ def country_pairs_map(fig: Figure, world: Any, pairs: pd.DataFrame, anchors: pd.
     edge); panel b, Europe: pairs of European countries with ``min_ties["europe"]`` as great
     circles, ISO3 labels; panel c: the ``n_top`` pairs with most ties as a labelled bar list; a
     horizontal colour bar.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        Figure the panels are added to.
+    world : GeoDataFrame
+        Country outlines (:func:`twingraph.maps.countries`).
+    pairs : DataFrame
+        ``country_a, country_b, n_ties``.
+    anchors : DataFrame
+        Indexed by ISO3 with ``lon, lat``.
+    min_ties : dict of str to int
+        Keys ``"world"`` and ``"europe"``.
+    n_top : int
+        Pairs in the bar list.
+
+    Returns
+    -------
+    list of matplotlib Axes
+        World, Europe and bar-list axes.
     """
     import matplotlib as mpl
 

@@ -50,6 +50,15 @@ def check_numeric_covariates(table: pd.DataFrame, covariates: Sequence[str], whe
     missing).  Text, categorical and date columns raise ``ValueError``: encode them first, as R's
     factor coding does, e.g. ``pd.get_dummies(table, columns=[name], drop_first=True, dtype=float)``
     (the first level is the reference).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The data.
+    covariates : sequence of str
+        Columns to check.
+    where : str
+        Caller's name, for the message.
     """
     for c in covariates:
         col = table[c]
@@ -77,6 +86,26 @@ def clean_survival_table(table: pd.DataFrame, time_cols: list[str], event_col: s
     Dropped (counted in the returned dict): a missing value in a used column (``missing``); with
     ``(start, stop]`` rows, ``stop <= start`` (``zero-length``: never at risk; R's ``Surv`` makes
     them NA).  Refused: event flags other than 0/1 (or False/True), non-numeric times.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The data.
+    time_cols : list of str
+        ``[duration]`` or ``[start, stop]``.
+    event_col : str
+        Event flag column.
+    other_cols : list of str
+        Other used columns (covariates, strata, clusters).
+    counting : bool
+        ``time_cols`` are ``(start, stop]``.
+
+    Returns
+    -------
+    table : DataFrame
+        The kept rows, restricted to the used columns.
+    dropped : dict of str to int
+        ``missing`` and ``zero-length`` counts.
     """
     df = table[list(dict.fromkeys(time_cols + [event_col] + other_cols))]
     miss = df.isna().any(axis=1)
@@ -244,6 +273,8 @@ class CoxPH(RegressionFitter):
             One column (one-way clustered SEs) or several (multi-way).  ``cluster`` is an alias.
         dyad_cols
             Two endpoint columns for dyadic-robust SEs (exclusive with ``cluster_col``).
+        cluster
+            Alias of ``cluster_col``.
 
         Returns
         -------
@@ -346,6 +377,11 @@ class CoxPH(RegressionFitter):
         """coef (log HR), se (of the chosen type), hazard_ratio, hr_lower/hr_upper, z, p, status.
 
         A coefficient that is not estimable (monotone likelihood) shows NaN and its status says so.
+
+        Returns
+        -------
+        DataFrame
+            One row per covariate.
         """
         self._check_fitted()
         ok = self.estimable_
@@ -376,17 +412,50 @@ class CoxPH(RegressionFitter):
         return np.asarray(X, float).reshape(-1, len(self.covariates_))
 
     def predict_log_partial_hazard(self, X: Any) -> np.ndarray:
-        """Linear predictor ``x beta`` (relative to all covariates 0) of each row of ``X``."""
+        """Linear predictor ``x beta`` (relative to all covariates 0) of each row of ``X``.
+
+        Parameters
+        ----------
+        X : DataFrame or array
+            Covariate rows (a DataFrame by column name, an array in the order of ``covariates_``).
+
+        Returns
+        -------
+        numpy.ndarray of float
+        """
         return self._design(X) @ self.params_.to_numpy()
 
     def predict_partial_hazard(self, X: Any) -> np.ndarray:
-        """``exp(x beta)``: the hazard of each row relative to a subject with all covariates 0."""
+        """``exp(x beta)``: the hazard of each row relative to a subject with all covariates 0.
+
+        Parameters
+        ----------
+        X : DataFrame or array
+            Covariate rows (a DataFrame by column name, an array in the order of ``covariates_``).
+
+        Returns
+        -------
+        numpy.ndarray of float
+        """
         return np.exp(self.predict_log_partial_hazard(X))
 
     predict = predict_partial_hazard
 
     def baseline_survival_at(self, times: Any, stratum: str = "") -> np.ndarray:
-        """Baseline survival ``exp(-Lambda_0(t))`` at covariates 0 (right-continuous steps)."""
+        """Baseline survival ``exp(-Lambda_0(t))`` at covariates 0 (right-continuous steps).
+
+        Parameters
+        ----------
+        times : float or array of float
+            Times.
+        stratum : str
+            Stratum label (strata values joined with ``|``; ``""`` without strata).
+
+        Returns
+        -------
+        numpy.ndarray of float
+            One value per time (``KeyError`` for an unknown stratum).
+        """
         bh = self.baseline_cumulative_hazard_
         bh = bh[bh["stratum"] == stratum]
         if not len(bh):
@@ -397,13 +466,41 @@ class CoxPH(RegressionFitter):
         return np.exp(-H)
 
     def predict_survival_function(self, X: Any, times: Any, stratum: str = "") -> pd.DataFrame:
-        """Survival ``S_0(t) ** exp(x beta)`` for each row of ``X`` (columns) at ``times`` (index)."""
+        """Survival ``S_0(t) ** exp(x beta)`` for each row of ``X`` (columns) at ``times`` (index).
+
+        Parameters
+        ----------
+        X : DataFrame or array
+            Covariate rows.
+        times : float or array of float
+            Times.
+        stratum : str
+            Stratum label (``""`` without strata).
+
+        Returns
+        -------
+        DataFrame
+            Times x rows, index named ``timeline``.
+        """
         s0 = self.baseline_survival_at(times, stratum)
         ph = self.predict_partial_hazard(X)
         return pd.DataFrame(s0[:, None] ** ph[None, :], index=pd.Index(np.atleast_1d(times), name="timeline"))
 
     def check_proportional_hazards(self, transform: str = "km", time_transform: str | None = None) -> pd.DataFrame:
-        """The proportional-hazards test of R's ``cox.zph`` (survival >= 3.0); see :func:`cox_zph`."""
+        """The proportional-hazards test of R's ``cox.zph`` (survival >= 3.0); see :func:`cox_zph`.
+
+        Parameters
+        ----------
+        transform : str
+            Time transform: ``"km"``, ``"rank"``, ``"identity"`` or ``"log"``.
+        time_transform : str, optional
+            Overrides ``transform``.
+
+        Returns
+        -------
+        DataFrame
+            :func:`cox_zph`'s table.
+        """
         from .zph import cox_zph
 
         return cox_zph(self, transform=time_transform or transform)

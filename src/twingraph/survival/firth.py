@@ -83,7 +83,22 @@ def _penalty_gradient(data: lk.CoxData, beta: np.ndarray) -> tuple[float, np.nda
 
 
 def firth_penalty(data: lk.CoxData, beta: np.ndarray) -> tuple[float, np.ndarray]:
-    """Penalised log partial likelihood ``l + 1/2 log det I`` and its gradient at ``beta``."""
+    """Penalised log partial likelihood ``l + 1/2 log det I`` and its gradient at ``beta``.
+
+    Parameters
+    ----------
+    data : CoxData
+        The rows (:func:`twingraph.survival.likelihood.prepare`).
+    beta : numpy.ndarray
+        Coefficients.
+
+    Returns
+    -------
+    value : float
+        Penalised log partial likelihood (``-inf`` when the information is not positive definite).
+    gradient : numpy.ndarray
+        Its gradient.
+    """
     pl = lk.evaluate(data, beta)
     v, g, _ = _penalty_gradient(data, beta)
     return pl.loglik + v, pl.score + g
@@ -135,6 +150,8 @@ class FirthCoxPH(CoxPH):
         ----------
         table, duration_col, event_col, covariates, start_col, stop_col, strata
             As :meth:`CoxPH.fit`.
+        **ignored
+            Any other keyword (``cluster_col``, ``dyad_cols``, ...) raises ``TypeError``.
 
         Returns
         -------
@@ -148,6 +165,20 @@ class FirthCoxPH(CoxPH):
         self.monotone_ = pd.Series(fit_or_separation(data)[4], index=covariates, name="monotone")
 
         def penalty(b: np.ndarray, pl: lk.PartialLikelihood) -> tuple[float, np.ndarray, np.ndarray]:
+            """Firth's term for :func:`~twingraph.survival.likelihood.newton`: ``1/2 log det I``, its gradient,
+            no Hessian.
+
+            Parameters
+            ----------
+            b : numpy.ndarray
+                Coefficients.
+            pl : PartialLikelihood
+                Unused.
+
+            Returns
+            -------
+            tuple of (float, numpy.ndarray, numpy.ndarray)
+            """
             v, g, _ = _penalty_gradient(data, b)
             return v, g, np.zeros((len(b), len(b)))
 
@@ -157,11 +188,38 @@ class FirthCoxPH(CoxPH):
         q = stats.chi2.ppf(1 - self.alpha, 1)
 
         def profile(k: int, b: float, start: np.ndarray) -> tuple[float, np.ndarray]:
+            """Profile penalised log-likelihood with coefficient ``k`` fixed at ``b``.
+
+            Parameters
+            ----------
+            k : int
+                Index of the fixed coefficient.
+            b : float
+                Its value.
+            start : numpy.ndarray
+                Start for the other coefficients.
+
+            Returns
+            -------
+            tuple of (float, numpy.ndarray)
+                The maximum and the other coefficients at it.
+            """
             if p == 1:
                 return firth_penalty(data, np.array([b]))[0], start
             free = [j for j in range(p) if j != k]
 
             def neg(v: np.ndarray) -> tuple[float, np.ndarray]:
+                """Minus the penalised log-likelihood and gradient over the free coefficients.
+
+                Parameters
+                ----------
+                v : numpy.ndarray
+                    Free coefficients.
+
+                Returns
+                -------
+                tuple of (float, numpy.ndarray)
+                """
                 full = np.insert(v, k, b)
                 f, g = firth_penalty(data, full)
                 return -f, -g[free]
@@ -217,7 +275,13 @@ class FirthCoxPH(CoxPH):
     @property
     def summary(self) -> pd.DataFrame:
         """coef, se (information-based, reference only), hazard_ratio, hr_lower/hr_upper (profile
-        penalised likelihood), p (penalised likelihood-ratio test), status."""
+        penalised likelihood), p (penalised likelihood-ratio test), status.
+
+        Returns
+        -------
+        DataFrame
+            One row per covariate.
+        """
         self._check_fitted()
         b = self.params_
         out = pd.DataFrame({"coef": b, "se": self.standard_errors_, "hazard_ratio": np.exp(b),

@@ -53,7 +53,27 @@ class PartialLikelihood:
 
 def prepare(start: np.ndarray | None, stop: np.ndarray, event: np.ndarray, x: np.ndarray,
             strata: np.ndarray | None = None, ties: str = "breslow") -> CoxData:
-    """Check and bundle arrays for :func:`evaluate` (``start`` may be None: right-censored data)."""
+    """Check and bundle arrays for :func:`evaluate` (``start`` may be None: right-censored data).
+
+    Parameters
+    ----------
+    start : numpy.ndarray or None
+        Entry times (rows at risk on ``(start, stop]``).
+    stop : numpy.ndarray
+        Exit times.
+    event : numpy.ndarray
+        0/1 event flags.
+    x : numpy.ndarray
+        Covariates, rows x p (a vector is one covariate).
+    strata : numpy.ndarray, optional
+        Stratum label of each row.
+    ties : {"breslow", "efron"}
+        Handling of tied event times.
+
+    Returns
+    -------
+    CoxData
+    """
     stop = np.asarray(stop, float)
     start = np.full_like(stop, -np.inf) if start is None else np.asarray(start, float)
     event = np.asarray(event, float)
@@ -129,7 +149,21 @@ def _stratum(start, stop, event, x, beta, efron, want_steps):
 
 
 def evaluate(data: CoxData, beta: np.ndarray, steps: bool = False) -> PartialLikelihood:
-    """Log partial likelihood, score and observed information at ``beta`` (sums over strata)."""
+    """Log partial likelihood, score and observed information at ``beta`` (sums over strata).
+
+    Parameters
+    ----------
+    data : CoxData
+        The rows.
+    beta : numpy.ndarray
+        Coefficients.
+    steps : bool
+        Also fill the per-event-time pieces (empty arrays otherwise).
+
+    Returns
+    -------
+    PartialLikelihood
+    """
     beta = np.asarray(beta, float)
     p = data.x.shape[1]
     ll, sc, inf = 0.0, np.zeros(p), np.zeros((p, p))
@@ -160,6 +194,18 @@ def score_residuals(data: CoxData, beta: np.ndarray) -> np.ndarray:
     death sub-steps ``j`` at times in ``(start_i, stop_i]``, where ``c_ij = 1 - l_j / d_k`` if row
     ``i`` dies at that time (Efron; 1 for Breslow) and 1 otherwise.  They sum to the score; their
     cluster sums give the robust (sandwich) variance.
+
+    Parameters
+    ----------
+    data : CoxData
+        The rows.
+    beta : numpy.ndarray
+        Coefficients.
+
+    Returns
+    -------
+    numpy.ndarray
+        Rows x p, in the row order of ``data``.
     """
     beta = np.asarray(beta, float)
     out = np.zeros_like(data.x)
@@ -200,11 +246,41 @@ def newton(data: CoxData, beta0: np.ndarray | None = None, max_iter: int = 50, t
     log-likelihood changes by less than 1e-14 relative).  ``penalty`` (optional) is a callable
     ``(beta, PartialLikelihood) -> (value, gradient, hessian_to_add)`` added to the log partial
     likelihood (used for Firth's correction).
+
+    Parameters
+    ----------
+    data : CoxData
+        The rows.
+    beta0 : numpy.ndarray, optional
+        Start (default zeros).
+    max_iter : int
+        Maximum number of iterations.
+    tol : float
+        Step tolerance.
+    penalty : callable, optional
+        Penalty term (see above).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, PartialLikelihood, int, bool)
+        ``(beta, at_beta, iterations, converged)``.
     """
     p = data.x.shape[1]
     beta = np.zeros(p) if beta0 is None else np.asarray(beta0, float).copy()
 
     def objective(b):
+        """Partial likelihood at ``b`` and the (penalised) objective, gradient and information.
+
+        Parameters
+        ----------
+        b : numpy.ndarray
+            Coefficients.
+
+        Returns
+        -------
+        tuple
+            ``(PartialLikelihood, value, gradient, information)``.
+        """
         pl = evaluate(data, b)
         if penalty is None:
             return pl, pl.loglik, pl.score, pl.information
