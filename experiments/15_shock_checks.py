@@ -36,8 +36,8 @@ corr = C.corrected_shares(pre, sens, draws=DRAWS, random_state=SEED)
 corr.to_csv(FIGURES / "cohort_2022_corrected.csv", index=False, float_format="%.6g")
 print("sensitivity:", sens, corr.round(3).to_string(index=False), sep="\n")
 eff = pre.groupby("partner")[["n_queries", "n_queries_protocol", "n_queries_total", "hits"]].mean()
-print("effort by partner country (mean per tie):\n", eff.round(2).to_string(), "\nprotocol-complete ties:",
-      int(pre["protocol_complete"].sum()), "of", len(pre), "; not researched:", int((fam["russia-2022"]["status"] == "not researched").sum()))
+(cover := C.protocol_coverage(fam)).to_csv(FIGURES / "cohort_protocol_coverage.csv", index=False, float_format="%.6g")
+print("effort by partner country (mean per tie):\n", eff.round(2).to_string(), "\n", cover.to_string(index=False))
 
 # --- rules as sensitivities: undated-end placement, conflict resolution, without the second pass ---------------
 rules = []

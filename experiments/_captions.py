@@ -61,6 +61,11 @@ TABLE_CAPTIONS = {
                                    "(Clopper–Pearson) 95% intervals; n and the confusion counts.",
     },
     "15_shock_checks": {
+        "cohort_protocol_coverage.csv": "Per cohort family (Russia 2022 primary and extension, China, US state "
+                                        "laws) and all: ties, documented ends, protocol-complete searches (S1 tie "
+                                        "query, S2 partner-language query, S3 official-page query), ties without a "
+                                        "documented end whose search is complete, ties with neither (the criterion "
+                                        "is 0), and mean protocol queries per tie.",
         "cohort_2022_corrected.csv": "Share of pre-shock ties ended by the search date three ways, pooled and per "
                                      "partner country: documented (exact 95% CI), corrected for the search's "
                                      "sensitivity measured by the independent second pass (multiple imputation, "

@@ -275,12 +275,17 @@ Jelabuga,RUS,,municipality,Safranbolu,TUR,,municipality,twin,maintained,2019,yea
     log = L_COLS + """
 D,comparison,S1,1,Q1|Q2,,Aa,DEU,Halifax,CAN,de,pages,x,2026-12-07,8,,none,
 D,comparison,S1,2,Q1|Q3,,Aa,DEU,Pp,POL,de,pages,x,2026-12-07,8,,terminated,
+D,comparison,S3,3,,Aa,Aa,DEU,,,de,pages,x,2026-12-07,8,,none,
+D,comparison,S2,4,,Pp,,,Pp,POL,pl,pages,x,2026-12-07,8,,none,
+A,primary,S2,5,,Halifax,,,Halifax,CAN,en,pages,x,2026-12-07,8,,none,
 """
     for name, text in {"comparison_sample.csv": sample, "findings_D.csv": findings, "log_D.csv": log}.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     c = C.comparison_cohort(C.read_protocol(tmp_path), shocks=SHOCKS).set_index("city_b")
     # Halifax: the finding names Halifax GBR (a namesake), so it does not match; searched, nothing found
-    assert c.loc["Halifax", "status"] == "no documented change" and c.loc["Halifax", "n_queries_protocol"] == 1
+    # effort as for the cohort: S1 on the tie + S3 on Aa (+ S2 on Pp); a primary-pass S2 on Halifax does not count
+    assert c.loc["Halifax", "status"] == "no documented change" and c.loc["Halifax", "n_queries_protocol"] == 2
+    assert c.loc["Pp", "n_queries_protocol"] == 3 and c["protocol_complete"].tolist() == [False, True, False]
     assert c.loc["Pp", "status"] == "terminated" and c.loc["Pp", "end_resolved"] == pd.Timestamp("2023-05-01")
     # Jelabuga (no country in the sample) is the Russian side; its 2019 statement is pre-shock; not searched yet
     assert c.loc["Safranbolu", "country_a"] == "RUS" and c.loc["Safranbolu", "status"] == "not researched"
@@ -358,3 +363,17 @@ def test_dates_keyword_and_its_shim(root: Path) -> None:
     assert new["end_resolved"].equals(old["end_resolved"])
     for fn in (C.cohort_table, C.load_cohort, C.load_cohort_protocol, C.comparison_cohort):
         assert fn.__renamed_arguments__ == {"convention": "dates"}
+
+
+def test_shipped_protocol_leaves_no_tie_without_an_outcome_or_a_complete_search() -> None:
+    """Issue 18's criterion on the shipped research files: every tie of every cohort family (Russia 2022,
+    China, US state laws) has a documented end or a protocol-complete search (S1, S2 and S3 logged), and
+    every comparison tie had the same three steps."""
+    proto = C.read_protocol()
+    fam = {n: C.load_cohort_protocol(n, protocol=proto) for n in ("russia-2022", "china", "us-state-laws")}
+    cover = C.protocol_coverage(fam).set_index("family")
+    assert cover["neither"].tolist() == [0, 0, 0, 0]
+    assert cover.loc["all", "ties"] == sum(len(t) for t in fam.values()) == 505
+    assert (cover["documented_end"] + cover["complete_without_end"] <= cover["ties"]).all()
+    comp = C.comparison_cohort(proto)
+    assert len(comp) == 80 and comp["protocol_complete"].all() and (comp["n_queries_protocol"] >= 3).all()

@@ -550,7 +550,8 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     -------
     DataFrame
         :func:`~twingraph.cohorts.cohort_table` columns plus ``group``, ``sample_tie_id``,
-        ``n_queries_protocol`` and ``hits``.
+        ``n_queries_protocol`` (the comparison pass's S1 queries naming the tie, S2 queries on its
+        town B and S3 queries on its town A), ``protocol_complete`` (all three ran) and ``hits``.
     """
     samp = proto.comparison_sample
     if samp.empty:
@@ -585,9 +586,53 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     keys = tab["tie_id"].str.split("|", n=1).str[1]
     tab["group"] = keys.map(meta["group"]).to_numpy()
     tab["sample_tie_id"] = keys.map(meta["sample_tie_id"]).to_numpy()
-    n = clog.groupby("tie_id").size() if len(clog) else pd.Series(dtype=int)
-    tab["n_queries_protocol"] = tab["sample_tie_id"].map(n).fillna(0).astype(int)
+    # effort as for the cohort: S1 naming the tie, S2 on its town B, S3 on its town A (comparison pass only)
+    empty = pd.Series(dtype=int)
+    n1 = clog[clog["tie_id"].notna()].groupby("tie_id").size() if len(clog) else empty
+    town = clog["town"].fillna("").map(normalize_place_name) if len(clog) else pd.Series(dtype=str)
+    s2 = clog[clog["step"] == "S2"].assign(_t=town).groupby("_t").size() if len(clog) else empty
+    s3 = clog[clog["step"] == "S3"].assign(_t=town).groupby("_t").size() if len(clog) else empty
+    q1 = tab["sample_tie_id"].map(n1).fillna(0).astype(int)
+    q2 = tab["city_b"].map(normalize_place_name).map(s2).fillna(0).astype(int)
+    q3 = tab["city_a"].map(normalize_place_name).map(s3).fillna(0).astype(int)
+    tab["n_queries_protocol"] = q1 + q2 + q3
+    tab["protocol_complete"] = (q1 > 0) & (q2 > 0) & (q3 > 0)
     allf = proto.findings
     hits = allf[allf["pass"] == "comparison"].groupby("tie_key").size() if len(allf) else pd.Series(dtype=int)
     tab["hits"] = keys.map(hits).fillna(0).astype(int).to_numpy()
     return tab
+
+
+def protocol_coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Does every cohort tie have a documented outcome or a protocol-complete search log?
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Cohort family -> :func:`load_cohort_protocol` table.
+
+    Returns
+    -------
+    DataFrame
+        One row per family and one ``all`` row: ``ties``, ``documented_end`` (suspended or
+        terminated), ``protocol_complete`` (S1, S2 and S3 all ran), ``complete_without_end`` (the
+        ties whose "no documented end" rests on a complete search), ``neither`` (no documented end
+        and an incomplete search: the issue's criterion asks for 0) and ``n_queries_protocol`` (mean
+        protocol queries per tie).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"status": ["suspended", "no documented change", "maintained"],
+    ...                   "protocol_complete": [False, True, False], "n_queries_protocol": [1, 3, 1]})
+    >>> protocol_coverage({"x": t}).loc[0, ["documented_end", "complete_without_end", "neither"]].tolist()
+    [1, 1, 1]
+    """
+    rows = []
+    for name, t in [*tables.items(), ("all", pd.concat(list(tables.values()), ignore_index=True))]:
+        ended = t["status"].isin(list(END_EVENTS))
+        complete = t["protocol_complete"].astype(bool)
+        rows.append({"family": name, "ties": len(t), "documented_end": int(ended.sum()),
+                     "protocol_complete": int(complete.sum()), "complete_without_end": int((complete & ~ended).sum()),
+                     "neither": int((~complete & ~ended).sum()),
+                     "n_queries_protocol": float(t["n_queries_protocol"].mean()) if len(t) else np.nan})
+    return pd.DataFrame(rows)
