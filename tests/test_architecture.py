@@ -114,14 +114,10 @@ def test_floors_list_only_modules_that_exist():
     assert not stale, f"FLOORS names modules that do not exist: {stale}"
 
 
-#: modules over the size limit, to be split (issue 20): remove a name once its module is split
-OVERSIZED = {"twingraph.cohorts", "twingraph.formation"}
 MAX_LINES = 1000
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_modules_stay_under_a_thousand_lines(module):
     n = len(MODULES[module].read_text(encoding="utf-8").splitlines())
-    if module in OVERSIZED:
-        pytest.xfail(f"{module} has {n} lines: to be split by concern")
     assert n <= MAX_LINES, f"{module} has {n} lines (limit {MAX_LINES}): split it by concern"
