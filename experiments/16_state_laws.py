@@ -1,6 +1,7 @@
 """US state laws against sister-city ties with "foreign adversary" countries: every US tie with a partner in
 CHN, CUB, IRN, PRK, RUS or VEN from the 2026 lists and the 2016 crawl (merged), states from the places'
-subdivision or reverse geocoding, outcomes from the researched cohorts (first round + search protocol), laws
+subdivision or reverse geocoding, outcomes from the researched cohorts (first round + search protocol) and, for
+the ties no cohort holds, from the tie-specific query of the state-law pass (protocol/state_law_sample.csv), laws
 from the protocol's sourced table (protocol/state_laws.csv); ends in law states vs the other states, before
 and after each law, and the number of ties an estimate would need."""
 
@@ -19,13 +20,15 @@ CAPTIONS = {**table_captions(__file__),
     "us_state_laws.png": "US ties with partners in CHN, CUB, IRN, PRK, RUS or VEN (2026 Wikipedia lists merged with "
     "the 2016 Wikidata crawl; states from reverse geocoding), for each state law in protocol/state_laws.csv: ties "
     "with a documented end before the law (same length of window) and after it, in the law state and in all "
-    "other states, over the ties of that state group (partners in the law's countries). Only ties of the researched "
-    "cohorts can have a documented end (the others are counted as ties, not as ends).",
+    "other states, over the ties of that state group (partners in the law's countries). Every tie was searched: "
+    "cohort ties by the full protocol (tie query, partner-language query, official page), the others by the "
+    "tie-specific query (state-law pass); a tie not researched would count as a tie, not as an end.",
 }
 
 data = tg.merge(*DATASETS)
 proto = C.read_protocol()
-res = pd.concat([C.load_cohort_protocol(n, protocol=proto) for n in ("russia-2022", "us-state-laws")])
+res = pd.concat([*(C.load_cohort_protocol(n, protocol=proto) for n in ("russia-2022", "us-state-laws")),
+                 C.state_law_sample_cohort(proto)])
 ties = C.us_partner_ties(data, res, COUNTRIES)
 ties.to_csv(FIGURES / "us_state_laws_ties.csv", index=False)
 print(f"{len(ties)} US ties with partners in {', '.join(COUNTRIES)}; with a state {ties['state'].notna().sum()}; "

@@ -377,3 +377,28 @@ def test_shipped_protocol_leaves_no_tie_without_an_outcome_or_a_complete_search(
     assert (cover["documented_end"] + cover["complete_without_end"] <= cover["ties"]).all()
     comp = C.comparison_cohort(proto)
     assert len(comp) == 80 and comp["protocol_complete"].all() and (comp["n_queries_protocol"] >= 3).all()
+
+
+def test_state_law_sample_cohort(tmp_path: Path) -> None:
+    """Ties no cohort holds get their outcome from the state-law pass: a logged query makes a tie
+    researched, a state-law finding gives its end, an unsearched tie stays 'not researched'."""
+    sample = ("group,tie_id,city_a,country_a,subdivision_a,city_b,country_b,sources\n"
+              "us,us-partners|Mobile|USA|Heze|CHN,Mobile,USA,Alabama,Heze,CHN,wikipedia-lists-2026\n"
+              "us,us-partners|Tulsa|USA|Zhuhai|CHN,Tulsa,USA,Oklahoma,Zhuhai,CHN,wikidata-crawl-2016\n"
+              "us,us-partners|Provo|USA|Havana|CUB,Provo,USA,Utah,Havana,CUB,wikipedia-lists-2026\n")
+    findings = F_COLS + """
+Tulsa,USA,Oklahoma,municipality,Zhuhai,CHN,,municipality,twin,terminated,2024-05,month,,,https://t.example,,us-partners|Tulsa|USA|Zhuhai|CHN,q,S1 q2,state-law
+Provo,USA,Utah,municipality,Havana,CUB,,municipality,twin,terminated,2020,year,,,https://p.example,,us-partners|Provo|USA|Havana|CUB,q,S1 q9,comparison
+"""
+    log = L_COLS + """
+US,state-law,S1,1,us-partners|Mobile|USA|Heze|CHN,,Mobile,USA,Heze,CHN,en,pages,x,2026-12-07,8,,none,
+US,state-law,S1,2,us-partners|Tulsa|USA|Zhuhai|CHN,,Tulsa,USA,Zhuhai,CHN,en,pages,x,2026-12-07,8,,terminated,
+"""
+    for name, text in {"state_law_sample.csv": sample, "findings_N.csv": findings, "log_N.csv": log}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    t = C.state_law_sample_cohort(C.read_protocol(tmp_path), shocks=SHOCKS).set_index("city_a")
+    assert t.loc["Mobile", "status"] == "no documented change" and t.loc["Mobile", "n_queries_protocol"] == 1
+    assert t.loc["Tulsa", "status"] == "terminated" and t.loc["Tulsa", "end_resolved"] == pd.Timestamp("2024-05-16")
+    # another pass's finding does not count, and an unsearched tie is not researched
+    assert t.loc["Provo", "status"] == "not researched" and t.loc["Provo", "n_queries_protocol"] == 0
+    assert C.state_law_sample_cohort(C.read_protocol(tmp_path / "none")).empty

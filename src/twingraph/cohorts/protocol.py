@@ -32,7 +32,7 @@ Rules (stated here, reported as sensitivities by the experiments):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final
@@ -72,6 +72,7 @@ class Protocol:
     second_sample: pd.DataFrame
     comparison_sample: pd.DataFrame
     state_laws: pd.DataFrame
+    state_law_sample: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _csvs(root: Path, pattern: str) -> pd.DataFrame:
@@ -134,9 +135,10 @@ def read_protocol(root: Path | str | None = None) -> Protocol:
     log = _csvs(base, "log_*.csv")  # search logs only (log_E, another task's log, has no step)
     if len(log) and "step" in log:
         log = log[log["step"].notna()].reset_index(drop=True)
-    one = {k: _csvs(base, k + ".csv") for k in ("second_pass_sample", "comparison_sample", "state_laws")}
+    one = {k: _csvs(base, k + ".csv")
+           for k in ("second_pass_sample", "comparison_sample", "state_laws", "state_law_sample")}
     return Protocol(f, log, _csvs(base, "status_*.csv"), one["second_pass_sample"], one["comparison_sample"],
-                    one["state_laws"])
+                    one["state_laws"], one["state_law_sample"])
 
 
 _TIE_COUNTRIES = re.compile(r"^(?P<a>[^()]+?) \((?P<ca>[A-Z]{3})\) - (?P<b>[^()]+?) \((?P<cb>[A-Z]{3})\)$")
@@ -293,7 +295,7 @@ def protocol_searches(proto: Protocol, ties: pd.DataFrame) -> pd.DataFrame:
 
 @renamed_arguments(convention="dates")
 def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol: Protocol | None = None,
-                         passes: tuple[str, ...] = ("primary", "second", "comparison"),
+                         passes: tuple[str, ...] = ("primary", "second", "comparison", "state-law"),
                          shocks: pd.DataFrame | None = None,
                          dates: str = "midpoint", resolve: str = "end") -> pd.DataFrame:
     """:func:`~twingraph.cohorts.load_cohort` with the protocol's findings, effort and rules applied.
@@ -308,7 +310,7 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
         Default :func:`read_protocol` of ``root/protocol``.
     passes : tuple of str
         Which passes' findings join the outcomes (``("primary",)`` = without the second pass and
-        the comparison pass's incidental findings about cohort ties).
+        the comparison and state-law passes' incidental findings about cohort ties).
     shocks : DataFrame, optional
         Shock registry; default :func:`twingraph.shocks.load_shocks`.
     dates : str
@@ -339,7 +341,7 @@ def load_cohort_protocol(name: str, *, root: Path | str | None = None, protocol:
         po = po[po["tie_key"].isin(set(t["tie_key"]))]
         # a second-pass finding about a tie outside its sample is documentation, not part of the sensitivity
         # (and a comparison-pass finding that names a cohort tie is incidental to that cohort)
-        inc = (po["tie_id"].isna() & (po["pass"] == "second")) | (po["pass"] == "comparison")
+        inc = (po["tie_id"].isna() & (po["pass"] == "second")) | po["pass"].isin(["comparison", "state-law"])
         po = po.assign(**{"pass": np.where(inc, "incidental", po["pass"])})
     allo = pd.concat([o, po], ignore_index=True) if len(po) else o
     # maintained only with a statement after the shock
@@ -636,3 +638,53 @@ def protocol_coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                      "neither": int((~complete & ~ended).sum()),
                      "n_queries_protocol": float(t["n_queries_protocol"].mean()) if len(t) else np.nan})
     return pd.DataFrame(rows)
+
+
+@renamed_arguments(convention="dates")
+def state_law_sample_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
+                            dates: str = "midpoint") -> pd.DataFrame:
+    """The US ties with partners in the state laws' countries that no cohort holds, as searched.
+
+    ``state_law_sample.csv`` lists every US tie of the 2026 lists and the 2016 crawl with a partner in
+    CHN, CUB, IRN, PRK, RUS or VEN that is in no cohort file; each was given the tie-specific query
+    (S1, pass ``state-law``), so that ends in law states and in other states rest on the same search
+    (:func:`~twingraph.cohorts.us_partner_ties` reads this table beside the cohorts').
+
+    Parameters
+    ----------
+    proto : Protocol
+        From :func:`read_protocol`.
+    shocks : DataFrame, optional
+        Shock registry; default :func:`twingraph.shocks.load_shocks`.
+    dates : {"earliest", "midpoint", "latest"}
+        How a partial end date becomes a day.
+
+    Returns
+    -------
+    DataFrame
+        :func:`~twingraph.cohorts.cohort_table` columns (cohort ``us-partners``, no shock) plus
+        ``sample_tie_id`` and ``n_queries_protocol``; ties without a logged query are ``not
+        researched``.  Empty when the sample file is absent.
+    """
+    samp = proto.state_law_sample
+    if samp.empty:
+        return pd.DataFrame()
+    src = samp["sources"].fillna("")
+    t = samp.assign(cohort="us-partners", in_wikidata_crawl_2016=src.str.contains("wikidata-crawl-2016"),
+                    in_wikipedia_2026=src.str.contains("wikipedia-lists-2026"))
+    t = t[["cohort", *KEY, "subdivision_a", "in_wikidata_crawl_2016", "in_wikipedia_2026", "tie_id"]].rename(
+        columns={"tie_id": "sample_tie_id"})
+    t["tie_key"] = _key(t)
+    f = proto.findings
+    f = f[(f["pass"] == "state-law") & (f["event"] != "listed_undated") & f["tie_key"].isin(set(t["tie_key"]))] \
+        if len(f) else f
+    o = f if len(f) else pd.DataFrame(columns=[*KEY, "event", "date", "date_precision", "source", "tie_key"])
+    log = proto.log
+    slog = log[log["pass"] == "state-law"] if len(log) else log
+    n = slog.groupby("tie_id").size() if len(slog) else pd.Series(dtype=int)
+    searched = t[t["sample_tie_id"].isin(n.index)]
+    s = searched.assign(searched_on=str(PROTOCOL_DATE.date()), queries="protocol", result="protocol search")
+    tab = cohort_table(t.drop(columns="sample_tie_id"), o, s, shocks=shocks, dates=dates, unresearched="report")
+    tab["sample_tie_id"] = "us-partners|" + tab["tie_id"].str.split("|", n=1).str[1]
+    tab["n_queries_protocol"] = tab["sample_tie_id"].map(n).fillna(0).astype(int)
+    return tab
