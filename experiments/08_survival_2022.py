@@ -108,13 +108,6 @@ if MAP:  # --- figure 3: map of the cohort ties aggregated by partner country --
 
     tg.fetch("natural-earth-110m")
     world = gpd.read_file(tg.datasets.path("natural-earth-110m", "ne_110m_admin_0_countries.geojson"))
-    fig, axes = plt.subplots(1, 2, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1, 1.7], "wspace": 0.04})
-    usa = tab["country_a"] == "USA"
-    for ax, t, ext, title in ((axes[0], tab[~usa], (-12, 62, 40, 71), "(a) European partner countries, towns"),
-                              (axes[1], tab[usa], (-170, 180, 15, 75), "(b) US ties; towns by outcome")):
-        sm = C.plot_flow_map(ax, t, world, ext, towns=True)
-        ax.set_title(title, fontsize=9, loc="left")
-    axes[0].legend(fontsize=6.5, loc="lower left", frameon=True, markerscale=1.5)
-    fig.colorbar(sm, ax=axes[1], shrink=0.6, label="share with a documented end")
+    fig = C.plot_flow_map_figure(tab, world)
     stamp(fig, "Russia 2022 cohort files + search protocol; coordinates: 2026 lists; outlines: Natural Earth 1:110m")
     save(fig, "cohort_map_2022.png")

@@ -385,3 +385,25 @@ def test_panel_figures(table: pd.DataFrame) -> None:
     assert len(fig.axes) == 2 and fig.axes[1].get_xlim() == (-10, 50)
     assert fig.axes[1].get_legend() is not None and fig.axes[0].get_legend() is None
     plt.close(fig)
+
+
+def test_flow_map_figure(table: pd.DataFrame) -> None:
+    """Europe above with its legend beside it, the US below; a tie outside a panel's frame is left out
+    of that panel's line (no line leaves the frame)."""
+    import matplotlib.pyplot as plt
+
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import box
+    world = gpd.GeoDataFrame(geometry=[box(-170, 10, 180, 75)])
+    t = table.assign(lat_a=50.0, lon_a=10.0, lat_b=55.0, lon_b=37.0)
+    t.loc[t.index[0], ["country_a", "lat_a", "lon_a"]] = ["USA", 40.0, -90.0]
+    t.loc[t.index[1], ["lon_b"]] = 100.0  # its Russian partner lies outside panel (a)
+    fig = C.plot_flow_map_figure(t, world)
+    ax_a, side, ax_b = fig.axes[:3]
+    assert ax_a.get_xlim() == (-12.0, 62.0) and ax_b.get_xlim() == (-165.0, 180.0)
+    box_a = [x.get_text() for x in ax_a.texts if "ties," in x.get_text()][0]
+    counted = sum(int(line.split(": ")[1].split(" ties")[0]) for line in box_a.splitlines())
+    assert counted == len(t) - 2  # the US tie and the one with a partner outside the frame are left out
+    assert "USA: 1 ties" in [x.get_text() for x in ax_b.texts if "ties," in x.get_text()][0]
+    assert side.get_legend() is not None and len(fig.axes) == 4  # the colour bar
+    plt.close(fig)

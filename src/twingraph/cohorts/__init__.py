@@ -129,6 +129,7 @@ from .plots import (
     plot_forest_panels,
     plot_map,
     plot_map_panels,
+    plot_flow_map_figure,
     plot_share_ended,
     plot_share_ended_panels,
 )
@@ -188,6 +189,7 @@ __all__ = [
     "plot_forest_panels",
     "plot_map",
     "plot_map_panels",
+    "plot_flow_map_figure",
     "plot_share_ended",
     "plot_share_ended_panels",
     "outside_cohort",

@@ -343,7 +343,7 @@ def plot_flow_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float,
         ax.plot([r["xa"], r["xb"]], [r["ya"], r["yb"]], color=cm(norm(r["ended"])), lw=1 + 6 * np.sqrt(r["ties"] / 120),
                 solid_capstyle="round", alpha=0.9, zorder=2)
         ax.annotate(cc, (r["xa"], r["ya"]), fontsize=7, fontweight="bold", xytext=(-3, 0),
-                    textcoords="offset points", ha="right", va="center",
+                    textcoords="offset points", ha="right", va="center", zorder=6,
                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
         lines.append(f"{cc}: {int(r['ties'])} ties, {r['ended']:.0%} ended")
     ax.text(0.01, 0.99, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=7,
@@ -352,8 +352,57 @@ def plot_flow_map(ax: Any, table: pd.DataFrame, world: Any, extent: tuple[float,
     if towns:
         for st, col in STATUS_COLORS.items():
             g = inside[inside["status"] == st]
-            ax.scatter(g["lon_a"], g["lat_a"], s=7, color=col, zorder=4, lw=0, label=f"town: {st} ({len(g)})")
+            ax.scatter(g["lon_a"], g["lat_a"], s=7, color=col, zorder=4, lw=0, label=f"{st} ({len(g)} ties)")
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], xlabel="", ylabel="",
            aspect=1 / np.cos(np.radians((y0 + y1) / 2)))
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cm)
     return sm
+
+
+def plot_flow_map_figure(table: pd.DataFrame, world: Any, width: float = 7.2) -> Any:
+    """The cohort map as one figure: European partner countries above (legend and colour bar beside
+    them), US ties below across the full width, every panel filling its cell (no idle margins).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Linked cohort table (:func:`plot_flow_map`), US ties by ``country_a == "USA"``.
+    world : GeoDataFrame
+        Country outlines.
+    width : float
+        Figure width in inches (7.2: a journal page).
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    eu, us = (-12.0, 62.0, 40.0, 71.0), (-165.0, 180.0, 18.0, 74.0)
+
+    def ratio(e: tuple[float, float, float, float]) -> float:  # height / width of a panel at its aspect
+        return (e[3] - e[2]) / ((e[1] - e[0]) * np.cos(np.radians((e[2] + e[3]) / 2)))
+
+    wa = 0.62 * width
+    ha, hb = wa * ratio(eu), width * ratio(us)
+    fig = plt.figure(figsize=(width, ha + hb + 0.45))
+    gs = fig.add_gridspec(2, 2, width_ratios=[wa, width - wa], height_ratios=[ha, hb], wspace=0.02, hspace=0.1,
+                          left=0.01, right=0.99, bottom=0.02, top=0.96)
+    ax_a, side, ax_b = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1]), fig.add_subplot(gs[1, :])
+    usa = table["country_a"] == "USA"
+    sm = plot_flow_map(ax_a, table[~usa], world, eu, towns=True)
+    plot_flow_map(ax_b, table[usa], world, us, towns=True)
+    for ax in (ax_a, ax_b):
+        for sp in ax.spines.values():
+            sp.set(visible=True, lw=0.5, color="0.6")
+    ax_a.set_title("(a) European partner countries", fontsize=8, loc="left")
+    ax_b.set_title("(b) US ties (towns in the US, partners in Russia)", fontsize=8, loc="left")
+    side.axis("off")
+    handles, labels = ax_a.get_legend_handles_labels()
+    side.legend(handles, labels, loc="upper left", fontsize=7, frameon=False, markerscale=1.6,
+                title="outcome of each tie in (a),\na dot at its non-Russian town", title_fontsize=7, alignment="left")
+    cax = side.inset_axes((0.06, 0.12, 0.8, 0.05))
+    fig.colorbar(sm, cax=cax, orientation="horizontal")
+    cax.set_title("line: share of the ties\nwith a documented end", fontsize=7, loc="left")
+    cax.tick_params(labelsize=6.5)
+    return fig
