@@ -396,8 +396,8 @@ def test_flow_map_figure(table: pd.DataFrame) -> None:
     from shapely.geometry import box
     world = gpd.GeoDataFrame(geometry=[box(-170, 10, 180, 75)])
     t = table.assign(lat_a=50.0, lon_a=10.0, lat_b=55.0, lon_b=37.0)
-    t.loc[t.index[0], ["country_a", "lat_a", "lon_a"]] = ["USA", 40.0, -90.0]
-    t.loc[t.index[1], ["lon_b"]] = 100.0  # its Russian partner lies outside panel (a)
+    t.loc[t["country_a"] == "USA", ["lat_a", "lon_a"]] = [40.0, -90.0]  # Ee, the fixture's US tie
+    t.loc[t["city_a"] == "Bb", ["lon_b"]] = 100.0  # its Russian partner lies outside panel (a)
     fig = C.plot_flow_map_figure(t, world)
     ax_a, side, ax_b = fig.axes[:3]
     assert ax_a.get_xlim() == (-12.0, 62.0) and ax_b.get_xlim() == (-165.0, 180.0)
