@@ -380,11 +380,11 @@ def plot_flow_map_figure(table: pd.DataFrame, world: Any, width: float = 7.2) ->
 
     eu, us = (-12.0, 62.0, 40.0, 71.0), (-165.0, 180.0, 18.0, 74.0)
 
-    def ratio(e: tuple[float, float, float, float]) -> float:  # height / width of a panel at its aspect
+    def _ratio(e: tuple[float, float, float, float]) -> float:  # height / width of a panel at its aspect
         return (e[3] - e[2]) / ((e[1] - e[0]) * np.cos(np.radians((e[2] + e[3]) / 2)))
 
     wa = 0.62 * width
-    ha, hb = wa * ratio(eu), width * ratio(us)
+    ha, hb = wa * _ratio(eu), width * _ratio(us)
     fig = plt.figure(figsize=(width, ha + hb + 0.45))
     gs = fig.add_gridspec(2, 2, width_ratios=[wa, width - wa], height_ratios=[ha, hb], wspace=0.02, hspace=0.1,
                           left=0.01, right=0.99, bottom=0.02, top=0.96)
