@@ -49,7 +49,18 @@ class LifecycleError(TwingraphError, ValueError):
 
 
 def read_package_csv(name: str) -> pd.DataFrame | None:
-    """A CSV of the package's data folder (``twingraph/data/<name>``), or None when absent."""
+    """A CSV of the package's data folder (``twingraph/data/<name>``), or None when absent.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``twingraph/data``.
+
+    Returns
+    -------
+    DataFrame or None
+        Every column as text (no value read as missing); None when the file does not exist.
+    """
     path = _DATA / name
     if not path.is_file():
         return None
@@ -71,6 +82,8 @@ class Lifecycle:
         ``tie_id``, ``source``, ``directions`` of the Wikidata sources' source ties.
     events : DataFrame
         :func:`documented_events`.
+    known : dict of set
+        Merged place ids each source names (every row of its places table).
     """
 
     merged: MergeResult
@@ -82,10 +95,24 @@ class Lifecycle:
 
     @property
     def data(self) -> TwinData:
+        """The merged data.
+
+        Returns
+        -------
+        TwinData
+            ``merged.data``.
+        """
         return self.merged.data
 
     @property
     def ties(self) -> pd.DataFrame:
+        """The merged ties.
+
+        Returns
+        -------
+        DataFrame
+            One row per tie: ``tie_id``, ``a``, ``b`` (from the tie's first spell).
+        """
         return self.merged.data.spells.drop_duplicates("tie_id")[["tie_id", "a", "b"]].reset_index(drop=True)
 
 
@@ -210,9 +237,21 @@ def match_ties(lc: Lifecycle, table: pd.DataFrame) -> pd.DataFrame:
     """Match rows naming two places (``city_a, country_a, city_b, country_b``) to merged places and
     ties: the normalised, transliterated name in the country in any source's spelling, else the
     name without a parenthesised qualifier.  A name standing for several places is resolved by the
-    partner: the one candidate pair that is a tie of the merged graph.  Adds ``place_a``,
-    ``place_b`` (None when not found or ambiguous) and ``tie_id`` (None when the pair is not a tie
-    of the merged graph)."""
+    partner: the one candidate pair that is a tie of the merged graph.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources whose places and ties are matched.
+    table : DataFrame
+        Rows with ``city_a``, ``country_a``, ``city_b``, ``country_b`` (ISO3 country codes).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with ``place_a``, ``place_b`` (None when not found or ambiguous) and
+        ``tie_id`` (None when the pair is not a tie of the merged graph).
+    """
     ties = {(a, b): t for t, a, b in lc.ties.itertuples(index=False)}
     out = table.copy()
     pa: list[str | None] = []
@@ -238,8 +277,22 @@ def match_ties(lc: Lifecycle, table: pd.DataFrame) -> pd.DataFrame:
 def documented_events(lc: Lifecycle, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """Documented tie events of the curated registry and the cohort registries, matched to ties.
 
-    Returns one row per event row: ``tie_id`` (None when unmatched), ``event``, ``date``,
-    ``date_precision``, ``registry`` (file), ``source`` (URL), ``note``."""
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources the events are matched to (:func:`match_ties`).
+    events : DataFrame, optional
+        Event rows in the curated registry's columns (``city_a``, ``country_a``, ``city_b``,
+        ``country_b``, ``event``, ``date``, ...); default: every packaged ``cohort_outcomes_*.csv``
+        and ``curated_tie_events.csv``, each row with its file name as ``registry``.
+
+    Returns
+    -------
+    DataFrame
+        One row per event row: ``tie_id`` (None when unmatched), the four place columns, ``event``,
+        ``date`` (parsed; NaT when missing or unparseable), ``date_precision``, ``registry`` (file),
+        ``source`` (URL), ``note``; sorted by tie and date, undated first.
+    """
     if events is None:
         frames = []
         folder = _DATA
@@ -262,7 +315,20 @@ def tie_histories(lc: Lifecycle) -> pd.DataFrame:
     source's observation date, year, the tie's start date in that source and who states it
     (Wikidata sources); plus one row per documented event (``state`` = the event).  The systematic
     sources follow the coverage rules of the module docstring; any other merged source covers the
-    places it names, and the curated registry only the ties it lists."""
+    places it names, and the curated registry only the ties it lists.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources, their coverage and documented events (:func:`build`).
+
+    Returns
+    -------
+    DataFrame
+        ``tie_id``, ``source``, ``year`` (Int64), ``date`` (the source's observation date, or the
+        event's), ``state``, ``start``, ``directions``, ``evidence`` (the source's reference, or the
+        event's URL); sorted by tie and date, undated last.
+    """
     ties = lc.ties
     att = lc.data.attestations
     dirs = lc.directions.drop_duplicates(["tie_id", "source"]).set_index(["tie_id", "source"])["directions"]
@@ -295,7 +361,18 @@ def tie_histories(lc: Lifecycle) -> pd.DataFrame:
 
 def newest_source(lc: Lifecycle) -> str:
     """The source statuses are read against: the 2026 lists when merged, else the listing source
-    with the latest observation date, else the last one given."""
+    with the latest observation date, else the last one given.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources (the curated registry is not a listing source).
+
+    Returns
+    -------
+    str
+        The source's name (:data:`NEWEST` when no listing source was merged).
+    """
     if NEWEST in lc.sources:
         return NEWEST
     listing = [s for s in lc.sources if s != "curated"]
@@ -307,7 +384,23 @@ def newest_source(lc: Lifecycle) -> str:
 
 def tie_status(lc: Lifecycle, histories: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per tie: first and last sighting, the sources seeing it, its status as of the newest
-    source (:func:`newest_source`: the 2026 lists) with the evidence, and the latest documented event."""
+    source (:func:`newest_source`: the 2026 lists) with the evidence, and the latest documented event.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources and documented events.
+    histories : DataFrame, optional
+        :func:`tie_histories` of ``lc`` (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``tie_id``, ``a``, ``b``, ``first_seen`` and ``last_seen`` (years; sightings by listing
+        sources, not the curated registry), ``sources`` (``;``-joined, the registry included),
+        ``state_2026`` (the tie's state in the newest source), ``status`` (the module docstring's
+        statuses), ``evidence``, ``last_event`` and ``last_event_date``.
+    """
     h = tie_histories(lc) if histories is None else histories
     listed = h[h["source"].isin(set(lc.sources)) & (h["state"] == "seen")]
     seen = listed[listed["source"] != "curated"]  # the registry's "observed" is its latest entry, not a sighting

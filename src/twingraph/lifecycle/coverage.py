@@ -24,7 +24,20 @@ def _country_sources(lc: Lifecycle) -> dict[str, set[str]]:
 def official_counts(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """One official count per country from the packaged ``official_counts.csv``: national totals
     only (rows whose ``count_kind`` names a partner country, a region, a subset or counts
-    municipalities rather than ties are left out), the most recent year, then the largest count."""
+    municipalities rather than ties are left out), the most recent year, then the largest count.
+
+    Parameters
+    ----------
+    table : DataFrame, optional
+        Rows in the columns of ``official_counts.csv`` (``country``, ``count``, ``year``,
+        ``count_kind``, ``source``, all text); default: the packaged file.
+
+    Returns
+    -------
+    DataFrame
+        ``country``, ``official_count`` (int), ``official_year``, ``official_kind``,
+        ``official_source``; empty (with these columns) when there is no table.
+    """
     t = read_package_csv("official_counts.csv") if table is None else table
     if t is None or t.empty:
         return pd.DataFrame(columns=["country", "official_count", "official_year", "official_kind", "official_source"])
@@ -58,7 +71,37 @@ def coverage_table(lc: Lifecycle, histories: pd.DataFrame | None = None, countri
     ``known_places=True`` restricts each unit to ties whose two towns every one of its sources
     knows (names any tie of): a tie a source lists under a spelling the resolver did not link to
     the others' then drops out instead of posing as two ties each seen once, which inflates the
-    estimate.  The estimate is then of ties among those towns only (``population`` column)."""
+    estimate.  The estimate is then of ties among those towns only (``population`` column).
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources and what each covers.
+    histories : DataFrame, optional
+        :func:`tie_histories` of ``lc`` (computed when not given).
+    countries : sequence of str, optional
+        Only these units (ISO3 codes, or ``"AAA-BBB"`` pairs in sorted order with ``pairs=True``).
+    min_sources : int
+        Fewest systematic sources covering a unit for it to be estimated.
+    min_ties : int
+        Fewest ties its sources see for a unit to be estimated.
+    criterion : {"aic", "bic"}
+        Model selection (:func:`twingraph.recapture.estimate`); the other criterion's choice is
+        reported beside it.
+    pairs : bool
+        Units are country pairs instead of countries.
+    known_places : bool
+        Keep only ties whose two towns every source of the unit knows.
+
+    Returns
+    -------
+    DataFrame
+        ``country`` (the unit), ``source``, ``observed``, ``estimated_total``, ``ci_low``,
+        ``ci_high``, ``official_count``, ``official_year``, ``official_source``, ``official_kind``,
+        ``share_of_official``, ``capture_prob``, ``capture_low``, ``capture_high``, ``model``,
+        ``n_sources``, ``chao_lb``, ``population``, and the other criterion's ``model_*`` and
+        ``estimated_total_*``; empty when no unit qualifies.
+    """
     h = tie_histories(lc) if histories is None else histories
     seen = h[(h["state"] == "seen") & h["source"].isin(SYSTEMATIC)]
     member = pd.crosstab(seen["tie_id"], seen["source"]).clip(upper=1)
@@ -129,7 +172,21 @@ def combine_coverage(all_ties: pd.DataFrame, known: pd.DataFrame) -> pd.DataFram
     all-ties rows of each source: the ties the source lists in the country divided by its capture
     probability among the towns every source knows (a Horvitz–Thompson-type total that borrows the
     share from the population where linkage is reliable; it assumes the source holds the same share
-    of the other towns' ties, and counts a tie listed under two unlinked spellings twice)."""
+    of the other towns' ties, and counts a tie listed under two unlinked spellings twice).
+
+    Parameters
+    ----------
+    all_ties : DataFrame
+        :func:`coverage_table` of all ties.
+    known : DataFrame
+        :func:`coverage_table` with ``known_places=True``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``all_ties`` with ``extrapolated_total`` (NaN on ``source = "all"`` rows and
+        where the source has no estimate among known towns), then the rows of ``known``.
+    """
     k = known[known["source"] != "all"].set_index(["country", "source"])["capture_prob"]
     out = all_ties.copy()
     p = k.reindex(pd.MultiIndex.from_arrays([out["country"], out["source"]])).to_numpy()

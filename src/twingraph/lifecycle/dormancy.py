@@ -30,8 +30,24 @@ def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.Da
         or curated source attests bilaterally;
         ``recent_activity``: a documented event (signed, restored, maintained) since 2015.
 
-    Score and class: :data:`DORMANCY_WEIGHTS`; ``status`` and ``histories`` default to
-    :func:`tie_status` and :func:`tie_histories` of ``lc``.
+    Score and class: :data:`DORMANCY_WEIGHTS`.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources, their Wikidata directions and documented events.
+    status : DataFrame, optional
+        :func:`tie_status` of ``lc`` (computed when not given).
+    histories : DataFrame, optional
+        :func:`tie_histories` of ``lc`` (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        One row per tie of ``status``: ``tie_id``, ``a``, ``b``, ``status``, ``first_seen``,
+        ``last_seen``, ``sources``, ``evidence``, the seven signals, ``latest_dated_activity``
+        (year), ``dormancy_score``, ``dormancy_class`` and ``signals`` (the names of the signals
+        present, ``;``-joined).
     """
     st = tie_status(lc) if status is None else status
     h = tie_histories(lc) if histories is None else histories
@@ -82,6 +98,22 @@ def dormancy(lc: Lifecycle, status: pd.DataFrame | None = None, histories: pd.Da
 def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion k/n (``(nan, nan)`` when n = 0).
 
+    Parameters
+    ----------
+    k : int
+        Successes.
+    n : int
+        Trials.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper bounds.
+
+    Examples
+    --------
     >>> tuple(round(x, 4) for x in wilson_interval(8, 10))
     (0.4902, 0.9433)
     """
@@ -104,6 +136,31 @@ def validate_dormancy(lc: Lifecycle, scores: pd.DataFrame, labels: pd.DataFrame 
     the documented-end signal (``without_documented``: the labels and the registries can share
     sources), and over every label whose two towns are known with a pair that no source lists
     counted as predicted dormant (``with_absent``).  Intervals: Wilson 95%.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources the labels are matched to (:func:`match_ties`).
+    scores : DataFrame
+        :func:`dormancy` of ``lc``.
+    labels : DataFrame, optional
+        Rows with ``city_a``, ``country_a``, ``city_b``, ``country_b`` and ``label`` (only
+        ``dormant`` and ``active`` rows are used); default: the packaged ``dormancy_labels.csv``.
+
+    Returns
+    -------
+    dict of str to object
+        ``labels``, ``matched`` (labels matched to a tie), ``dormant`` and ``active`` (matched);
+        ``main``, ``without_documented`` and ``with_absent``: ``tp``, ``fp``, ``fn``, ``tn``,
+        ``precision`` and ``recall`` with their Wilson bounds, ``n``; ``thresholds`` (DataFrame,
+        the same at score >= 1, 2, 3, 4); ``places_matched`` (labels with both towns found),
+        ``absent_by_label`` (labels of those whose pair is no tie) and ``table`` (the labels with
+        their match, score and class).
+
+    Raises
+    ------
+    LifecycleError
+        When there are no labels.
     """
     lab = read_package_csv("dormancy_labels.csv") if labels is None else labels
     if lab is None or lab.empty:
@@ -118,7 +175,7 @@ def validate_dormancy(lc: Lifecycle, scores: pd.DataFrame, labels: pd.DataFrame 
     mm["documented_end"] = sc["documented_end"].reindex(mm["tie_id"]).to_numpy()
     y = (mm["label"] == "dormant").to_numpy()
 
-    def pr(pred: np.ndarray, truth: np.ndarray | None = None) -> dict[str, float]:
+    def _pr(pred: np.ndarray, truth: np.ndarray | None = None) -> dict[str, float]:
         t = y if truth is None else truth
         tp, fp, fn = int((pred & t).sum()), int((pred & ~t).sum()), int((~pred & t).sum())
         p_lo, p_hi = wilson_interval(tp, tp + fp)
@@ -128,15 +185,15 @@ def validate_dormancy(lc: Lifecycle, scores: pd.DataFrame, labels: pd.DataFrame 
                 "precision_high": p_hi, "recall": tp / (tp + fn) if tp + fn else float("nan"),
                 "recall_low": r_lo, "recall_high": r_hi, "n": int(len(t))}
 
-    main = pr(mm["class"].isin(["dormant", "ended"]).to_numpy())
-    without = pr((mm["score"] >= 3).to_numpy())
-    thr = pd.DataFrame([{"threshold": t, **pr((mm["score"] >= t).to_numpy())} for t in (1, 2, 3, 4)])
+    main = _pr(mm["class"].isin(["dormant", "ended"]).to_numpy())
+    without = _pr((mm["score"] >= 3).to_numpy())
+    thr = pd.DataFrame([{"threshold": t, **_pr((mm["score"] >= t).to_numpy())} for t in (1, 2, 3, 4)])
     # labels whose two towns are known: a pair in no source at all counts as predicted dormant
     both = m[m["place_a"].notna() & m["place_b"].notna()].copy()
     cls = sc["dormancy_class"].reindex(both["tie_id"]).to_numpy()
     y_all = (both["label"] == "dormant").to_numpy()
     pred_all = both["tie_id"].isna().to_numpy() | np.isin(cls, ["dormant", "ended"])
-    absent = pr(pred_all, y_all)
+    absent = _pr(pred_all, y_all)
     table = m.merge(mm[["tie_id", "score", "class"]].drop_duplicates("tie_id"), on="tie_id", how="left")
     return {"labels": len(lab), "matched": int(m["matched"].sum()), "dormant": int(y.sum()),
             "active": int((~y).sum()), "main": main, "without_documented": without, "thresholds": thr,
@@ -146,7 +203,19 @@ def validate_dormancy(lc: Lifecycle, scores: pd.DataFrame, labels: pd.DataFrame 
 
 
 def validation_table(val: Mapping[str, Any]) -> pd.DataFrame:
-    """:func:`validate_dormancy`'s results as one row per decision rule."""
+    """:func:`validate_dormancy`'s results as one row per decision rule.
+
+    Parameters
+    ----------
+    val : mapping
+        :func:`validate_dormancy`'s result.
+
+    Returns
+    -------
+    DataFrame
+        ``rule``, the counts, precision and recall with their bounds and ``n`` of each rule, then
+        ``labels`` and ``matched``.
+    """
     rows = [{"rule": "class dormant or ended", **val["main"]},
             {"rule": "score >= 3 (documented ends not used)", **val["without_documented"]},
             {"rule": "class dormant or ended, or the pair in no source (labels whose towns are known)",
@@ -161,10 +230,23 @@ def validation_table(val: Mapping[str, Any]) -> pd.DataFrame:
 def find_place(lc: Lifecycle, city: str, country: str | None = None) -> tuple[list[str], list[str]]:
     """The merged place(s) named ``city`` (in ``country``), in any source's spelling.
 
-    Returns ``(place_ids, [])`` when the name stands for one real place: one merged id, or several
-    ids of one country within 10 km of each other (spellings the resolver kept apart, e.g. a list
-    page's name and a QID); else ``([], candidates)``: the places sharing the name
-    (``"Name (ISO3)"``) or the close names."""
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources.
+    city : str
+        The name, in any spelling a source uses (matched on its normalised, transliterated form).
+    country : str, optional
+        ISO3 code restricting the search.
+
+    Returns
+    -------
+    (list of str, list of str)
+        ``(place_ids, [])`` when the name stands for one real place: one merged id, or several ids
+        of one country within 10 km of each other (spellings the resolver kept apart, e.g. a list
+        page's name and a QID); else ``([], candidates)``: the places sharing the name
+        (``"Name (ISO3)"``, at most 8) or up to 5 close names.
+    """
     import difflib
 
     from ..measures.geography import haversine_km
@@ -195,7 +277,27 @@ def portfolio(lc: Lifecycle, place_id: str | Sequence[str], scores: pd.DataFrame
               histories: pd.DataFrame | None = None) -> pd.DataFrame:
     """One place's ties (``place_id``: its merged id, or several ids of one place, as
     :func:`find_place` returns): partner, partner_country, sources with their dates, status with
-    evidence, signals, dormancy score and class, partner coordinates."""
+    evidence, signals, dormancy score and class, partner coordinates.
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources.
+    place_id : str or sequence of str
+        The place's merged id(s).
+    scores : DataFrame, optional
+        :func:`dormancy` of ``lc`` (computed when not given).
+    histories : DataFrame, optional
+        :func:`tie_histories` of ``lc`` (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        One row per tie of the place: ``partner``, ``partner_country``, ``status``,
+        ``dormancy_class``, ``dormancy_score``, ``signals``, ``sources``, ``first_seen``,
+        ``last_seen``, ``evidence``, ``history`` (each source's year and state), ``tie_id``,
+        ``partner_id``, ``partner_lat``, ``partner_lon``; highest score first, then by partner.
+    """
     h = tie_histories(lc) if histories is None else histories
     sc = dormancy(lc, histories=h) if scores is None else scores
     ids = {place_id} if isinstance(place_id, str) else set(place_id)
@@ -221,7 +323,18 @@ def portfolio(lc: Lifecycle, place_id: str | Sequence[str], scores: pd.DataFrame
 
 
 def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready records (NaN -> None, numpy scalars -> Python)."""
+    """JSON-ready records (NaN -> None, numpy scalars -> Python).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Any table.
+
+    Returns
+    -------
+    list of dict
+        One dict per row, column name to value.
+    """
     out = []
     for r in df.to_dict("records"):
         out.append({k: (None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT else

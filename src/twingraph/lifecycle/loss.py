@@ -36,7 +36,23 @@ def _covariates(lc: Lifecycle, ties: pd.DataFrame) -> pd.DataFrame:
 def tie_loss(lc: Lifecycle, status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Ties attested by a source of 2013–2017, with their fate in 2026 (``fate``: ``listed``,
     ``documented end``, ``no longer covered``, ``dropped``) and covariates (countries, distance,
-    degrees in the merged graph, earliest dated start, association co-membership)."""
+    degrees in the merged graph, earliest dated start, association co-membership).
+
+    Parameters
+    ----------
+    lc : Lifecycle
+        The merged sources.
+    status : DataFrame, optional
+        :func:`tie_status` of ``lc`` (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``status`` first seen in 2017 or before, with ``fate``, ``country_a``,
+        ``country_b``, ``lat_a``, ``lon_a``, ``lat_b``, ``lon_b``, ``distance_km``, ``degree_max``,
+        ``degree_min`` (degrees in the merged simple graph), ``start_year`` (earliest dated start of
+        any attestation) and ``association`` (bool).
+    """
     st = tie_status(lc) if status is None else status
     old = st[st["first_seen"].notna() & (st["first_seen"] <= 2017)].copy()
     fate = np.select([old["status"].isin(ENDED) & (old["state_2026"] != "seen"),
@@ -50,7 +66,30 @@ def loss_breakdown(loss: pd.DataFrame, by: str, min_n: int = 30) -> pd.DataFrame
     """Shares of each fate by a column (``country`` counts a tie under both of its countries;
     ``age``, ``distance``, ``degree`` are binned; ``shock`` separates ties with a Russian or
     Belarusian town, a Chinese town, and the rest: the no-shock baseline), groups with at least
-    ``min_n`` ties."""
+    ``min_n`` ties.
+
+    Parameters
+    ----------
+    loss : DataFrame
+        :func:`tie_loss`.
+    by : {"shock", "country", "age", "distance", "degree", "association"}
+        The grouping (``age``: years from the dated start to 2026, ``undated`` when unknown;
+        ``degree``: the larger endpoint's degree).
+    min_n : int
+        Smallest group kept.
+
+    Returns
+    -------
+    DataFrame
+        One row per group (column named ``by``): the counts of the four fates, ``n``,
+        ``absent_2026``, ``share_absent`` and ``share_dropped_of_covered`` (dropped / ties the 2026
+        lists still cover); largest groups first.
+
+    Raises
+    ------
+    LifecycleError
+        For an unknown ``by``.
+    """
     df = loss.copy()
     if by == "country":
         df = pd.concat([df.assign(group=df["country_a"]), df[df["country_b"] != df["country_a"]].assign(
@@ -90,7 +129,20 @@ def loss_model(loss: pd.DataFrame) -> pd.DataFrame:
     """Logistic model of ``dropped`` against ``listed`` among ties the 2026 lists cover and no
     documented end: log2 distance, log2 degrees (larger and smaller end), decades since the dated
     start (undated: indicator), association co-members, same country; odds ratios with
-    dyadic-robust 95% intervals (:func:`twingraph.survival.robust.dyadic_variance`)."""
+    dyadic-robust 95% intervals (:func:`twingraph.survival.robust.dyadic_variance`).
+
+    Parameters
+    ----------
+    loss : DataFrame
+        :func:`tie_loss`; ties without distance or degree, or at distance 0, are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per term (``intercept`` first): ``term``, ``coef``, ``se_dyadic``, ``se_model``,
+        ``odds_ratio``, ``ci_low``, ``ci_high`` (dyadic-robust), ``n`` and ``n_dropped`` (the
+        model's ties and its dropped ones).
+    """
     from ..survival.robust import dyadic_variance
 
     d = loss[loss["fate"].isin(["dropped", "listed"])].dropna(subset=["distance_km", "degree_max"]).copy()
@@ -131,7 +183,22 @@ def loss_model(loss: pd.DataFrame) -> pd.DataFrame:
 
 def loss_tables(loss: pd.DataFrame) -> pd.DataFrame:
     """Every breakdown of :func:`tie_loss` in one long table (``by``, ``group``, fate counts and
-    shares): by attesting source, country, age, distance, degree and association membership."""
+    shares): by attesting source, country, age, distance, degree and association membership.
+
+    Parameters
+    ----------
+    loss : DataFrame
+        :func:`tie_loss`.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` (``source``, ``shock``, ``country``, ``age``, ``distance``, ``degree``,
+        ``association``), ``group``, the counts of the four fates, ``n``, ``absent_2026``,
+        ``share_absent``, ``share_dropped_of_covered``.  By source, a tie counts under every older
+        source that attests it (all groups kept); the other breakdowns are :func:`loss_breakdown`'s
+        (groups of at least 30 ties).
+    """
     bysrc = pd.concat([loss[loss["sources"].str.contains(s)].assign(group=s) for s in OLDER])
     src = pd.crosstab(bysrc["group"], bysrc["fate"]).reindex(columns=list(FATES), fill_value=0)
     src["n"] = src.sum(axis=1)

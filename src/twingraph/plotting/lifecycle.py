@@ -21,7 +21,21 @@ _CB = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#00000
 
 def plot_coverage(axes: Any, cov: pd.DataFrame, sim: pd.DataFrame, summ: pd.DataFrame) -> None:
     """(a) observed, estimated (both populations) and official totals per country; (b) share of
-    the ties among known towns each source holds; (c) simulation: relative error and coverage."""
+    the ties among known towns each source holds; (c) simulation: relative error and coverage.
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib Axes
+        Three panels.
+    cov : DataFrame
+        :func:`twingraph.lifecycle.combine_coverage` (countries with 3+ sources or an official
+        count are drawn).
+    sim : DataFrame
+        Replicates of :func:`twingraph.recapture.simulation_study` (``scenario``, ``N_hat``,
+        ``N_true``).
+    summ : DataFrame
+        :func:`twingraph.recapture.simulation_summary` of ``sim`` (``scenario``, ``coverage``).
+    """
     show = set(cov.loc[(cov["n_sources"] >= 3) | cov["official_count"].notna(), "country"])
     allc = cov[(cov["source"] == "all") & (cov["population"] == "all ties") & cov["country"].isin(show)]
     known = cov[(cov["source"] == "all") & (cov["population"] != "all ties") & cov["country"].isin(show)]
@@ -63,7 +77,19 @@ def plot_coverage(axes: Any, cov: pd.DataFrame, sim: pd.DataFrame, summ: pd.Data
 
 def plot_loss(axes: Any, loss: pd.DataFrame, tables: pd.DataFrame, model: pd.DataFrame) -> None:
     """(a) 2026 state of each older source's ties; (b) share dropped among covered ties by degree,
-    distance and age; (c) the loss model's odds ratios with dyadic-robust intervals."""
+    distance and age; (c) the loss model's odds ratios with dyadic-robust intervals.
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib Axes
+        Three panels.
+    loss : DataFrame
+        :func:`twingraph.lifecycle.tie_loss` (not read: the panels draw ``tables`` and ``model``).
+    tables : DataFrame
+        :func:`twingraph.lifecycle.loss_tables` of ``loss``.
+    model : DataFrame
+        :func:`twingraph.lifecycle.loss_model` of ``loss``.
+    """
     src = tables[tables["by"] == "source"].set_index("group").reindex(list(OLDER))
     share = src[list(FATES)].div(src["n"], axis=0).rename(index=SOURCE_LABELS)
     left = np.zeros(len(share))
