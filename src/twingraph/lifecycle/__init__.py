@@ -52,13 +52,13 @@ from typing import Any
 from .core import (DORMANCY_WEIGHTS, EU2017_COUNTRIES, SYSTEMATIC, YEARS, Lifecycle, LifecycleError, build,
                    documented_events, match_ties, newest_source, read_package_csv, tie_histories, tie_status)
 from .coverage import combine_coverage, coverage_table, official_counts
-from .dormancy import dormancy, find_place, portfolio, validate_dormancy, validation_table, wilson_interval
+from .signals import dormancy, find_place, portfolio, validate_dormancy, validation_table, wilson_interval
 from .loss import loss_breakdown, loss_model, loss_tables, tie_loss
 
 # the other module-level names of the former single module, for callers that use them
 from .core import (ACTIVE_EVENTS, END_EVENTS, ENDED, MERGE_ORDER, NEWEST, OBSERVED_2016,  # noqa: F401
                    OLDER, QUIET_YEARS)  # noqa: F401
-from .dormancy import to_records  # noqa: F401  (twingraph.portfolio)
+from .signals import to_records  # noqa: F401  (twingraph.portfolio)
 from .loss import FATES  # noqa: F401
 
 __all__ = [
