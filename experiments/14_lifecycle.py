@@ -13,6 +13,7 @@ from _setup import FIGURES, SEED, save, stamp, table_captions
 from twingraph import lifecycle as L
 from twingraph import recapture as R
 from twingraph.plotting import panel_letters
+from twingraph.plotting.lifecycle import plot_coverage, plot_loss
 
 DATASETS = ("wikipedia-lists-2026", "wikidata-eu-2017", "wikidata-crawl-2016", "germany-partnerships-2015",
             "czechia-partnerships-2013", "curated")
@@ -73,7 +74,7 @@ print(ext[["country", "source", "observed", "capture_prob", "extrapolated_total"
     index=False, float_format="%.2f"))
 
 fig, axes = plt.subplots(1, 3, figsize=(18, 8), gridspec_kw={"width_ratios": [2.2, 1.6, 1]})
-L.plot_coverage(axes, cov, sim, summ[summ["capture"] == "0.3-0.6"])
+plot_coverage(axes, cov, sim, summ[summ["capture"] == "0.3-0.6"])
 panel_letters(axes)
 fig.suptitle("Capture-recapture: ties per country beside official counts, the share each source holds, and a "
              "simulation check", x=0.01, ha="left")
@@ -90,7 +91,7 @@ print(loss["fate"].value_counts().to_string(), "\n", tables[tables["by"] == "sou
 print(model.round(3).to_string(index=False))
 
 fig, axes = plt.subplots(1, 3, figsize=(17, 5.5), gridspec_kw={"wspace": 0.45})
-L.plot_loss(axes, loss, tables, model)
+plot_loss(axes, loss, tables, model)
 panel_letters(axes)
 fig.suptitle("Tie loss without a shock: ties attested 2013-2017, their state in the 2026 lists", x=0.01, ha="left")
 stamp(fig, "czechia-2013, germany-2015, wikidata-crawl-2016, wikidata-eu-2017 against wikipedia-lists-2026; "

@@ -21,7 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "src" / "twingraph"
 FLOORS: dict[str, int] = {
     "dates": 1, "countries": 1, "tables": 1, "datasets": 1, "randomness": 1, "exceptions": 1, "results": 1,
     "deprecation": 1, "geo": 1, "names": 1, "_parallel": 1,
-    "loaders": 2, "resolve": 2, "merge": 2, "graphs": 2, "membership": 2,
+    "loaders": 2, "resolve": 2, "_unionfind": 2, "merge": 2, "graphs": 2, "membership": 2,
     "measures": 3, "temporal": 3, "survival": 3, "shocks": 3, "associations": 3, "formation": 3,
     "cohorts": 3, "recapture": 3, "lifecycle": 3, "portfolio": 5, "partner_choice": 3, "literature": 3,
     "simulate": 4, "counterfactual": 4,

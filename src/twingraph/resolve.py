@@ -73,6 +73,7 @@ import numpy as np
 import pandas as pd
 
 from . import names as _names
+from ._unionfind import UnionFind
 from .geo import haversine_km, haversine_km_scalar
 from .tables import TwinData
 
@@ -202,10 +203,10 @@ def _tokens_compatible(a: str, b: str) -> bool:
     ta = [_ABBREV.get(t, t) for t in a.split()]
     tb = [_ABBREV.get(t, t) for t in b.split()]
 
-    def numbers(ts: list[str]) -> set[str]:
+    def _numbers(ts: list[str]) -> set[str]:
         return {t for t in ts if t.isdigit() or _ROMAN.match(t)}
 
-    if numbers(ta) != numbers(tb):
+    if _numbers(ta) != _numbers(tb):
         return False
     if "".join(ta) == "".join(tb):
         return True
@@ -460,59 +461,6 @@ class Resolution:
         return multi.sort_values(["global_id", "source", "place_id"]).reset_index(drop=True)
 
 
-class _UnionFind:
-    """Union-find over row positions keeping, per group, what the guards need."""
-
-    def __init__(self, frame: pd.DataFrame, max_km: float) -> None:
-        n = len(frame)
-        self.parent = list(range(n))
-        self.max_km = max_km
-        self.qids = [{q} if isinstance(q, str) and q else set() for q in frame["qid"]]
-        self.countries = [{c} if isinstance(c, str) and c else set() for c in frame["country"]]
-        self.coords = [[(la, lo)] if not (np.isnan(la) or np.isnan(lo)) else []
-                       for la, lo in zip(frame["lat"].to_numpy(float), frame["lon"].to_numpy(float), strict=True)]
-        self.members: list[list[int]] = [[i] for i in range(n)]
-        self.cannot: set[tuple[int, int]] = set()
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def why_not(self, i: int, j: int) -> str:
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return ""
-        if self.qids[ri] and self.qids[rj] and self.qids[ri] != self.qids[rj]:
-            return "different-qid"
-        if self.countries[ri] and self.countries[rj] and self.countries[ri] != self.countries[rj]:
-            return "different-country"
-        if self.coords[ri] and self.coords[rj]:
-            a = np.asarray(self.coords[ri])
-            b = np.asarray(self.coords[rj])
-            d = haversine_km(a[:, None, 0], a[:, None, 1], b[None, :, 0], b[None, :, 1])
-            if float(d.max()) > self.max_km:
-                return f"coordinates-{float(d.max()):.0f}km-apart"
-        mi, mj = self.members[ri], self.members[rj]
-        if self.cannot and any((min(x, y), max(x, y)) in self.cannot for x in mi for y in mj):
-            return "cannot-link"
-        return ""
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return
-        if len(self.members[ri]) < len(self.members[rj]):
-            ri, rj = rj, ri
-        self.parent[rj] = ri
-        self.members[ri] += self.members[rj]
-        self.qids[ri] |= self.qids[rj]
-        self.countries[ri] |= self.countries[rj]
-        self.coords[ri] += self.coords[rj]
-        self.members[rj] = []
-
-
 def _place_frame(datas: Sequence[TwinData]) -> pd.DataFrame:
     frames = []
     for d in datas:
@@ -575,7 +523,7 @@ def resolve_places(
 
     f = _place_frame(datas)
     n = len(f)
-    uf = _UnionFind(f, max_km)
+    uf = UnionFind(f, max_km)
     pos = {uid: i for i, uid in enumerate(f["uid"])}
     by_pid: dict[str, list[int]] = defaultdict(list)
     for i, pid in enumerate(f["place_id"]):
@@ -590,12 +538,12 @@ def resolve_places(
 
     latl, lonl, xyl = lat.tolist(), lon.tolist(), has_xy.tolist()
 
-    def dist(i: int, j: int) -> float:
+    def _dist(i: int, j: int) -> float:
         if xyl[i] and xyl[j]:
             return _haversine1(latl[i], lonl[i], latl[j], lonl[j])
         return float("nan")
 
-    def decide(i: int, j: int, rule: str, score: float, force: bool = False, refuse: str = "") -> bool:
+    def _decide(i: int, j: int, rule: str, score: float, force: bool = False, refuse: str = "") -> bool:
         reason = refuse or ("" if force else uf.why_not(i, j))
         if uf.find(i) == uf.find(j) and not force:
             return True  # already one place: not a decision
@@ -603,14 +551,14 @@ def resolve_places(
         decisions.append({
             "source_a": f.at[i, "source"], "place_a": f.at[i, "place_id"], "name_a": names[i], "country_a": country[i],
             "source_b": f.at[j, "source"], "place_b": f.at[j, "place_id"], "name_b": names[j], "country_b": country[j],
-            "distance_km": round(dist(i, j), 1), "score": round(float(score), 1), "rule": rule,
+            "distance_km": round(_dist(i, j), 1), "score": round(float(score), 1), "rule": rule,
             "accepted": ok, "reason": reason,
         })
         if ok:
             uf.union(i, j)
         return ok
 
-    def resolve_ref(src: str, pid: str) -> list[int]:
+    def _resolve_ref(src: str, pid: str) -> list[int]:
         if src:
             return [pos[f"{src}\t{pid}"]] if f"{src}\t{pid}" in pos else []
         return by_pid.get(pid, [])
@@ -619,14 +567,14 @@ def resolve_places(
     if overrides is not False:
         ov = overrides if isinstance(overrides, pd.DataFrame) else read_overrides(overrides)  # type: ignore[arg-type]
         for r in ov.itertuples():
-            for i in resolve_ref(r.source_a, r.place_a):
-                for j in resolve_ref(r.source_b, r.place_b):
+            for i in _resolve_ref(r.source_a, r.place_a):
+                for j in _resolve_ref(r.source_b, r.place_b):
                     if i == j:
                         continue
                     if r.action == "cannot-link":
                         uf.cannot.add((min(i, j), max(i, j)))
                     else:
-                        decide(i, j, "must-link", 100.0, force=True)
+                        _decide(i, j, "must-link", 100.0, force=True)
 
     # --- qid
     by_qid: dict[str, list[int]] = defaultdict(list)
@@ -635,7 +583,7 @@ def resolve_places(
             by_qid[q].append(i)
     for members in by_qid.values():
         for j in members[1:]:
-            decide(members[0], j, "qid", 100.0)
+            _decide(members[0], j, "qid", 100.0)
 
     # --- same country and key / base name
     by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)
@@ -655,7 +603,7 @@ def resolve_places(
                 if ri in tried:
                     continue
                 tried.add(ri)
-                if decide(i, j, "same-name", 100.0):
+                if _decide(i, j, "same-name", 100.0):
                     break
     for members in by_base.values():
         if len(members) < 2:
@@ -664,16 +612,16 @@ def resolve_places(
             for j in members[a_i + 1:]:
                 if uf.find(i) == uf.find(j):
                     continue
-                d = dist(i, j)
+                d = _dist(i, j)
                 if np.isnan(d):
                     continue  # a shared place part without coordinates is not evidence enough
                 if kinds[i] != kinds[j]:
-                    decide(i, j, "same-base+coords", 0.0, refuse="different-admin-kind")
+                    _decide(i, j, "same-base+coords", 0.0, refuse="different-admin-kind")
                     continue
                 if not _qualifiers_compatible(parts[i][1], parts[j][1]):
-                    decide(i, j, "same-base+coords", 0.0, refuse="different-qualifiers")
+                    _decide(i, j, "same-base+coords", 0.0, refuse="different-qualifiers")
                     continue
-                decide(i, j, "same-base+coords", 100.0 - min(d, 100.0),
+                _decide(i, j, "same-base+coords", 100.0 - min(d, 100.0),
                        refuse="" if d <= near_km else f"coordinates-{d:.0f}km-apart")
 
     # --- similar names near each other (grid blocking)
@@ -688,7 +636,7 @@ def resolve_places(
             for j in near:
                 if j <= i or uf.find(i) == uf.find(j):
                     continue
-                d = dist(i, j)
+                d = _dist(i, j)
                 if d > near_km:
                     continue
                 if (kinds[i] != kinds[j] or _part_of(parts[i], parts[j])
@@ -696,13 +644,13 @@ def resolve_places(
                     continue
                 score = fuzz.token_sort_ratio(parts[i][0], parts[j][0])
                 if score >= fuzzy_min and _tokens_compatible(parts[i][0], parts[j][0]):
-                    decide(i, j, "similar-name+coords", score)
+                    _decide(i, j, "similar-name+coords", score)
                 elif gaz is not None and _same_gazetteer_city(gaz, parts[i][0], parts[j][0], iso,
                                                               lat[i], lon[i], near_km):
-                    decide(i, j, "gazetteer-name+coords", 90.0)
+                    _decide(i, j, "gazetteer-name+coords", 90.0)
 
     # --- places with neither country nor coordinates in their group: labels + partners
-    _resolve_labels(f, uf, decide, datas, gaz, pos)
+    _resolve_labels(f, uf, _decide, datas, gaz, pos)
 
     # --- global ids
     roots = [uf.find(i) for i in range(n)]
@@ -734,7 +682,7 @@ def _same_gazetteer_city(gaz: Gazetteer, a: str, b: str, iso: str, la: float, lo
     return False
 
 
-def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[TwinData],  # type: ignore[no-untyped-def]
+def _resolve_labels(f: pd.DataFrame, uf: UnionFind, decide, datas: Sequence[TwinData],  # type: ignore[no-untyped-def]
                     gaz: Gazetteer | None, pos: dict[str, int]) -> None:
     """Match rows whose group has no country (crawl labels) to groups that have one."""
     from anyascii import anyascii
@@ -766,11 +714,11 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
                 index[key].add(r)
                 group_names[r].add(key)
 
-    def group_country(r: int) -> str | None:
+    def _group_country(r: int) -> str | None:
         cs = uf.countries[r]
         return next(iter(cs)) if len(cs) == 1 else None
 
-    def candidates(i: int) -> tuple[set[int], str]:
+    def _candidates(i: int) -> tuple[set[int], str]:
         label = normalize_name(names[i])
         base = name_parts(names[i])[0]
         found = set(index.get(label, set())) | set(index.get(base, set()))
@@ -786,7 +734,7 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
             for other in gaz.names[k]:
                 for r in index.get(other, ()):
                     r = uf.find(r)
-                    if group_country(r) == iso:
+                    if _group_country(r) == iso:
                         xy = uf.coords[r]
                         if xy and float(haversine_km(xy[0][0], xy[0][1], gaz.cities.at[k, "lat"],
                                                      gaz.cities.at[k, "lon"])) > uf.max_km:
@@ -794,11 +742,11 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
                         out.add(r)
         return out, "exonym" if out else ""
 
-    def namesakes(label: str) -> int:
+    def _namesakes(label: str) -> int:
         return len(gaz.by_name.get(label, ())) if gaz is not None else 0
 
-    cand = {i: candidates(i) for i in labelled}
-    def partner_round(final: bool) -> int:
+    cand = {i: _candidates(i) for i in labelled}
+    def _partner_round(final: bool) -> int:
         joined = 0
         for i in labelled:
             if uf.countries[uf.find(i)]:
@@ -817,11 +765,11 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
             if not final:
                 continue
             label = normalize_name(names[i])
-            if (how == "name" and len(scored) == 1 and namesakes(label) <= 1
+            if (how == "name" and len(scored) == 1 and _namesakes(label) <= 1
                     and sum(1 for k in index.get(label, ())) == 1):
                 joined += decide(i, uf.members[scored[0][1]][0], "label-unique", 0.0)
                 continue
-            if how == "exonym" and len(scored) == 1 and namesakes(label) == 1:
+            if how == "exonym" and len(scored) == 1 and _namesakes(label) == 1:
                 joined += decide(i, uf.members[scored[0][1]][0], "exonym-unique", 0.0)
                 continue
             if not found and mine:
@@ -846,7 +794,7 @@ def _resolve_labels(f: pd.DataFrame, uf: _UnionFind, decide, datas: Sequence[Twi
     # rounds until nothing changes, then the weaker rules once, then partner rounds again
     for final in (False, True, False):
         for _ in range(8):
-            if partner_round(final) == 0 or final:
+            if _partner_round(final) == 0 or final:
                 break
 
 
