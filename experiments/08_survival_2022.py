@@ -95,7 +95,7 @@ axes[1].set_ylabel("")
 C.plot_competing(axes[2], pre).set(xticks=TICKS, xlabel="months since 24 Feb 2022",
                                    title=f"Primary cohort (n={len(surv)}): competing risks")
 axes[2].legend(fontsize=7, frameon=False, loc="center right")
-stamp(fig, "cohort files (sourced outcomes + search logs of 2026-12-01); German register 2015; Wikidata crawl 2016; "
+stamp(fig, "cohort files (sourced outcomes + search protocol logs of 2026-12-07); German register 2015; Wikidata crawl 2016; "
            "Wikipedia lists Feb 2026")
 save(fig, "cohort_2022.png")
 

@@ -22,7 +22,8 @@ CAPTIONS = {**table_captions(__file__),
     "with a documented end before the law (same length of window) and after it, in the law state and in all "
     "other states, over the ties of that state group (partners in the law's countries). Every tie was searched: "
     "cohort ties by the full protocol (tie query, partner-language query, official page), the others by the "
-    "tie-specific query (state-law pass); a tie not researched would count as a tie, not as an end.",
+    "tie-specific query (state-law pass); a tie not researched would count as a tie, not as an end. An end dated only "
+    "by a period that contains the law's date (e.g. '2025') is in neither window: counted under the bars as undated.",
 }
 
 data = tg.merge(*DATASETS)
@@ -61,9 +62,11 @@ for ax, (state, g) in zip(axes[0], used.groupby("law_state", sort=False)):
     for xi, (b, a, n) in enumerate(zip(g["ended_before"], g["ended_after"], g["ties"])):
         ax.annotate(f"{int(b)}/{int(n)}   {int(a)}/{int(n)}", (xi, 0), xytext=(0, 3), textcoords="offset points",
                     ha="center", fontsize=7)
-    ax.set_xticks(x, [f"{s}\n(n={int(n)})" for s, n in zip(g["side"], g["ties"])], fontsize=7)
+    ax.set_xticks(x, [f"{s}\nn={int(n)}\n{int(u)} undated end(s)" if u else f"{s}\nn={int(n)}"
+                      for s, n, u in zip(g["side"], g["ties"], g["ended_undated"])], fontsize=7)
     ax.set_title(f"{state}, {g['date'].iloc[0]}\n({g['countries'].iloc[0]})", fontsize=8)
 axes[0, 0].set_ylabel("share of ties with a documented end")
 axes[0, 0].legend(fontsize=7, frameon=False)
+fig.subplots_adjust(bottom=0.24)  # room for the three-line tick labels above the data stamp
 stamp(fig, "wikipedia-lists-2026 + wikidata-crawl-2016 (merged); cohort outcomes + search protocol; protocol/state_laws.csv")
 save(fig, "us_state_laws.png")

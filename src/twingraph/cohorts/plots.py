@@ -192,8 +192,14 @@ def plot_share_ended_panels(axes: Sequence[Any], risk_axes: Sequence[Any], panel
     xlabel : str
         x-axis label.
     """
+    order: list[str] = []  # one colour per label across the panels (FIN is the same colour everywhere)
+    for sets in panels.values():
+        order += [k.split(": ")[1] for k in sets if k.split(": ")[1] not in order]
+    colour = dict(zip(order, PALETTE)) if order and order[0] == "all" else {}
     for ax, risk, (title, sets) in zip(axes, risk_axes, panels.items()):
-        plot_share_ended(ax, {k.split(": ")[1]: g for k, g in sets.items()}, ticks, risk_ax=risk)
+        labels = [k.split(": ")[1] for k in sets]
+        cols = [colour[x] for x in labels] if colour and len(order) <= len(PALETTE) else PALETTE
+        plot_share_ended(ax, dict(zip(labels, sets.values())), ticks, colors=cols, risk_ax=risk)
         ax.set(title=title, xlabel=xlabel)
         ax.legend(fontsize=7, frameon=False, loc="upper left", title="partner country", title_fontsize=7)
 
