@@ -367,7 +367,7 @@ class EstimateTable(Result):
 # ------------------------------------------------------------------------------------------ tables
 @dataclass(frozen=True, eq=False)
 class TableResult(Result):
-    """A table and typed facts of how it was made (what ``DataFrame.attrs`` carried before 0.2).
+    """A table and typed facts of how it was made (what ``DataFrame.attrs`` used to carry).
 
     Subclasses add the facts as typed, documented fields (``excluded``, ``median_days``, ...); the
     table is :attr:`table`.  For one release the result also forwards DataFrame access (``res["x"]``,
@@ -394,7 +394,7 @@ class TableResult(Result):
 
     def _forward(self, what: str) -> pd.DataFrame:
         import warnings
-        warnings.warn(f"{type(self).__name__} is a typed result since twingraph 0.2: use .table{what} "
+        warnings.warn(f"{type(self).__name__} is a typed result, no longer a DataFrame: use .table{what} "
                       "(DataFrame access on the result goes in the next release)", DeprecationWarning, stacklevel=3)
         return self.table
 
