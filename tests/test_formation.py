@@ -392,22 +392,25 @@ def test_placebo_test_is_exhaustive_for_one_treated_unit_and_rejects_a_large_eff
     counts, treated = _simulated_panel(rr=10.0, n_treated=1, seed=4)
     res = F.event_study(counts, 1990, treated, window=(-5, 5), family="poisson")
     pt = F.placebo_test(counts, 1990, treated, window=(-5, 5), n_draws=199)
-    assert pt["observed"] == pytest.approx(res.post["coef"], abs=1e-6)  # the same PPML statistic
+    assert pt.statistic == pytest.approx(res.post["coef"], abs=1e-6)  # the same PPML statistic
+    assert pt.effect_size == pytest.approx(res.post["rate_ratio"], rel=1e-6)
     n_controls = counts["group"].nunique() - 1
-    assert pt["exhaustive"] and pt["n_placebos"] == n_controls
+    assert pt.exhaustive and pt.n_placebos == pt.n_replicates == n_controls
     # a 10x effect beats every placebo: p is the smallest possible, 1 / (controls + 1)
-    assert pt["p_value"] == pytest.approx(1 / (n_controls + 1)) == pytest.approx(pt["min_p"])
+    assert pt.p_value == pytest.approx(1 / (n_controls + 1)) == pytest.approx(pt.min_p)
     # the placebo coefficients of units without an effect centre on zero
-    assert abs(np.median(pt["coefs"])) < 0.3
+    assert abs(np.median(pt.coefs)) < 0.3 and pt.null_mean == pytest.approx(np.mean(pt.coefs))
+    with pytest.warns(DeprecationWarning, match="use .statistic"):  # the old dict access, for one release
+        assert pt["observed"] == pt.statistic
 
 
 def test_placebo_test_samples_sets_reproducibly_and_finds_no_effect_under_the_null():
     counts, treated = _simulated_panel(rr=1.0, n_treated=3, seed=8)
     a = F.placebo_test(counts, 1990, treated, window=(-5, 5), n_draws=40, random_state=1)
     b = F.placebo_test(counts, 1990, treated, window=(-5, 5), n_draws=40, random_state=1)
-    assert not a["exhaustive"] and a["n_placebos"] == 40
-    np.testing.assert_array_equal(a["coefs"], b["coefs"])
-    assert a["p_value"] > 0.05
+    assert not a.exhaustive and a.n_placebos == 40
+    np.testing.assert_array_equal(a.coefs, b.coefs)
+    assert a.p_value > 0.05
 
 
 def test_event_studies_report_placebo_columns_and_event_names():

@@ -231,7 +231,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "twingraph.formation.attachment.attachment_kernel": lambda rs: attachment_kernel(_pairs(), n_replicates=2,
                                                                                      random_state=rs),
     "twingraph.formation.events.placebo_test": lambda rs: placebo_test(
-        _panel(), 1990, ["u00", "u01"], window=(-3, 3), n_draws=4, random_state=rs)["coefs"],
+        _panel(), 1990, ["u00", "u01"], window=(-3, 3), n_draws=4, random_state=rs).coefs,
     "twingraph.formation.events.event_studies": lambda rs: event_studies(
         [("e", "X", "partner_country", ["u00", "u01"], [])],
         pd.DataFrame({"event_id": ["e"], "date": [pd.Timestamp("1990-06-01")], "actors": ["u00;u01"],

@@ -38,13 +38,14 @@ from .attachment import AttachmentKernel, attachment_counts, attachment_kernel, 
 from .attachment import _alpha_concentrated, _fit_alpha  # noqa: F401  (tests compare the two fits)
 from .counts import formation_by_source, formation_counts, partnerships, period_labels, top_groups_by_period
 from .dating import dating_agreement, dating_agreement_summary, dating_agreements
-from .events import (EventDesign, EventStudyResult, event_studies, event_study, event_study_design, event_times,
-                     event_units, placebo_test)
+from .events import (EventDesign, EventStudyResult, PlaceboTest, event_studies, event_study, event_study_design,
+                     event_times, event_units, placebo_test)
 from .geography import coordinate_country_check, geography_by_period
 
 __all__ = [
     "AttachmentKernel",
     "EventDesign",
+    "PlaceboTest",
     "EventStudyResult",
     "attachment_counts",
     "attachment_kernel",

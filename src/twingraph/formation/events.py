@@ -12,7 +12,7 @@ from scipy import stats
 
 from ..exceptions import TwingraphWarning
 from ..randomness import random_state_arg
-from ..results import TableResult, empirical_p_value
+from ..results import TableResult, TestResult, empirical_p_value
 from .counts import formation_counts
 
 
@@ -354,6 +354,46 @@ def event_study(
                             family=family, design=design, notes=notes)
 
 
+_PLACEBO_P = "two-sided randomization: (1 + #{|b_placebo| >= |b_observed|}) / (n_placebos + 1)"
+#: The null model of :func:`placebo_test`, in words.
+PLACEBO_NULL: str = ("the pooled post-event PPML coefficient (unit and year fixed effects) with as many control "
+                     "units declared treated, every such set or n_draws drawn without replacement")
+
+
+@dataclass(frozen=True)
+class PlaceboTest(TestResult):
+    """:func:`placebo_test`: a :class:`~twingraph.results.TestResult` with the placebo distribution.
+
+    ``statistic`` is the observed pooled coefficient, ``effect_size`` its rate ratio; the null fields
+    describe the placebo coefficients.  It still answers the dict keys it replaces (``res["p_value"]``,
+    ``res["observed"]``, ...), with a :class:`DeprecationWarning`, for one release.
+
+    Attributes
+    ----------
+    n_placebos : int
+        Placebo sets with a finite statistic.
+    exhaustive : bool
+        Every set of control units was used.
+    coefs : numpy.ndarray
+        The placebo statistics.
+    min_p : float
+        The smallest p-value the design allows, ``1 / (n_placebos + 1)``.
+    """
+
+    __test__ = False  # not a pytest class
+    n_placebos: int = 0
+    exhaustive: bool = False
+    coefs: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False)
+    min_p: float = float("nan")
+
+    def __getitem__(self, key: str) -> Any:
+        """The old dict access (``observed`` is :attr:`statistic`), deprecated."""
+        import warnings
+        warnings.warn(f"placebo_test returns a PlaceboTest: use .{'statistic' if key == 'observed' else key} "
+                      "(dict access goes in the next release)", DeprecationWarning, stacklevel=2)
+        return self.statistic if key == "observed" else getattr(self, key)
+
+
 @random_state_arg()
 def placebo_test(
     counts: pd.DataFrame,
@@ -365,7 +405,7 @@ def placebo_test(
     exclude_years: Iterable[int] = (),
     n_draws: int = 99,
     random_state: Any = 0,
-) -> dict[str, Any]:
+) -> PlaceboTest:
     """Design-based (randomization) inference for the pooled post-event effect of few treated units.
 
     The statistic is the pooled post-event coefficient of a Poisson (PPML) model with unit and year
@@ -389,9 +429,10 @@ def placebo_test(
 
     Returns
     -------
-    dict
-        ``p_value, n_placebos, exhaustive`` (all sets used), ``observed`` (the observed
-        statistic), ``coefs`` (array of placebo statistics), ``min_p`` (= 1 / (n_placebos + 1)).
+    PlaceboTest
+        ``statistic`` (the observed coefficient), ``p_value``, ``n_placebos``, ``exhaustive`` (all
+        sets used), ``coefs`` (the placebo statistics), ``min_p`` (= 1 / (n_placebos + 1)), the
+        placebo mean and sd as the null, the rate ratio as the effect size.
 
     Examples
     --------
@@ -411,8 +452,8 @@ def placebo_test(
     controls = sorted(d0["unit"].unique())
     m = len(treated & set(counts["group"]))
     if m == 0 or len(controls) <= m:
-        return {"p_value": np.nan, "n_placebos": 0, "exhaustive": False, "observed": observed,
-                "coefs": np.array([]), "min_p": np.nan}
+        return PlaceboTest(observed, float("nan"), _PLACEBO_P, effect_size=float(np.exp(observed)),
+                           effect_name="rate ratio", null_model=PLACEBO_NULL)
     if comb(len(controls), m) <= n_draws:
         sets = [list(s) for s in combinations(controls, m)]
         exhaustive = True
@@ -431,8 +472,12 @@ def placebo_test(
     b = np.asarray(coefs, dtype=float)
     b = b[np.isfinite(b)]
     p = empirical_p_value(observed, b, "two-sided", center=0.0)
-    return {"p_value": float(p), "n_placebos": len(b), "exhaustive": exhaustive, "observed": observed, "coefs": b,
-            "min_p": 1 / (len(b) + 1)}
+    return PlaceboTest(observed, float(p), _PLACEBO_P,
+                       null_mean=float(b.mean()) if len(b) else float("nan"),
+                       null_sd=float(b.std(ddof=1)) if len(b) > 1 else float("nan"),
+                       effect_size=float(np.exp(observed)), effect_name="rate ratio", n_replicates=len(b),
+                       null_model=PLACEBO_NULL, n_placebos=len(b), exhaustive=exhaustive, coefs=b,
+                       min_p=1 / (len(b) + 1))
 
 
 def event_times(events: pd.DataFrame, country: str, focal: str, years: Iterable[int]) -> list[float]:
@@ -538,8 +583,7 @@ def event_studies(
             pt = placebo_test(cnt, e["date"].year, tr, window=window, units=keep,
                               exclude_years=exclude_years.get(focal, ()), n_draws=placebo_draws,
                               random_state=random_state)
-            plac = {"placebo_p_value": pt["p_value"], "placebo_n": pt["n_placebos"],
-                    "placebo_exhaustive": pt["exhaustive"]}
+            plac = {"placebo_p_value": pt.p_value, "placebo_n": pt.n_placebos, "placebo_exhaustive": pt.exhaustive}
         summary.append({"event": eid, "register": focal, "event_date": e["date"].date(),
                         "treated": ";".join(r.design.treated), "n_units": r.n_units, "n_obs": r.n_obs,
                         **{f"post_{k}": v for k, v in r.post.items()},
