@@ -104,8 +104,8 @@ a1.errorbar(corr["share_corrected"], y - 0.12, xerr=[corr["share_corrected"] - c
             corr["corrected_pct_upper"] - corr["share_corrected"]], fmt="s", color="#D55E00", label="corrected (MI)")
 a1.set(yticks=y, yticklabels=[f"{s} (n={n})" for s, n in zip(corr["set"], corr["n"])], xlim=(0, 1),
        xlabel="share ended by the search date")
-a1.set_title(f"sensitivity {sens['also_found']}/{sens['second_ends']} = "
-             f"{sens['sensitivity']:.2f} [{sens['lower']:.2f}, {sens['upper']:.2f}]", loc="left", fontsize=9, pad=16)
+a1.set_title(f"sensitivity {sens.also_found}/{sens.second_ends} = "
+             f"{sens.sensitivity:.2f} [{sens.lower:.2f}, {sens.upper:.2f}]", loc="left", fontsize=9, pad=16)
 a1.legend(fontsize=7, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3)
 y2 = np.arange(len(shares))[::-1]
 a2.errorbar(shares["share_ended"], y2, xerr=[shares["share_ended"] - shares["lower"], shares["upper"] - shares["share_ended"]],

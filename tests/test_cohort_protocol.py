@@ -131,12 +131,14 @@ def test_sensitivity_from_second_pass(root: Path) -> None:
     t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS)
     sens = C.search_sensitivity(t, C.read_protocol(root / "protocol"))
     # second-pass ends in the sample: Aa, Ee, Ff; also found earlier: Aa (first round), Ee (primary)
-    assert (sens["second_ends"], sens["also_found"], sens["sample"]) == (3, 2, 4)
-    assert sens["sensitivity"] == pytest.approx(2 / 3) and sens["second_only"] == ["russia-2022-USA|Ff|USA|Rf|RUS"]
-    lo, hi = sens["lower"], sens["upper"]
+    assert (sens.second_ends, sens.also_found, sens.sample) == (3, 2, 4)
+    assert sens.sensitivity == pytest.approx(2 / 3) and sens.second_only == ["russia-2022-USA|Ff|USA|Rf|RUS"]
+    lo, hi = sens.lower, sens.upper
     # Clopper–Pearson: the lower limit solves P(X >= 2 | p) = 0.025, the upper P(X <= 2 | p) = 0.025
     assert stats.binom.sf(1, 3, lo) == pytest.approx(0.025) and stats.binom.cdf(2, 3, hi) == pytest.approx(0.025)
-    assert (sens["beta_a"], sens["beta_b"]) == (3, 2)
+    assert (sens.beta_a, sens.beta_b) == (3, 2)
+    with pytest.warns(DeprecationWarning, match="use .beta_a"):  # the old dict access, for one release
+        assert sens["beta_a"] == 3
 
 
 def test_clopper_pearson_edges() -> None:
@@ -185,7 +187,8 @@ def test_undated_placement_rules(root: Path) -> None:
 
 def test_corrected_shares_table(root: Path) -> None:
     t = C.load_cohort_protocol("russia-2022", root=root, shocks=SHOCKS)
-    sens = {"sensitivity": 0.5, "lower": 0.1, "upper": 0.9, "beta_a": 1e6, "beta_b": 1e6}
+    sens = C.SearchSensitivity(sample=8, searched=8, second_ends=2, also_found=1, sensitivity=0.5, lower=0.1,
+                               upper=0.9, beta_a=1_000_000, beta_b=1_000_000)
     out = C.corrected_shares(t, sens, by="country_a", draws=4000, random_state=3).set_index("set")
     # all six ties at risk: ends Aa, Dd, Ee (primary or first round), Ff (second pass only) -> 4 documented,
     # 3 by the primary; s = 1/2 -> 6 true ends: the 2 ties without an end (Cc, Gg) both ended, share 1

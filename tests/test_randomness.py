@@ -253,7 +253,8 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "twingraph.cohorts.checks.corrected_shares": lambda rs: corrected_shares(
         pd.DataFrame({"status": ["suspended", "no documented change", "terminated"], "partner": ["A", "A", "B"],
                       "ended_before_shock": [False] * 3, "end_first_round_or_primary": [True, False, True]}),
-        {"sensitivity": 0.8, "lower": 0.5, "upper": 1.0, "beta_a": 8.0, "beta_b": 2.0}, draws=50, random_state=rs),
+        SearchSensitivity(sample=10, searched=10, second_ends=8, also_found=7, sensitivity=0.8, lower=0.5, upper=1.0,
+                          beta_a=8, beta_b=2), draws=50, random_state=rs),
     "twingraph.recapture.simulate_captures": lambda rs: simulate_captures(50, [0.5, 0.4, 0.3], random_state=rs),
     "twingraph.recapture.simulation_study": lambda rs: simulation_study(N=60, p=(0.5, 0.4, 0.6), replicates=2,
                                                                         random_state=rs,
@@ -272,7 +273,7 @@ from twingraph import measures as M  # noqa: E402
 from twingraph import partner_choice as pc  # noqa: E402
 from twingraph.measures.distances import sampled_distance_stats  # noqa: E402
 from twingraph.cohorts.checks import corrected_shares  # noqa: E402
-from twingraph.cohorts.protocol import corrected_share  # noqa: E402
+from twingraph.cohorts.protocol import SearchSensitivity, corrected_share  # noqa: E402
 from twingraph.counterfactual import counterfactual_removal  # noqa: E402
 from twingraph.recapture import simulate_captures, simulation_study  # noqa: E402
 from twingraph.formation import attachment_kernel, event_studies, placebo_test  # noqa: E402

@@ -117,6 +117,7 @@ from .protocol import (
     load_cohort_protocol,
     read_protocol,
     search_sensitivity,
+    SearchSensitivity,
     tie_effort,
 )
 from .plots import (
@@ -167,6 +168,7 @@ __all__ = [
     "load_cohort_protocol",
     "read_protocol",
     "search_sensitivity",
+    "SearchSensitivity",
     "tie_effort",
     "at_risk",
     "attach_membership",

@@ -24,7 +24,7 @@ from scipy import stats
 from ..randomness import int_seed, random_state_arg
 from ..survival import FirthCoxPH
 from .models import fit_cox
-from .protocol import PROTOCOL_DATE, clopper_pearson, corrected_share
+from .protocol import PROTOCOL_DATE, SearchSensitivity, clopper_pearson, corrected_share
 
 ENDED = ("suspended", "terminated")
 
@@ -34,7 +34,7 @@ def _at_risk(table: pd.DataFrame) -> pd.DataFrame:
 
 
 @random_state_arg()
-def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: str | None = "partner",
+def corrected_shares(table: pd.DataFrame, sensitivity: SearchSensitivity, *, by: str | None = "partner",
                      draws: int = 2000, random_state: Any = 0, alpha: float = 0.05) -> pd.DataFrame:
     """Share ended by the search date three ways, pooled and per value of ``by``.
 
@@ -43,7 +43,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
     table : DataFrame
         :func:`~twingraph.cohorts.load_cohort_protocol` rows (ties that ended before the shock and
         ties not researched are left out).
-    sensitivity : dict
+    sensitivity : SearchSensitivity
         :func:`~twingraph.cohorts.search_sensitivity` output (one pooled sensitivity: the second pass
         is too small to measure it per country).
     by : str, optional
@@ -77,7 +77,7 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
         dp = int((ended & g["end_first_round_or_primary"].astype(bool)).sum())
         nochange = int((g["status"] == "no documented change").sum())
         lo, hi = clopper_pearson(d, n, alpha)
-        mi = corrected_share(n, d, dp, sensitivity["beta_a"], sensitivity["beta_b"], draws=draws,
+        mi = corrected_share(n, d, dp, sensitivity.beta_a, sensitivity.beta_b, draws=draws,
                              random_state=base + i, alpha=alpha)
         rows.append({"set": name, "n": n, "documented": d, "documented_by_primary": dp,
                      "share_documented": d / n, "documented_lower": lo, "documented_upper": hi,
@@ -85,8 +85,8 @@ def corrected_shares(table: pd.DataFrame, sensitivity: dict[str, Any], *, by: st
                      "corrected_rubin_upper": mi["rubin_upper"], "corrected_pct_lower": mi["pct_lower"],
                      "corrected_pct_upper": mi["pct_upper"], "bound_lower": d / n,
                      "bound_upper": (d + nochange) / n, "no_documented_change": nochange,
-                     "sensitivity": sensitivity["sensitivity"], "sensitivity_lower": sensitivity["lower"],
-                     "sensitivity_upper": sensitivity["upper"], "draws": draws, "seed": base + i})
+                     "sensitivity": sensitivity.sensitivity, "sensitivity_lower": sensitivity.lower,
+                     "sensitivity_upper": sensitivity.upper, "draws": draws, "seed": base + i})
     return pd.DataFrame(rows)
 
 

@@ -44,6 +44,7 @@ from scipy import stats
 from ..deprecation import renamed_arguments
 from ..dates import parse_partial_date, resolve_dates
 from ..randomness import random_state_arg
+from ..results import Result
 from .outcomes import (
     COHORT_FILES,
     END_EVENTS,
@@ -423,7 +424,47 @@ def clopper_pearson(x: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
     return lo, hi
 
 
-def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SearchSensitivity(Result):
+    """:func:`search_sensitivity`: how many second-pass ends the other rounds also found.
+
+    It still answers the dict keys it replaces (``res["sensitivity"]``), with a
+    :class:`DeprecationWarning`, for one release.
+
+    Attributes
+    ----------
+    sample, searched : int
+        Ties drawn for the second pass; of them, ties with a second-pass query.
+    second_ends, also_found : int
+        Ties with a second-pass end (n); of them, also found by the first round or the primary pass (x).
+    sensitivity, lower, upper : float
+        x / n with its exact (Clopper–Pearson) interval.
+    beta_a, beta_b : int
+        The Beta(x + 1, n - x + 1) posterior used by :func:`corrected_share`.
+    second_only : list of str
+        Tie ids whose end only the second pass found.
+    """
+
+    sample: int
+    searched: int
+    second_ends: int
+    also_found: int
+    sensitivity: float
+    lower: float
+    upper: float
+    beta_a: int
+    beta_b: int
+    second_only: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:
+        """The old dict access, deprecated."""
+        import warnings
+        warnings.warn(f"search_sensitivity returns a SearchSensitivity: use .{key} (dict access goes in the next "
+                      "release)", DeprecationWarning, stacklevel=2)
+        return getattr(self, key)
+
+
+def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05) -> SearchSensitivity:
     """Sensitivity of the search for ends, from the independent second pass.
 
     Of the second-pass sample's ties with an end documented by the second pass, the share whose end
@@ -443,7 +484,7 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
 
     Returns
     -------
-    dict
+    SearchSensitivity
         ``sample`` (ties drawn), ``searched`` (with a second-pass query), ``second_ends`` (n),
         ``also_found`` (x), ``sensitivity``, ``lower``, ``upper``, ``beta_a``, ``beta_b``,
         ``second_only`` (the tie ids found only by the second pass).
@@ -457,9 +498,9 @@ def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05
     found = {t for t in ends if bool(by.get(t, False))}
     n, x = len(ends), len(found)
     lo, hi = clopper_pearson(x, n, alpha)
-    return {"sample": len(samp), "searched": len(searched), "second_ends": n, "also_found": x,
-            "sensitivity": x / n if n else np.nan, "lower": lo, "upper": hi,
-            "beta_a": x + 1, "beta_b": n - x + 1, "second_only": sorted(ends - found)}
+    return SearchSensitivity(sample=len(samp), searched=len(searched), second_ends=n, also_found=x,
+                             sensitivity=x / n if n else np.nan, lower=lo, upper=hi, beta_a=x + 1, beta_b=n - x + 1,
+                             second_only=sorted(ends - found))
 
 
 @random_state_arg()
