@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Result", "TestResult", "empirical_p_value", "empirical_test", "LogrankResult", "EstimateTable",
-           "TableResult",
+           "TableResult", "DeprecatedKeys",
            "SurvivalValidation", "CoverageStudy", "CounterfactualResult", "CountryCutResult", "P_TOLERANCE"]
 
 #: Relative tolerance of :func:`empirical_p_value`: a null value that equals the observed one up to
@@ -362,6 +362,20 @@ class EstimateTable(Result):
         if key in ("n_obs", "method"):
             return getattr(self, key)
         return self.info[key]
+
+
+class DeprecatedKeys:
+    """Mixin of a result that replaced a dict: ``res["key"]`` still answers ``res.key`` (names that
+    changed are in ``_KEY_ALIASES``), with a :class:`DeprecationWarning`, for one release."""
+
+    _KEY_ALIASES: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        import warnings
+        name = self._KEY_ALIASES.get(key, key)
+        warnings.warn(f"{type(self).__name__} replaced a dict: use .{name} (dict access goes in the next release)",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(self, name)
 
 
 # ------------------------------------------------------------------------------------------ tables

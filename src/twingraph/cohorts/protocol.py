@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ from scipy import stats
 from ..deprecation import renamed_arguments
 from ..dates import parse_partial_date, resolve_dates
 from ..randomness import random_state_arg
-from ..results import Result
+from ..results import DeprecatedKeys, Result
 from .outcomes import (
     COHORT_FILES,
     END_EVENTS,
@@ -185,6 +185,15 @@ def _post_shock(dates: pd.Series, precision: pd.Series, shock: pd.Series) -> np.
     return (hi.notna() & (hi >= pd.to_datetime(shock))).to_numpy()
 
 
+def _town_queries(log: pd.DataFrame, step: str, side: str, towns: pd.Series) -> pd.Series:
+    """Queries of ``step`` logged on each of ``towns`` (a row's town: ``town``, else ``city_<side>``)."""
+    if log.empty:
+        return pd.Series(0, index=towns.index)
+    rows = log[log["step"] == step]
+    n = rows["town"].fillna(rows[f"city_{side}"]).fillna("").map(normalize_place_name).value_counts()
+    return towns.map(normalize_place_name).map(n).fillna(0).astype(int)
+
+
 def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
     """Search effort and hits per cohort tie, from the protocol's logs, status files and findings.
 
@@ -215,13 +224,7 @@ def tie_effort(table: pd.DataFrame, proto: Protocol) -> pd.DataFrame:
         urls = by_tie["relevant_urls"].agg(
             lambda s: len({u.strip() for x in s.dropna() for u in str(x).replace(" ; ", ";").split(";") if u.strip()}))
         steps = by_tie["step"].agg(lambda s: set(s))
-        town_b = log["town"].fillna(log["city_b"]).fillna("").map(normalize_place_name)
-        town_a = log["town"].fillna(log["city_a"]).fillna("").map(normalize_place_name)
-        s2 = log[(log["step"] == "S2")].assign(_t=town_b).groupby("_t").size()
-        s3 = log[(log["step"] == "S3")].assign(_t=town_a).groupby("_t").size()
-        nb = out["city_b"].map(normalize_place_name)
-        na = out["city_a"].map(normalize_place_name)
-        n2, n3 = nb.map(s2).fillna(0).astype(int), na.map(s3).fillna(0).astype(int)
+        n2, n3 = _town_queries(log, "S2", "b", out["city_b"]), _town_queries(log, "S3", "a", out["city_a"])
         out["n_queries_protocol"] = out["tie_id"].map(n_tie).fillna(0).astype(int) + n2 + n3
         has1 = out["tie_id"].map(steps).map(lambda s: isinstance(s, set) and "S1" in s)
         out["protocol_complete"] = has1 & (n2 > 0) & (n3 > 0)
@@ -425,7 +428,7 @@ def clopper_pearson(x: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class SearchSensitivity(Result):
+class SearchSensitivity(DeprecatedKeys, Result):
     """:func:`search_sensitivity`: how many second-pass ends the other rounds also found.
 
     It still answers the dict keys it replaces (``res["sensitivity"]``), with a
@@ -455,13 +458,6 @@ class SearchSensitivity(Result):
     beta_a: int
     beta_b: int
     second_only: list[str] = field(default_factory=list)
-
-    def __getitem__(self, key: str) -> Any:
-        """The old dict access, deprecated."""
-        import warnings
-        warnings.warn(f"search_sensitivity returns a SearchSensitivity: use .{key} (dict access goes in the next "
-                      "release)", DeprecationWarning, stacklevel=2)
-        return getattr(self, key)
 
 
 def search_sensitivity(table: pd.DataFrame, proto: Protocol, alpha: float = 0.05) -> SearchSensitivity:
@@ -563,6 +559,41 @@ def corrected_share(n: int, documented: int, detected_by_primary: int, beta_a: f
             "within_var": wbar, "between_var": b, "draws": draws, "mean_p": float(p.mean())}
 
 
+def _provenance(sources: pd.Series) -> dict[str, pd.Series]:
+    """The provenance flags of a sample's ``sources`` column (``;``-joined dataset names)."""
+    src = sources.fillna("")
+    return {"in_wikidata_crawl_2016": src.str.contains("wikidata-crawl-2016"),
+            "in_germany_register_2015": src.str.contains("germany-partnerships-2015"),
+            "in_wikipedia_2026": src.str.contains("wikipedia-lists-2026")}
+
+
+def _searched_sample(t: pd.DataFrame, pass_name: str, proto: Protocol, shocks: pd.DataFrame | None, dates: str,
+                     maintained_after: pd.Timestamp | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """:func:`~twingraph.cohorts.cohort_table` of a sample searched by the pass ``pass_name``.
+
+    ``t`` holds ``cohort``, the key columns, provenance flags and ``sample_tie_id``; outcomes are the
+    pass's findings (``listed_undated`` left out; ``maintained`` only dated after ``maintained_after``
+    when given); a tie is searched when a logged query of the pass names it.  Returns the table (with
+    ``sample_tie_id``), the pass's log rows and the table's tie keys.
+    """
+    t = t.assign(tie_key=_key(t))
+    f = proto.findings
+    if len(f):
+        f = f[(f["pass"] == pass_name) & (f["event"] != "listed_undated") & f["tie_key"].isin(set(t["tie_key"]))]
+    if len(f) and maintained_after is not None:
+        f = f[~((f["event"] == "maintained")
+                & ~_post_shock(f["date"], f["date_precision"], pd.Series(maintained_after, index=f.index)))]
+    o = f if len(f) else pd.DataFrame(columns=[*KEY, "event", "date", "date_precision", "source", "tie_key"])
+    log = proto.log
+    plog = log[log["pass"] == pass_name] if len(log) else log
+    searched = t[t["sample_tie_id"].isin(set(plog["tie_id"].dropna()))] if len(plog) else t.iloc[:0]
+    s = searched.assign(searched_on=str(PROTOCOL_DATE.date()), queries="protocol", result="protocol search")
+    tab = cohort_table(t, o, s, shocks=shocks, dates=dates, unresearched="report")
+    keys = tab["tie_id"].str.split("|", n=1).str[1]
+    tab["sample_tie_id"] = keys.map(t.set_index("tie_key")["sample_tie_id"]).to_numpy()
+    return tab, plog, keys
+
+
 #: Cohort label of each comparison group (``cohort_table`` dates its shock from the ``russia-2022`` prefix).
 COMPARISON_GROUPS: Final = {"western-town-non-russian-partner": "russia-2022-comparison-western",
                             "russian-place-non-sanctioning-partner": "russia-2022-comparison-russian"}
@@ -602,42 +633,15 @@ def comparison_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = None,
     samp = samp.copy()
     rus = samp["group"].str.startswith("russian")
     samp.loc[rus & samp["country_a"].isna(), "country_a"] = "RUS"  # the sample's Russian side (e.g. Jelabuga)
-    t = samp.assign(cohort=samp["group"].map(COMPARISON_GROUPS),
-                    in_wikidata_crawl_2016=samp["sources"].fillna("").str.contains("wikidata-crawl-2016").astype(bool),
-                    in_germany_register_2015=samp["sources"].fillna("").str.contains("germany-partnerships-2015")
-                    .astype(bool),
-                    in_wikipedia_2026=samp["sources"].fillna("").str.contains("wikipedia-lists-2026").astype(bool))
+    t = samp.assign(cohort=samp["group"].map(COMPARISON_GROUPS), **_provenance(samp["sources"]))
     t = t[["cohort", *KEY, "in_wikidata_crawl_2016", "in_germany_register_2015", "in_wikipedia_2026", "tie_id",
-           "group"]].rename(
-        columns={"tie_id": "sample_tie_id"})
-    t["tie_key"] = _key(t)
-    f = proto.findings
-    f = f[(f["pass"] == "comparison") & (f["event"] != "listed_undated")] if len(f) else f
-    f = f[f["tie_key"].isin(set(t["tie_key"]))] if len(f) else f
-    log = proto.log
-    clog = log[log["pass"] == "comparison"] if len(log) else log
-    searched = t[t["sample_tie_id"].isin(set(clog["tie_id"].dropna()))] if len(clog) else t.iloc[:0]
-    s = searched.assign(searched_on=str(PROTOCOL_DATE.date()), queries="protocol", result="protocol search")
-    if len(f):
-        sd = _shock_dates(shocks)["russia-invasion-2022"]
-        weak = (f["event"] == "maintained") & ~_post_shock(f["date"], f["date_precision"],
-                                                           pd.Series(sd, index=f.index))
-        f = f[~weak]
-    o = f if len(f) else pd.DataFrame(columns=[*KEY, "event", "date", "date_precision", "source", "tie_key"])
-    tab = cohort_table(t, o, s, shocks=shocks, dates=dates, unresearched="report")
-    meta = t.set_index("tie_key")
-    keys = tab["tie_id"].str.split("|", n=1).str[1]
-    tab["group"] = keys.map(meta["group"]).to_numpy()
-    tab["sample_tie_id"] = keys.map(meta["sample_tie_id"]).to_numpy()
+           "group"]].rename(columns={"tie_id": "sample_tie_id"})
+    tab, clog, keys = _searched_sample(t, "comparison", proto, shocks, dates,
+                                       maintained_after=_shock_dates(shocks)["russia-invasion-2022"])
+    tab["group"] = keys.map(t.set_index(_key(t))["group"]).to_numpy()
     # effort as for the cohort: S1 naming the tie, S2 on its town B, S3 on its town A (comparison pass only)
-    empty = pd.Series(dtype=int)
-    n1 = clog[clog["tie_id"].notna()].groupby("tie_id").size() if len(clog) else empty
-    town = clog["town"].fillna("").map(normalize_place_name) if len(clog) else pd.Series(dtype=str)
-    s2 = clog[clog["step"] == "S2"].assign(_t=town).groupby("_t").size() if len(clog) else empty
-    s3 = clog[clog["step"] == "S3"].assign(_t=town).groupby("_t").size() if len(clog) else empty
-    q1 = tab["sample_tie_id"].map(n1).fillna(0).astype(int)
-    q2 = tab["city_b"].map(normalize_place_name).map(s2).fillna(0).astype(int)
-    q3 = tab["city_a"].map(normalize_place_name).map(s3).fillna(0).astype(int)
+    q1 = tab["sample_tie_id"].map(clog.groupby("tie_id").size() if len(clog) else {}).fillna(0).astype(int)
+    q2, q3 = _town_queries(clog, "S2", "b", tab["city_b"]), _town_queries(clog, "S3", "a", tab["city_a"])
     tab["n_queries_protocol"] = q1 + q2 + q3
     tab["protocol_complete"] = (q1 > 0) & (q2 > 0) & (q3 > 0)
     allf = proto.findings
@@ -710,22 +714,12 @@ def state_law_sample_cohort(proto: Protocol, *, shocks: pd.DataFrame | None = No
     samp = proto.state_law_sample
     if samp.empty:
         return pd.DataFrame()
-    src = samp["sources"].fillna("")
-    t = samp.assign(cohort="us-partners", in_wikidata_crawl_2016=src.str.contains("wikidata-crawl-2016"),
-                    in_wikipedia_2026=src.str.contains("wikipedia-lists-2026"))
+    flags = _provenance(samp["sources"])
+    t = samp.assign(cohort="us-partners", in_wikidata_crawl_2016=flags["in_wikidata_crawl_2016"],
+                    in_wikipedia_2026=flags["in_wikipedia_2026"])
     t = t[["cohort", *KEY, "subdivision_a", "in_wikidata_crawl_2016", "in_wikipedia_2026", "tie_id"]].rename(
         columns={"tie_id": "sample_tie_id"})
-    t["tie_key"] = _key(t)
-    f = proto.findings
-    f = f[(f["pass"] == "state-law") & (f["event"] != "listed_undated") & f["tie_key"].isin(set(t["tie_key"]))] \
-        if len(f) else f
-    o = f if len(f) else pd.DataFrame(columns=[*KEY, "event", "date", "date_precision", "source", "tie_key"])
-    log = proto.log
-    slog = log[log["pass"] == "state-law"] if len(log) else log
+    tab, slog, _ = _searched_sample(t, "state-law", proto, shocks, dates)
     n = slog.groupby("tie_id").size() if len(slog) else pd.Series(dtype=int)
-    searched = t[t["sample_tie_id"].isin(n.index)]
-    s = searched.assign(searched_on=str(PROTOCOL_DATE.date()), queries="protocol", result="protocol search")
-    tab = cohort_table(t.drop(columns="sample_tie_id"), o, s, shocks=shocks, dates=dates, unresearched="report")
-    tab["sample_tie_id"] = "us-partners|" + tab["tie_id"].str.split("|", n=1).str[1]
     tab["n_queries_protocol"] = tab["sample_tie_id"].map(n).fillna(0).astype(int)
     return tab

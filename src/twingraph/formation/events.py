@@ -12,7 +12,7 @@ from scipy import stats
 
 from ..exceptions import TwingraphWarning
 from ..randomness import random_state_arg
-from ..results import TableResult, TestResult, empirical_p_value
+from ..results import DeprecatedKeys, TableResult, TestResult, empirical_p_value
 from .counts import formation_counts
 
 
@@ -361,7 +361,7 @@ PLACEBO_NULL: str = ("the pooled post-event PPML coefficient (unit and year fixe
 
 
 @dataclass(frozen=True)
-class PlaceboTest(TestResult):
+class PlaceboTest(DeprecatedKeys, TestResult):
     """:func:`placebo_test`: a :class:`~twingraph.results.TestResult` with the placebo distribution.
 
     ``statistic`` is the observed pooled coefficient, ``effect_size`` its rate ratio; the null fields
@@ -381,17 +381,11 @@ class PlaceboTest(TestResult):
     """
 
     __test__ = False  # not a pytest class
+    _KEY_ALIASES = {"observed": "statistic"}
     n_placebos: int = 0
     exhaustive: bool = False
     coefs: np.ndarray = field(default_factory=lambda: np.zeros(0), compare=False)
     min_p: float = float("nan")
-
-    def __getitem__(self, key: str) -> Any:
-        """The old dict access (``observed`` is :attr:`statistic`), deprecated."""
-        import warnings
-        warnings.warn(f"placebo_test returns a PlaceboTest: use .{'statistic' if key == 'observed' else key} "
-                      "(dict access goes in the next release)", DeprecationWarning, stacklevel=2)
-        return self.statistic if key == "observed" else getattr(self, key)
 
 
 @random_state_arg()
